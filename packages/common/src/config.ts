@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/** Thrown at cold start when the environment does not satisfy a service's schema. */
+export class ConfigError extends Error {
+  /** One entry per offending variable: `NAME: reason`. */
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[], options?: ErrorOptions) {
+    super(`Invalid configuration: ${problems.join('; ')}`, options);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** The environment as a plain record; the one place in the codebase that touches `process.env`. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The process environment. Everything else receives it as an argument, so tests pass a plain
+ * object instead of mutating globals.
+ *
+ * @example
+ * const endpoint = processEnvironment().AWS_ENDPOINT_URL;
+ */
+export const processEnvironment = (): Environment => process.env;
+
+/**
+ * Validate environment variables against a zod object schema, once, and return a frozen, typed
+ * object. Empty strings count as missing, so a template parameter left blank is reported.
+ *
+ * @throws {ConfigError} naming every missing or malformed variable, not only the first.
+ *
+ * @example
+ * const config = loadConfig(
+ *   z.object({ TABLE_NAME: z.string().min(1), PAGE_SIZE: z.coerce.number().int().default(20) }),
+ * );
+ * config.TABLE_NAME; // string
+ */
+export const loadConfig = <S extends z.ZodObject>(
+  schema: S,
+  env: Environment = processEnvironment(),
+): Readonly<z.output<S>> => {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = issue.path.length > 0 ? issue.path.join('.') : '(environment)';
+      const reason =
+        issue.code === 'invalid_type' && issue.input === undefined
+          ? 'is required but not set'
+          : issue.message;
+      return `${name} ${reason}`;
+    });
+    throw new ConfigError(problems);
+  }
+  return Object.freeze(result.data);
+};
+
+/**
+ * A comma-separated list of positive integers, e.g. `THUMBNAIL_WIDTHS=128,512,1024`.
+ *
+ * @example
+ * z.object({ WIDTHS: positiveIntList.default([128]) });
+ */
+export const positiveIntList = z
+  .string()
+  .transform((value) => value.split(',').map((part) => Number(part.trim())))
+  .pipe(z.array(z.number().int().positive()).min(1));
+
+/**
+ * A boolean spelled `true`/`false`/`1`/`0` (zod's `coerce.boolean` would read `"false"` as true).
+ *
+ * @example
+ * z.object({ DEBUG: booleanFlag.default(false) });
+ */
+export const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');

@@ -1,0 +1,100 @@
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createSecretsReader } from '../../src/secrets.js';
+
+const secretsManager = mockClient(SecretsManagerClient);
+const client = new SecretsManagerClient({ region: 'eu-west-1' });
+
+const missingPrevious = () =>
+  new ResourceNotFoundException({
+    message: "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS",
+    $metadata: {},
+  });
+
+beforeEach(() => secretsManager.reset());
+
+describe('createSecretsReader', () => {
+  it('serves AWSCURRENT from cache until the time-to-live passes', async () => {
+    // Prepare
+    const clock = 0;
+    secretsManager.on(GetSecretValueCommand).resolvesOnce({ SecretString: 'v1' }).resolves({
+      SecretString: 'v2',
+    });
+    const secrets = createSecretsReader({ client, maxAgeSeconds: 60, now: () => clock });
+
+    // Act
+    const first = await secrets.getSecret('signing-key');
+    const cached = await secrets.getSecret('signing-key');
+
+    // Assess
+    expect([first, cached]).toEqual(['v1', 'v1']);
+    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
+  });
+
+  it('returns AWSCURRENT and AWSPREVIOUS from separate caches', async () => {
+    // Prepare
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: 'k' })
+      .resolves({ SecretString: 'new' })
+      .on(GetSecretValueCommand, { SecretId: 'k', VersionStage: 'AWSPREVIOUS' })
+      .resolves({ SecretString: 'old' });
+    const secrets = createSecretsReader({ client });
+
+    // Act
+    const versions = await secrets.getSecretVersions('k');
+    await secrets.getSecretVersions('k');
+
+    // Assess
+    expect(versions).toEqual({ current: 'new', previous: 'old' });
+    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+    expect(secretsManager).toHaveReceivedCommandWith(GetSecretValueCommand, {
+      SecretId: 'k',
+      VersionStage: 'AWSPREVIOUS',
+    });
+  });
+
+  it('treats a missing AWSPREVIOUS as "never rotated" and remembers it', async () => {
+    // Prepare
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: 'k' })
+      .resolves({ SecretString: 'only' })
+      .on(GetSecretValueCommand, { SecretId: 'k', VersionStage: 'AWSPREVIOUS' })
+      .rejects(missingPrevious());
+    const secrets = createSecretsReader({ client });
+
+    // Act
+    const first = await secrets.getSecretVersions('k');
+    const second = await secrets.getSecretVersions('k');
+
+    // Assess
+    expect(first).toEqual({ current: 'only' });
+    expect(second).toEqual({ current: 'only' });
+    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+  });
+
+  it('propagates other failures', async () => {
+    secretsManager.on(GetSecretValueCommand).rejects(new Error('AccessDenied'));
+    const secrets = createSecretsReader({ client });
+    await expect(secrets.getSecret('k')).rejects.toThrow(/AccessDenied/);
+  });
+
+  it('rejects a secret without a string value', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretBinary: new Uint8Array([1]) });
+    const secrets = createSecretsReader({ client });
+    await expect(secrets.getSecret('bin')).rejects.toThrow(/no SecretString/);
+  });
+
+  it('fetches again after clearCache', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'v' });
+    const secrets = createSecretsReader({ client });
+    await secrets.getSecret('k');
+    secrets.clearCache();
+    await secrets.getSecret('k');
+    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+  });
+});
