@@ -1,0 +1,2 @@
+export * from './mediaKeys.js';
+export * from './orderEvents.js';

@@ -1,0 +1,83 @@
+// How product media is keyed in S3. The thumbnailer writes thumbnails under these keys and
+// the indexer records them in the catalog; both call these functions, so they cannot drift.
+//
+//   uploads/<productId>/<name>   (UploadsBucket)
+//   <productId>/<name>/<width>.webp   (ThumbnailsBucket)
+
+/** Prefix of merchant uploads in UploadsBucket; the S3 notification filter uses it too. */
+export const UPLOADS_PREFIX = 'uploads/';
+
+/** Default thumbnail widths in pixels. */
+export const DEFAULT_THUMBNAIL_WIDTHS = [128, 512, 1024] as const;
+
+const PRODUCT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** An upload key, split into its parts. */
+export interface UploadKey {
+  key: string;
+  productId: string;
+  /** The file name, which may itself contain `/` (sub-folders are kept). */
+  name: string;
+}
+
+/**
+ * Decode an object key as S3 puts it in event notifications: URL-encoded, with `+` for a space
+ * (so a literal plus arrives as `%2B`).
+ *
+ * @example
+ * decodeS3EventKey('uploads/p1/summer+sale+%2B1+%C3%A9.jpg'); // 'uploads/p1/summer sale +1 é.jpg'
+ */
+export const decodeS3EventKey = (encoded: string): string =>
+  decodeURIComponent(encoded.replace(/\+/g, ' '));
+
+/**
+ * Encode a key the way S3 event notifications carry it (the inverse of
+ * {@link decodeS3EventKey}); used by local-cloud and test fixtures.
+ *
+ * @example
+ * encodeS3EventKey('uploads/p1/a b+c.jpg'); // 'uploads/p1/a+b%2Bc.jpg'
+ */
+export const encodeS3EventKey = (key: string): string =>
+  key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/%20/g, '+'))
+    .join('/');
+
+/**
+ * Parse `uploads/<productId>/<name>`; `undefined` for keys outside that layout (they are not
+ * product media and are skipped, not retried).
+ *
+ * @example
+ * parseUploadKey('uploads/p-1/front view.jpg'); // { key, productId: 'p-1', name: 'front view.jpg' }
+ */
+export const parseUploadKey = (key: string): UploadKey | undefined => {
+  if (!key.startsWith(UPLOADS_PREFIX)) return undefined;
+  const rest = key.slice(UPLOADS_PREFIX.length);
+  const slash = rest.indexOf('/');
+  if (slash <= 0) return undefined;
+  const productId = rest.slice(0, slash);
+  const name = rest.slice(slash + 1);
+  if (!PRODUCT_ID.test(productId) || name === '' || name.endsWith('/')) return undefined;
+  return { key, productId, name };
+};
+
+/**
+ * The ThumbnailsBucket key of one thumbnail of an upload.
+ *
+ * @example
+ * thumbnailKey(parseUploadKey('uploads/p-1/a.jpg')!, 128); // 'p-1/a.jpg/128.webp'
+ */
+export const thumbnailKey = (upload: UploadKey, width: number): string =>
+  `${upload.productId}/${upload.name}/${width}.webp`;
+
+/**
+ * Every thumbnail key of an upload, in the order of `widths`. Deletes remove exactly these
+ * keys, not a prefix: `a.jpg/` is also the prefix of the thumbnails of `a.jpg/b.png`.
+ *
+ * @example
+ * thumbnailKeys(upload, [128, 512]); // ['p-1/a.jpg/128.webp', 'p-1/a.jpg/512.webp']
+ */
+export const thumbnailKeys = (
+  upload: UploadKey,
+  widths: readonly number[] = DEFAULT_THUMBNAIL_WIDTHS,
+): string[] => widths.map((width) => thumbnailKey(upload, width));
