@@ -1,0 +1,194 @@
+"""Project rules on the transformed CloudFormation template (see README "Policy as code").
+
+Checkov runs the generic checks on template.yaml; these are the rules that need more than one
+resource at a time. Each finding names the rule, the resource and what to do. A finding can be
+justified in place with resource Metadata:
+
+    Metadata:
+      shop-policy:
+        skip:
+          - id: SHOP001
+            reason: why this resource is an exception
+
+Usage: python policy/project_rules.py transformed.json   (exit 1 on findings)
+"""
+
+import json
+import sys
+from typing import Any, Iterator
+
+# Actions that AWS only grants on Resource "*": they have no resource-level permissions.
+STAR_RESOURCE_ACTIONS = {
+    "xray:PutTraceSegments",  # X-Ray trace upload
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "xray:GetSamplingStatisticSummaries",
+    "cloudwatch:PutMetricData",  # scoped with the cloudwatch:namespace condition instead
+}
+
+
+def refers_to(value: Any, logical_id: str) -> bool:
+    """True when a Ref / GetAtt / Sub anywhere inside value names logical_id."""
+    if isinstance(value, dict):
+        if value.get("Ref") == logical_id:
+            return True
+        get_att = value.get("Fn::GetAtt")
+        if isinstance(get_att, list) and get_att and get_att[0] == logical_id:
+            return True
+        if isinstance(get_att, str) and get_att.split(".")[0] == logical_id:
+            return True
+        sub = value.get("Fn::Sub")
+        template = sub[0] if isinstance(sub, list) else sub
+        if isinstance(template, str) and ("${" + logical_id + "}" in template or "${" + logical_id + "." in template):
+            return True
+        return any(refers_to(v, logical_id) for v in value.values())
+    if isinstance(value, list):
+        return any(refers_to(v, logical_id) for v in value)
+    return False
+
+
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+class Rules:
+    def __init__(self, template: dict):
+        self.resources: dict = template.get("Resources", {})
+        self.findings: list[str] = []
+
+    def of_type(self, resource_type: str) -> Iterator[tuple[str, dict]]:
+        for logical_id, resource in self.resources.items():
+            if resource.get("Type") == resource_type:
+                yield logical_id, resource
+
+    def report(self, rule: str, logical_id: str, message: str) -> None:
+        skips = (self.resources.get(logical_id, {}).get("Metadata", {}) or {}).get("shop-policy", {})
+        for skip in skips.get("skip", []) if isinstance(skips, dict) else []:
+            if skip.get("id") == rule and skip.get("reason"):
+                return
+        self.findings.append(f"{rule} {logical_id}: {message}")
+
+    def iam_statements(self) -> Iterator[tuple[str, dict]]:
+        for logical_id, role in self.of_type("AWS::IAM::Role"):
+            for policy in role.get("Properties", {}).get("Policies", []) or []:
+                for statement in as_list(policy.get("PolicyDocument", {}).get("Statement", [])):
+                    yield logical_id, statement
+        for kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            for logical_id, policy in self.of_type(kind):
+                for statement in as_list(policy.get("Properties", {}).get("PolicyDocument", {}).get("Statement", [])):
+                    yield logical_id, statement
+
+    def no_wildcard_resources(self) -> None:
+        for logical_id, statement in self.iam_statements():
+            if statement.get("Effect") != "Allow":
+                continue
+            if "*" not in as_list(statement.get("Resource", [])):
+                continue
+            actions = {a for a in as_list(statement.get("Action", [])) if isinstance(a, str)}
+            extra = sorted(actions - STAR_RESOURCE_ACTIONS)
+            if extra:
+                self.report("SHOP001", logical_id, f"allows {', '.join(extra)} on Resource '*'; scope it to the resource ARN")
+
+    def buckets_private_encrypted_tls_only(self) -> None:
+        policies = list(self.of_type("AWS::S3::BucketPolicy"))
+        for logical_id, bucket in self.of_type("AWS::S3::Bucket"):
+            props = bucket.get("Properties", {})
+            block = props.get("PublicAccessBlockConfiguration", {})
+            flags = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
+            if not all(block.get(flag) is True for flag in flags):
+                self.report("SHOP002", logical_id, "public access is not fully blocked (PublicAccessBlockConfiguration, all four true)")
+            if not props.get("BucketEncryption"):
+                self.report("SHOP002", logical_id, "has no BucketEncryption")
+            tls_only = False
+            for _, policy in policies:
+                policy_props = policy.get("Properties", {})
+                if not refers_to(policy_props.get("Bucket"), logical_id) and not refers_to(policy_props.get("PolicyDocument"), logical_id):
+                    continue
+                for statement in as_list(policy_props.get("PolicyDocument", {}).get("Statement", [])):
+                    condition = statement.get("Condition", {}).get("Bool", {})
+                    if statement.get("Effect") == "Deny" and str(condition.get("aws:SecureTransport")).lower() == "false":
+                        tls_only = True
+            if not tls_only:
+                self.report("SHOP002", logical_id, "no bucket policy denies requests without TLS (aws:SecureTransport false)")
+
+    def queue_of(self, arn: Any) -> str | None:
+        for logical_id, _ in self.of_type("AWS::SQS::Queue"):
+            if refers_to(arn, logical_id):
+                return logical_id
+        return None
+
+    def sqs_sources_have_partial_failures_and_dlq(self) -> None:
+        for logical_id, mapping in self.of_type("AWS::Lambda::EventSourceMapping"):
+            props = mapping.get("Properties", {})
+            queue = self.queue_of(props.get("EventSourceArn"))
+            if queue is None:
+                continue
+            if "ReportBatchItemFailures" not in (props.get("FunctionResponseTypes") or []):
+                self.report("SHOP003", logical_id, "SQS event source without FunctionResponseTypes: [ReportBatchItemFailures]")
+            if not self.resources[queue].get("Properties", {}).get("RedrivePolicy"):
+                self.report("SHOP003", queue, "is consumed by a function but has no RedrivePolicy (dead-letter queue)")
+
+    def dead_letter_queues_have_alarms(self) -> None:
+        alarms = list(self.of_type("AWS::CloudWatch::Alarm"))
+        for logical_id, queue in self.of_type("AWS::SQS::Queue"):
+            redrive = queue.get("Properties", {}).get("RedrivePolicy")
+            if not redrive:
+                continue
+            dlq = self.queue_of(redrive.get("deadLetterTargetArn") if isinstance(redrive, dict) else redrive)
+            if dlq is None:
+                self.report("SHOP004", logical_id, "RedrivePolicy does not target a queue in this template")
+                continue
+            alarmed = any(
+                refers_to(alarm.get("Properties", {}).get("Dimensions"), dlq) and alarm.get("Properties", {}).get("AlarmActions")
+                for _, alarm in alarms
+            )
+            if not alarmed:
+                self.report("SHOP004", dlq, "is a dead-letter queue without an alarm (with AlarmActions) on its depth")
+
+    def queues_encrypted(self) -> None:
+        for logical_id, queue in self.of_type("AWS::SQS::Queue"):
+            props = queue.get("Properties", {})
+            if props.get("SqsManagedSseEnabled") is not True and not props.get("KmsMasterKeyId"):
+                self.report("SHOP005", logical_id, "is not encrypted (SqsManagedSseEnabled: true or KmsMasterKeyId)")
+
+    def functions_have_log_retention_and_error_alarms(self) -> None:
+        alarms = list(self.of_type("AWS::CloudWatch::Alarm"))
+        for logical_id, function in self.of_type("AWS::Lambda::Function"):
+            log_group_ref = function.get("Properties", {}).get("LoggingConfig", {}).get("LogGroup")
+            groups = [gid for gid, _ in self.of_type("AWS::Logs::LogGroup") if refers_to(log_group_ref, gid)]
+            if not groups:
+                self.report("SHOP006", logical_id, "has no LoggingConfig.LogGroup pointing at a log group in this template")
+            elif not self.resources[groups[0]].get("Properties", {}).get("RetentionInDays"):
+                self.report("SHOP006", groups[0], "has no RetentionInDays")
+            has_errors_alarm = any(
+                alarm.get("Properties", {}).get("MetricName") == "Errors"
+                and refers_to(alarm.get("Properties", {}).get("Dimensions"), logical_id)
+                and alarm.get("Properties", {}).get("AlarmActions")
+                for _, alarm in alarms
+            )
+            if not has_errors_alarm:
+                self.report("SHOP007", logical_id, "has no Errors alarm (with AlarmActions)")
+
+    def run(self) -> list[str]:
+        self.no_wildcard_resources()
+        self.buckets_private_encrypted_tls_only()
+        self.sqs_sources_have_partial_failures_and_dlq()
+        self.dead_letter_queues_have_alarms()
+        self.queues_encrypted()
+        self.functions_have_log_retention_and_error_alarms()
+        return self.findings
+
+
+def main() -> int:
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        template = json.load(handle)
+    findings = Rules(template).run()
+    for finding in findings:
+        print(finding)
+    print(f"project rules: {len(findings)} finding(s) in {len(template.get('Resources', {}))} resources")
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Each project rule fails on a template that breaks it and passes on one that keeps it."""
+
+import copy
+
+from project_rules import Rules
+
+GOOD = {
+    "Resources": {
+        "Fn": {
+            "Type": "AWS::Lambda::Function",
+            "Properties": {"LoggingConfig": {"LogGroup": {"Ref": "FnLogs"}}},
+        },
+        "FnLogs": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 30}},
+        "FnErrors": {
+            "Type": "AWS::CloudWatch::Alarm",
+            "Properties": {
+                "MetricName": "Errors",
+                "Dimensions": [{"Name": "FunctionName", "Value": {"Ref": "Fn"}}],
+                "AlarmActions": [{"Ref": "Topic"}],
+            },
+        },
+        "FnRole": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "Policies": [
+                    {
+                        "PolicyDocument": {
+                            "Statement": [
+                                {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": {"Fn::GetAtt": ["Queue", "Arn"]}},
+                                {"Effect": "Allow", "Action": ["xray:PutTraceSegments"], "Resource": "*"},
+                            ]
+                        }
+                    }
+                ]
+            },
+        },
+        "Queue": {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {
+                "SqsManagedSseEnabled": True,
+                "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["Dlq", "Arn"]}, "maxReceiveCount": 5},
+            },
+        },
+        "Dlq": {"Type": "AWS::SQS::Queue", "Properties": {"SqsManagedSseEnabled": True}},
+        "DlqAlarm": {
+            "Type": "AWS::CloudWatch::Alarm",
+            "Properties": {
+                "MetricName": "ApproximateNumberOfMessagesVisible",
+                "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["Dlq", "QueueName"]}}],
+                "AlarmActions": [{"Ref": "Topic"}],
+            },
+        },
+        "Mapping": {
+            "Type": "AWS::Lambda::EventSourceMapping",
+            "Properties": {
+                "EventSourceArn": {"Fn::GetAtt": ["Queue", "Arn"]},
+                "FunctionResponseTypes": ["ReportBatchItemFailures"],
+            },
+        },
+        "Bucket": {
+            "Type": "AWS::S3::Bucket",
+            "Properties": {
+                "BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True,
+                    "RestrictPublicBuckets": True,
+                },
+            },
+        },
+        "BucketPolicy": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Properties": {
+                "Bucket": {"Ref": "Bucket"},
+                "PolicyDocument": {
+                    "Statement": [
+                        {"Effect": "Deny", "Action": "s3:*", "Principal": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+                    ]
+                },
+            },
+        },
+    }
+}
+
+
+def findings(template):
+    return Rules(template).run()
+
+
+def broken(mutate):
+    template = copy.deepcopy(GOOD)
+    mutate(template["Resources"])
+    return findings(template)
+
+
+def test_a_compliant_template_has_no_findings():
+    assert findings(GOOD) == []
+
+
+def test_a_wildcard_resource_is_a_finding_unless_the_action_requires_it():
+    def widen(r):
+        r["FnRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]["Resource"] = "*"
+
+    result = broken(widen)
+    assert len(result) == 1 and result[0].startswith("SHOP001 FnRole") and "sqs:SendMessage" in result[0]
+
+
+def test_a_justified_exception_is_not_a_finding():
+    def widen_and_justify(r):
+        r["FnRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]["Resource"] = "*"
+        r["FnRole"]["Metadata"] = {"shop-policy": {"skip": [{"id": "SHOP001", "reason": "test"}]}}
+
+    assert broken(widen_and_justify) == []
+
+
+def test_a_bucket_without_tls_only_policy_or_public_block_is_a_finding():
+    result = broken(lambda r: r.pop("BucketPolicy"))
+    assert [f.split(":")[0] for f in result] == ["SHOP002 Bucket"]
+    result = broken(lambda r: r["Bucket"]["Properties"]["PublicAccessBlockConfiguration"].update(BlockPublicPolicy=False))
+    assert "public access" in result[0]
+    result = broken(lambda r: r["Bucket"]["Properties"].pop("BucketEncryption"))
+    assert "BucketEncryption" in result[0]
+
+
+def test_an_sqs_source_without_partial_failures_or_dlq_is_a_finding():
+    result = broken(lambda r: r["Mapping"]["Properties"].pop("FunctionResponseTypes"))
+    assert result == ["SHOP003 Mapping: SQS event source without FunctionResponseTypes: [ReportBatchItemFailures]"]
+    result = broken(lambda r: r["Queue"]["Properties"].pop("RedrivePolicy"))
+    assert result[0].startswith("SHOP003 Queue")
+
+
+def test_a_dlq_without_alarm_is_a_finding():
+    result = broken(lambda r: r.pop("DlqAlarm"))
+    assert result == ["SHOP004 Dlq: is a dead-letter queue without an alarm (with AlarmActions) on its depth"]
+
+
+def test_an_unencrypted_queue_is_a_finding():
+    result = broken(lambda r: r["Dlq"]["Properties"].pop("SqsManagedSseEnabled"))
+    assert result[0].startswith("SHOP005 Dlq")
+
+
+def test_a_function_without_log_retention_or_errors_alarm_is_a_finding():
+    assert broken(lambda r: r["FnLogs"]["Properties"].pop("RetentionInDays")) == ["SHOP006 FnLogs: has no RetentionInDays"]
+    assert broken(lambda r: r.pop("FnErrors"))[0].startswith("SHOP007 Fn")
+    assert broken(lambda r: r["Fn"]["Properties"].pop("LoggingConfig"))[0].startswith("SHOP006 Fn")
