@@ -1,0 +1,121 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ActiveMediaItem, DeletedMediaItem, MediaItem } from '../domain/MediaItem.js';
+import type { MediaCatalog, WriteResult } from '../domain/ports.js';
+import { MEDIA_TABLE } from './mediaTable.js';
+
+// Every write carries the same guard: apply only if no event has been applied to this key yet,
+// or the stored sequencer is older. Sequencers are stored normalised (fixed width, upper-case
+// hex; see domain/sequencer.ts), so DynamoDB's string `<` is the documented S3 order. An equal
+// sequencer is a duplicate delivery and fails the guard: nothing changes.
+const NEWER_EVENT_ONLY = 'attribute_not_exists(#sequencer) OR #sequencer < :sequencer';
+
+const guarded = async (write: () => Promise<unknown>): Promise<WriteResult> => {
+  try {
+    await write();
+    return 'applied';
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return 'stale';
+    throw error;
+  }
+};
+
+/** One page of a product's media. */
+export interface MediaPage {
+  items: ActiveMediaItem[];
+  /** Pass back as `cursor` for the next page; absent on the last page. */
+  cursor?: Record<string, unknown>;
+}
+
+/** {@link MediaCatalog} over MediaTable. */
+export class DynamoDBMediaCatalog implements MediaCatalog {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.#client = client;
+    this.#tableName = tableName;
+  }
+
+  async putActive(item: ActiveMediaItem): Promise<WriteResult> {
+    return guarded(() =>
+      this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: item,
+          ConditionExpression: NEWER_EVENT_ONLY,
+          ExpressionAttributeNames: { '#sequencer': 'sequencer' },
+          ExpressionAttributeValues: { ':sequencer': item.sequencer },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * An update, not a put: the attributes of the last live version stay on the tombstone, and
+   * the `byProduct` sort key is removed so the deleted object drops out of that index.
+   */
+  async markDeleted(item: DeletedMediaItem): Promise<WriteResult> {
+    const { key, ...attributes } = item;
+    const entries = Object.entries(attributes);
+    const names: Record<string, string> = { '#productSort': MEDIA_TABLE.productSortAttribute };
+    const values: Record<string, unknown> = {};
+    for (const [name, value] of entries) {
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+    }
+    const assignments = entries.map(([name]) => `#${name} = :${name}`).join(', ');
+    return guarded(() =>
+      this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { [MEDIA_TABLE.partitionKey]: key },
+          UpdateExpression: `SET ${assignments} REMOVE #productSort`,
+          ConditionExpression: NEWER_EVENT_ONLY,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+  }
+
+  /** The item of one object key (live or tombstone), if any. */
+  async get(key: string): Promise<MediaItem | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: { [MEDIA_TABLE.partitionKey]: key },
+        ConsistentRead: true,
+      }),
+    );
+    return Item as MediaItem | undefined;
+  }
+
+  /** A product's live media, newest first (by Last-Modified, then key). */
+  async listByProduct(
+    productId: string,
+    options: { limit?: number; cursor?: Record<string, unknown> } = {},
+  ): Promise<MediaPage> {
+    const { Items, LastEvaluatedKey } = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#tableName,
+        IndexName: MEDIA_TABLE.byProductIndex,
+        KeyConditionExpression: '#productId = :productId',
+        ExpressionAttributeNames: { '#productId': MEDIA_TABLE.productIdAttribute },
+        ExpressionAttributeValues: { ':productId': productId },
+        ScanIndexForward: false,
+        Limit: options.limit ?? 50,
+        ...(options.cursor === undefined ? {} : { ExclusiveStartKey: options.cursor }),
+      }),
+    );
+    return {
+      items: (Items ?? []) as ActiveMediaItem[],
+      ...(LastEvaluatedKey === undefined ? {} : { cursor: LastEvaluatedKey }),
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import { HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import type { ObjectInspector, ObjectSnapshot } from '../domain/ports.js';
+
+// A HEAD of a missing key answers 404 only to callers allowed s3:ListBucket on the bucket;
+// without it S3 answers 403, which we would retry until the DLQ. The template grants
+// IndexerFunction s3:ListBucket on UploadsBucket for exactly this reason.
+const isNotFound = (error: unknown): boolean => {
+  const name = (error as { name?: string }).name;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return name === 'NotFound' || name === 'NoSuchKey' || status === 404;
+};
+
+const toSnapshot = (head: HeadObjectCommandOutput): ObjectSnapshot => {
+  if (head.LastModified === undefined || head.ETag === undefined) {
+    throw new Error('HeadObject answered without Last-Modified or ETag');
+  }
+  return {
+    size: head.ContentLength ?? 0,
+    eTag: head.ETag.replace(/^"(.*)"$/, '$1'),
+    ...(head.ContentType === undefined ? {} : { contentType: head.ContentType }),
+    metadata: { ...head.Metadata },
+    lastModified: head.LastModified.toISOString(),
+  };
+};
+
+/** {@link ObjectInspector} over S3 HeadObject. */
+export class S3ObjectInspector implements ObjectInspector {
+  readonly #s3: S3Client;
+
+  constructor(s3: S3Client) {
+    this.#s3 = s3;
+  }
+
+  async inspect(bucket: string, key: string): Promise<ObjectSnapshot | undefined> {
+    try {
+      return toSnapshot(await this.#s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAwsClient } from '@shop/common/aws';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { DynamoDBMediaCatalog } from '../adapters/DynamoDBMediaCatalog.js';
+import { parseIndexMessage } from '../adapters/indexMessage.js';
+import { S3ObjectInspector } from '../adapters/S3ObjectInspector.js';
+import { readConfig } from '../config.js';
+import { MalformedEventError } from '../domain/errors.js';
+import { indexObjectChange } from '../domain/indexObjectChange.js';
+import type { ObjectChange } from '../domain/types.js';
+import { flushMetrics, logger, reportOutcome } from '../telemetry.js';
+
+// IndexerFunction: consumes IndexQueue (S3 events routed by UploadsEventsRule) in batches and
+// reports per-message failures, so one bad message never holds back the rest of its batch.
+
+const config = readConfig();
+const catalog = new DynamoDBMediaCatalog(
+  DynamoDBDocumentClient.from(createAwsClient(DynamoDBClient, 'DynamoDB')),
+  config.mediaTableName,
+);
+const inspector = new S3ObjectInspector(createAwsClient(S3Client, 'S3'));
+const processor = new BatchProcessor(EventType.SQS);
+
+/** Parse step: a malformed message is logged once per delivery and reported as failed. */
+const parse = (record: SQSRecord): ObjectChange => {
+  try {
+    return parseIndexMessage(record, config.uploadsBucket);
+  } catch (error) {
+    if (error instanceof MalformedEventError) {
+      logger.warn('malformed message: failing it so it reaches the dead-letter queue', {
+        messageId: record.messageId,
+        receiveCount: record.attributes?.ApproximateReceiveCount,
+        reason: error.message,
+      });
+    }
+    throw error;
+  }
+};
+
+const recordHandler = async (record: SQSRecord): Promise<void> => {
+  const change = parse(record);
+  try {
+    const outcome = await indexObjectChange(change, { inspector, catalog, settings: config });
+    reportOutcome(outcome, change);
+  } catch (error) {
+    logger.error('indexing failed: SQS will redeliver the message', {
+      messageId: record.messageId,
+      key: change.key,
+      error: error as Error,
+    });
+    throw error;
+  }
+};
+
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  logger.addContext(context);
+  try {
+    return await processPartialResponse(event, recordHandler, processor, { context });
+  } finally {
+    flushMetrics();
+  }
+};

@@ -1,0 +1,116 @@
+import { parseUploadKey, type UploadKey } from '@shop/contracts/mediaKeys';
+import { describe, expect, it } from 'vitest';
+import {
+  buildActiveItem,
+  buildDeletedItem,
+  MEDIA_STATUS,
+  productSortKey,
+} from '../../src/domain/MediaItem.js';
+import type { ObjectSnapshot } from '../../src/domain/ports.js';
+import { normaliseSequencer } from '../../src/domain/sequencer.js';
+
+const upload = parseUploadKey('uploads/prod-1042/front view.jpg') as UploadKey;
+const sequencer = normaliseSequencer('0069B528ED2C7A41F3');
+const now = new Date('2026-03-14T09:27:00.000Z');
+const snapshot: ObjectSnapshot = {
+  size: 482113,
+  eTag: '9b2cf535f27731c974343645a3985328',
+  contentType: 'image/jpeg',
+  metadata: { alt: 'Front view' },
+  lastModified: '2026-03-14T09:26:53.000Z',
+};
+
+describe('buildActiveItem', () => {
+  it('maps the key, the HEAD and the event to a live catalog entry', () => {
+    // Act
+    const item = buildActiveItem(
+      upload,
+      'uploads-bucket',
+      sequencer,
+      snapshot,
+      { thumbnailWidths: [128, 512], thumbnailsBucket: 'thumbs-bucket' },
+      now,
+    );
+
+    // Assess
+    expect(item).toEqual({
+      key: 'uploads/prod-1042/front view.jpg',
+      bucket: 'uploads-bucket',
+      productId: 'prod-1042',
+      name: 'front view.jpg',
+      sequencer,
+      thumbnailKeys: ['prod-1042/front view.jpg/128.webp', 'prod-1042/front view.jpg/512.webp'],
+      thumbnailsBucket: 'thumbs-bucket',
+      updatedAt: '2026-03-14T09:27:00.000Z',
+      status: MEDIA_STATUS.ACTIVE,
+      size: 482113,
+      eTag: '9b2cf535f27731c974343645a3985328',
+      contentType: 'image/jpeg',
+      metadata: { alt: 'Front view' },
+      lastModified: '2026-03-14T09:26:53.000Z',
+      productSort: '2026-03-14T09:26:53.000Z#uploads/prod-1042/front view.jpg',
+    });
+  });
+
+  it('leaves out what is unknown rather than storing undefined', () => {
+    // Prepare
+    const { contentType: _omitted, ...withoutType } = snapshot;
+
+    // Act
+    const item = buildActiveItem(upload, 'b', sequencer, withoutType, { thumbnailWidths: [] }, now);
+
+    // Assess
+    expect(Object.keys(item)).not.toContain('contentType');
+    expect(Object.keys(item)).not.toContain('thumbnailsBucket');
+    expect(item.thumbnailKeys).toEqual([]);
+  });
+
+  it('copies the metadata instead of sharing the object', () => {
+    const item = buildActiveItem(upload, 'b', sequencer, snapshot, { thumbnailWidths: [] }, now);
+    expect(item.metadata).not.toBe(snapshot.metadata);
+  });
+});
+
+describe('buildDeletedItem', () => {
+  it('maps a delete event to a tombstone with the same thumbnail keys', () => {
+    // Act
+    const item = buildDeletedItem(
+      upload,
+      'uploads-bucket',
+      sequencer,
+      '2026-03-14T10:02:11Z',
+      { thumbnailWidths: [128] },
+      now,
+    );
+
+    // Assess
+    expect(item).toEqual({
+      key: 'uploads/prod-1042/front view.jpg',
+      bucket: 'uploads-bucket',
+      productId: 'prod-1042',
+      name: 'front view.jpg',
+      sequencer,
+      thumbnailKeys: ['prod-1042/front view.jpg/128.webp'],
+      updatedAt: '2026-03-14T09:27:00.000Z',
+      status: MEDIA_STATUS.DELETED,
+      deletedAt: '2026-03-14T10:02:11Z',
+    });
+  });
+});
+
+describe('productSortKey', () => {
+  it('sorts later uploads after earlier ones, and equal times by key', () => {
+    // Prepare
+    const keys = [
+      productSortKey('2026-03-14T09:26:53.000Z', 'uploads/p/b.jpg'),
+      productSortKey('2026-03-15T00:00:00.000Z', 'uploads/p/a.jpg'),
+      productSortKey('2026-03-14T09:26:53.000Z', 'uploads/p/a.jpg'),
+    ];
+
+    // Act
+    const sorted = [...keys].sort();
+
+    // Assess
+    expect(sorted).toEqual([keys[2], keys[0], keys[1]]);
+  });
+});

@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { indexObjectChange } from '../../src/domain/indexObjectChange.js';
+import type { ActiveMediaItem, DeletedMediaItem, MediaItem } from '../../src/domain/MediaItem.js';
+import type {
+  MediaCatalog,
+  ObjectInspector,
+  ObjectSnapshot,
+  WriteResult,
+} from '../../src/domain/ports.js';
+import { normaliseSequencer } from '../../src/domain/sequencer.js';
+import type { ObjectChange } from '../../src/domain/types.js';
+
+// In-memory fakes with the same guard as MediaTable: write only if the stored sequencer is
+// absent or older.
+class FakeCatalog implements MediaCatalog {
+  readonly items = new Map<string, MediaItem>();
+  writes = 0;
+
+  async putActive(item: ActiveMediaItem): Promise<WriteResult> {
+    return this.#write(item);
+  }
+
+  async markDeleted(item: DeletedMediaItem): Promise<WriteResult> {
+    return this.#write({ ...this.items.get(item.key), ...item } as MediaItem);
+  }
+
+  #write(item: MediaItem): WriteResult {
+    const stored = this.items.get(item.key);
+    if (stored !== undefined && !(stored.sequencer < item.sequencer)) return 'stale';
+    this.items.set(item.key, item);
+    this.writes += 1;
+    return 'applied';
+  }
+}
+
+class FakeInspector implements ObjectInspector {
+  readonly objects = new Map<string, ObjectSnapshot>();
+  heads = 0;
+
+  async inspect(_bucket: string, key: string) {
+    this.heads += 1;
+    return this.objects.get(key);
+  }
+}
+
+const KEY = 'uploads/prod-1/front view.jpg';
+const snapshot: ObjectSnapshot = {
+  size: 5,
+  eTag: 'etag-1',
+  contentType: 'image/jpeg',
+  metadata: { alt: 'front' },
+  lastModified: '2026-03-14T09:26:53.000Z',
+};
+const change = (kind: ObjectChange['kind'], sequencer: string, extra: Partial<ObjectChange> = {}) =>
+  ({
+    kind,
+    eventId: `event-${sequencer}`,
+    bucket: 'uploads',
+    key: KEY,
+    sequencer: normaliseSequencer(sequencer),
+    ...(kind === 'created' ? { eTag: 'etag-1' } : {}),
+    eventTime: '2026-03-14T10:00:00Z',
+    ...extra,
+  }) satisfies ObjectChange;
+
+const setup = () => {
+  const catalog = new FakeCatalog();
+  const inspector = new FakeInspector();
+  inspector.objects.set(KEY, snapshot);
+  const dependencies = {
+    catalog,
+    inspector,
+    settings: { thumbnailWidths: [128] },
+    now: () => new Date('2026-03-14T10:00:01.000Z'),
+  };
+  return { catalog, inspector, dependencies };
+};
+
+describe('indexObjectChange', () => {
+  it('indexes a created object with what the HEAD reports', async () => {
+    // Prepare
+    const { catalog, dependencies } = setup();
+
+    // Act
+    const outcome = await indexObjectChange(change('created', '0A'), dependencies);
+
+    // Assess
+    expect(outcome).toEqual({ result: 'indexed', key: KEY, productId: 'prod-1' });
+    expect(catalog.items.get(KEY)).toMatchObject({
+      status: 'ACTIVE',
+      contentType: 'image/jpeg',
+      metadata: { alt: 'front' },
+      thumbnailKeys: ['prod-1/front view.jpg/128.webp'],
+    });
+  });
+
+  it('marks a deleted object with a tombstone', async () => {
+    const { catalog, dependencies } = setup();
+    await indexObjectChange(change('created', '0A'), dependencies);
+
+    const outcome = await indexObjectChange(change('deleted', '0B'), dependencies);
+
+    expect(outcome).toEqual({ result: 'deleted', key: KEY, productId: 'prod-1' });
+    expect(catalog.items.get(KEY)).toMatchObject({
+      status: 'DELETED',
+      deletedAt: '2026-03-14T10:00:00Z',
+    });
+  });
+
+  it('keeps an object deleted when its older create arrives after the delete', async () => {
+    // Prepare
+    const { catalog, dependencies } = setup();
+    await indexObjectChange(change('deleted', '0B'), dependencies);
+
+    // Act
+    const outcome = await indexObjectChange(change('created', '0A'), dependencies);
+
+    // Assess
+    expect(outcome).toEqual({ result: 'ignored', key: KEY, reason: 'stale-or-duplicate' });
+    expect(catalog.items.get(KEY)?.status).toBe('DELETED');
+  });
+
+  it('changes nothing for a duplicate delivery', async () => {
+    const { catalog, dependencies } = setup();
+    await indexObjectChange(change('created', '0A'), dependencies);
+    const before = structuredClone(catalog.items.get(KEY));
+
+    const outcome = await indexObjectChange(change('created', '0A'), dependencies);
+
+    expect(outcome).toMatchObject({ result: 'ignored', reason: 'stale-or-duplicate' });
+    expect(catalog.items.get(KEY)).toEqual(before);
+    expect(catalog.writes).toBe(1);
+  });
+
+  it('indexes a re-upload that follows a delete', async () => {
+    const { catalog, dependencies } = setup();
+    await indexObjectChange(change('deleted', '0B'), dependencies);
+
+    const outcome = await indexObjectChange(change('created', '0C'), dependencies);
+
+    expect(outcome.result).toBe('indexed');
+    expect(catalog.items.get(KEY)?.status).toBe('ACTIVE');
+  });
+
+  it('acknowledges a created object that vanished before the HEAD, writing nothing', async () => {
+    // Prepare
+    const { catalog, inspector, dependencies } = setup();
+    inspector.objects.clear();
+
+    // Act
+    const outcome = await indexObjectChange(change('created', '0A'), dependencies);
+
+    // Assess
+    expect(outcome).toEqual({ result: 'ignored', key: KEY, reason: 'object-vanished' });
+    expect(catalog.writes).toBe(0);
+  });
+
+  it('leaves an overwritten object to its newer event', async () => {
+    const { catalog, dependencies } = setup();
+
+    const outcome = await indexObjectChange(
+      change('created', '0A', { eTag: 'etag-of-an-older-version' }),
+      dependencies,
+    );
+
+    expect(outcome).toMatchObject({ result: 'ignored', reason: 'superseded' });
+    expect(catalog.writes).toBe(0);
+  });
+
+  it('ignores keys outside uploads/<productId>/<name> without touching S3', async () => {
+    const { catalog, inspector, dependencies } = setup();
+
+    const outcome = await indexObjectChange(
+      change('created', '0A', { key: 'uploads/no-name' }),
+      dependencies,
+    );
+
+    expect(outcome).toEqual({
+      result: 'ignored',
+      key: 'uploads/no-name',
+      reason: 'not-product-media',
+    });
+    expect(inspector.heads).toBe(0);
+    expect(catalog.writes).toBe(0);
+  });
+});
