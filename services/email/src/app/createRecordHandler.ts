@@ -1,0 +1,98 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { OrderEvent } from '@shop/contracts/orderEvents';
+import type { Context, SQSRecord } from 'aws-lambda';
+import { classifyFailure, FAILURE_KINDS } from '../domain/classifyFailure.js';
+import { TimeBudgetExhaustedError } from '../domain/errors.js';
+import { parseOrderEvent } from '../domain/parseOrderEvent.js';
+import { EMAIL_METRICS, type EmailLogger, type EmailMetrics } from './telemetry.js';
+
+/** The outcome of sending one event's email at most once. */
+export interface SendOnceResult {
+  messageId: string;
+  /** True when the email had already been sent for this event id: nothing was sent now. */
+  replayed: boolean;
+}
+
+/** A permanent failure, as logged (no PII: ids, reason codes and field names only). */
+export interface PermanentFailureReport {
+  messageId: string;
+  receiveCount: number;
+  reason: string;
+  problems?: readonly string[];
+  eventId?: string;
+  eventType?: string;
+  orderId?: string;
+}
+
+/** What the record handler needs. */
+export interface RecordHandlerDependencies {
+  /** Send the event's email unless it was already sent (idempotent on the event id). */
+  sendOnce(event: OrderEvent): Promise<SendOnceResult>;
+  /** Log and count a permanent failure, once per SQS message however often it is received. */
+  reportPermanentFailure(report: PermanentFailureReport): Promise<void>;
+  logger: EmailLogger;
+  metrics: EmailMetrics;
+  /** A record is not started with less than this much invocation time left. */
+  safetyMarginMs: number;
+}
+
+/**
+ * The per-record step of the SQS batch: check the time budget, parse the body, send the email
+ * once, and classify any failure. A thrown error makes the record a batch item failure, so SQS
+ * delivers it again; permanent failures are reported once and keep failing until the queue's
+ * redrive policy moves them to the dead-letter queue.
+ *
+ * @example
+ * processPartialResponse(event, createRecordHandler(deps), processor, { context });
+ */
+export const createRecordHandler =
+  (deps: RecordHandlerDependencies) =>
+  async (record: SQSRecord, context: Context): Promise<SendOnceResult> => {
+    const { logger, metrics } = deps;
+    const messageId = record.messageId;
+    const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
+    let event: OrderEvent | undefined;
+    try {
+      const remainingMs = context.getRemainingTimeInMillis();
+      if (remainingMs < deps.safetyMarginMs) throw new TimeBudgetExhaustedError(remainingMs);
+      event = parseOrderEvent(record.body);
+      const result = await deps.sendOnce(event);
+      const ids = { messageId, eventId: event.eventId, orderId: event.order.orderId };
+      if (result.replayed) {
+        metrics.addMetric(EMAIL_METRICS.skippedDuplicate, MetricUnit.Count, 1);
+        logger.info('order email already sent for this event; nothing sent', ids);
+      } else {
+        metrics.addMetric(EMAIL_METRICS.sent, MetricUnit.Count, 1);
+        logger.info('order email sent', {
+          ...ids,
+          eventType: event.type,
+          sesMessageId: result.messageId,
+        });
+      }
+      return result;
+    } catch (error) {
+      const failure = classifyFailure(error);
+      const eventIds =
+        event === undefined
+          ? {}
+          : { eventId: event.eventId, eventType: event.type, orderId: event.order.orderId };
+      if (failure.kind === FAILURE_KINDS.permanent) {
+        await deps.reportPermanentFailure({
+          messageId,
+          receiveCount,
+          reason: failure.reason,
+          ...(failure.problems === undefined ? {} : { problems: failure.problems }),
+          ...eventIds,
+        });
+      } else {
+        metrics.addMetric(EMAIL_METRICS.retried, MetricUnit.Count, 1);
+        logger.warn('order email not sent; SQS will deliver the message again', {
+          messageId,
+          receiveCount,
+          reason: failure.reason,
+          ...eventIds,
+        });
+      }
+      throw error;
+    }
+  };

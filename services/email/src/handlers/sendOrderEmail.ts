@@ -1,0 +1,38 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createAwsClient } from '@shop/common/aws';
+import { createLogger } from '@shop/common/logger';
+import { SesEmailSender } from '../adapters/SesEmailSender.js';
+import { createEmailHandler } from '../app/createEmailHandler.js';
+import { loadEmailConfig } from '../config.js';
+
+// Config, clients and wiring at module scope: built once per cold start, reused by warm
+// invocations. Timeouts keep one record's worst case (2 SES attempts) inside the margin.
+const config = loadEmailConfig();
+const dynamodb = createAwsClient(DynamoDBClient, 'DynamoDB', {
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+});
+const ses = createAwsClient(SESv2Client, 'SESv2', {
+  maxAttempts: 2,
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+});
+
+/** EmailFunction: OrderEventsQueue -> order confirmation / cancellation emails through SES. */
+export const handler = createEmailHandler({
+  sender: new SesEmailSender({
+    client: ses,
+    from: config.SENDER_EMAIL,
+    configurationSetName: config.SES_CONFIGURATION_SET,
+  }),
+  createPersistenceStore: () =>
+    new DynamoDBPersistenceLayer({
+      tableName: config.IDEMPOTENCY_TABLE_NAME,
+      awsSdkV3Client: dynamodb,
+    }),
+  logger: createLogger('email'),
+  metrics: new Metrics({ namespace: 'Shop', serviceName: 'email' }),
+  idempotencyExpirySeconds: config.IDEMPOTENCY_EXPIRY_SECONDS,
+  safetyMarginMs: config.REMAINING_TIME_SAFETY_MARGIN_MS,
+});

@@ -1,0 +1,290 @@
+import type { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createEmailHandler } from '../../src/app/createEmailHandler.js';
+import { EMAIL_METRICS } from '../../src/app/telemetry.js';
+import { EmailProviderUnavailableError, EmailRejectedError } from '../../src/domain/errors.js';
+import { fakeLogger, fakeMetrics, RecordingSender } from '../support/fakes.js';
+import { InMemoryPersistenceLayer } from '../support/InMemoryPersistenceLayer.js';
+import { lambdaContext, sqsEvent, sqsRecord } from '../support/lambda.js';
+import { orderCancelled, orderPlaced } from '../support/orderEvents.js';
+
+const setup = (overrides: { safetyMarginMs?: number } = {}) => {
+  const items = new Map<string, IdempotencyRecord>();
+  const stores: InMemoryPersistenceLayer[] = [];
+  const sender = new RecordingSender();
+  const logger = fakeLogger();
+  const metrics = fakeMetrics();
+  const handler = createEmailHandler({
+    sender,
+    createPersistenceStore: () => {
+      const store = new InMemoryPersistenceLayer(items);
+      stores.push(store);
+      return store;
+    },
+    logger,
+    metrics,
+    idempotencyExpirySeconds: 7 * 24 * 60 * 60,
+    safetyMarginMs: overrides.safetyMarginMs ?? 10_000,
+  });
+  return { handler, sender, logger, metrics, items, stores };
+};
+
+const permanentLogs = (logger: ReturnType<typeof fakeLogger>) =>
+  logger.error.mock.calls.filter(([message]) => String(message).includes('failed permanently'));
+
+describe('createEmailHandler', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('sends one email per event and reports no failures', async () => {
+    // Prepare
+    const { handler, sender, metrics } = setup();
+    const placed = orderPlaced();
+    const cancelled = orderCancelled();
+
+    // Act
+    const response = await handler(
+      sqsEvent(sqsRecord(JSON.stringify(placed)), sqsRecord(JSON.stringify(cancelled))),
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(sender.sent.map((email) => email.subject)).toEqual([
+      `Your order ${placed.order.orderId} is confirmed`,
+      `Your order ${cancelled.order.orderId} has been cancelled`,
+    ]);
+    expect(sender.sent[0]?.to).toBe('ada@example.com');
+    expect(metrics.counts[EMAIL_METRICS.sent]).toBe(2);
+    expect(metrics.flushes).toBe(1);
+  });
+
+  it('fails only the malformed message of a batch', async () => {
+    // Prepare
+    const { handler, sender } = setup();
+    const bad = sqsRecord('{"type":"OrderPlaced",');
+
+    // Act
+    const response = await handler(
+      sqsEvent(
+        sqsRecord(JSON.stringify(orderPlaced())),
+        bad,
+        sqsRecord(JSON.stringify(orderPlaced())),
+      ),
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+    expect(sender.sent).toHaveLength(2);
+  });
+
+  it('sends nothing for a redelivered or duplicated event', async () => {
+    // Prepare
+    const { handler, sender, metrics } = setup();
+    const body = JSON.stringify(orderPlaced());
+    const first = sqsRecord(body);
+    await handler(sqsEvent(first), lambdaContext());
+
+    // Act
+    const redelivered = await handler(
+      sqsEvent({ ...first, attributes: { ...first.attributes, ApproximateReceiveCount: '2' } }),
+      lambdaContext(),
+    );
+    const duplicated = await handler(sqsEvent(sqsRecord(body)), lambdaContext());
+
+    // Assess
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect(duplicated.batchItemFailures).toEqual([]);
+    expect(sender.sent).toHaveLength(1);
+    expect(metrics.counts[EMAIL_METRICS.skippedDuplicate]).toBe(2);
+  });
+
+  it('hands a transient failure back to SQS and sends on the next delivery', async () => {
+    // Prepare
+    const { handler, sender, metrics, logger } = setup();
+    sender.failures.push(new EmailProviderUnavailableError('TooManyRequestsException'));
+    const record = sqsRecord(JSON.stringify(orderPlaced()));
+
+    // Act
+    const first = await handler(sqsEvent(record), lambdaContext());
+    const second = await handler(sqsEvent(record), lambdaContext());
+
+    // Assess
+    expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    expect(second).toEqual({ batchItemFailures: [] });
+    expect(sender.sent).toHaveLength(1);
+    expect(metrics.counts[EMAIL_METRICS.retried]).toBe(1);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('SQS will deliver the message again'),
+      expect.objectContaining({
+        messageId: record.messageId,
+        reason: 'email-provider-unavailable:TooManyRequestsException',
+      }),
+    );
+    expect(permanentLogs(logger)).toHaveLength(0);
+  });
+
+  it('reports a permanent failure once, however often the message is received', async () => {
+    // Prepare
+    const { handler, sender, metrics, logger } = setup();
+    const event = orderPlaced();
+    sender.failures.push(
+      new EmailRejectedError('MessageRejected'),
+      new EmailRejectedError('MessageRejected'),
+    );
+    const record = sqsRecord(JSON.stringify(event));
+
+    // Act
+    const first = await handler(sqsEvent(record), lambdaContext());
+    const second = await handler(
+      sqsEvent({ ...record, attributes: { ...record.attributes, ApproximateReceiveCount: '2' } }),
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(second.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(sender.sent).toHaveLength(0);
+    expect(permanentLogs(logger)).toEqual([
+      [
+        expect.any(String),
+        {
+          messageId: record.messageId,
+          receiveCount: 1,
+          reason: 'email-rejected:MessageRejected',
+          eventId: event.eventId,
+          eventType: 'OrderPlaced',
+          orderId: event.order.orderId,
+        },
+      ],
+    ]);
+    expect(metrics.counts[EMAIL_METRICS.failed]).toBe(1);
+    expect(logger.debug).toHaveBeenCalledWith(
+      'permanent failure already reported for this message',
+      { messageId: record.messageId, receiveCount: 2 },
+    );
+  });
+
+  it('logs a schema-invalid message once with its reason and no customer data', async () => {
+    // Prepare
+    const { handler, logger } = setup();
+    const record = sqsRecord(
+      JSON.stringify({ ...orderPlaced(), total: 'lots', customer: { id: 'c', email: 'ada@' } }),
+    );
+
+    // Act
+    await handler(sqsEvent(record), lambdaContext());
+    await handler(sqsEvent(record), lambdaContext());
+
+    // Assess
+    const logs = permanentLogs(logger);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]?.[1]).toEqual({
+      messageId: record.messageId,
+      receiveCount: 1,
+      reason: 'schema-invalid',
+      problems: ['customer.email: invalid_format'],
+    });
+    expect(JSON.stringify(logger.error.mock.calls)).not.toContain('ada@');
+  });
+
+  it('still logs a permanent failure when the report store is unavailable', async () => {
+    // Prepare
+    const { handler, logger, stores } = setup();
+    for (const store of stores) store.failWith = new Error('DynamoDB down');
+    const record = sqsRecord('not json');
+
+    // Act
+    const response = await handler(sqsEvent(record), lambdaContext());
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(permanentLogs(logger)).toHaveLength(1);
+    expect(permanentLogs(logger)[0]?.[1]).toMatchObject({
+      reason: 'malformed-json',
+      reportStoreError: 'IdempotencyPersistenceLayerError',
+    });
+  });
+
+  it('retries every record when the idempotency store is unavailable, sending nothing', async () => {
+    // Prepare
+    const { handler, sender, stores } = setup();
+    for (const store of stores) store.failWith = new Error('DynamoDB down');
+    const records = [
+      sqsRecord(JSON.stringify(orderPlaced())),
+      sqsRecord(JSON.stringify(orderPlaced())),
+    ];
+
+    // Act
+    const response = await handler(sqsEvent(...records), lambdaContext());
+
+    // Assess
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(
+      records.map((r) => r.messageId),
+    );
+    expect(sender.sent).toHaveLength(0);
+  });
+
+  it('does not start records once the remaining time is below the safety margin', async () => {
+    // Prepare
+    const { handler, sender, metrics } = setup({ safetyMarginMs: 10_000 });
+    // Every send takes 8 s of the invocation's 25 s.
+    let remainingMs = 25_000;
+    sender.onSend = () => {
+      remainingMs -= 8_000;
+    };
+    const context = lambdaContext(25_000, () => remainingMs);
+    const records = [1, 2, 3, 4].map(() => sqsRecord(JSON.stringify(orderPlaced())));
+
+    // Act
+    const response = await handler(sqsEvent(...records), context);
+
+    // Assess
+    expect(sender.sent).toHaveLength(2);
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: records[2]?.messageId },
+      { itemIdentifier: records[3]?.messageId },
+    ]);
+    expect(metrics.counts[EMAIL_METRICS.retried]).toBe(2);
+  });
+
+  it('lets a retry proceed once a crashed attempt has used up its remaining time', async () => {
+    // Prepare
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { handler, sender } = setup({ safetyMarginMs: 0 });
+    const record = sqsRecord(JSON.stringify(orderPlaced()));
+    // The first invocation hangs in SES (it never completes) and Lambda cuts it off after 5 s.
+    sender.gate = new Promise(() => undefined);
+    void handler(
+      sqsEvent(record),
+      lambdaContext(5_000, () => 5_000),
+    );
+    await vi.waitFor(() => expect(sender.attempts).toBe(1));
+    sender.gate = undefined;
+
+    // Act
+    const whileInProgress = await handler(sqsEvent(record), lambdaContext());
+    vi.setSystemTime(Date.now() + 5_001);
+    const afterTimeout = await handler(sqsEvent(record), lambdaContext());
+
+    // Assess
+    expect(whileInProgress.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(afterTimeout.batchItemFailures).toEqual([]);
+    expect(sender.attempts).toBe(2);
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('returns item failures instead of throwing when the whole batch fails', async () => {
+    // Prepare
+    const { handler } = setup();
+    const records = [sqsRecord('x'), sqsRecord('y')];
+
+    // Act
+    const response = await handler(sqsEvent(...records), lambdaContext());
+
+    // Assess
+    expect(response.batchItemFailures).toHaveLength(2);
+  });
+});

@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import type { SQSEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createEmailHandler } from '../../src/app/createEmailHandler.js';
+import { fakeLogger, fakeMetrics, RecordingSender } from '../support/fakes.js';
+import { InMemoryPersistenceLayer } from '../support/InMemoryPersistenceLayer.js';
+import { lambdaContext } from '../support/lambda.js';
+
+// The sample events in events/email/ (for `sam local invoke -e`) must stay valid and mean
+// what their names say.
+
+const sampleEvent = async (name: string): Promise<SQSEvent> =>
+  JSON.parse(await readFile(new URL(`../../../../events/email/${name}`, import.meta.url), 'utf8'));
+
+const run = async (name: string) => {
+  const sender = new RecordingSender();
+  const handler = createEmailHandler({
+    sender,
+    createPersistenceStore: () => new InMemoryPersistenceLayer(),
+    logger: fakeLogger(),
+    metrics: fakeMetrics(),
+    idempotencyExpirySeconds: 60,
+    safetyMarginMs: 10_000,
+  });
+  const response = await handler(await sampleEvent(name), lambdaContext());
+  return { response, sender };
+};
+
+describe('events/email samples', () => {
+  it('order-placed.json sends one order confirmation', async () => {
+    // Act
+    const { response, sender } = await run('order-placed.json');
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sender.sent.map((email) => email.subject)).toEqual([
+      'Your order 01JDB4Y1ZK3M7Q9T2V5X8A0C4E is confirmed',
+    ]);
+  });
+
+  it('order-cancelled.json sends one cancellation notice', async () => {
+    // Act
+    const { response, sender } = await run('order-cancelled.json');
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sender.sent.map((email) => email.subject)).toEqual([
+      'Your order 01JDB4Y1ZK3M7Q9T2V5X8A0C4E has been cancelled',
+    ]);
+  });
+
+  it('mixed-batch-with-malformed.json fails only the malformed and the unknown-type message', async () => {
+    // Act
+    const { response, sender } = await run('mixed-batch-with-malformed.json');
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9' },
+      { itemIdentifier: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a' },
+    ]);
+    expect(sender.sent).toHaveLength(2);
+    expect(sender.sent[0]?.html).toContain(
+      '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; 1-2-3 Shibuya',
+    );
+    expect(sender.sent[0]?.text).toContain('1 x TEAPOT-CAST-IRON at ¥6,800 each: ¥6,800');
+  });
+});
