@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The order events orders-api sends to OrderEventsQueue and email consumes. One schema, owned
 // here, imported by both: a change to it is a change to both services, visible in one diff.

@@ -1,6 +1,6 @@
 import { loadConfig, positiveIntList } from '@shop/common/config';
 import { DEFAULT_THUMBNAIL_WIDTHS } from '@shop/contracts/mediaKeys';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The only module that reads the environment.
 

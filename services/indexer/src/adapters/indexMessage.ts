@@ -1,7 +1,7 @@
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { S3EventNotificationEventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/s3';
 import { SqsRecordSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedEventError } from '../domain/errors.js';
 import { objectKeyFromEvent } from '../domain/objectKey.js';
 import { normaliseSequencer } from '../domain/sequencer.js';
