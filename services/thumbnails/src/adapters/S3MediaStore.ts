@@ -1,0 +1,118 @@
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { SourceChangedError } from '../domain/errors.js';
+import type { ObjectHead, SourceStore, Thumbnail, ThumbnailStore } from '../domain/ports.js';
+
+/** Object metadata (`x-amz-meta-source-etag`) naming the source version a thumbnail shows. */
+export const SOURCE_ETAG_METADATA = 'source-etag';
+export const THUMBNAIL_CONTENT_TYPE = 'image/webp';
+
+export interface S3MediaStoreOptions {
+  thumbnailsBucket: string;
+  cacheControl: string;
+}
+
+const statusOf = (error: unknown): number | undefined =>
+  (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+
+const isNotFound = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'NotFound' || error.name === 'NoSuchKey' || statusOf(error) === 404);
+
+const isPreconditionFailed = (error: unknown): boolean =>
+  error instanceof Error && (error.name === 'PreconditionFailed' || statusOf(error) === 412);
+
+/** ETags as plain hex (S3 returns them quoted), so they compare and store cleanly. */
+const unquote = (etag: string | undefined): string => (etag ?? '').replace(/"/g, '');
+
+/**
+ * S3 behind both ports: reads originals from the uploads bucket (HEAD, then a GET pinned to
+ * the HEAD's ETag) and keeps thumbnails in the thumbnails bucket, each tagged with the ETag of
+ * the source it was made from.
+ */
+export class S3MediaStore implements SourceStore, ThumbnailStore {
+  readonly #s3: S3Client;
+  readonly #options: S3MediaStoreOptions;
+
+  constructor(s3: S3Client, options: S3MediaStoreOptions) {
+    this.#s3 = s3;
+    this.#options = options;
+  }
+
+  async head(bucket: string, key: string): Promise<ObjectHead | undefined> {
+    try {
+      const head = await this.#s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return { etag: unquote(head.ETag), size: head.ContentLength ?? 0 };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async read(bucket: string, key: string, etag: string): Promise<Uint8Array> {
+    try {
+      const object = await this.#s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: `"${etag}"` }),
+      );
+      if (object.Body === undefined) return new Uint8Array();
+      if (object.ETag !== undefined && unquote(object.ETag) !== etag) {
+        throw new SourceChangedError(`ETag is now ${unquote(object.ETag)}, not ${etag}`);
+      }
+      return await object.Body.transformToByteArray();
+    } catch (error) {
+      if (isPreconditionFailed(error) || isNotFound(error)) {
+        throw new SourceChangedError(undefined, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async sourceEtagOf(key: string): Promise<string | undefined> {
+    try {
+      const head = await this.#s3.send(
+        new HeadObjectCommand({ Bucket: this.#options.thumbnailsBucket, Key: key }),
+      );
+      return head.Metadata?.[SOURCE_ETAG_METADATA];
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async put(thumbnail: Thumbnail, sourceEtag: string): Promise<void> {
+    await this.#s3.send(
+      new PutObjectCommand({
+        Bucket: this.#options.thumbnailsBucket,
+        Key: thumbnail.key,
+        Body: thumbnail.body,
+        ContentType: THUMBNAIL_CONTENT_TYPE,
+        CacheControl: this.#options.cacheControl,
+        Metadata: {
+          [SOURCE_ETAG_METADATA]: sourceEtag,
+          width: String(thumbnail.width),
+          height: String(thumbnail.height),
+        },
+      }),
+    );
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const result = await this.#s3.send(
+      new DeleteObjectsCommand({
+        Bucket: this.#options.thumbnailsBucket,
+        Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+    const failed = result.Errors ?? [];
+    if (failed.length > 0) {
+      const summary = failed.map((entry) => `${entry.Key}: ${entry.Code}`).join(', ');
+      throw new Error(`DeleteObjects failed for ${failed.length} key(s): ${summary}`);
+    }
+  }
+}

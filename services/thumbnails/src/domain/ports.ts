@@ -1,0 +1,58 @@
+// What the use cases need from the outside world. Adapters implement these over S3 and
+// sharp; unit tests pass in-memory fakes.
+
+/** What a HEAD tells us about a stored object. */
+export interface ObjectHead {
+  etag: string;
+  size: number;
+}
+
+/** The bucket merchants upload originals to (read-only for us). */
+export interface SourceStore {
+  /** `undefined` when the object does not exist. */
+  head(bucket: string, key: string): Promise<ObjectHead | undefined>;
+  /**
+   * The object's bytes, only if its ETag is still `etag`.
+   *
+   * @throws {SourceChangedError} when it was overwritten since the HEAD.
+   */
+  read(bucket: string, key: string, etag: string): Promise<Uint8Array>;
+}
+
+/** One encoded thumbnail. */
+export interface Thumbnail {
+  key: string;
+  width: number;
+  height: number;
+  body: Uint8Array;
+}
+
+/** The separate bucket thumbnails are written to. */
+export interface ThumbnailStore {
+  /** The source ETag recorded on a thumbnail, `undefined` if there is no such thumbnail. */
+  sourceEtagOf(key: string): Promise<string | undefined>;
+  /** Write one thumbnail, recording the ETag of the source it was made from. */
+  put(thumbnail: Thumbnail, sourceEtag: string): Promise<void>;
+  /** Delete exactly these keys (missing keys are not an error). */
+  delete(keys: readonly string[]): Promise<void>;
+}
+
+/** One rendered size, before it has a key. */
+export interface RenderedImage {
+  /** The requested box (the thumbnail is named after it). */
+  width: number;
+  /** Actual pixel size (never larger than the source, aspect ratio kept). */
+  outputWidth: number;
+  outputHeight: number;
+  body: Uint8Array;
+}
+
+/** Turns one source image into WebP thumbnails. */
+export interface ImageRenderer {
+  /**
+   * Decode `source` once and return one WebP per width, in the order of `widths`.
+   *
+   * @throws {ImageRejectedError} for input that is not a usable image.
+   */
+  render(source: Uint8Array, widths: readonly number[]): Promise<RenderedImage[]>;
+}

@@ -1,0 +1,206 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import { ensureBucket } from '@shop/local-cloud';
+import { uniqueName, useBackends } from '@shop/local-cloud/testing';
+import type { Context } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { handler as Handler } from '../../src/handlers/s3Event.js';
+import { defined } from '../support/defined.js';
+import {
+  corruptJpeg,
+  inspect,
+  jpeg,
+  jpegWithOrientationAndGps,
+  pngBombHeader,
+  pngWithAlpha,
+  textFile,
+} from '../support/fixtures.js';
+import { captureOutput } from '../support/logLines.js';
+import { s3Event } from '../support/s3Events.js';
+import { sampleEvent } from '../support/sampleEvents.js';
+
+// End to end against the S3 backend (fauxqs embedded, or moto with AWS_ENDPOINT_URL): real
+// objects in, the real handler module (its own client, config from the environment), real
+// thumbnails out.
+
+const { clients } = useBackends();
+const s3 = clients.s3;
+const UPLOADS = uniqueName('uploads');
+const THUMBS = uniqueName('thumbs');
+const context = { awsRequestId: 'req-int', functionName: 'ThumbnailsFunction' } as Context;
+let handler: typeof Handler;
+let output: ReturnType<typeof captureOutput>;
+
+const upload = async (key: string, body: Uint8Array) => {
+  const put = await s3.send(new PutObjectCommand({ Bucket: UPLOADS, Key: key, Body: body }));
+  return (put.ETag ?? '').replace(/"/g, '');
+};
+const created = (key: string) => handler(s3Event({ bucket: UPLOADS, key }), context);
+const removed = (key: string) =>
+  handler(s3Event({ bucket: UPLOADS, key, eventName: 'ObjectRemoved:Delete' }), context);
+const headThumb = (key: string) => s3.send(new HeadObjectCommand({ Bucket: THUMBS, Key: key }));
+const getThumb = async (key: string) => {
+  const object = await s3.send(new GetObjectCommand({ Bucket: THUMBS, Key: key }));
+  return { object, bytes: await defined(object.Body).transformToByteArray() };
+};
+const thumbKeys = async (prefix: string) => {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: THUMBS, Prefix: prefix }));
+  return (listed.Contents ?? []).map((item) => item.Key).sort();
+};
+const skipReasons = () =>
+  output
+    .logs()
+    .filter((line) => line.message === 'thumbnails skipped')
+    .map((line) => [line.key, line.reason]);
+
+beforeAll(async () => {
+  await ensureBucket(clients, UPLOADS);
+  await ensureBucket(clients, THUMBS);
+  vi.stubEnv('THUMBNAILS_BUCKET', THUMBS);
+  vi.stubEnv('CACHE_CONTROL', 'public, max-age=3600');
+  ({ handler } = await import('../../src/handlers/s3Event.js'));
+});
+afterAll(() => clients.destroy());
+beforeEach(() => {
+  output = captureOutput();
+});
+afterEach(() => output.restore());
+
+describe('s3Event handler against S3', () => {
+  it('makes WebP thumbnails for a key with spaces, a plus and unicode', async () => {
+    // Prepare
+    const key = 'uploads/p-0/summer sale +1 café 商品.jpg';
+    const etag = await upload(key, await jpegWithOrientationAndGps());
+
+    // Act
+    await created(key);
+
+    // Assess
+    const expected = [128, 512, 1024].map(
+      (width) => `p-0/summer sale +1 café 商品.jpg/${width}.webp`,
+    );
+    expect(await thumbKeys('p-0/')).toEqual(expected.sort());
+    const sizes: Record<string, [number?, number?]> = {};
+    for (const thumbKey of expected) {
+      const { object, bytes } = await getThumb(thumbKey);
+      expect(object.ContentType).toBe('image/webp');
+      expect(object.CacheControl).toBe('public, max-age=3600');
+      expect(object.Metadata?.['source-etag']).toBe(etag);
+      const image = await inspect(bytes);
+      expect(image).toMatchObject({ format: 'webp', exif: undefined, orientation: undefined });
+      sizes[defined(thumbKey.split('/').pop())] = [image.width, image.height];
+    }
+    // 400x200 with orientation 6 displays 200x400: rotated, never enlarged.
+    expect(sizes).toEqual({
+      '1024.webp': [200, 400],
+      '512.webp': [200, 400],
+      '128.webp': [64, 128],
+    });
+  });
+
+  it('does not rewrite thumbnails for a repeated event of an unchanged object', async () => {
+    // Prepare
+    const key = 'uploads/p-2/alpha.png';
+    await upload(key, await pngWithAlpha());
+    await created(key);
+    const before = await headThumb('p-2/alpha.png/128.webp');
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // LastModified has 1 s resolution
+
+    // Act
+    await created(key);
+
+    // Assess
+    const after = await headThumb('p-2/alpha.png/128.webp');
+    expect(after.LastModified?.getTime()).toBe(before.LastModified?.getTime());
+    expect(skipReasons()).toEqual([[key, 'unchanged']]);
+  });
+
+  it('regenerates the thumbnails when the object is overwritten', async () => {
+    // Prepare
+    const key = 'uploads/p-3/hero.jpg';
+    await upload(key, await jpeg(800, 400));
+    await created(key);
+    const newEtag = await upload(key, await jpeg(300, 600));
+
+    // Act
+    await created(key);
+
+    // Assess
+    const { object, bytes } = await getThumb('p-3/hero.jpg/1024.webp');
+    expect(object.Metadata?.['source-etag']).toBe(newEtag);
+    expect(await inspect(bytes)).toMatchObject({ width: 300, height: 600 });
+    expect(skipReasons()).toEqual([]);
+  });
+
+  it('deletes exactly the thumbnails of a removed object', async () => {
+    // Prepare
+    const photo = await jpeg(640, 480);
+    await upload('uploads/p-4/a b.jpg', photo);
+    await upload('uploads/p-4/a b.jpg/nested.jpg', photo);
+    await created('uploads/p-4/a b.jpg');
+    await created('uploads/p-4/a b.jpg/nested.jpg');
+    await s3.send(new DeleteObjectCommand({ Bucket: UPLOADS, Key: 'uploads/p-4/a b.jpg' }));
+
+    // Act
+    await removed('uploads/p-4/a b.jpg');
+
+    // Assess
+    expect(await thumbKeys('p-4/')).toEqual([
+      'p-4/a b.jpg/nested.jpg/1024.webp',
+      'p-4/a b.jpg/nested.jpg/128.webp',
+      'p-4/a b.jpg/nested.jpg/512.webp',
+    ]);
+  });
+
+  it('skips bad uploads with a reason each and still processes the good one', async () => {
+    // Prepare
+    const bad: Record<string, Uint8Array> = {
+      'uploads/p-5/notes.jpg': textFile(),
+      'uploads/p-5/empty.jpg': new Uint8Array(0),
+      'uploads/p-5/broken.jpg': corruptJpeg(),
+      'uploads/p-5/bomb.png': pngBombHeader(),
+    };
+    for (const [key, body] of Object.entries(bad)) await upload(key, body);
+    await upload('uploads/p-5/good.jpg', await jpeg(1200, 900));
+    const event = s3Event(
+      ...[...Object.keys(bad), 'uploads/p-5/good.jpg'].map((key) => ({ bucket: UPLOADS, key })),
+    );
+
+    // Act
+    await handler(event, context);
+
+    // Assess
+    expect(skipReasons()).toEqual([
+      ['uploads/p-5/notes.jpg', 'not-an-image'],
+      ['uploads/p-5/empty.jpg', 'empty'],
+      ['uploads/p-5/broken.jpg', 'corrupt'],
+      ['uploads/p-5/bomb.png', 'too-many-pixels'],
+    ]);
+    expect(await thumbKeys('p-5/')).toEqual([
+      'p-5/good.jpg/1024.webp',
+      'p-5/good.jpg/128.webp',
+      'p-5/good.jpg/512.webp',
+    ]);
+  });
+
+  it('handles the sample events of events/thumbnails end to end', async () => {
+    // Prepare
+    const key = 'uploads/p-1/summer sale +1 café 商品.jpg';
+    await upload(key, await jpeg(1600, 1200));
+
+    // Act
+    await handler(sampleEvent('put-unicode-key.json', UPLOADS), context);
+    const afterPut = await thumbKeys('p-1/summer sale +1 café 商品.jpg/');
+    await s3.send(new DeleteObjectCommand({ Bucket: UPLOADS, Key: key }));
+    await handler(sampleEvent('delete.json', UPLOADS), context);
+
+    // Assess
+    expect(afterPut).toHaveLength(3);
+    expect(await thumbKeys('p-1/summer sale +1 café 商品.jpg/')).toEqual([]);
+  });
+});

@@ -1,0 +1,53 @@
+import { ConfigError } from '@shop/common/config';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_CACHE_CONTROL,
+  DEFAULT_MAX_SOURCE_BYTES,
+  DEFAULT_MAX_SOURCE_PIXELS,
+  readConfig,
+} from '../../src/config.js';
+
+describe('readConfig', () => {
+  it('fills in the defaults, widths largest first', () => {
+    // Act
+    const config = readConfig({ THUMBNAILS_BUCKET: 'thumbs' });
+
+    // Assess
+    expect(config).toEqual({
+      thumbnailsBucket: 'thumbs',
+      widths: [1024, 512, 128],
+      maxSourceBytes: DEFAULT_MAX_SOURCE_BYTES,
+      maxSourcePixels: DEFAULT_MAX_SOURCE_PIXELS,
+      cacheControl: DEFAULT_CACHE_CONTROL,
+      webpQuality: 80,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('sorts and de-duplicates configured widths', () => {
+    const config = readConfig({ THUMBNAILS_BUCKET: 'thumbs', THUMBNAIL_WIDTHS: '64, 256,64,1200' });
+    expect(config.widths).toEqual([1200, 256, 64]);
+  });
+
+  it('names every bad variable at once', () => {
+    // Act
+    const attempt = () =>
+      readConfig({ THUMBNAIL_WIDTHS: '128,abc', MAX_SOURCE_BYTES: '-1', MAX_SOURCE_PIXELS: 'x' });
+
+    // Assess
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const problems = (error as ConfigError).problems.join('\n');
+      for (const name of [
+        'THUMBNAILS_BUCKET',
+        'THUMBNAIL_WIDTHS',
+        'MAX_SOURCE_BYTES',
+        'MAX_SOURCE_PIXELS',
+      ]) {
+        expect(problems).toContain(name);
+      }
+    }
+  });
+});

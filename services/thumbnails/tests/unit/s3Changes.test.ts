@@ -1,0 +1,101 @@
+import { encodeS3EventKey } from '@shop/contracts/mediaKeys';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseS3Event } from '../../src/s3Changes.js';
+import { s3Event } from '../support/s3Events.js';
+
+describe('parseS3Event', () => {
+  it('decodes keys the way S3 encodes them: + is a space, %2B a plus, UTF-8 escapes', () => {
+    // Prepare
+    const event = {
+      Records: [
+        {
+          eventName: 'ObjectCreated:Put',
+          s3: {
+            bucket: { name: 'uploads' },
+            object: { key: 'uploads/p-1/summer+sale+%2B1+caf%C3%A9+%E5%95%86%E5%93%81.jpg' },
+          },
+        },
+      ],
+    };
+
+    // Act
+    const changes = parseS3Event(event);
+
+    // Assess
+    expect(changes).toEqual([
+      {
+        action: 'created',
+        eventName: 'ObjectCreated:Put',
+        bucket: 'uploads',
+        key: 'uploads/p-1/summer sale +1 café 商品.jpg',
+      },
+    ]);
+  });
+
+  it('routes every ObjectCreated and ObjectRemoved variant', () => {
+    // Prepare
+    const names = [
+      'ObjectCreated:Put',
+      'ObjectCreated:CompleteMultipartUpload',
+      'ObjectCreated:Copy',
+      'ObjectRemoved:Delete',
+      'ObjectRemoved:DeleteMarkerCreated',
+    ] as const;
+    const event = s3Event(
+      ...names.map((eventName) => ({ bucket: 'b', key: 'uploads/p/a', eventName })),
+    );
+
+    // Act
+    const actions = parseS3Event(event).map((change) => change.action);
+
+    // Assess
+    expect(actions).toEqual(['created', 'created', 'created', 'removed', 'removed']);
+  });
+
+  it('gives no changes for an event without records, such as s3:TestEvent', () => {
+    expect(parseS3Event({ Event: 's3:TestEvent', Bucket: 'b' })).toEqual([]);
+    expect(parseS3Event(null)).toEqual([]);
+  });
+
+  it('ignores, rather than throws on, malformed records and undecodable keys', () => {
+    // Prepare
+    const event = {
+      Records: [
+        { nonsense: true },
+        {
+          eventName: 'ObjectCreated:Put',
+          s3: { bucket: { name: 'b' }, object: { key: '%E0%A4%A' } },
+        },
+        {
+          eventName: 'ObjectRestore:Completed',
+          s3: { bucket: { name: 'b' }, object: { key: 'k' } },
+        },
+      ],
+    };
+
+    // Act
+    const changes = parseS3Event(event);
+
+    // Assess
+    expect(changes.map((change) => change.action)).toEqual(['ignored', 'ignored', 'ignored']);
+  });
+
+  it('recovers any key from its S3 event encoding', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), (name) => {
+        const key = `uploads/p-1/${name}`;
+        const [change] = parseS3Event(s3Event({ bucket: 'b', key }));
+        expect(change).toMatchObject({ action: 'created', key });
+      }),
+    );
+  });
+
+  it('treats a literal plus and a space differently', () => {
+    const [plus] = parseS3Event(s3Event({ bucket: 'b', key: 'uploads/p/a+b.jpg' }));
+    const [space] = parseS3Event(s3Event({ bucket: 'b', key: 'uploads/p/a b.jpg' }));
+    expect(encodeS3EventKey('uploads/p/a+b.jpg')).toBe('uploads/p/a%2Bb.jpg');
+    expect(plus).toMatchObject({ key: 'uploads/p/a+b.jpg' });
+    expect(space).toMatchObject({ key: 'uploads/p/a b.jpg' });
+  });
+});

@@ -1,0 +1,200 @@
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  HeadObjectCommand,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { handler as Handler } from '../../src/handlers/s3Event.js';
+import { jpeg, pngBombHeader, textFile } from '../support/fixtures.js';
+import { captureOutput } from '../support/logLines.js';
+import { s3Event } from '../support/s3Events.js';
+
+const UPLOADS = 'shop-uploads';
+const THUMBS = 'shop-thumbnails';
+const context = { awsRequestId: 'req-1', functionName: 'ThumbnailsFunction' } as Context;
+const s3 = mockClient(S3Client);
+let handler: typeof Handler;
+let photo: Buffer;
+
+const notFound = () => new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
+const body = (bytes: Uint8Array) =>
+  ({ transformToByteArray: async () => bytes }) as unknown as GetObjectCommandOutput['Body'];
+
+/** An uploads bucket holding `objects` (key -> bytes, ETag = key) and no thumbnails yet. */
+const givenUploads = (objects: Record<string, Uint8Array>) => {
+  for (const [key, bytes] of Object.entries(objects)) {
+    s3.on(HeadObjectCommand, { Bucket: UPLOADS, Key: key }).resolves({
+      ETag: `"etag-${bytes.byteLength}"`,
+      ContentLength: bytes.byteLength,
+    });
+    s3.on(GetObjectCommand, { Bucket: UPLOADS, Key: key }).resolves({
+      ETag: `"etag-${bytes.byteLength}"`,
+      Body: body(bytes),
+    });
+  }
+};
+
+beforeAll(async () => {
+  vi.stubEnv('THUMBNAILS_BUCKET', THUMBS);
+  vi.stubEnv('THUMBNAIL_WIDTHS', '128,512,1024');
+  vi.stubEnv('CACHE_CONTROL', 'public, max-age=600');
+  vi.stubEnv('MAX_SOURCE_BYTES', '1000000');
+  ({ handler } = await import('../../src/handlers/s3Event.js'));
+  photo = await jpeg(1600, 1200);
+});
+
+let stdout: ReturnType<typeof captureOutput>;
+beforeEach(() => {
+  s3.reset();
+  s3.on(HeadObjectCommand, { Bucket: THUMBS }).rejects(notFound());
+  s3.on(PutObjectCommand).resolves({});
+  s3.on(DeleteObjectsCommand).resolves({});
+  stdout = captureOutput();
+});
+afterEach(() => stdout.restore());
+
+describe('s3Event handler', () => {
+  it('writes three WebP thumbnails with content type, cache control and source ETag', async () => {
+    // Prepare
+    givenUploads({ 'uploads/p-1/front view.jpg': photo });
+
+    // Act
+    await handler(s3Event({ bucket: UPLOADS, key: 'uploads/p-1/front view.jpg' }), context);
+
+    // Assess
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 3);
+    for (const width of [128, 512, 1024]) {
+      expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+        Bucket: THUMBS,
+        Key: `p-1/front view.jpg/${width}.webp`,
+        ContentType: 'image/webp',
+        CacheControl: 'public, max-age=600',
+        Metadata: expect.objectContaining({ 'source-etag': `etag-${photo.byteLength}` }),
+      });
+    }
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, {
+      IfMatch: `"etag-${photo.byteLength}"`,
+    });
+    const [metrics] = stdout.metrics();
+    expect(metrics).toMatchObject({ ThumbnailsCreated: 3, service: 'thumbnails' });
+  });
+
+  it('skips bad records with one log line each and still processes the good one', async () => {
+    // Prepare
+    const bad = {
+      'uploads/p-1/notes.jpg': textFile(),
+      'uploads/p-1/bomb.png': pngBombHeader(),
+    };
+    givenUploads({ ...bad, 'uploads/p-1/good.jpg': photo });
+    const event = s3Event(
+      { bucket: UPLOADS, key: 'uploads/p-1/notes.jpg' },
+      { bucket: UPLOADS, key: 'uploads/p-1/bomb.png' },
+      { bucket: UPLOADS, key: 'uploads/p-1/good.jpg' },
+    );
+
+    // Act
+    await handler(event, context);
+
+    // Assess
+    const skips = stdout.logs().filter((line) => line.message === 'thumbnails skipped');
+    expect(skips.map(({ key, reason }) => [key, reason])).toEqual([
+      ['uploads/p-1/notes.jpg', 'not-an-image'],
+      ['uploads/p-1/bomb.png', 'too-many-pixels'],
+    ]);
+    expect(skips.every((line) => line.level === 'WARN')).toBe(true);
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 3);
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Key: 'p-1/good.jpg/1024.webp' });
+    const skipped = stdout.metrics().filter((line) => line.ThumbnailsSkipped === 1);
+    expect(skipped.map((line) => line.reason)).toEqual(['not-an-image', 'too-many-pixels']);
+  });
+
+  it('checks the size with HEAD and never downloads an object over the byte limit', async () => {
+    // Prepare
+    s3.on(HeadObjectCommand, { Bucket: UPLOADS }).resolves({
+      ETag: '"big"',
+      ContentLength: 2_000_000,
+    });
+
+    // Act
+    await handler(s3Event({ bucket: UPLOADS, key: 'uploads/p-1/huge.jpg' }), context);
+
+    // Assess
+    expect(s3).not.toHaveReceivedCommand(GetObjectCommand);
+    const [skip] = stdout.logs().filter((line) => line.message === 'thumbnails skipped');
+    expect(skip).toMatchObject({ reason: 'too-many-bytes', sourceBytes: 2_000_000 });
+  });
+
+  it('does not download or write again when the thumbnails match the source ETag', async () => {
+    // Prepare
+    givenUploads({ 'uploads/p-1/a.jpg': photo });
+    s3.on(HeadObjectCommand, { Bucket: THUMBS, Key: 'p-1/a.jpg/1024.webp' }).resolves({
+      Metadata: { 'source-etag': `etag-${photo.byteLength}` },
+    });
+
+    // Act
+    await handler(s3Event({ bucket: UPLOADS, key: 'uploads/p-1/a.jpg' }), context);
+
+    // Assess
+    expect(s3).not.toHaveReceivedCommand(GetObjectCommand);
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+    const [skip] = stdout.logs().filter((line) => line.message === 'thumbnails skipped');
+    expect(skip).toMatchObject({ reason: 'unchanged', level: 'INFO' });
+  });
+
+  it('deletes exactly the thumbnail keys of a removed upload', async () => {
+    // Prepare
+    s3.on(HeadObjectCommand, { Bucket: UPLOADS }).rejects(notFound());
+
+    // Act
+    await handler(
+      s3Event({ bucket: UPLOADS, key: 'uploads/p-1/é b.jpg', eventName: 'ObjectRemoved:Delete' }),
+      context,
+    );
+
+    // Assess
+    expect(s3).toHaveReceivedCommandWith(DeleteObjectsCommand, {
+      Bucket: THUMBS,
+      Delete: {
+        Quiet: true,
+        Objects: [
+          { Key: 'p-1/é b.jpg/1024.webp' },
+          { Key: 'p-1/é b.jpg/512.webp' },
+          { Key: 'p-1/é b.jpg/128.webp' },
+        ],
+      },
+    });
+    expect(stdout.metrics()[0]).toMatchObject({ ThumbnailsDeleted: 3 });
+  });
+
+  it('finishes the other records, then fails the invocation when S3 fails', async () => {
+    // Prepare
+    givenUploads({ 'uploads/p-1/ok.jpg': photo });
+    s3.on(HeadObjectCommand, { Bucket: UPLOADS, Key: 'uploads/p-1/down.jpg' }).rejects(
+      new S3ServiceException({
+        name: 'InternalError',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 500 },
+        message: 'We encountered an internal error',
+      }),
+    );
+    const event = s3Event(
+      { bucket: UPLOADS, key: 'uploads/p-1/down.jpg' },
+      { bucket: UPLOADS, key: 'uploads/p-1/ok.jpg' },
+    );
+
+    // Act
+    const attempt = handler(event, context);
+
+    // Assess
+    await expect(attempt).rejects.toThrow('1 of 2 record(s) failed');
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 3);
+    expect(stdout.logs().some((line) => line.message === 'record failed')).toBe(true);
+  });
+});

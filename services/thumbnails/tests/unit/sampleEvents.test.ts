@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parseS3Event } from '../../src/s3Changes.js';
+import { sampleEvent } from '../support/sampleEvents.js';
+
+describe('events/thumbnails samples', () => {
+  it('put-unicode-key.json is a creation of a key with spaces, a plus and unicode', () => {
+    expect(parseS3Event(sampleEvent('put-unicode-key.json'))).toEqual([
+      {
+        action: 'created',
+        eventName: 'ObjectCreated:Put',
+        bucket: 'shop-dev-uploads-123456789012-us-east-1',
+        key: 'uploads/p-1/summer sale +1 café 商品.jpg',
+      },
+    ]);
+  });
+
+  it('delete.json is a removal of the same key', () => {
+    expect(parseS3Event(sampleEvent('delete.json'))).toEqual([
+      {
+        action: 'removed',
+        eventName: 'ObjectRemoved:Delete',
+        bucket: 'shop-dev-uploads-123456789012-us-east-1',
+        key: 'uploads/p-1/summer sale +1 café 商品.jpg',
+      },
+    ]);
+  });
+});
