@@ -1,0 +1,81 @@
+import {
+  ORDER_EVENT_TYPES,
+  ORDER_STATUSES,
+  type OrderEvent,
+  type OrderSnapshot,
+} from '@shop/contracts/orderEvents';
+import { OrderNotCancellableError } from './errors.js';
+import { eventIdFor } from './identifiers.js';
+import type { PlaceOrderRequest } from './orderRequest.js';
+import { priceLines } from './pricing.js';
+
+/** An order as the API returns it and events carry it. */
+export type Order = OrderSnapshot;
+
+/** The authenticated caller, as the authorizer identified them. */
+export interface Customer {
+  id: string;
+  email: string;
+}
+
+/**
+ * Build a new PLACED order. Pure and deterministic: the same inputs give the same order, which
+ * is what lets a retry with the same idempotency key rebuild exactly what the first attempt
+ * wrote.
+ *
+ * @example
+ * const order = buildOrder({ orderId, customerId: 'c-1', createdAt: now.toISOString(), request });
+ */
+export const buildOrder = (params: {
+  orderId: string;
+  customerId: string;
+  createdAt: string;
+  request: PlaceOrderRequest;
+}): Order => {
+  const { request } = params;
+  const { items, total } = priceLines(request.items);
+  return {
+    orderId: params.orderId,
+    customerId: params.customerId,
+    status: ORDER_STATUSES.PLACED,
+    currency: request.currency,
+    items,
+    total,
+    shippingAddress: { ...request.shippingAddress },
+    ...(request.note === undefined ? {} : { note: request.note }),
+    createdAt: params.createdAt,
+  };
+};
+
+/**
+ * The state transition PLACED -> CANCELLED. Any other starting state is a conflict.
+ *
+ * @example
+ * const cancelled = cancelOrderState(order, new Date().toISOString());
+ */
+export const cancelOrderState = (order: Order, cancelledAt: string): Order => {
+  if (order.status !== ORDER_STATUSES.PLACED) {
+    throw new OrderNotCancellableError(order.orderId, order.status);
+  }
+  return { ...order, status: ORDER_STATUSES.CANCELLED, cancelledAt };
+};
+
+/** The OrderPlaced event of an order (version 1 of the contract). */
+export const orderPlacedEvent = (order: Order, customer: Customer): OrderEvent => ({
+  type: ORDER_EVENT_TYPES.OrderPlaced,
+  version: 1,
+  eventId: eventIdFor(order.orderId, ORDER_EVENT_TYPES.OrderPlaced),
+  occurredAt: order.createdAt,
+  order,
+  customer: { id: customer.id, email: customer.email },
+});
+
+/** The OrderCancelled event of a cancelled order. */
+export const orderCancelledEvent = (order: Order, customer: Customer): OrderEvent => ({
+  type: ORDER_EVENT_TYPES.OrderCancelled,
+  version: 1,
+  eventId: eventIdFor(order.orderId, ORDER_EVENT_TYPES.OrderCancelled),
+  occurredAt: order.cancelledAt ?? order.createdAt,
+  order,
+  customer: { id: customer.id, email: customer.email },
+});

@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import type { OrderEvent } from '@shop/contracts/orderEvents';
+
+/** Order ids are ULIDs: 26 Crockford base32 characters, time-ordered. */
+export const ORDER_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/**
+ * Customer ids come from the token's `sub`. No `#`, so the table's composite keys
+ * (`CUSTOMER#<id>`, `IDEMPOTENCY#<id>#<key>`) can never be ambiguous.
+ */
+export const CUSTOMER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@|-]{0,127}$/;
+
+/** Printable ASCII without spaces, 1-255 characters (a UUID is the usual choice). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
+
+/** Fixed namespace for the name-based event ids below (a random v4 UUID, chosen once). */
+const EVENT_ID_NAMESPACE = Buffer.from('6f1c2b9e4d7a4c0f9e3b5a8d2c1e0f47', 'hex');
+
+/**
+ * The id of an order's event: a name-based UUID (version 5, RFC 9562) of the order id and the
+ * event type. Deterministic, so a retry that publishes the event again carries the same id and
+ * the consumer's de-duplication drops the copy.
+ *
+ * @example
+ * eventIdFor('01JD0000000000000000000000', 'OrderPlaced'); // always the same UUID
+ */
+export const eventIdFor = (orderId: string, type: OrderEvent['type']): string => {
+  const hash = createHash('sha1')
+    .update(EVENT_ID_NAMESPACE)
+    .update(`${type}:${orderId}`, 'utf8')
+    .digest();
+  const bytes = hash.subarray(0, 16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50; // version 5
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // RFC 9562 variant
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};

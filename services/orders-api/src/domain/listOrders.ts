@@ -1,0 +1,45 @@
+import type { CursorCodec } from './cursor.js';
+import type { Order } from './Order.js';
+import type { OrderRepository } from './ports.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export interface ListOrdersQuery {
+  customerId: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface ListOrdersResult {
+  orders: Order[];
+  /** Opaque; pass it back as `cursor` for the next page. Absent on the last page. */
+  nextCursor?: string;
+}
+
+/**
+ * The customer's orders, newest first, one page at a time.
+ *
+ * @throws {InvalidCursorError} a cursor not issued to this customer.
+ *
+ * @example
+ * const page = await listOrders({ repository, cursors }, { customerId: 'c-1', limit: 20 });
+ */
+export const listOrders = async (
+  deps: { repository: OrderRepository; cursors: CursorCodec },
+  query: ListOrdersQuery,
+): Promise<ListOrdersResult> => {
+  const after =
+    query.cursor === undefined
+      ? undefined
+      : await deps.cursors.decode(query.customerId, query.cursor);
+  const page = await deps.repository.listOrders(query.customerId, {
+    limit: query.limit,
+    ...(after === undefined ? {} : { after }),
+  });
+  if (page.lastOrderId === undefined) return { orders: page.orders };
+  return {
+    orders: page.orders,
+    nextCursor: await deps.cursors.encode(query.customerId, page.lastOrderId),
+  };
+};

@@ -1,0 +1,64 @@
+import { NotFoundError, toHttpResponse } from '@shop/common/errors';
+import type { HttpResponse } from '@shop/common/http';
+import type { Logger } from '@shop/common/logger';
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer, Context } from 'aws-lambda';
+import {
+  countPublishedEvents,
+  flushMetrics,
+  type MetricsSink,
+} from '../adapters/businessMetrics.js';
+import type { AuthorizerContext } from '../auth/authorizerContext.js';
+import { AuthenticationError, authenticate, wwwAuthenticate } from './authenticate.js';
+import { toAppError } from './errorMapping.js';
+import { isRouteKey, ROUTES, type RouteDependencies, type RouteResult } from './routes.js';
+
+export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
+
+export interface ApiDependencies extends RouteDependencies {
+  logger: Logger;
+  metrics: MetricsSink;
+}
+
+/**
+ * The OrdersApiFunction handler: authenticate (401 unless the authorizer vouched for the
+ * caller), route by `routeKey`, run the use case, map the result; every error becomes the
+ * common JSON envelope. Counts OrdersPlaced / OrdersCancelled when this request published the
+ * event (exactly once per order, however many retries it took).
+ *
+ * @example
+ * export const handler = createApiHandler({ repository, publisher, cursors, runtime, logger, metrics });
+ */
+export const createApiHandler =
+  (deps: ApiDependencies) =>
+  async (event: ApiEvent, context: Context): Promise<HttpResponse> => {
+    const { logger, metrics } = deps;
+    logger.addContext(context);
+    logger.appendKeys({ routeKey: event.routeKey, apiRequestId: event.requestContext?.requestId });
+    try {
+      const customer = authenticate(event.requestContext?.authorizer?.lambda);
+      if (!isRouteKey(event.routeKey)) throw new NotFoundError('Route not found');
+      const result: RouteResult = await ROUTES[event.routeKey].handle(event, customer, deps);
+      countPublishedEvents(metrics, result.published);
+      for (const published of result.published) {
+        logger.info('order event published', {
+          eventType: published.type,
+          eventId: published.eventId,
+          orderId: published.order.orderId,
+        });
+      }
+      return result.response;
+    } catch (error) {
+      const mapped = toAppError(error);
+      const response = toHttpResponse(mapped, context.awsRequestId);
+      if (response.statusCode >= 500) logger.error('request failed', { error });
+      else
+        logger.info('request rejected', { statusCode: response.statusCode, error: String(mapped) });
+      if (mapped instanceof AuthenticationError) {
+        response.headers['www-authenticate'] = wwwAuthenticate(mapped.reason);
+      }
+      return response;
+    } finally {
+      flushMetrics(metrics);
+      logger.removeKeys(['routeKey', 'apiRequestId']);
+    }
+  };

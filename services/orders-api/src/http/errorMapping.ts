@@ -1,0 +1,57 @@
+import {
+  AppError,
+  BadRequestError,
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+  UnprocessableEntityError,
+} from '@shop/common/errors';
+import {
+  ConcurrentUpdateError,
+  EventDeliveryInProgressError,
+  EventPublishFailedError,
+  IdempotencyKeyReusedError,
+  InvalidCursorError,
+  OrderNotCancellableError,
+  OrderNotFoundError,
+} from '../domain/errors.js';
+
+/**
+ * Domain errors in HTTP terms. Unknown errors pass through unchanged and become a 500 with a
+ * generic message (toHttpResponse never exposes them).
+ *
+ * @example
+ * return toHttpResponse(toAppError(error), context.awsRequestId);
+ */
+export const toAppError = (error: unknown): unknown => {
+  if (error instanceof AppError) return error;
+  if (error instanceof OrderNotFoundError)
+    return new NotFoundError('Order not found', { cause: error });
+  if (error instanceof OrderNotCancellableError) {
+    return new ConflictError(
+      `Only a PLACED order can be cancelled; this order is ${error.status}`,
+      {
+        cause: error,
+        details: { status: error.status },
+      },
+    );
+  }
+  if (error instanceof ConcurrentUpdateError) {
+    return new ConflictError('The order changed while it was being updated; retry', {
+      cause: error,
+    });
+  }
+  if (error instanceof IdempotencyKeyReusedError) {
+    return new UnprocessableEntityError(error.message, { cause: error });
+  }
+  if (error instanceof InvalidCursorError) {
+    return new BadRequestError('Invalid cursor', {
+      cause: error,
+      details: [{ field: 'cursor', message: 'Not a cursor issued by this API for this caller' }],
+    });
+  }
+  if (error instanceof EventPublishFailedError || error instanceof EventDeliveryInProgressError) {
+    return new ServiceUnavailableError(error.message, { cause: error });
+  }
+  return error;
+};

@@ -1,0 +1,132 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createTokenVerifier } from '../../src/auth/TokenVerifier.js';
+import { AUDIENCE, ISSUER, KEY_1, KEY_2, KEY_3, signToken } from '../support/tokens.js';
+
+const NOW = 1_772_359_200; // seconds
+const verifierWith = (current: string, previous?: string, extra = {}) =>
+  createTokenVerifier({
+    keys: async () => (previous === undefined ? { current } : { current, previous }),
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    now: () => NOW * 1000,
+    ...extra,
+  });
+
+describe('createTokenVerifier', () => {
+  it('accepts a valid token and reports sub and email', async () => {
+    // Prepare
+    const token = await signToken(KEY_1, { now: NOW });
+
+    // Act
+    const result = await verifierWith(KEY_1).verify(`Bearer ${token}`);
+
+    // Assess
+    expect(result).toEqual({
+      ok: true,
+      identity: { customerId: 'cust-ada', email: 'ada@example.com' },
+    });
+  });
+
+  it('accepts tokens signed with the previous key during a rotation', async () => {
+    // Prepare
+    const old = await signToken(KEY_1, { now: NOW });
+    const fresh = await signToken(KEY_2, { now: NOW });
+    const verifier = verifierWith(KEY_2, KEY_1);
+
+    // Act / Assess
+    expect((await verifier.verify(`Bearer ${old}`)).ok).toBe(true);
+    expect((await verifier.verify(`bearer ${fresh}`)).ok).toBe(true);
+    expect(await verifierWith(KEY_3, KEY_2).verify(`Bearer ${old}`)).toEqual({
+      ok: false,
+      reason: 'invalid_token',
+    });
+  });
+
+  it.each([
+    ['no header', undefined, 'missing_token'],
+    ['an empty header', '', 'missing_token'],
+    ['another scheme', 'Basic dXNlcjpwYXNz', 'invalid_token'],
+    ['garbage', 'Bearer not-a-jwt', 'invalid_token'],
+  ])('rejects %s', async (_case, header, reason) => {
+    // Act / Assess
+    expect(await verifierWith(KEY_1).verify(header)).toEqual({ ok: false, reason });
+  });
+
+  it.each([
+    ['expired beyond the clock tolerance', { exp: NOW - 31 }, 'expired_token'],
+    ['not valid yet', { nbf: NOW + 60 }, 'invalid_token'],
+    ['from another issuer', { iss: 'someone-else' }, 'invalid_token'],
+    ['for another audience', { aud: 'another-api' }, 'invalid_token'],
+    ['without an expiry', { exp: undefined }, 'invalid_token'],
+    ['without an email', { email: undefined }, 'invalid_token'],
+    ['with a malformed email', { email: 'not-an-email' }, 'invalid_token'],
+    ['with a customer id containing #', { sub: 'cust#1' }, 'invalid_token'],
+    ['signed with HS512', { alg: 'HS512' as const }, 'invalid_token'],
+  ])('rejects a token %s', async (_case, claims, reason) => {
+    // Prepare
+    const token = await signToken(KEY_1, { now: NOW, ...claims });
+
+    // Act / Assess
+    expect(await verifierWith(KEY_1).verify(`Bearer ${token}`)).toEqual({ ok: false, reason });
+  });
+
+  it('tolerates a small clock skew', async () => {
+    // Prepare
+    const token = await signToken(KEY_1, { now: NOW, exp: NOW - 20, nbf: NOW + 20 });
+
+    // Act / Assess
+    expect((await verifierWith(KEY_1).verify(`Bearer ${token}`)).ok).toBe(true);
+  });
+
+  it('rejects an unsigned token (alg none)', async () => {
+    // Prepare
+    const [, payload] = (await signToken(KEY_1, { now: NOW })).split('.');
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+
+    // Act / Assess
+    expect((await verifierWith(KEY_1).verify(`Bearer ${header}.${payload}.`)).ok).toBe(false);
+  });
+
+  it('re-reads the keys once after a mismatch, so a just-rotated key works', async () => {
+    // Prepare: the cache still holds KEY_1, the secret already has KEY_2.
+    let cached = { current: KEY_1 };
+    const refreshKeys = vi.fn(() => {
+      cached = { current: KEY_2 };
+    });
+    let clock = NOW * 1000;
+    const verifier = createTokenVerifier({
+      keys: async () => cached,
+      refreshKeys,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      now: () => clock,
+    });
+    clock += 60_000;
+    const token = await signToken(KEY_2, { now: NOW });
+
+    // Act
+    const result = await verifier.verify(`Bearer ${token}`);
+    const forged = await verifier.verify(`Bearer ${await signToken(KEY_3, { now: NOW })}`);
+
+    // Assess
+    expect(result.ok).toBe(true);
+    expect(forged.ok).toBe(false);
+    expect(refreshKeys).toHaveBeenCalledTimes(1); // the forged token could not force a second
+  });
+
+  it('lets a failure to read the keys escape (a server error, not a 401)', async () => {
+    // Prepare
+    const verifier = createTokenVerifier({
+      keys: async () => {
+        throw new Error('Secrets Manager unavailable');
+      },
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
+
+    // Act / Assess
+    await expect(verifier.verify(`Bearer ${await signToken(KEY_1)}`)).rejects.toThrow(
+      'Secrets Manager unavailable',
+    );
+  });
+});

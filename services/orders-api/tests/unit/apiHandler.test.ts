@@ -1,0 +1,231 @@
+import type { HttpResponse } from '@shop/common/http';
+import { orderEventSchema } from '@shop/contracts/orderEvents';
+import { describe, expect, it } from 'vitest';
+import { apiHarness } from '../support/apiHarness.js';
+import { apiEvent, lambdaContext, otherCustomer, validOrderBody } from '../support/fixtures.js';
+
+const json = (response: HttpResponse) => JSON.parse(response.body ?? 'null');
+
+describe('api handler', () => {
+  it('answers 201 with the order, a Location header and the server-computed total', async () => {
+    // Prepare
+    const { handler, publisher, metrics } = apiHarness();
+
+    // Act
+    const response = await handler(
+      apiEvent('POST /orders', { body: validOrderBody() }),
+      lambdaContext(),
+    );
+
+    // Assess
+    const order = json(response);
+    expect(response.statusCode).toBe(201);
+    expect(response.headers.location).toBe(`/orders/${order.orderId}`);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(order).toMatchObject({
+      status: 'PLACED',
+      currency: 'EUR',
+      total: 5499,
+      customerId: 'cust-ada',
+    });
+    expect(orderEventSchema.parse(publisher.events[0]).order).toEqual(order);
+    expect(metrics.total('OrdersPlaced')).toBe(1);
+  });
+
+  it('replays the same order for a repeated Idempotency-Key and counts it once', async () => {
+    // Prepare
+    const { handler, publisher, metrics } = apiHarness();
+    const request = () =>
+      apiEvent('POST /orders', { body: validOrderBody(), headers: { 'Idempotency-Key': 'key-1' } });
+    const first = await handler(request(), lambdaContext());
+
+    // Act
+    const second = await handler(request(), lambdaContext());
+
+    // Assess
+    expect(second.statusCode).toBe(201);
+    expect(json(second)).toEqual(json(first));
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(publisher.events).toHaveLength(1);
+    expect(metrics.total('OrdersPlaced')).toBe(1);
+  });
+
+  it('answers 422 when an Idempotency-Key is reused with another body', async () => {
+    // Prepare
+    const { handler } = apiHarness();
+    const headers = { 'idempotency-key': 'key-1' };
+    await handler(apiEvent('POST /orders', { body: validOrderBody(), headers }), lambdaContext());
+
+    // Act
+    const response = await handler(
+      apiEvent('POST /orders', { body: { ...validOrderBody(), note: 'changed' }, headers }),
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(422);
+    expect(json(response).error.code).toBe('UNPROCESSABLE_ENTITY');
+  });
+
+  it('answers 400 with field-level details for an invalid body', async () => {
+    // Prepare
+    const { handler, publisher } = apiHarness();
+    const body = { ...validOrderBody(), items: [{ sku: 'A', quantity: 1001, unitPrice: 1 }] };
+
+    // Act
+    const response = await handler(apiEvent('POST /orders', { body }), lambdaContext('req-42'));
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(json(response)).toEqual({
+      error: {
+        code: 'BAD_REQUEST',
+        message: 'The request body is not a valid order',
+        requestId: 'req-42',
+        details: [{ field: 'items.0.quantity', message: expect.any(String) }],
+      },
+    });
+    expect(publisher.events).toHaveLength(0);
+  });
+
+  it.each([
+    ['a wrong content type', { rawBody: '{}', headers: { 'content-type': 'text/plain' } }, 415],
+    ['malformed JSON', { rawBody: '{"items":' }, 400],
+    ['a body over 64 KiB', { rawBody: JSON.stringify({ note: 'x'.repeat(70_000) }) }, 413],
+    [
+      'a malformed Idempotency-Key',
+      { body: validOrderBody(), headers: { 'idempotency-key': 'has space' } },
+      400,
+    ],
+  ])('rejects %s', async (_case, options, status) => {
+    // Prepare
+    const { handler } = apiHarness();
+
+    // Act
+    const response = await handler(apiEvent('POST /orders', options), lambdaContext());
+
+    // Assess
+    expect(response.statusCode).toBe(status);
+    expect(json(response).error.requestId).toBe('lambda-request-1');
+  });
+
+  it('answers 401 with a challenge when the authorizer did not authenticate the caller', async () => {
+    // Prepare
+    const { handler, repository } = apiHarness();
+
+    // Act
+    const invalid = await handler(
+      apiEvent('POST /orders', {
+        body: validOrderBody(),
+        authorizer: { authenticated: false, reason: 'expired_token' },
+      }),
+      lambdaContext(),
+    );
+    const none = await handler(apiEvent('GET /orders', { authorizer: null }), lambdaContext());
+
+    // Assess
+    expect(invalid.statusCode).toBe(401);
+    expect(json(invalid).error).toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: 'The bearer token has expired',
+    });
+    expect(invalid.headers['www-authenticate']).toContain('error="invalid_token"');
+    expect(none.statusCode).toBe(401);
+    expect(none.headers['www-authenticate']).toBe('Bearer realm="orders-api"');
+    expect(repository.rows.size).toBe(0);
+  });
+
+  it("answers 404 for another customer's order and for ids that cannot exist", async () => {
+    // Prepare
+    const { handler } = apiHarness();
+    const placed = json(
+      await handler(apiEvent('POST /orders', { body: validOrderBody() }), lambdaContext()),
+    );
+
+    // Act
+    const own = await handler(
+      apiEvent('GET /orders/{orderId}', { pathParameters: { orderId: placed.orderId } }),
+      lambdaContext(),
+    );
+    const foreign = await handler(
+      apiEvent('GET /orders/{orderId}', {
+        pathParameters: { orderId: placed.orderId },
+        who: otherCustomer,
+      }),
+      lambdaContext(),
+    );
+    const bogus = await handler(
+      apiEvent('GET /orders/{orderId}', { pathParameters: { orderId: '../etc' } }),
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(own.statusCode).toBe(200);
+    expect(json(own)).toEqual(placed);
+    expect(foreign.statusCode).toBe(404);
+    expect(json(foreign).error).toMatchObject({ code: 'NOT_FOUND', message: 'Order not found' });
+    expect(bogus.statusCode).toBe(404);
+  });
+
+  it('cancels once (200, OrdersCancelled) and answers 409 the second time', async () => {
+    // Prepare
+    const { handler, metrics } = apiHarness();
+    const placed = json(
+      await handler(apiEvent('POST /orders', { body: validOrderBody() }), lambdaContext()),
+    );
+    const cancel = () =>
+      handler(
+        apiEvent('POST /orders/{orderId}/cancel', { pathParameters: { orderId: placed.orderId } }),
+        lambdaContext(),
+      );
+
+    // Act
+    const first = await cancel();
+    const second = await cancel();
+
+    // Assess
+    expect(first.statusCode).toBe(200);
+    expect(json(first)).toMatchObject({ orderId: placed.orderId, status: 'CANCELLED' });
+    expect(second.statusCode).toBe(409);
+    expect(json(second).error.details).toEqual({ status: 'CANCELLED' });
+    expect(metrics.total('OrdersCancelled')).toBe(1);
+  });
+
+  it('answers 503 with Retry-After when the queue refuses the event', async () => {
+    // Prepare
+    const { handler, publisher, metrics } = apiHarness();
+    publisher.failNext();
+
+    // Act
+    const response = await handler(
+      apiEvent('POST /orders', { body: validOrderBody(), headers: { 'idempotency-key': 'k' } }),
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(json(response).error.message).not.toContain('queue unavailable');
+    expect(metrics.total('OrdersPlaced')).toBe(0);
+  });
+
+  it('answers 500 with a generic message when storage fails', async () => {
+    // Prepare
+    const { handler, repository } = apiHarness();
+    repository.getOrder = async () => {
+      throw new Error('table name orders-secret-table is gone');
+    };
+
+    // Act
+    const response = await handler(
+      apiEvent('GET /orders/{orderId}', {
+        pathParameters: { orderId: '01JNR8W3D2C6VQ5B2T0Y8M4K1A' },
+      }),
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('orders-secret-table');
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { loadApiConfig, loadAuthorizerConfig } from '../../src/config.js';
+
+describe('config', () => {
+  it('reads and types the API settings, with a default key cache time', () => {
+    // Act
+    const config = loadApiConfig({
+      ORDERS_TABLE_NAME: 'orders',
+      ORDER_EVENTS_QUEUE_URL: 'http://127.0.0.1:4566/000000000000/order-events',
+      SIGNING_SECRET_ID: 'signing-key',
+    });
+
+    // Assess
+    expect(config).toEqual({
+      ORDERS_TABLE_NAME: 'orders',
+      ORDER_EVENTS_QUEUE_URL: 'http://127.0.0.1:4566/000000000000/order-events',
+      SIGNING_SECRET_ID: 'signing-key',
+      SIGNING_KEY_CACHE_SECONDS: 300,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('names every missing or malformed authorizer variable at once', () => {
+    // Act / Assess
+    expect(() => loadAuthorizerConfig({ SIGNING_KEY_CACHE_SECONDS: 'soon' })).toThrow(
+      /SIGNING_SECRET_ID.*JWT_ISSUER.*JWT_AUDIENCE.*SIGNING_KEY_CACHE_SECONDS/,
+    );
+  });
+});

@@ -1,0 +1,82 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createCursorCodec } from '../../src/domain/cursor.js';
+import { InvalidCursorError } from '../../src/domain/errors.js';
+
+const ORDER_ID = '01JNR8W3D2C6VQ5B2T0Y8M4K1A';
+const keys = (current: string, previous?: string) => async () =>
+  previous === undefined ? { current } : { current, previous };
+
+describe('createCursorCodec', () => {
+  it('decodes its own cursor for the same customer', async () => {
+    // Prepare
+    const codec = createCursorCodec(keys('k1'));
+
+    // Act
+    const cursor = await codec.encode('cust-ada', ORDER_ID);
+
+    // Assess
+    await expect(codec.decode('cust-ada', cursor)).resolves.toBe(ORDER_ID);
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+  });
+
+  it("rejects another customer's cursor", async () => {
+    // Prepare
+    const codec = createCursorCodec(keys('k1'));
+    const cursor = await codec.encode('cust-bob', ORDER_ID);
+
+    // Act / Assess
+    await expect(codec.decode('cust-ada', cursor)).rejects.toThrow(InvalidCursorError);
+  });
+
+  it('rejects a cursor whose payload was edited', async () => {
+    // Prepare
+    const codec = createCursorCodec(keys('k1'));
+    const [, mac] = (await codec.encode('cust-ada', ORDER_ID)).split('.');
+    const forged = Buffer.from(
+      JSON.stringify({ v: 1, after: '01JNR8W3D2C6VQ5B2T0Y8M4K1B' }),
+    ).toString('base64url');
+
+    // Act / Assess
+    await expect(codec.decode('cust-ada', `${forged}.${mac}`)).rejects.toThrow(InvalidCursorError);
+  });
+
+  it('still accepts cursors signed with the previous key after a rotation', async () => {
+    // Prepare
+    const before = await createCursorCodec(keys('k1')).encode('cust-ada', ORDER_ID);
+    const rotated = createCursorCodec(keys('k2', 'k1'));
+    const retired = createCursorCodec(keys('k3', 'k2'));
+
+    // Act / Assess
+    await expect(rotated.decode('cust-ada', before)).resolves.toBe(ORDER_ID);
+    await expect(retired.decode('cust-ada', before)).rejects.toThrow(InvalidCursorError);
+  });
+
+  it('answers InvalidCursorError, and nothing else, for any string', async () => {
+    // Prepare
+    const codec = createCursorCodec(keys('k1'));
+    const valid = await codec.encode('cust-ada', ORDER_ID);
+
+    // Act / Assess
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 400 }),
+          fc.base64String().map((value) => value.replace(/=/g, '')),
+          fc
+            .nat({ max: valid.length - 1 })
+            .chain((index) =>
+              fc
+                .constantFrom('A', 'b', '-', '_')
+                .map((char) => valid.slice(0, index) + char + valid.slice(index + 1)),
+            ),
+        ),
+        async (candidate) => {
+          if (candidate === valid) return;
+          await expect(codec.decode('cust-ada', candidate)).rejects.toThrow(InvalidCursorError);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

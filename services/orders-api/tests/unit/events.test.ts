@@ -1,0 +1,90 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createLogger } from '@shop/common/logger';
+import { describe, expect, it } from 'vitest';
+import { createAuthorizerHandler } from '../../src/auth/authorizerHandler.js';
+import { createTokenVerifier } from '../../src/auth/TokenVerifier.js';
+import { buildOrder, orderPlacedEvent } from '../../src/domain/Order.js';
+import { validatePlaceOrderRequest } from '../../src/domain/orderRequest.js';
+import { ROUTES } from '../../src/http/routes.js';
+import { apiHarness } from '../support/apiHarness.js';
+import { lambdaContext, validOrderBody } from '../support/fixtures.js';
+
+// events/orders-api/*.json are the samples for `sam local invoke -e`: they must stay usable.
+// The sample token in them is signed with this development key (see the README).
+const DEV_KEY = 'local-dev-signing-key-0123456789abcdefghijklmnopqrstuvwxyzABCDEF';
+const folder = fileURLToPath(new URL('../../../../events/orders-api/', import.meta.url));
+const load = (file: string) => JSON.parse(readFileSync(`${folder}${file}`, 'utf8'));
+const files = readdirSync(folder).filter((file) => file.endsWith('.json'));
+
+const EXPECTED_STATUS: Record<string, number> = {
+  'placeOrder.json': 201,
+  'placeOrderInvalid.json': 400,
+  'placeOrderUnauthenticated.json': 401,
+  'listOrders.json': 200,
+  'getOrder.json': 200,
+  'cancelOrder.json': 200,
+};
+
+describe('sample events', () => {
+  it('cover every route and the authorizer', () => {
+    // Act
+    const routeKeys = files.map((file) => load(file).routeKey);
+    const authorizerEvents = files.filter((file) => load(file).type === 'REQUEST');
+
+    // Assess
+    for (const route of Object.keys(ROUTES)) expect(routeKeys).toContain(route);
+    expect(authorizerEvents.length).toBeGreaterThan(0);
+    expect(Object.keys(EXPECTED_STATUS).every((file) => files.includes(file))).toBe(true);
+  });
+
+  it.each(Object.entries(EXPECTED_STATUS))('%s answers %i', async (file, status) => {
+    // Prepare: the order the by-id samples refer to exists for the sample customer.
+    const event = load(file);
+    const harness = apiHarness();
+    const orderId = event.pathParameters?.orderId;
+    if (orderId) {
+      const parsed = validatePlaceOrderRequest(validOrderBody());
+      if (!parsed.success) throw new Error('fixture is invalid');
+      const { customerId, email } = event.requestContext.authorizer.lambda;
+      const order = buildOrder({
+        orderId,
+        customerId,
+        createdAt: '2026-03-01T10:00:00.000Z',
+        request: parsed.request,
+      });
+      await harness.repository.createOrder(
+        order,
+        orderPlacedEvent(order, { id: customerId, email }),
+      );
+    }
+
+    // Act
+    const response = await harness.handler(event, lambdaContext());
+
+    // Assess
+    expect(response.statusCode).toBe(status);
+  });
+
+  it.each([
+    ['authorizer.json', true],
+    ['authorizerMissingToken.json', false],
+  ])('%s authenticates: %s', async (file, authenticated) => {
+    // Prepare
+    const handler = createAuthorizerHandler({
+      verifier: createTokenVerifier({
+        keys: async () => ({ current: DEV_KEY }),
+        issuer: 'shop-auth',
+        audience: 'shop-orders-api',
+      }),
+      logger: createLogger('orders-api', { logLevel: 'SILENT' }),
+    });
+
+    // Act
+    const result = await handler(load(file), lambdaContext());
+
+    // Assess
+    expect(result.isAuthorized).toBe(true);
+    expect(result.context.authenticated).toBe(authenticated);
+  });
+});
