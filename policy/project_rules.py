@@ -27,6 +27,10 @@ STAR_RESOURCE_ACTIONS = {
     "cloudwatch:PutMetricData",  # scoped with the cloudwatch:namespace condition instead
 }
 
+# AWS managed policies that SAM attaches on its own and that grant on Resource "*": a role
+# holding one needs a permissions boundary that caps it at the function's own resources.
+WILDCARD_MANAGED_POLICIES = ("AWSLambdaSQSQueueExecutionRole",)
+
 
 def refers_to(value: Any, logical_id: str) -> bool:
     """True when a Ref / GetAtt / Sub anywhere inside value names logical_id."""
@@ -89,6 +93,14 @@ class Rules:
             extra = sorted(actions - STAR_RESOURCE_ACTIONS)
             if extra:
                 self.report("SHOP001", logical_id, f"allows {', '.join(extra)} on Resource '*'; scope it to the resource ARN")
+
+    def wildcard_managed_policies_are_bounded(self) -> None:
+        for logical_id, role in self.of_type("AWS::IAM::Role"):
+            props = role.get("Properties", {})
+            arns = [a for a in props.get("ManagedPolicyArns", []) or [] if isinstance(a, str)]
+            wide = [name for name in WILDCARD_MANAGED_POLICIES if any(a.endswith("/" + name) for a in arns)]
+            if wide and not props.get("PermissionsBoundary"):
+                self.report("SHOP008", logical_id, f"holds {', '.join(wide)} (Resource '*') without a PermissionsBoundary capping it")
 
     def buckets_private_encrypted_tls_only(self) -> None:
         policies = list(self.of_type("AWS::S3::BucketPolicy"))
@@ -172,6 +184,7 @@ class Rules:
 
     def run(self) -> list[str]:
         self.no_wildcard_resources()
+        self.wildcard_managed_policies_are_bounded()
         self.buckets_private_encrypted_tls_only()
         self.sqs_sources_have_partial_failures_and_dlq()
         self.dead_letter_queues_have_alarms()

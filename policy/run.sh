@@ -11,7 +11,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 echo "checkov $("$CHECKOV" --version) on $TEMPLATE"
-"$CHECKOV" --file "$TEMPLATE" --framework cloudformation --skip-download --compact --quiet
+"$CHECKOV" --config-file policy/checkov.yaml --file "$TEMPLATE"
 
 echo "project rules on the transformed template"
 "$SAM_PYTHON" policy/transform.py "$TEMPLATE" >"$out/transformed.json"

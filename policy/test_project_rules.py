@@ -144,3 +144,18 @@ def test_a_function_without_log_retention_or_errors_alarm_is_a_finding():
     assert broken(lambda r: r["FnLogs"]["Properties"].pop("RetentionInDays")) == ["SHOP006 FnLogs: has no RetentionInDays"]
     assert broken(lambda r: r.pop("FnErrors"))[0].startswith("SHOP007 Fn")
     assert broken(lambda r: r["Fn"]["Properties"].pop("LoggingConfig"))[0].startswith("SHOP006 Fn")
+
+
+def test_a_wildcard_managed_policy_needs_a_permissions_boundary():
+    def attach(r):
+        r["FnRole"]["Properties"]["ManagedPolicyArns"] = [
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"
+        ]
+
+    assert broken(attach)[0].startswith("SHOP008 FnRole")
+
+    def attach_bounded(r):
+        attach(r)
+        r["FnRole"]["Properties"]["PermissionsBoundary"] = {"Ref": "Boundary"}
+
+    assert broken(attach_bounded) == []

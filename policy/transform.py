@@ -29,6 +29,13 @@ class OfflinePolicyLoader:
 def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as handle:
         template = yaml_parse(handle.read())
+    # `sam package` would upload local code folders and put S3 URIs here; the translator only
+    # accepts the latter, and the policy rules do not look at code locations.
+    for resource in template.get("Resources", {}).values():
+        properties = resource.get("Properties") or {}
+        for field in ("CodeUri", "ContentUri", "DefinitionUri"):
+            if isinstance(properties.get(field), str) and not properties[field].startswith("s3://"):
+                properties[field] = "s3://local-code/" + properties[field].strip("/")
     transformed = transform(template, {}, OfflinePolicyLoader())
     json.dump(transformed, sys.stdout, indent=2, default=str)
 
