@@ -1,6 +1,12 @@
 export { type BackendsDescriptor, connectBackends, describeBackends } from './backends/connect.js';
 export { SecretsManagerServer } from './backends/SecretsManagerServer.js';
-export { endpointEnv, type StartBackendsOptions, startBackends } from './backends/startBackends.js';
-export type { Backends, Endpoints, SentEmail } from './backends/types.js';
+export {
+  BackendPortInUseError,
+  type BackendPorts,
+  endpointEnv,
+  type StartBackendsOptions,
+  startBackends,
+} from './backends/startBackends.js';
+export type { Backends, Endpoints, S3BackendEvent, SentEmail } from './backends/types.js';
 export { type BackendClients, backendClients } from './clients.js';
 export * from './resources.js';

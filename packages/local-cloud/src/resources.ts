@@ -11,7 +11,12 @@ import {
   ResourceExistsException,
 } from '@aws-sdk/client-secrets-manager';
 import { CreateEmailIdentityCommand } from '@aws-sdk/client-sesv2';
-import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  SetQueueAttributesCommand,
+} from '@aws-sdk/client-sqs';
 import type { BackendClients } from './clients.js';
 
 // Idempotent creators: running them against a backend that already has the resource (a
@@ -68,9 +73,19 @@ export const ensureQueue = async (
       maxReceiveCount: options.deadLetter.maxReceiveCount,
     });
   }
-  const { QueueUrl } = await clients.sqs.send(
-    new CreateQueueCommand({ QueueName: name, Attributes: attributes }),
-  );
+  let QueueUrl: string | undefined;
+  try {
+    ({ QueueUrl } = await clients.sqs.send(
+      new CreateQueueCommand({ QueueName: name, Attributes: attributes }),
+    ));
+  } catch (error) {
+    // The queue exists with other attributes (a restarted session against moto, say).
+    const code = (error as Error).name;
+    if (code !== 'QueueNameExists' && code !== 'QueueAlreadyExists') throw error;
+    ({ QueueUrl } = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: name })));
+    const { FifoQueue: _immutable, ...mutable } = attributes;
+    await clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: mutable }));
+  }
   if (QueueUrl === undefined) throw new Error(`CreateQueue ${name} returned no QueueUrl`);
   const { Attributes } = await clients.sqs.send(
     new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),

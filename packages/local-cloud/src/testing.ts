@@ -1,7 +1,10 @@
+// Brings the `localBackends` type of Vitest's provided context into every program that uses this.
+
 import { inject } from 'vitest';
 import { connectBackends } from './backends/connect.js';
 import type { Backends } from './backends/types.js';
 import { type BackendClients, backendClients } from './clients.js';
+import type {} from './vitest/globalSetup.js';
 
 /**
  * In an integration test: the backends the global setup started, and SDK clients for them.

@@ -1,19 +1,34 @@
+/// <reference path="../types/dynalite.d.ts" />
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import sesLocalModule from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import { startFauxqs } from 'fauxqs';
+import { packageRoot } from '../lambda/bootstrapPath.js';
 import { readMotoMessages, readSesLocalStore } from './mailbox.js';
 import { SecretsManagerServer } from './SecretsManagerServer.js';
-import type { Backends, Endpoints } from './types.js';
+import type { Backends, Endpoints, S3BackendEvent } from './types.js';
 
 // aws-ses-v2-local is CommonJS with `exports.default`; Node's ESM loader hands us
 // `module.exports`, a bundler or test runner may hand us the function itself.
 const sesLocal: typeof sesLocalModule.default =
   typeof sesLocalModule === 'function' ? sesLocalModule : sesLocalModule.default;
 
+/** Ports for the embedded backends (0 or absent: a free port). */
+export interface BackendPorts {
+  /** fauxqs serves SQS and S3 on one port. */
+  sqsS3?: number;
+  dynamodb?: number;
+  ses?: number;
+  secretsManager?: number;
+}
+
 /** Options for {@link startBackends}. */
 export interface StartBackendsOptions {
+  /** Fixed ports (e.g. for `pnpm dev`); tests leave them free. */
+  ports?: BackendPorts;
   /**
    * Use this AWS-compatible endpoint for every service and start nothing (e.g. `moto_server`,
    * LocalStack). Defaults to nothing: start the embedded backends.
@@ -24,12 +39,117 @@ export interface StartBackendsOptions {
   host?: string;
 }
 
-const listen = async (server: Server, host: string): Promise<string> => {
+/** A backend's port is taken: says which and how to choose others. */
+export class BackendPortInUseError extends Error {
+  constructor(backend: string, port: number, options?: ErrorOptions) {
+    super(
+      `${backend} cannot listen on port ${port}: it is already in use. Choose other ports with --backend-port <base> (or --backend-port 0 for free ports).`,
+      options,
+    );
+    this.name = 'BackendPortInUseError';
+  }
+}
+
+const portError = (backend: string, port: number) => (error: unknown) => {
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' || /EADDRINUSE/.test(String(error))) {
+    throw new BackendPortInUseError(backend, port, { cause: error });
+  }
+  throw error;
+};
+
+// Checked up front: not every backend reports a taken port as a rejected promise
+// (aws-ses-v2-local would crash the process with an unhandled 'error' event).
+const ensurePortFree = async (backend: string, port: number | undefined, host: string) => {
+  if (!port) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  }).catch(portError(backend, port));
+};
+
+const listen = async (server: Server, host: string, port = 0): Promise<string> => {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, resolve);
+    server.listen(port, host, resolve);
   });
   return `http://${host}:${(server.address() as AddressInfo).port}`;
+};
+
+interface StoredObject {
+  etag?: string;
+  contentLength?: number;
+}
+
+// fauxqs's spy says *that* an object changed, not its size or ETag, and a HEAD afterwards
+// may already see the next write. Its S3 store is internal, so the store methods that
+// write are wrapped once to remember the store they run on: the spy listener, called
+// synchronously inside them, then reads the object as it was written. fauxqs is pinned
+// (2.4.1); if its layout changes this quietly does nothing and the runner falls back to HEAD.
+let activeS3Store: { headObject(bucket: string, key: string): StoredObject } | undefined;
+let storePatched = false;
+
+const patchS3Store = async () => {
+  if (storePatched) return;
+  storePatched = true;
+  try {
+    let base: string;
+    try {
+      base = import.meta.resolve('fauxqs');
+    } catch {
+      base = pathToFileURL(
+        path.join(packageRoot(), 'node_modules', 'fauxqs', 'dist', 'app.js'),
+      ).href;
+    }
+    const module = (await import(new URL('./s3/s3Store.js', base).href)) as {
+      S3Store?: { prototype: Record<string, unknown> };
+    };
+    const prototype = module.S3Store?.prototype;
+    if (prototype === undefined) return;
+    for (const method of ['putObject', 'completeMultipartUpload']) {
+      const original = prototype[method];
+      if (typeof original !== 'function') continue;
+      prototype[method] = function (this: typeof activeS3Store, ...args: unknown[]) {
+        activeS3Store = this;
+        return original.apply(this, args);
+      };
+    }
+  } catch {
+    // Falls back to HEAD.
+  }
+};
+
+const storedObject = (bucket: string, key: string): StoredObject | undefined => {
+  try {
+    return activeS3Store?.headObject(bucket, key);
+  } catch {
+    return undefined;
+  }
+};
+
+// fauxqs reports S3 object events to its message spy; wrap the spy's recorder so the
+// runner hears of each event as it happens instead of polling the spy's buffer.
+const s3Watcher = (spy: unknown) => {
+  const listeners = new Set<(event: S3BackendEvent) => void>();
+  const recorder = spy as { addMessage(message: unknown): void };
+  const record = recorder.addMessage.bind(recorder);
+  recorder.addMessage = (message: unknown) => {
+    record(message);
+    const event = message as { service?: string } & S3BackendEvent;
+    if (event.service !== 's3' || event.status === 'downloaded') return;
+    const stored = event.status === 'uploaded' ? storedObject(event.bucket, event.key) : undefined;
+    const details =
+      stored?.etag === undefined || stored.contentLength === undefined
+        ? {}
+        : { eTag: stored.etag.replaceAll('"', ''), size: stored.contentLength };
+    for (const listener of listeners) {
+      listener({ bucket: event.bucket, key: event.key, status: event.status, ...details });
+    }
+  };
+  return (listener: (event: S3BackendEvent) => void) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
 };
 
 const close = (server: Server) =>
@@ -86,13 +206,31 @@ export const startBackends = async (options: StartBackendsOptions = {}): Promise
   if (options.externalEndpoint) return external(options.externalEndpoint, region);
   const host = options.host ?? '127.0.0.1';
 
+  await patchS3Store();
+  const ports = options.ports ?? {};
+  await ensurePortFree('SQS/S3 (fauxqs)', ports.sqsS3, '0.0.0.0');
+  await ensurePortFree('DynamoDB (dynalite)', ports.dynamodb, host);
+  await ensurePortFree('SES (aws-ses-v2-local)', ports.ses, host);
+  await ensurePortFree('Secrets Manager', ports.secretsManager, host);
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const secretsManager = new SecretsManagerServer(region);
   const [dynamodb, fauxqs, sesServer, secrets] = await Promise.all([
-    listen(dynamo, host),
-    startFauxqs({ port: 0, host, logger: false, defaultRegion: region, messageSpies: true }),
-    sesLocal({ host, port: 0 }),
-    secretsManager.start(0, host),
+    listen(dynamo, host, ports.dynamodb).catch(
+      portError('DynamoDB (dynalite)', ports.dynamodb ?? 0),
+    ),
+    startFauxqs({
+      port: ports.sqsS3 ?? 0,
+      host,
+      logger: false,
+      defaultRegion: region,
+      messageSpies: { bufferSize: 10 },
+    }).catch(portError('SQS/S3 (fauxqs)', ports.sqsS3 ?? 0)),
+    sesLocal({ host, port: ports.ses ?? 0 }).catch(
+      portError('SES (aws-ses-v2-local)', ports.ses ?? 0),
+    ),
+    secretsManager
+      .start(ports.secretsManager ?? 0, host)
+      .catch(portError('Secrets Manager', ports.secretsManager ?? 0)),
   ]);
   const sqsS3 = `http://${host}:${fauxqs.port}`;
   const ses = `http://${host}:${(sesServer.address() as AddressInfo).port}`;
@@ -104,6 +242,7 @@ export const startBackends = async (options: StartBackendsOptions = {}): Promise
     endpoints,
     env: endpointEnv(endpoints, region),
     sentEmails: () => readSesLocalStore(ses),
+    watchS3: s3Watcher(fauxqs.spy),
     async stop() {
       await Promise.all([close(dynamo), fauxqs.stop(), secretsManager.stop(), close(sesServer)]);
     },

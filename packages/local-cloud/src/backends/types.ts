@@ -17,6 +17,16 @@ export interface SentEmail {
   html?: string;
 }
 
+/** An S3 object change an embedded backend reports in-process, as it happens (reads are not reported). */
+export interface S3BackendEvent {
+  bucket: string;
+  key: string;
+  status: 'uploaded' | 'copied' | 'deleted' | 'renamed' | 'downloaded';
+  /** Size and ETag (no quotes) of an uploaded object, as written, when the backend knows. */
+  size?: number;
+  eTag?: string;
+}
+
 /** Running backends (embedded, or an external endpoint such as moto_server). */
 export interface Backends {
   readonly mode: 'embedded' | 'external';
@@ -29,5 +39,11 @@ export interface Backends {
   readonly env: Readonly<Record<string, string>>;
   /** Every email the SES backend has accepted, oldest first. */
   sentEmails(): Promise<SentEmail[]>;
+  /**
+   * Embedded backends only: be told of every S3 object event synchronously, in the order
+   * they happen (the local runner builds S3 notifications from these). Returns an
+   * unsubscribe function.
+   */
+  watchS3?(listener: (event: S3BackendEvent) => void): () => void;
   stop(): Promise<void>;
 }

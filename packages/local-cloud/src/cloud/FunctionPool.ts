@@ -1,0 +1,172 @@
+import { type MessageAttributeValue, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { BackendClients } from '../clients.js';
+import type { RunnerLog } from '../dev/log.js';
+import { type InvokeResult, LambdaFunction } from '../lambda/LambdaFunction.js';
+import type { DestinationModel, LocalStackModel } from '../provision/model.js';
+
+/** Options for {@link FunctionPool}. */
+export interface FunctionPoolOptions {
+  backendEnv: Readonly<Record<string, string>>;
+  log: RunnerLog;
+  runtimeCommand: { command: string; args: string[] };
+  runtimeDir: string;
+  /**
+   * Delays before the retries of a failed asynchronous invocation. Lambda waits about one
+   * and then two minutes; locally the default is 1 s and 2 s.
+   */
+  asyncRetryDelaysMs?: number[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Every function of the stack, each in its own warm environment, invoked synchronously
+ * (API, authorizer, SQS pollers) or asynchronously (S3, EventBridge: retries, then the
+ * OnFailure destination or dead-letter queue, as Lambda does).
+ */
+export class FunctionPool {
+  private readonly functions = new Map<string, LambdaFunction>();
+  private readonly model: LocalStackModel;
+  private readonly clients: BackendClients;
+  private readonly options: FunctionPoolOptions;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(model: LocalStackModel, clients: BackendClients, options: FunctionPoolOptions) {
+    this.model = model;
+    this.clients = clients;
+    this.options = options;
+    for (const [id, fn] of model.functions) {
+      this.functions.set(
+        id,
+        new LambdaFunction(fn, {
+          backendEnv: options.backendEnv,
+          log: options.log,
+          runtimeCommand: options.runtimeCommand,
+          runtimeDir: options.runtimeDir,
+        }),
+      );
+    }
+  }
+
+  get(id: string): LambdaFunction {
+    const fn = this.functions.get(id);
+    if (fn === undefined) throw new Error(`no function ${id}`);
+    return fn;
+  }
+
+  ids(): string[] {
+    return [...this.functions.keys()];
+  }
+
+  /** Invoke synchronously (RequestResponse). */
+  invoke(id: string, event: unknown): Promise<InvokeResult> {
+    return this.get(id).invoke(event);
+  }
+
+  /** Invoke asynchronously (Event): returns at once; retries and destinations follow. */
+  invokeAsync(id: string, event: unknown): void {
+    const task = this.runAsync(id, event).catch((error: unknown) => {
+      this.options.log.error(`${id}: asynchronous invocation failed: ${(error as Error).message}`);
+    });
+    this.inFlight.add(task);
+    void task.finally(() => this.inFlight.delete(task));
+  }
+
+  /** Wait until no asynchronous invocation is in flight. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  /** Drop the environments of these functions (their code changed). */
+  restart(ids: Iterable<string>): void {
+    for (const id of ids) this.functions.get(id)?.restart();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.functions.values()].map((fn) => fn.stop()));
+  }
+
+  private async runAsync(id: string, event: unknown): Promise<void> {
+    const fn = this.get(id);
+    const config = fn.model.async;
+    const delays = this.options.asyncRetryDelaysMs ?? [1000, 2000];
+    const queuedAt = Date.now();
+    let result: InvokeResult | undefined;
+    let attempts = 0;
+    let condition = 'RetriesExhausted';
+    for (let attempt = 0; attempt <= config.maximumRetryAttempts; attempt++) {
+      if (attempt > 0) await sleep(delays[Math.min(attempt - 1, delays.length - 1)] ?? 1000);
+      if ((Date.now() - queuedAt) / 1000 > config.maximumEventAgeSeconds) {
+        condition = 'EventAgeExceeded';
+        break;
+      }
+      attempts++;
+      result = await fn.invoke(event);
+      if (result.ok) break;
+      const left = config.maximumRetryAttempts - attempt;
+      this.options.log.warn(
+        `${id}: asynchronous invocation ${result.requestId} failed (${result.error?.errorType}: ${result.error?.errorMessage})${left > 0 ? `; retrying (${left} left)` : ''}`,
+      );
+    }
+    const record = {
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      requestContext: {
+        requestId: result?.requestId,
+        functionArn: `${fn.model.arn}:$LATEST`,
+        condition: result?.ok ? 'Success' : condition,
+        approximateInvokeCount: attempts,
+      },
+      requestPayload: event,
+      responseContext: {
+        statusCode: 200,
+        executedVersion: '$LATEST',
+        ...(result?.ok ? {} : { functionError: 'Unhandled' }),
+      },
+      responsePayload: result?.ok ? JSON.parse(result.payload ?? 'null') : result?.error,
+    };
+    if (result?.ok) {
+      if (config.onSuccess) await this.deliver(config.onSuccess, record);
+      return;
+    }
+    if (config.onFailure) await this.deliver(config.onFailure, record);
+    if (config.deadLetterQueueId) await this.deadLetter(config.deadLetterQueueId, event, result);
+    if (!config.onFailure && !config.deadLetterQueueId) {
+      this.options.log.warn(
+        `${id}: event discarded after ${attempts} attempt(s) (no OnFailure destination)`,
+      );
+    }
+  }
+
+  private async deliver(destination: DestinationModel, record: unknown) {
+    if (destination.kind === 'function') {
+      this.invokeAsync(destination.resourceId, record);
+      return;
+    }
+    const queue = this.model.queues.get(destination.resourceId);
+    if (queue === undefined) return;
+    await this.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(record) }),
+    );
+  }
+
+  private async deadLetter(queueId: string, event: unknown, result: InvokeResult | undefined) {
+    const queue = this.model.queues.get(queueId);
+    if (queue === undefined) return;
+    const attributes: Record<string, MessageAttributeValue> = {
+      RequestID: { DataType: 'String', StringValue: result?.requestId ?? 'unknown' },
+      ErrorCode: { DataType: 'Number', StringValue: '200' },
+      ErrorMessage: {
+        DataType: 'String',
+        StringValue: (result?.error?.errorMessage ?? 'unknown').slice(0, 1024) || 'error',
+      },
+    };
+    await this.clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queue.url,
+        MessageBody: JSON.stringify(event),
+        MessageAttributes: attributes,
+      }),
+    );
+  }
+}

@@ -1,0 +1,217 @@
+import path from 'node:path';
+import { type BackendsDescriptor, describeBackends } from '../backends/connect.js';
+import { type BackendPorts, startBackends } from '../backends/startBackends.js';
+import type { Backends } from '../backends/types.js';
+import { type BackendClients, backendClients } from '../clients.js';
+import { consoleLog, type RunnerLog } from '../dev/log.js';
+import { bootstrapCommand } from '../lambda/bootstrapPath.js';
+import type { LocalStackModel } from '../provision/model.js';
+import { provisionStack } from '../provision/provisionStack.js';
+import { loadTemplate } from '../template/parseTemplate.js';
+import { Stack } from '../template/Stack.js';
+import { EventBus } from '../triggers/eventbridge/EventBus.js';
+import { Scheduler } from '../triggers/eventbridge/Scheduler.js';
+import { HttpApiServer } from '../triggers/http/HttpApiServer.js';
+import { S3Notifier } from '../triggers/s3/S3Notifier.js';
+import {
+  EmbeddedS3ChangeFeed,
+  QueueS3ChangeFeed,
+  type S3ChangeFeed,
+} from '../triggers/s3/s3ChangeFeeds.js';
+import { createSequencer } from '../triggers/s3/s3Events.js';
+import { SqsPoller } from '../triggers/sqs/SqsPoller.js';
+import { FunctionPool } from './FunctionPool.js';
+
+/** Options for {@link startLocalCloud}. */
+export interface LocalCloudOptions {
+  /** Path of template.yaml; CodeUri paths are relative to its folder. */
+  templatePath: string;
+  parameterOverrides?: Record<string, string>;
+  stackName?: string;
+  region?: string;
+  accountId?: string;
+  /** Backends started by the caller (not stopped by `stop()`). */
+  backends?: Backends;
+  /** Use this AWS-compatible endpoint (moto_server, LocalStack) instead of embedded backends. */
+  externalEndpoint?: string;
+  backendPorts?: BackendPorts;
+  /** Port of the (first) HTTP API; further APIs take the next ports. 0 = free ports. */
+  port?: number;
+  host?: string;
+  log?: RunnerLog;
+  /** See {@link SqsPollerOptions.retryDelaySeconds}. */
+  sqsRetryDelaySeconds?: number;
+  sqsWaitTimeSeconds?: number;
+  /** See {@link SqsPollerOptions.maxBatchingWindowSeconds}. */
+  maxBatchingWindowSeconds?: number;
+  asyncRetryDelaysMs?: number[];
+  /**
+   * The runtime client each function process runs (default: Node with our bootstrap). Any
+   * client of the Lambda Runtime API works, e.g. AWS's aws-lambda-ric.
+   */
+  runtime?: { runtimeCommand: { command: string; args: string[] }; runtimeDir: string };
+}
+
+/** What a client (test, demo script) needs to reach a running local cloud. */
+export interface LocalCloudDescriptor {
+  stackName: string;
+  region: string;
+  apiUrl?: string;
+  apiUrls: Record<string, string>;
+  backends: BackendsDescriptor;
+  buckets: Record<string, string>;
+  tables: Record<string, string>;
+  queues: Record<string, { name: string; url: string; arn: string }>;
+  secrets: Record<string, { name: string; arn: string }>;
+  functions: Record<string, string>;
+  parameters: Record<string, string | string[]>;
+  /** Warnings about what the template declares but the runner does not emulate. */
+  warnings: string[];
+}
+
+/** A running local cloud. */
+export interface LocalCloud {
+  model: LocalStackModel;
+  backends: Backends;
+  clients: BackendClients;
+  functions: FunctionPool;
+  apis: HttpApiServer[];
+  warnings: string[];
+  describe(): LocalCloudDescriptor;
+  /** Wait until no asynchronous invocation (S3, EventBridge targets) is in flight. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const describe = (
+  model: LocalStackModel,
+  backends: Backends,
+  apis: HttpApiServer[],
+): LocalCloudDescriptor => ({
+  stackName: model.stackName,
+  region: model.region,
+  ...(apis[0] ? { apiUrl: apis[0].url } : {}),
+  apiUrls: Object.fromEntries(apis.map((api) => [api.api.logicalId, api.url])),
+  backends: describeBackends(backends),
+  buckets: Object.fromEntries([...model.buckets].map(([id, b]) => [id, b.name])),
+  tables: Object.fromEntries([...model.tables].map(([id, t]) => [id, t.name])),
+  queues: Object.fromEntries(
+    [...model.queues].map(([id, q]) => [id, { name: q.name, url: q.url, arn: q.arn }]),
+  ),
+  secrets: Object.fromEntries(
+    [...model.secrets].map(([id, s]) => [id, { name: s.name, arn: s.arn }]),
+  ),
+  functions: Object.fromEntries([...model.functions].map(([id, f]) => [id, f.name])),
+  parameters: Object.fromEntries(model.parameters),
+  warnings: model.warnings,
+});
+
+/**
+ * Run a SAM template locally: start (or use) the backends, create every resource the
+ * template declares, start one warm environment per function on demand, and deliver every
+ * trigger: HTTP APIs with their authorizers, S3 notifications, EventBridge rules, SQS event
+ * source mappings.
+ *
+ * @example
+ * const cloud = await startLocalCloud({ templatePath: 'template.yaml', port: 3000 });
+ * console.log(cloud.describe().apiUrl);
+ * await cloud.stop();
+ */
+export const startLocalCloud = async (options: LocalCloudOptions): Promise<LocalCloud> => {
+  const log = options.log ?? consoleLog();
+  const region = options.region ?? options.backends?.region ?? 'us-east-1';
+  const template = await loadTemplate(options.templatePath);
+  const stack = new Stack(template, {
+    ...(options.parameterOverrides ? { parameterOverrides: options.parameterOverrides } : {}),
+    ...(options.stackName ? { stackName: options.stackName } : {}),
+    ...(options.accountId ? { accountId: options.accountId } : {}),
+    region,
+  });
+  const ownBackends = options.backends === undefined;
+  const backends =
+    options.backends ??
+    (await startBackends({
+      region,
+      ...(options.externalEndpoint ? { externalEndpoint: options.externalEndpoint } : {}),
+      ...(options.backendPorts ? { ports: options.backendPorts } : {}),
+    }));
+  const clients = backendClients(backends);
+  const stoppers: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const stopper of stoppers.reverse()) await stopper().catch(() => undefined);
+    clients.destroy();
+    if (ownBackends) await backends.stop();
+  };
+  try {
+    const model = await provisionStack(stack, clients, {
+      templateDir: path.dirname(path.resolve(options.templatePath)),
+    });
+    const pool = new FunctionPool(model, clients, {
+      backendEnv: backends.env,
+      log,
+      ...(options.runtime ?? bootstrapCommand()),
+      ...(options.asyncRetryDelaysMs ? { asyncRetryDelaysMs: options.asyncRetryDelaysMs } : {}),
+    });
+    stoppers.push(() => pool.stop());
+    const invoke = (id: string, event: unknown) => pool.invoke(id, event);
+    const apis: HttpApiServer[] = [];
+    let port = options.port ?? 3000;
+    for (const api of model.httpApis.values()) {
+      const server = new HttpApiServer(api, { region, accountId: model.accountId }, invoke, log);
+      await server.start(port, options.host ?? '127.0.0.1');
+      stoppers.push(() => server.stop());
+      apis.push(server);
+      if (port !== 0) port++;
+    }
+    const bus = new EventBus(model, pool, clients, log);
+    const scheduler = new Scheduler(model, bus, log);
+    scheduler.start();
+    stoppers.push(async () => scheduler.stop());
+    const notifier = new S3Notifier(model, pool, bus, clients, log);
+    const watched = notifier.watchedBuckets();
+    const sequencer = createSequencer();
+    const feed: S3ChangeFeed = backends.watchS3
+      ? new EmbeddedS3ChangeFeed(backends.watchS3.bind(backends), clients, sequencer, watched)
+      : new QueueS3ChangeFeed(
+          clients,
+          [...watched],
+          `${model.stackName}-local-cloud-s3-events`,
+          sequencer,
+          log,
+        );
+    await feed.start((change) => notifier.handle(change));
+    stoppers.push(() => feed.stop());
+    for (const mapping of model.sqsMappings) {
+      const queue = model.queues.get(mapping.queueId);
+      if (queue === undefined) continue;
+      const poller = new SqsPoller(mapping, queue, pool, clients, log, {
+        region,
+        ...(options.sqsRetryDelaySeconds === undefined
+          ? {}
+          : { retryDelaySeconds: options.sqsRetryDelaySeconds }),
+        ...(options.sqsWaitTimeSeconds === undefined
+          ? {}
+          : { waitTimeSeconds: options.sqsWaitTimeSeconds }),
+        ...(options.maxBatchingWindowSeconds === undefined
+          ? {}
+          : { maxBatchingWindowSeconds: options.maxBatchingWindowSeconds }),
+      });
+      poller.start();
+      stoppers.push(() => poller.stop());
+    }
+    return {
+      model,
+      backends,
+      clients,
+      functions: pool,
+      apis,
+      warnings: model.warnings,
+      describe: () => describe(model, backends, apis),
+      idle: () => pool.idle(),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};

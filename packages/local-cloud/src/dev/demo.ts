@@ -1,0 +1,136 @@
+import { readFile } from 'node:fs/promises';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { connectBackends } from '../backends/connect.js';
+import { backendClients } from '../clients.js';
+import type { LocalCloudDescriptor } from '../cloud/startLocalCloud.js';
+import { SAMPLE_JPEG_LANDSCAPE } from './sampleImages.js';
+
+type DevState = LocalCloudDescriptor & { token?: string };
+
+const out = (text: string) => process.stdout.write(`${text}\n`);
+
+// moto keeps only the HTML part of an email: show it as text.
+const asText = (html: string) =>
+  html
+    .replace(/<(style|head)[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>|<\/(p|h\d|li|tr|div)>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/\n\s*\n+/g, '\n')
+    .trim();
+
+const poll = async <T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T | undefined> => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return undefined;
+};
+
+/** The order the demo places (a valid POST /orders body). */
+export const DEMO_ORDER = {
+  items: [
+    { sku: 'LAMP-ARC-01', quantity: 1, unitPrice: 12_900 },
+    { sku: 'BULB-E27-WARM', quantity: 3, unitPrice: 450 },
+  ],
+  currency: 'EUR',
+  shippingAddress: {
+    name: 'Ada Lovelace',
+    line1: '12 Analytical Row',
+    city: 'Berlin',
+    postalCode: '10115',
+    country: 'DE',
+  },
+  note: 'Placed by pnpm demo',
+};
+
+/**
+ * `pnpm demo`: against a running `pnpm dev`, upload a sample image and place an order, then
+ * show the thumbnails, the catalog item and the confirmation email as they appear.
+ */
+export const runDemo = async (stateFile: string): Promise<void> => {
+  let state: DevState;
+  try {
+    state = JSON.parse(await readFile(stateFile, 'utf8')) as DevState;
+  } catch {
+    throw new Error(`no running local cloud found (${stateFile}); start it first with: pnpm dev`);
+  }
+  const clients = backendClients(connectBackends(state.backends));
+  const uploads = state.buckets.UploadsBucket;
+  const thumbnails = state.buckets.ThumbnailsBucket;
+  const mediaTable = state.tables.MediaTable;
+  const key = `uploads/demo-product/front view ${Date.now().toString(36)}.jpg`;
+  try {
+    if (uploads) {
+      out(`1. Upload s3://${uploads}/${key} (${SAMPLE_JPEG_LANDSCAPE.byteLength} bytes)`);
+      await clients.s3.send(
+        new PutObjectCommand({
+          Bucket: uploads,
+          Key: key,
+          Body: SAMPLE_JPEG_LANDSCAPE,
+          ContentType: 'image/jpeg',
+        }),
+      );
+    }
+    let orderId: string | undefined;
+    if (state.apiUrl && state.token) {
+      out(`2. POST ${state.apiUrl}/orders as the demo customer`);
+      const response = await fetch(`${state.apiUrl}/orders`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${state.token}`,
+          'content-type': 'application/json',
+          'idempotency-key': crypto.randomUUID(),
+        },
+        body: JSON.stringify(DEMO_ORDER),
+      });
+      const body = (await response.json()) as { orderId?: string; total?: number; status?: string };
+      orderId = body.orderId;
+      out(`   -> ${response.status} ${JSON.stringify(body)}`);
+    }
+    if (uploads && thumbnails) {
+      const prefix = `${key.slice('uploads/'.length)}/`;
+      const listed = await poll(async () => {
+        const { Contents = [] } = await clients.s3.send(
+          new ListObjectsV2Command({ Bucket: thumbnails, Prefix: prefix }),
+        );
+        return Contents.length > 0 ? Contents : undefined;
+      });
+      out(`3. Thumbnails in s3://${thumbnails}/${prefix}`);
+      for (const object of listed ?? []) out(`   - ${object.Key} (${object.Size} bytes)`);
+      if (!listed) out('   (none yet)');
+    }
+    if (mediaTable) {
+      const item = await poll(async () => {
+        const { Item } = await clients.dynamodb.send(
+          new GetItemCommand({ TableName: mediaTable, Key: { key: { S: key } } }),
+        );
+        return Item;
+      });
+      out(`4. Catalog item in ${mediaTable}:`);
+      out(item ? `   ${JSON.stringify(item)}` : '   (none yet)');
+    }
+    if (orderId) {
+      const email = await poll(async () =>
+        (await connectBackends(state.backends).sentEmails()).find((e) =>
+          `${e.subject} ${e.text ?? e.html ?? ''}`.includes(orderId),
+        ),
+      );
+      out('5. Confirmation email:');
+      out(
+        email
+          ? `   To: ${email.to.join(', ')}\n   Subject: ${email.subject}\n   ${(email.text ?? asText(email.html ?? '')).split('\n').slice(0, 8).join('\n   ')}`
+          : '   (none yet)',
+      );
+      if (state.backends.mode === 'embedded')
+        out(`   All sent emails: ${state.backends.endpoints.ses}/`);
+    }
+  } finally {
+    clients.destroy();
+  }
+};

@@ -1,0 +1,31 @@
+import type { RunnerLog } from '../dev/log.js';
+import type { RuntimeError } from './RuntimeApiServer.js';
+
+/** The outcome of one invocation. */
+export interface InvokeResult {
+  requestId: string;
+  ok: boolean;
+  /** The response payload as the function returned it (JSON text), when `ok`. */
+  payload?: string;
+  error?: RuntimeError;
+  durationMs: number;
+  /** Set on the invocation that started a new environment. */
+  initDurationMs?: number;
+}
+
+/** Per-invocation extras Lambda passes to the runtime. */
+export interface InvokeOptions {
+  clientContext?: unknown;
+  cognitoIdentity?: unknown;
+}
+
+/** How to start a function's runtime process. */
+export interface LambdaFunctionOptions {
+  /** Endpoint variables of the backends (AWS_ENDPOINT_URL_*, region, dummy credentials). */
+  backendEnv: Readonly<Record<string, string>>;
+  log: RunnerLog;
+  /** The runtime client the child runs (our bootstrap by default). */
+  runtimeCommand: { command: string; args: string[] };
+  /** LAMBDA_RUNTIME_DIR: where the runtime client lives. */
+  runtimeDir: string;
+}

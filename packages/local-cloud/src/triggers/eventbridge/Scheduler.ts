@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { RunnerLog } from '../../dev/log.js';
+import type { LocalStackModel, RuleModel } from '../../provision/model.js';
+import type { EventBus } from './EventBus.js';
+import { parseSchedule, type Schedule } from './schedule.js';
+
+/** The event EventBridge sends for a scheduled rule. */
+export const scheduledEvent = (rule: RuleModel, model: LocalStackModel, now = new Date()) => ({
+  version: '0',
+  id: randomUUID(),
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: model.accountId,
+  time: `${now.toISOString().slice(0, 19)}Z`,
+  region: model.region,
+  resources: [`arn:aws:events:${model.region}:${model.accountId}:rule/${rule.name}`],
+  detail: {},
+});
+
+/**
+ * Fires scheduled rules (Schedule / ScheduleV2 events, rules with ScheduleExpression):
+ * `rate(...)` every period from start, `cron(...)` at each matching UTC minute.
+ */
+export class Scheduler {
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly model: LocalStackModel;
+  private readonly bus: EventBus;
+  private readonly log: RunnerLog;
+
+  constructor(model: LocalStackModel, bus: EventBus, log: RunnerLog) {
+    this.model = model;
+    this.bus = bus;
+    this.log = log;
+  }
+
+  start(): void {
+    const crons: Array<{ rule: RuleModel; schedule: Extract<Schedule, { kind: 'cron' }> }> = [];
+    for (const rule of this.model.rules) {
+      if (rule.schedule === undefined) continue;
+      let schedule: Schedule;
+      try {
+        schedule = parseSchedule(rule.schedule.expression);
+      } catch (error) {
+        this.log.warn(`rule ${rule.logicalId}: ${(error as Error).message}; not scheduled`);
+        continue;
+      }
+      if (schedule.kind === 'rate') {
+        this.timers.push(setInterval(() => this.fire(rule), schedule.everyMs).unref());
+      } else {
+        crons.push({ rule, schedule });
+      }
+    }
+    if (crons.length === 0) return;
+    const tick = () => {
+      const now = new Date();
+      for (const { rule, schedule } of crons) if (schedule.matches(now)) this.fire(rule);
+      this.timers.push(setTimeout(tick, 60_000 - (Date.now() % 60_000)).unref());
+    };
+    this.timers.push(setTimeout(tick, 60_000 - (Date.now() % 60_000)).unref());
+  }
+
+  stop(): void {
+    for (const timer of this.timers.splice(0)) clearTimeout(timer);
+  }
+
+  private fire(rule: RuleModel) {
+    const event = rule.schedule?.kind === 'scheduler' ? {} : scheduledEvent(rule, this.model);
+    void this.bus.deliver(rule, event);
+  }
+}

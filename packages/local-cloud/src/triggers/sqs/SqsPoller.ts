@@ -1,0 +1,198 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+} from '@aws-sdk/client-sqs';
+import type { BackendClients } from '../../clients.js';
+import type { FunctionPool } from '../../cloud/FunctionPool.js';
+import type { RunnerLog } from '../../dev/log.js';
+import type { QueueModel, SqsMappingModel } from '../../provision/model.js';
+import { matchesPattern } from '../eventbridge/eventPattern.js';
+import { failedItems, sqsEvent } from './sqsEvents.js';
+
+/** Options for {@link SqsPoller}. */
+export interface SqsPollerOptions {
+  region: string;
+  /**
+   * Make failed messages visible again after this many seconds instead of the queue's
+   * VisibilityTimeout (a local shortcut for fast retries; undefined = as on AWS).
+   */
+  retryDelaySeconds?: number;
+  /** Long-poll wait per ReceiveMessage (default 20, as Lambda's pollers). */
+  waitTimeSeconds?: number;
+  /** Cap every mapping's MaximumBatchingWindowInSeconds (a local shortcut; tests use 1). */
+  maxBatchingWindowSeconds?: number;
+}
+
+const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, i * size + size),
+  );
+
+const filterBody = (message: Message): unknown => {
+  try {
+    return JSON.parse(message.Body ?? '');
+  } catch {
+    return message.Body;
+  }
+};
+
+/**
+ * An SQS event source mapping: long-polls the queue, gathers a batch (BatchSize,
+ * MaximumBatchingWindowInSeconds), invokes the function, deletes what succeeded. With
+ * ReportBatchItemFailures only the reported messages stay; a function error or timeout
+ * leaves the whole batch, which comes back after the visibility timeout (receive counts and
+ * the redrive to the DLQ are the backend's).
+ */
+export class SqsPoller {
+  private readonly mapping: SqsMappingModel;
+  private readonly queue: QueueModel;
+  private readonly pool: FunctionPool;
+  private readonly clients: BackendClients;
+  private readonly log: RunnerLog;
+  private readonly options: SqsPollerOptions;
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    mapping: SqsMappingModel,
+    queue: QueueModel,
+    pool: FunctionPool,
+    clients: BackendClients,
+    log: RunnerLog,
+    options: SqsPollerOptions,
+  ) {
+    this.mapping = mapping;
+    this.queue = queue;
+    this.pool = pool;
+    this.clients = clients;
+    this.log = log;
+    this.options = options;
+  }
+
+  start(): void {
+    if (this.mapping.enabled) this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+  }
+
+  private receive(max: number, waitSeconds: number): Promise<Message[]> {
+    return this.clients.sqs
+      .send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.queue.url,
+          MaxNumberOfMessages: Math.min(10, max),
+          WaitTimeSeconds: waitSeconds,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+        { abortSignal: this.abort.signal },
+      )
+      .then((output) => output.Messages ?? []);
+  }
+
+  private async run() {
+    const { signal } = this.abort;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const batch = await this.gather();
+        if (batch.length > 0) await this.process(batch);
+        failures = 0;
+      } catch (error) {
+        if (signal.aborted) return;
+        if (failures++ === 0)
+          this.log.warn(`${this.queue.logicalId} poller: ${(error as Error).message} (retrying)`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  private async gather(): Promise<Message[]> {
+    const { batchSize } = this.mapping;
+    const maximumBatchingWindowSeconds = Math.min(
+      this.mapping.maximumBatchingWindowSeconds,
+      this.options.maxBatchingWindowSeconds ?? Number.POSITIVE_INFINITY,
+    );
+    const batch = await this.receive(batchSize, this.options.waitTimeSeconds ?? 20);
+    if (batch.length === 0 || maximumBatchingWindowSeconds === 0) return batch;
+    const deadline = Date.now() + maximumBatchingWindowSeconds * 1000;
+    while (batch.length < batchSize && Date.now() < deadline && !this.abort.signal.aborted) {
+      const wait = Math.max(0, Math.min(20, Math.floor((deadline - Date.now()) / 1000)));
+      batch.push(...(await this.receive(batchSize - batch.length, wait)));
+      if (wait === 0) break;
+    }
+    return batch;
+  }
+
+  private async process(received: Message[]) {
+    const { mapping, queue } = this;
+    // FilterCriteria: messages no filter matches are deleted without invoking (as Lambda does).
+    const batch =
+      mapping.filters.length === 0
+        ? received
+        : received.filter((message) =>
+            mapping.filters.some((pattern) =>
+              matchesPattern(pattern, { body: filterBody(message) }),
+            ),
+          );
+    const filteredOut = received.filter((message) => !batch.includes(message));
+    await this.delete(filteredOut);
+    if (batch.length === 0) return;
+    const result = await this.pool.invoke(
+      mapping.functionId,
+      sqsEvent(batch, { arn: queue.arn, region: this.options.region }),
+    );
+    let failed: Message[];
+    if (!result.ok) {
+      failed = batch;
+      this.log.warn(
+        `${queue.logicalId} -> ${mapping.functionId}: ${batch.length} message(s) not processed (${result.error?.errorType}); they return after the visibility timeout`,
+      );
+    } else if (!mapping.reportBatchItemFailures) {
+      failed = [];
+    } else {
+      const ids = failedItems(result.payload, new Set(batch.map((m) => m.MessageId ?? '')));
+      failed = ids === 'all' ? batch : batch.filter((message) => ids.has(message.MessageId ?? ''));
+      if (ids === 'all')
+        this.log.warn(
+          `${mapping.functionId}: invalid batchItemFailures response; the whole batch fails`,
+        );
+    }
+    await this.delete(batch.filter((message) => !failed.includes(message)));
+    if (failed.length > 0 && this.options.retryDelaySeconds !== undefined)
+      await this.makeVisible(failed);
+    const note = failed.length > 0 ? `, ${failed.length} failed` : '';
+    this.log.info(`SQS ${queue.name} -> ${mapping.functionId}: ${batch.length} message(s)${note}`);
+  }
+
+  private async delete(messages: Message[]) {
+    for (const group of chunks(messages, 10)) {
+      await this.clients.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.queue.url,
+          Entries: group.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
+    }
+  }
+
+  private async makeVisible(messages: Message[]) {
+    for (const group of chunks(messages, 10)) {
+      await this.clients.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.queue.url,
+          Entries: group.map((m, i) => ({
+            Id: String(i),
+            ReceiptHandle: m.ReceiptHandle,
+            VisibilityTimeout: this.options.retryDelaySeconds,
+          })),
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import type { Message } from '@aws-sdk/client-sqs';
+
+/** What an SQS record needs besides the message. */
+export interface SqsSource {
+  arn: string;
+  region: string;
+}
+
+const base64 = (value: Uint8Array | undefined) =>
+  value === undefined ? undefined : Buffer.from(value).toString('base64');
+
+/**
+ * One record of the event an SQS event source mapping sends a function (the shape Lambda
+ * uses: camel-cased attributes, message attributes with stringValue/binaryValue and the
+ * list fields, eventSource aws:sqs).
+ */
+export const sqsRecord = (message: Message, source: SqsSource): Record<string, unknown> => {
+  const messageAttributes: Record<string, unknown> = {};
+  for (const [name, attribute] of Object.entries(message.MessageAttributes ?? {})) {
+    messageAttributes[name] = {
+      ...(attribute.StringValue === undefined ? {} : { stringValue: attribute.StringValue }),
+      ...(attribute.BinaryValue === undefined
+        ? {}
+        : { binaryValue: base64(attribute.BinaryValue) }),
+      stringListValues: attribute.StringListValues ?? [],
+      binaryListValues: (attribute.BinaryListValues ?? []).map((value) => base64(value)),
+      dataType: attribute.DataType,
+    };
+  }
+  return {
+    messageId: message.MessageId,
+    receiptHandle: message.ReceiptHandle,
+    body: message.Body ?? '',
+    attributes: { ...(message.Attributes ?? {}) },
+    messageAttributes,
+    md5OfBody: message.MD5OfBody,
+    ...(message.MD5OfMessageAttributes
+      ? { md5OfMessageAttributes: message.MD5OfMessageAttributes }
+      : {}),
+    eventSource: 'aws:sqs',
+    eventSourceARN: source.arn,
+    awsRegion: source.region,
+  };
+};
+
+/** The event for a batch: `{ Records: [...] }`. */
+export const sqsEvent = (messages: Message[], source: SqsSource) => ({
+  Records: messages.map((message) => sqsRecord(message, source)),
+});
+
+/**
+ * The message ids a function reported as failed (`ReportBatchItemFailures`), or
+ * `'all'` when the response is not a valid partial-batch response, which Lambda treats as
+ * a failure of the whole batch.
+ */
+export const failedItems = (
+  payload: string | undefined,
+  batchIds: ReadonlySet<string>,
+): Set<string> | 'all' => {
+  let response: unknown;
+  try {
+    response = JSON.parse(payload ?? 'null');
+  } catch {
+    return 'all';
+  }
+  if (response === null || typeof response !== 'object') return new Set();
+  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === undefined || failures === null) return new Set();
+  if (!Array.isArray(failures)) return 'all';
+  const ids = new Set<string>();
+  for (const failure of failures) {
+    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || id === '' || !batchIds.has(id)) return 'all';
+    ids.add(id);
+  }
+  return ids;
+};

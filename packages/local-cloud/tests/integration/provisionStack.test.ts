@@ -1,0 +1,151 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { provisionStack } from '../../src/provision/provisionStack.js';
+import { parseTemplate } from '../../src/template/parseTemplate.js';
+import { Stack } from '../../src/template/Stack.js';
+import { uniqueName, useBackends } from '../../src/testing.js';
+
+const { clients } = useBackends();
+afterAll(() => clients.destroy());
+
+const provision = (source: string) =>
+  provisionStack(new Stack(parseTemplate(source), { stackName: uniqueName('prov') }), clients, {
+    templateDir: '/tmp',
+  });
+
+describe('provisionStack', () => {
+  it('creates tables, queues with redrive and secrets, and resolves function environments against them', async () => {
+    // Act
+    const model = await provision(`
+Parameters:
+  Sender: { Type: String, Default: orders@example.com }
+Resources:
+  Media:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - { AttributeName: key, AttributeType: S }
+        - { AttributeName: productId, AttributeType: S }
+      KeySchema: [{ AttributeName: key, KeyType: HASH }]
+      GlobalSecondaryIndexes:
+        - IndexName: byProduct
+          KeySchema: [{ AttributeName: productId, KeyType: HASH }]
+          Projection: { ProjectionType: ALL }
+      TimeToLiveSpecification: { AttributeName: expiresAt, Enabled: true }
+  DeadLetters:
+    Type: AWS::SQS::Queue
+  Work:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 90
+      RedrivePolicy: { deadLetterTargetArn: !GetAtt DeadLetters.Arn, maxReceiveCount: 3 }
+  Key:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: nowhere/
+      Handler: index.handler
+      Runtime: nodejs24.x
+      Environment:
+        Variables:
+          TABLE: !Ref Media
+          QUEUE_URL: !Ref Work
+          QUEUE_ARN: !GetAtt Work.Arn
+          SECRET: !Ref Key
+          SENDER_EMAIL: !Ref Sender
+      Events:
+        Work:
+          Type: SQS
+          Properties: { Queue: !GetAtt Work.Arn, BatchSize: 5, FunctionResponseTypes: [ReportBatchItemFailures] }
+        Notifications:
+          Type: SNS
+          Properties: { Topic: arn:aws:sns:us-east-1:000000000000:topic }
+  Machine:
+    Type: AWS::StepFunctions::StateMachine
+  Other:
+    Type: AWS::StepFunctions::StateMachine
+`);
+
+    // Assess
+    const table = model.tables.get('Media');
+    const work = model.queues.get('Work');
+    const secret = model.secrets.get('Key');
+    const { Table } = await clients.dynamodb.send(
+      new DescribeTableCommand({ TableName: table?.name }),
+    );
+    expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['byProduct']);
+    expect(table?.timeToLiveAttribute).toBe('expiresAt');
+    const { Attributes } = await clients.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: work?.url,
+        AttributeNames: ['VisibilityTimeout', 'RedrivePolicy'],
+      }),
+    );
+    expect(Attributes?.VisibilityTimeout).toBe('90');
+    expect(JSON.parse(Attributes?.RedrivePolicy ?? '{}')).toMatchObject({
+      deadLetterTargetArn: model.queues.get('DeadLetters')?.arn,
+      maxReceiveCount: 3,
+    });
+    const stored = await clients.secretsManager.send(
+      new GetSecretValueCommand({ SecretId: secret?.arn }),
+    );
+    expect(stored.SecretString).toBe(secret?.value);
+    expect(secret?.value).toMatch(/^[A-Za-z0-9]{48}$/);
+    expect(model.functions.get('Fn')?.environment).toEqual({
+      TABLE: table?.name,
+      QUEUE_URL: work?.url,
+      QUEUE_ARN: work?.arn,
+      SECRET: secret?.arn,
+      SENDER_EMAIL: 'orders@example.com',
+    });
+    expect(model.emailIdentities).toContain('orders@example.com');
+    expect(model.sqsMappings).toEqual([
+      expect.objectContaining({
+        functionId: 'Fn',
+        queueId: 'Work',
+        batchSize: 5,
+        reportBatchItemFailures: true,
+      }),
+    ]);
+    expect(model.warnings).toEqual([
+      'Resources.Fn.Properties.Events.Notifications: event type SNS is not delivered locally',
+      'AWS::StepFunctions::StateMachine is not emulated locally (Machine, Other); references to it resolve to placeholders',
+    ]);
+  });
+
+  it('names the resource and field of a malformed resource', async () => {
+    // Act
+    const result = provision(`
+Resources:
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      AttributeDefinitions: [{ AttributeName: pk, AttributeType: S }]
+`);
+
+    // Assess
+    await expect(result).rejects.toThrow('Resources.Orders.Properties.KeySchema: is required');
+  });
+
+  it('reports a circular dependency between resources', async () => {
+    // Act
+    const result = provision(`
+Resources:
+  A:
+    Type: AWS::SQS::Queue
+    Properties: { QueueName: !GetAtt B.QueueName }
+  B:
+    Type: AWS::SQS::Queue
+    Properties: { QueueName: !GetAtt A.QueueName }
+`);
+
+    // Assess
+    await expect(result).rejects.toThrow('Resources: circular dependency between resources: A, B');
+  });
+});

@@ -1,0 +1,191 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { memoryLog } from '../../src/dev/log.js';
+import { bootstrapCommand } from '../../src/lambda/bootstrapPath.js';
+import { LambdaFunction } from '../../src/lambda/LambdaFunction.js';
+import type { FunctionModel } from '../../src/provision/model.js';
+
+const fixtures = path.resolve(import.meta.dirname, '../fixtures/functions');
+const running: LambdaFunction[] = [];
+
+const fixtureFunction = (overrides: Partial<FunctionModel> = {}) => {
+  const log = memoryLog();
+  const model: FunctionModel = {
+    logicalId: 'EchoFunction',
+    name: 'shop-local-EchoFunction',
+    arn: 'arn:aws:lambda:us-east-1:000000000000:function:shop-local-EchoFunction',
+    codeDir: path.join(fixtures, 'echo'),
+    handler: 'index.handler',
+    runtime: 'nodejs24.x',
+    timeoutSeconds: 3,
+    memoryMb: 256,
+    architecture: 'arm64',
+    environment: { GREETING: 'hello', AWS_REGION: 'eu-west-1' },
+    logGroupName: '/aws/lambda/shop-local-EchoFunction',
+    logFormat: 'Text',
+    async: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 },
+    ...overrides,
+  };
+  const fn = new LambdaFunction(model, {
+    backendEnv: { AWS_REGION: 'us-east-1' },
+    log,
+    ...bootstrapCommand(),
+  });
+  running.push(fn);
+  return { fn, log };
+};
+
+const payloadOf = (result: { payload?: string }) => JSON.parse(result.payload ?? 'null');
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((fn) => fn.stop()));
+});
+
+describe('LambdaFunction', () => {
+  it('runs the handler with the standard context and the function environment', async () => {
+    // Prepare
+    const { fn } = fixtureFunction();
+
+    // Act
+    const result = await fn.invoke({ hello: 'world' });
+
+    // Assess
+    expect(result.ok).toBe(true);
+    const payload = payloadOf(result);
+    expect(payload.event).toEqual({ hello: 'world' });
+    expect(payload.context).toMatchObject({
+      awsRequestId: result.requestId,
+      functionName: 'shop-local-EchoFunction',
+      functionVersion: '$LATEST',
+      memoryLimitInMB: '256',
+      invokedFunctionArn: fn.model.arn,
+      logGroupName: '/aws/lambda/shop-local-EchoFunction',
+    });
+    expect(payload.context.remaining).toBeGreaterThan(2000);
+    expect(payload.context.remaining).toBeLessThanOrEqual(3000);
+    expect(payload.env).toMatchObject({
+      AWS_LAMBDA_FUNCTION_NAME: 'shop-local-EchoFunction',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+      LAMBDA_TASK_ROOT: path.join(fixtures, 'echo'),
+      _HANDLER: 'index.handler',
+      TZ: ':UTC',
+      GREETING: 'hello',
+    });
+    expect(payload.env.HOME).toBeUndefined();
+    expect(payload.env.TRACE).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};/);
+    expect(result.initDurationMs).toBeGreaterThan(0);
+  });
+
+  it('keeps the environment warm: module scope runs once across invocations', async () => {
+    // Prepare
+    const { fn } = fixtureFunction();
+
+    // Act
+    const first = payloadOf(await fn.invoke({}));
+    const second = await fn.invoke({});
+
+    // Assess
+    expect(payloadOf(second).invocations).toBe(2);
+    expect(payloadOf(second).loadedAt).toBe(first.loadedAt);
+    expect(second.initDurationMs).toBeUndefined();
+  });
+
+  it('reports a thrown error with its type and message', async () => {
+    // Prepare
+    const { fn } = fixtureFunction();
+
+    // Act
+    const result = await fn.invoke({ fail: 'no stock' });
+
+    // Assess
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatchObject({ errorType: 'FixtureError', errorMessage: 'no stock' });
+  });
+
+  it('stops a handler that runs past its timeout and starts a fresh environment next time', async () => {
+    // Prepare
+    const { fn, log } = fixtureFunction({ timeoutSeconds: 1 });
+    const before = payloadOf(await fn.invoke({}));
+
+    // Act
+    const timedOut = await fn.invoke({ sleepMs: 5000 });
+    const after = await fn.invoke({});
+
+    // Assess
+    expect(timedOut.ok).toBe(false);
+    expect(timedOut.error?.errorType).toBe('Sandbox.Timedout');
+    expect(timedOut.error?.errorMessage).toContain('Task timed out after 1.00 seconds');
+    expect(payloadOf(after).invocations).toBe(1);
+    expect(payloadOf(after).loadedAt).not.toBe(before.loadedAt);
+    expect(log.lines.some((line) => line.includes('Task timed out'))).toBe(true);
+  });
+
+  it('reports a process that exits mid-invocation as Runtime.ExitError and recovers', async () => {
+    // Prepare
+    const { fn } = fixtureFunction();
+
+    // Act
+    const crashed = await fn.invoke({ exit: 3 });
+    const next = await fn.invoke({});
+
+    // Assess
+    expect(crashed.error?.errorType).toBe('Runtime.ExitError');
+    expect(crashed.error?.errorMessage).toContain('exit status 3');
+    expect(next.ok).toBe(true);
+  });
+
+  it('fails invocations with the init error when the module throws at import', async () => {
+    // Prepare
+    const { fn } = fixtureFunction({ codeDir: path.join(fixtures, 'syntax-error') });
+
+    // Act
+    const result = await fn.invoke({});
+
+    // Assess
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatchObject({
+      errorType: 'Runtime.ImportModuleError',
+      errorMessage: 'configuration is missing',
+    });
+  });
+
+  it('names a missing handler export and a missing code folder', async () => {
+    // Prepare
+    const missingExport = fixtureFunction({ handler: 'index.nothing' }).fn;
+    const missingCode = fixtureFunction({ codeDir: path.join(fixtures, 'not-built') }).fn;
+
+    // Act
+    const [noExport, noCode] = await Promise.all([
+      missingExport.invoke({}),
+      missingCode.invoke({}),
+    ]);
+
+    // Assess
+    expect(noExport.error?.errorType).toBe('Runtime.HandlerNotFound');
+    expect(noCode.error?.errorMessage).toContain('run `pnpm build`');
+  });
+
+  it('tags every line the function logs with its name', async () => {
+    // Prepare
+    const { fn, log } = fixtureFunction();
+
+    // Act
+    const result = await fn.invoke({ log: 'line one\nline two' });
+
+    // Assess
+    const lines = log.lines.filter((line) => line.startsWith('EchoFunction'));
+    expect(lines.some((line) => line.includes(`${result.requestId}\tINFO\tline one`))).toBe(true);
+    expect(lines.some((line) => line.endsWith('| line two'))).toBe(true);
+  });
+
+  it('queues concurrent invocations on the one environment', async () => {
+    // Prepare
+    const { fn } = fixtureFunction();
+
+    // Act
+    const results = await Promise.all([1, 2, 3].map((n) => fn.invoke({ n, sleepMs: 50 })));
+
+    // Assess
+    expect(results.map((r) => payloadOf(r).invocations).sort()).toEqual([1, 2, 3]);
+  });
+});
