@@ -58,7 +58,13 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
   try {
-    return await processPartialResponse(event, recordHandler, processor, { context });
+    // One record at a time: two events for the same key in one batch (a delete and a late
+    // create, say) then meet the conditional write one after the other instead of racing,
+    // which also keeps backends whose condition checks are not atomic (moto) faithful.
+    return await processPartialResponse(event, recordHandler, processor, {
+      context,
+      processInParallel: false,
+    });
   } finally {
     flushMetrics();
   }
