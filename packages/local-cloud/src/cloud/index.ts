@@ -5,6 +5,7 @@ export { SAMPLE_JPEG_LANDSCAPE, SAMPLE_JPEG_PORTRAIT } from '../dev/sampleImages
 export { DEFAULT_DEMO_TOKEN, demoToken, mintToken } from '../dev/token.js';
 export { type InvokeResult, LambdaFunction } from '../lambda/LambdaFunction.js';
 export type { LocalStackModel } from '../provision/model.js';
+export { type ProvisionOptions, provisionStack } from '../provision/provisionStack.js';
 export { TemplateError } from '../template/errors.js';
 export { parseParameterOverrides } from '../template/parameters.js';
 export { loadTemplate, parseTemplate } from '../template/parseTemplate.js';

@@ -1,0 +1,36 @@
+// The mapping: every sample event in events/ (and a fixture for functions without one), the
+// built function it belongs to, and what must come of invoking it. Cases run in this order,
+// each service's against one warm environment per function; later cases build on earlier
+// ones (the order placed first is read, listed and cancelled; the thumbnails made by the
+// put are removed by the delete).
+import { emailCases } from './email.ts';
+import { indexerCases } from './indexer.ts';
+import { DEV_SIGNING_KEY, ordersApiCases } from './ordersApi.ts';
+import { thumbnailsCases } from './thumbnails.ts';
+import type { Case, StackProfile } from './types.ts';
+
+/**
+ * The stacks the samples were written for. Resource names come from the stack name,
+ * account and region (`${AWS::StackName}-uploads-${AWS::AccountId}-${AWS::Region}`), and the
+ * samples name those resources, so each group of samples gets the stack it names.
+ */
+export const STACK_PROFILES: Record<string, StackProfile> = {
+  // events/orders-api, events/email, events/thumbnails (bucket shop-dev-uploads-123456789012-us-east-1)
+  'shop-dev': {
+    stackName: 'shop-dev',
+    accountId: '123456789012',
+    region: 'us-east-1',
+    secrets: { SigningKeySecret: DEV_SIGNING_KEY },
+  },
+  // events/indexer (bucket shop-uploads-123456789012-eu-west-1)
+  'shop-eu': { stackName: 'shop', accountId: '123456789012', region: 'eu-west-1' },
+};
+
+export const CASES: Case[] = [
+  ...ordersApiCases,
+  ...emailCases,
+  ...thumbnailsCases,
+  ...indexerCases,
+];
+
+export type { Case, CaseContext, StackProfile } from './types.ts';
