@@ -6,7 +6,9 @@
 // Also: the peak RSS of the production pipeline on 50-megapixel JPEGs (the memory sizing
 // of ThumbnailsFunction).
 //
-// Usage: pnpm --filter @shop/thumbnails bench [-- --iterations 3]
+// Usage: pnpm --filter @shop/thumbnails bench [-- --iterations 3] [--quick] [--json <file>]
+//   --quick        12-megapixel comparison on one core only (no all-cores run, no 50 MP)
+//   --json <file>  write the results there instead of bench/results/ (@shop/bench does)
 import { execFileSync } from 'node:child_process';
 import {
   existsSync,
@@ -35,6 +37,8 @@ const { values } = parseArgs({
     file: { type: 'string' },
     renderer: { type: 'string' },
     iterations: { type: 'string', default: '3' },
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
   },
 });
 
@@ -143,11 +147,13 @@ try {
   };
   process.stdout.write(`fixtures (cached in ${fixtures})... `);
   const mp12 = await photo('12mp.jpg', 4000, 3000);
-  const mp50 = await photo('50mp.jpg', 8660, 5774);
-  const mp50rotated = await photo('50mp-orientation-6.jpg', 8660, 5774, 6);
+  const mp50 = values.quick ? undefined : await photo('50mp.jpg', 8660, 5774);
+  const mp50rotated = values.quick
+    ? undefined
+    : await photo('50mp-orientation-6.jpg', 8660, 5774, 6);
   // Worst case for memory: no shrink-on-load (PNG), 16-bit RGBA, rotated by EXIF.
   const worstPng = path.join(fixtures, '50mp-rgba16-orientation-6.png');
-  if (!existsSync(worstPng)) {
+  if (!values.quick && !existsSync(worstPng)) {
     const png = await sharp({
       create: { width: 8660, height: 5774, channels: 4, background: '#c86432b3' },
     })
@@ -208,19 +214,25 @@ try {
 
   const baseline = compare(['baseline'], mp12, { rounds: 1, iterations: 1, oneCore: true });
   add(`12 MP JPEG, ${size(mp12)}`, 'baseline: node + sharp loaded + file read', baseline.baseline);
-  for (const oneCore of [true, false]) {
+  for (const oneCore of values.quick ? [true] : [true, false]) {
     const where = oneCore ? cores : `${availableParallelism()} cores`;
     const r = compare(['pipeline', 'naive'], mp12, { rounds: 2, iterations, oneCore });
     add(`12 MP JPEG, ${where}`, 'pipeline: one decode, sizes from it', r.pipeline);
     add(`12 MP JPEG, ${where}`, 'naive: one pipeline per size', r.naive);
   }
-  const big = compare(['pipeline', 'naive'], mp50, { rounds: 1, iterations: 2, oneCore: true });
-  add(`50 MP JPEG, ${size(mp50)}, ${cores}`, 'pipeline', big.pipeline);
-  add(`50 MP JPEG, ${size(mp50)}, ${cores}`, 'naive', big.naive);
-  const rotated = compare(['pipeline'], mp50rotated, { rounds: 1, iterations: 2, oneCore: true });
-  add(`50 MP JPEG, EXIF orientation 6, ${cores}`, 'pipeline', rotated.pipeline);
-  const worst = compare(['pipeline'], worstPng, { rounds: 1, iterations: 1, oneCore: true });
-  add(`50 MP PNG 16-bit RGBA, orientation 6, ${cores}`, 'pipeline', worst.pipeline);
+  if (mp50 !== undefined && mp50rotated !== undefined) {
+    const big = compare(['pipeline', 'naive'], mp50, { rounds: 1, iterations: 2, oneCore: true });
+    add(`50 MP JPEG, ${size(mp50)}, ${cores}`, 'pipeline', big.pipeline);
+    add(`50 MP JPEG, ${size(mp50)}, ${cores}`, 'naive', big.naive);
+    const rotated = compare(['pipeline'], mp50rotated, {
+      rounds: 1,
+      iterations: 2,
+      oneCore: true,
+    });
+    add(`50 MP JPEG, EXIF orientation 6, ${cores}`, 'pipeline', rotated.pipeline);
+    const worst = compare(['pipeline'], worstPng, { rounds: 1, iterations: 1, oneCore: true });
+    add(`50 MP PNG 16-bit RGBA, orientation 6, ${cores}`, 'pipeline', worst.pipeline);
+  }
 
   const sharpInfo = sharp.versions;
   console.log(
@@ -241,16 +253,22 @@ try {
     console.log(`| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`);
   }
 
+  // With --json the caller keeps the results; otherwise they are kept here, one file a run.
   const resultsDir = path.join(here, 'results');
-  mkdirSync(resultsDir, { recursive: true });
-  const out = path.join(
-    resultsDir,
-    `thumbnails-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
-  );
-  writeFileSync(
-    out,
-    `${JSON.stringify({ sharp: sharpInfo, node: process.version, rows }, null, 2)}\n`,
-  );
+  if (!values.json) mkdirSync(resultsDir, { recursive: true });
+  const out =
+    values.json ??
+    path.join(resultsDir, `thumbnails-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const report = {
+    sharp: sharpInfo,
+    node: process.version,
+    widths: WIDTHS,
+    webpQuality: QUALITY,
+    iterations,
+    pinnedToOneCore: canPin,
+    rows,
+  };
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`results: ${path.relative(process.cwd(), out)}`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -1,0 +1,175 @@
+// The run's results as Markdown tables: printed at the end of `pnpm bench` and pasted into
+// the README's Performance section.
+import type { Bundle } from '../bundleSizes.ts';
+import type { ApiRow } from '../sections/apiThroughput.ts';
+import type { ColdInitResult } from '../sections/coldInit.ts';
+import type { EndToEndResult } from '../sections/endToEnd.ts';
+import type { SuiteResult } from '../sections/testSuite.ts';
+import type { ThumbnailsResult } from '../sections/thumbnails.ts';
+import type { WarmRow } from '../sections/warmInvoke.ts';
+import type { Machine } from './machine.ts';
+import { kib, markdownTable, ms, times } from './table.ts';
+
+export interface BenchResults {
+  startedAt: string;
+  durationSeconds: number;
+  machine: Machine;
+  options: Record<string, unknown>;
+  bundles?: (Bundle & { budgetBytes?: number; budgetGzipBytes?: number })[];
+  coldInit?: ColdInitResult;
+  warm?: WarmRow[];
+  api?: ApiRow[];
+  thumbnails?: ThumbnailsResult;
+  endToEnd?: EndToEndResult;
+  suite?: SuiteResult;
+}
+
+const sections = (r: BenchResults): string[] => {
+  const out: string[] = [];
+  if (r.bundles) {
+    out.push(
+      '### Bundle size',
+      markdownTable(
+        ['function', 'bytes', 'gzip', 'budget'],
+        r.bundles.map((b) => [
+          b.id,
+          kib(b.bytes),
+          kib(b.gzipBytes),
+          b.budgetBytes === undefined ? 'none' : kib(b.budgetBytes),
+        ]),
+      ),
+    );
+  }
+  if (r.coldInit) {
+    const { baseline, functions, runs } = r.coldInit;
+    out.push(
+      `### Cold init (fresh Node process, import + module scope; median of ${runs})`,
+      markdownTable(
+        ['function', 'ready ms', 'import ms', 'CPU ms', 'vs empty', 'own init ms', 'RSS MiB'],
+        [baseline, ...functions].map((c) => [
+          c.id,
+          ms(c.readyMs),
+          ms(c.importMs),
+          ms(c.cpuMs),
+          times(c.ratio),
+          ms(c.extraMs),
+          c.rssMiB.toFixed(0),
+        ]),
+      ),
+    );
+  }
+  if (r.warm) {
+    out.push(
+      '### Warm invocation (local-cloud runner vs in-process handler)',
+      markdownTable(
+        [
+          'function',
+          'event',
+          'runner p50/p99 ms',
+          'in-process p50/p99 ms',
+          'ratio p50',
+          '+ms p50',
+          'n',
+          'failed',
+        ],
+        r.warm.map((w) => [
+          w.id,
+          w.event,
+          `${ms(w.runner.p50)} / ${ms(w.runner.p99)}`,
+          `${ms(w.direct.p50)} / ${ms(w.direct.p99)}`,
+          times(w.ratio),
+          ms(w.overheadMs),
+          w.runner.n,
+          w.failures,
+        ]),
+      ),
+    );
+  }
+  if (r.api) {
+    out.push(
+      '### API throughput (local-cloud HTTP API, authorizer + function)',
+      markdownTable(
+        [
+          'route',
+          'connections',
+          'seconds',
+          'requests',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'non-2xx',
+          'errors',
+        ],
+        r.api.map((a) => [
+          a.route,
+          a.connections,
+          a.durationSeconds,
+          a.requests,
+          a.rps,
+          a.latency.p50,
+          a.latency.p99,
+          a.non2xx,
+          a.errors,
+        ]),
+      ),
+    );
+  }
+  if (r.thumbnails) {
+    const t = r.thumbnails;
+    out.push(
+      `### Thumbnails (widths ${t.widths.join('/')}, sharp ${t.sharp.sharp ?? '?'}; naive/pipeline: ${times(t.naiveOverPipeline.wall)} time, ${times(t.naiveOverPipeline.peakRss)} peak RSS)`,
+      markdownTable(
+        ['input', 'implementation', 'wall ms/image', 'CPU ms/image', 'peak RSS MiB'],
+        t.rows.map((row) => [
+          row.input,
+          row.implementation,
+          ms(row.wallMs),
+          ms(row.cpuMs),
+          row.peakRssMiB.toFixed(0),
+        ]),
+      ),
+    );
+  }
+  if (r.endToEnd) {
+    const e = r.endToEnd;
+    out.push(
+      `### End to end (p50 of ${e.runs}; SQS batching window ${e.batchingWindowSeconds.join('/')} s)`,
+      markdownTable(
+        ['flow', 'p50 ms', 'runs ms'],
+        [
+          [
+            'upload -> catalog item',
+            ms(e.uploadToCatalogMs.p50),
+            e.uploadToCatalogMs.all.map(ms).join(', '),
+          ],
+          [
+            'POST order -> email in SES',
+            ms(e.orderToEmailMs.p50),
+            e.orderToEmailMs.all.map(ms).join(', '),
+          ],
+        ],
+      ),
+    );
+  }
+  if (r.suite) {
+    out.push(
+      '### Test suite (`turbo run test`)',
+      markdownTable(
+        ['run', 'wall s', 'exit'],
+        [
+          ['cold (--force)', (r.suite.coldMs / 1000).toFixed(1), r.suite.coldExitCode],
+          ['cached', (r.suite.cachedMs / 1000).toFixed(1), r.suite.cachedExitCode],
+        ],
+      ),
+    );
+  }
+  return out;
+};
+
+export const renderReport = (r: BenchResults): string => {
+  const m = r.machine;
+  const head =
+    `Machine: ${m.nproc} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; ` +
+    `load average ${m.loadAverage} at the start; ${r.startedAt}, ${r.durationSeconds.toFixed(0)} s`;
+  return [head, ...sections(r)].join('\n\n');
+};

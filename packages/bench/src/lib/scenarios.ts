@@ -1,0 +1,155 @@
+// One warm-invocation scenario per function: a sample event from events/<service>/ made
+// valid for this stack (bucket names, a real token, an existing order, an uploaded object),
+// varied per call where the function would otherwise take a shortcut for a duplicate (email
+// idempotency, the indexer's sequencer guard), and a check that the call did the real work.
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { type LocalCloud, SAMPLE_JPEG_LANDSCAPE } from '@shop/local-cloud/cloud';
+import { CUSTOMER, customerToken, ORDER_BODY, sampleEvent } from './shopCloud.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: sample events are edited in place by path
+type Json = any;
+
+export interface Scenario {
+  logicalId: string;
+  /** The sample event it is based on. */
+  event: string;
+  /** Calls per round (image processing is slower than the rest). */
+  perRound: number;
+  /** The i-th event of one side ('runner' or 'direct'). */
+  make(side: string, i: number): unknown;
+  /** Why a result is not a success of the real path, or undefined. */
+  check(payload: unknown): string | undefined;
+}
+
+const clone = (value: unknown): Json => structuredClone(value);
+
+/** Uploads a sample JPEG and returns its ETag (no quotes). */
+const upload = async (cloud: LocalCloud, key: string): Promise<string> => {
+  const bucket = cloud.model.buckets.get('UploadsBucket')?.name as string;
+  const put = await cloud.clients.s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: SAMPLE_JPEG_LANDSCAPE,
+      ContentType: 'image/jpeg',
+    }),
+  );
+  return (put.ETag ?? '').replaceAll('"', '');
+};
+
+const noBatchFailures = (payload: Json) =>
+  payload?.batchItemFailures?.length === 0
+    ? undefined
+    : `batch item failures: ${JSON.stringify(payload)}`;
+
+export const prepareScenarios = async (cloud: LocalCloud): Promise<Scenario[]> => {
+  const uploads = cloud.model.buckets.get('UploadsBucket')?.name as string;
+  const token = await customerToken(cloud);
+
+  const authorizer = clone(await sampleEvent('orders-api', 'authorizer'));
+  authorizer.identitySource = [`Bearer ${token}`];
+  authorizer.headers.authorization = `Bearer ${token}`;
+
+  // GET /orders/{orderId} of an order that exists, placed through the function itself.
+  const place = clone(await sampleEvent('orders-api', 'placeOrder'));
+  place.body = JSON.stringify(ORDER_BODY);
+  delete place.headers['idempotency-key'];
+  delete place.headers['content-length'];
+  const placed = await cloud.functions.invoke('OrdersApiFunction', place);
+  const orderId = JSON.parse(JSON.parse(placed.payload ?? '{}').body ?? '{}').orderId;
+  if (typeof orderId !== 'string') throw new Error(`cannot place an order: ${placed.payload}`);
+  const getOrder = clone(await sampleEvent('orders-api', 'getOrder'));
+  getOrder.rawPath = `/orders/${orderId}`;
+  getOrder.requestContext.http.path = getOrder.rawPath;
+  getOrder.pathParameters = { orderId };
+  getOrder.requestContext.authorizer.lambda.customerId = CUSTOMER.id;
+
+  const email = clone(await sampleEvent('email', 'order-placed'));
+  const emailBody = JSON.parse(email.Records[0].body);
+
+  const indexer = clone(await sampleEvent('indexer', 'object-created'));
+  const indexBody = JSON.parse(indexer.Records[0].body);
+  const indexKey = 'uploads/prod-1042/front view.jpg';
+  indexBody.detail.bucket.name = uploads;
+  indexBody.resources = [`arn:aws:s3:::${uploads}`];
+  indexBody.detail.object.etag = await upload(cloud, indexKey);
+  indexBody.detail.object.size = SAMPLE_JPEG_LANDSCAPE.byteLength;
+  let sequencer = 0;
+
+  const thumbnails = clone(await sampleEvent('thumbnails', 'put-unicode-key'));
+  const record = thumbnails.Records[0];
+  record.s3.bucket.name = uploads;
+  record.s3.bucket.arn = `arn:aws:s3:::${uploads}`;
+  record.s3.object.eTag = await upload(cloud, 'uploads/p-1/summer sale +1 café 商品.jpg');
+  record.s3.object.size = SAMPLE_JPEG_LANDSCAPE.byteLength;
+  // The uploads above notified the thumbnailer and indexer: let that finish first.
+  await cloud.idle();
+
+  return [
+    {
+      logicalId: 'AuthorizerFunction',
+      event: 'orders-api/authorizer.json',
+      perRound: 50,
+      make: () => authorizer,
+      check: (p: Json) => (p?.isAuthorized === true ? undefined : `denied: ${JSON.stringify(p)}`),
+    },
+    {
+      logicalId: 'OrdersApiFunction',
+      event: 'orders-api/getOrder.json',
+      perRound: 50,
+      make: () => getOrder,
+      check: (p: Json) => (p?.statusCode === 200 ? undefined : `status ${p?.statusCode}`),
+    },
+    {
+      logicalId: 'OutboxRelayFunction',
+      event: 'scheduled event',
+      perRound: 50,
+      make: () => ({
+        version: '0',
+        id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: '000000000000',
+        time: '2026-01-01T00:00:00Z',
+        region: cloud.model.region,
+        resources: [],
+        detail: {},
+      }),
+      check: (p: Json) => (typeof p?.published === 'number' ? undefined : JSON.stringify(p)),
+    },
+    {
+      logicalId: 'EmailFunction',
+      event: 'email/order-placed.json (a new eventId per call)',
+      perRound: 25,
+      make: (side, i) => {
+        const event = clone(email);
+        event.Records[0].messageId = `${side}-${i}-${Date.now()}`;
+        event.Records[0].body = JSON.stringify({ ...emailBody, eventId: crypto.randomUUID() });
+        return event;
+      },
+      check: noBatchFailures,
+    },
+    {
+      logicalId: 'IndexerFunction',
+      event: 'indexer/object-created.json (a newer sequencer per call)',
+      perRound: 25,
+      make: () => {
+        const event = clone(indexer);
+        sequencer += 1;
+        const body = clone(indexBody);
+        // Above any sequencer the local S3 hands out, growing: every call is a real update.
+        body.detail.object.sequencer = `F${sequencer.toString(16).toUpperCase().padStart(19, '0')}`;
+        event.Records[0].body = JSON.stringify(body);
+        return event;
+      },
+      check: noBatchFailures,
+    },
+    {
+      logicalId: 'ThumbnailsFunction',
+      event: 'thumbnails/put-unicode-key.json (160x120 JPEG)',
+      perRound: 10,
+      make: () => thumbnails,
+      check: () => undefined,
+    },
+  ];
+};

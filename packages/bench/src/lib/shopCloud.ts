@@ -1,0 +1,166 @@
+// The shop as `pnpm dev` runs it (template.yaml through @shop/local-cloud), started on free
+// loopback ports for one benchmark run, plus what the sections need from it: each function's
+// environment as Lambda would build it, a customer token, the sample events.
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import {
+  consoleLog,
+  type LocalCloud,
+  type LocalStackModel,
+  mintToken,
+  startLocalCloud,
+} from '@shop/local-cloud/cloud';
+import { repoRoot } from '../bundleSizes.ts';
+
+export type FunctionModel = LocalStackModel['functions'] extends Map<string, infer F> ? F : never;
+
+export const resultsDir = path.join(repoRoot, 'packages', 'bench', 'results');
+
+/** A customer of the benchmark: the sample events' customer, so their orders match. */
+export const CUSTOMER = { id: 'cust-7f3a9c', email: 'ada@example.com' };
+
+/**
+ * Boot the shop on free ports. Function output and the runner's messages go to
+ * results/local-cloud.log, not the terminal.
+ */
+export const startShop = async (maxBatchingWindowSeconds?: number): Promise<LocalCloud> => {
+  mkdirSync(resultsDir, { recursive: true });
+  const logFile = path.join(resultsDir, 'local-cloud.log');
+  writeFileSync(logFile, '');
+  // Buffered: a synchronous write per log line would slow the runner being measured.
+  const stream = createWriteStream(logFile, { flags: 'a' });
+  const cloud = await startLocalCloud({
+    templatePath: path.join(repoRoot, 'template.yaml'),
+    stackName: 'shop-bench',
+    port: 0,
+    host: '127.0.0.1',
+    backendPorts: {},
+    log: consoleLog({ write: (text) => stream.write(text) }),
+    ...(maxBatchingWindowSeconds === undefined ? {} : { maxBatchingWindowSeconds }),
+  });
+  const stop = cloud.stop;
+  cloud.stop = async () => {
+    await stop();
+    await new Promise((resolve) => stream.end(resolve));
+  };
+  return cloud;
+};
+
+/**
+ * A function's environment as Lambda (and local-cloud's runner) builds it: the runtime's own
+ * variables, the backends' endpoints, dummy credentials, then the template's variables.
+ * Mirrors @shop/local-cloud's functionEnvironment, minus the Runtime API address.
+ */
+export const lambdaEnvironment = (
+  fn: FunctionModel,
+  backendEnv: Readonly<Record<string, string>>,
+): Record<string, string> => {
+  const region = backendEnv.AWS_REGION ?? 'us-east-1';
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    LAMBDA_TASK_ROOT: fn.codeDir,
+    _HANDLER: fn.handler,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    AWS_LAMBDA_FUNCTION_NAME: fn.name,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_LAMBDA_LOG_GROUP_NAME: fn.logGroupName,
+    AWS_LAMBDA_LOG_STREAM_NAME: '2026/01/01/[$LATEST]bench',
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SESSION_TOKEN: 'local',
+    AWS_SAM_LOCAL: 'true',
+    ...backendEnv,
+    ...(fn.logFormat === 'JSON' ? { AWS_LAMBDA_LOG_FORMAT: 'JSON' } : {}),
+    ...(fn.logFormat === 'JSON' && fn.applicationLogLevel
+      ? { AWS_LAMBDA_LOG_LEVEL: fn.applicationLogLevel }
+      : {}),
+    ...fn.environment,
+  };
+};
+
+/** A token for {@link CUSTOMER}, signed with the stack's signing key. */
+export const customerToken = async (cloud: LocalCloud): Promise<string> => {
+  const secret = cloud.model.secrets.get('SigningKeySecret');
+  if (secret === undefined) throw new Error('template.yaml has no SigningKeySecret');
+  return mintToken({
+    key: secret.value,
+    issuer: String(cloud.model.parameters.get('JwtIssuer')),
+    audience: String(cloud.model.parameters.get('JwtAudience')),
+    customerId: CUSTOMER.id,
+    email: CUSTOMER.email,
+  });
+};
+
+/** One of the repository's sample events (events/<service>/<name>.json), parsed. */
+export const sampleEvent = async (service: string, name: string): Promise<unknown> =>
+  JSON.parse(await readFile(path.join(repoRoot, 'events', service, `${name}.json`), 'utf8'));
+
+/** A valid POST /orders body. */
+export const ORDER_BODY = {
+  items: [
+    { sku: 'LAMP-ARC-01', quantity: 1, unitPrice: 12_900 },
+    { sku: 'BULB-E27-WARM', quantity: 3, unitPrice: 450 },
+  ],
+  currency: 'EUR',
+  shippingAddress: {
+    name: 'Ada Lovelace',
+    line1: '12 Analytical Row',
+    city: 'Berlin',
+    postalCode: '10115',
+    country: 'DE',
+  },
+};
+
+/** Wait (bounded) until the queues that feed functions are empty and nothing is in flight. */
+export const drainQueues = async (cloud: LocalCloud, timeoutMs = 60_000): Promise<boolean> => {
+  const deadline = Date.now() + timeoutMs;
+  const urls = cloud.model.sqsMappings
+    .map((mapping) => cloud.model.queues.get(mapping.queueId)?.url)
+    .filter((url): url is string => url !== undefined);
+  while (Date.now() < deadline) {
+    await cloud.idle();
+    let pending = 0;
+    for (const url of urls) {
+      const { Attributes = {} } = await cloud.clients.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      pending +=
+        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    }
+    if (pending === 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+};
+
+/**
+ * Stop the shop. A request still in flight to the embedded DynamoDB when it closes makes
+ * dynalite throw "Database is closed" from a callback (an uncaught exception); after the
+ * queues are drained that is only a late write of a stopping function, so it is ignored
+ * while stopping.
+ */
+export const stopShop = async (cloud: LocalCloud): Promise<void> => {
+  const ignoreClosedDb = (error: Error) => {
+    if (error.message !== 'Database is closed') throw error;
+  };
+  process.on('uncaughtException', ignoreClosedDb);
+  try {
+    await cloud.stop();
+    // Late callbacks arrive on the next turns of the event loop.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  } finally {
+    process.off('uncaughtException', ignoreClosedDb);
+  }
+};

@@ -1,0 +1,124 @@
+// Cold init: a fresh Node process imports a function's bundle and runs its module scope,
+// median of N, interleaved with an empty handler module in the same rounds (background
+// load hits both alike). Each function gets the environment Lambda would give it, so config
+// validation and client construction run for real.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { LocalCloud } from '@shop/local-cloud/cloud';
+import { type FunctionModel, lambdaEnvironment } from '../lib/shopCloud.ts';
+import { median, ratio, round } from '../lib/stats.ts';
+
+const run = promisify(execFile);
+const child = path.join(import.meta.dirname, '..', 'children', 'coldInitChild.mjs');
+
+export interface ColdInitRow {
+  id: string;
+  logicalId: string;
+  /** Process start to module scope done (median). */
+  readyMs: number;
+  /** The `import()` of the handler module alone (median). */
+  importMs: number;
+  /** CPU time (user + system) of the process until ready (median). */
+  cpuMs: number;
+  /** readyMs over the empty handler's readyMs. */
+  ratio: number;
+  /** readyMs minus the empty handler's: what this function's own init costs. */
+  extraMs: number;
+  rssMiB: number;
+}
+
+export interface ColdInitResult {
+  runs: number;
+  baseline: ColdInitRow;
+  functions: ColdInitRow[];
+}
+
+interface Target {
+  id: string;
+  logicalId: string;
+  file: string;
+  cwd: string;
+  env: Record<string, string>;
+}
+
+interface Sample {
+  readyMs: number;
+  importMs: number;
+  cpuMs: number;
+  rssMiB: number;
+}
+
+const measure = async (target: Target): Promise<Sample> => {
+  const { stdout } = await run(process.execPath, [child, target.file], {
+    cwd: target.cwd,
+    env: target.env,
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout) as Sample;
+};
+
+/** `services/<svc>/dist/<fn>` -> `<svc>/<fn>`, the bundle id of bundleSizes. */
+export const bundleId = (fn: FunctionModel): string =>
+  `${path.basename(path.dirname(path.dirname(fn.codeDir)))}/${path.basename(fn.codeDir)}`;
+
+export const measureColdInit = async (
+  cloud: LocalCloud,
+  runs: number,
+  progress: (text: string) => void,
+): Promise<ColdInitResult> => {
+  const scratch = await mkdtemp(path.join(tmpdir(), 'shop-bench-empty-'));
+  try {
+    const emptyFile = path.join(scratch, 'index.mjs');
+    await writeFile(emptyFile, 'export const handler = async () => ({});\n');
+    const functions = [...cloud.model.functions.values()];
+    const baselineEnv = lambdaEnvironment(
+      { ...(functions[0] as FunctionModel), environment: {}, codeDir: scratch },
+      cloud.backends.env,
+    );
+    const targets: Target[] = [
+      { id: '(empty handler)', logicalId: '-', file: emptyFile, cwd: scratch, env: baselineEnv },
+      ...functions.map((fn) => ({
+        id: bundleId(fn),
+        logicalId: fn.logicalId,
+        file: path.join(fn.codeDir, 'index.mjs'),
+        cwd: fn.codeDir,
+        env: lambdaEnvironment(fn, cloud.backends.env),
+      })),
+    ];
+    const samples = new Map<string, Sample[]>(targets.map((t) => [t.id, []]));
+    // One unmeasured round warms the OS page cache, as a second cold start on Lambda would.
+    for (const target of targets) await measure(target);
+    for (let round = 0; round < runs; round++) {
+      progress(`cold init: round ${round + 1}/${runs}`);
+      // Rotate the order every round, so no target always runs right after another.
+      const shift = round % targets.length;
+      for (const target of [...targets.slice(shift), ...targets.slice(0, shift)]) {
+        samples.get(target.id)?.push(await measure(target));
+      }
+    }
+    const rows = targets.map((target) => {
+      const list = samples.get(target.id) ?? [];
+      return {
+        id: target.id,
+        logicalId: target.logicalId,
+        readyMs: round(median(list.map((s) => s.readyMs))),
+        importMs: round(median(list.map((s) => s.importMs))),
+        cpuMs: round(median(list.map((s) => s.cpuMs))),
+        ratio: 1,
+        extraMs: 0,
+        rssMiB: round(median(list.map((s) => s.rssMiB)), 1),
+      };
+    });
+    const [baseline, ...rest] = rows as [ColdInitRow, ...ColdInitRow[]];
+    for (const row of rest) {
+      row.ratio = ratio(row.readyMs, baseline.readyMs);
+      row.extraMs = round(row.readyMs - baseline.readyMs);
+    }
+    return { runs, baseline, functions: rest.sort((a, b) => a.id.localeCompare(b.id)) };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+};
