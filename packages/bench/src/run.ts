@@ -2,7 +2,7 @@
 // same run (absolute times on shared machines are noisy). Prints Markdown tables and writes
 // packages/bench/results/latest.json. Needs built bundles (`pnpm build`).
 //
-// Usage: node --import ./src/tsResolve.ts src/run.ts [--only a,b] [--suite] [--runs N] ...
+// Usage: node --import @shop/tooling/ts-resolve src/run.ts [--only a,b] [--suite] [--runs N] ...
 //   sections: bundles, cold, warm, e2e, api, thumbnails (default: all), suite (--suite)
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';

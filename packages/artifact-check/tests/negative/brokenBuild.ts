@@ -70,7 +70,7 @@ export const rebuildEmailBundle = async (
 /** Run `pnpm verify:artifacts` on a build folder; exit code and everything it printed. */
 export const runVerifier = (buildDir: string, only?: string) =>
   new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const args = ['--import', './src/tsResolve.ts', 'src/cli.ts', '--build-dir', buildDir];
+    const args = ['--import', '@shop/tooling/ts-resolve', 'src/cli.ts', '--build-dir', buildDir];
     if (only) args.push('--only', only);
     const child = spawn(process.execPath, args, {
       cwd: packageDir,

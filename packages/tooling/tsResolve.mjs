@@ -1,7 +1,8 @@
 // Workspace packages are TypeScript sources whose relative imports say `.js` (the house
 // style for tsc's NodeNext resolution). Node's type stripping runs them as they are but
 // resolves specifiers literally, so this hook retries a missing `./x.js` as `./x.ts`.
-// Loaded with `node --import ./src/tsResolve.ts` before anything imports @shop/local-cloud.
+// Scripts that run workspace sources directly load it first:
+//   node --import @shop/tooling/ts-resolve src/cli.ts
 import { registerHooks } from 'node:module';
 
 registerHooks({
