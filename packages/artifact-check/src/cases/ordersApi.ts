@@ -200,7 +200,7 @@ export const ordersApiCases: Case[] = [
     ],
   },
   {
-    event: 'packages/artifact-check/fixtures/outbox-relay/scheduled.json',
+    event: 'events/orders-api/outboxRelaySchedule.json',
     functionId: 'OutboxRelayFunction',
     stack: 'shop-dev',
     title: 'schedule tick: nothing abandoned, nothing published',
