@@ -7,8 +7,10 @@ import path from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
   consoleLog,
+  functionEnvironment,
   type LocalCloud,
   type LocalStackModel,
+  memoryLog,
   mintToken,
   startLocalCloud,
 } from '@shop/local-cloud/cloud';
@@ -50,40 +52,21 @@ export const startShop = async (maxBatchingWindowSeconds?: number): Promise<Loca
 
 /**
  * A function's environment as Lambda (and local-cloud's runner) builds it: the runtime's own
- * variables, the backends' endpoints, dummy credentials, then the template's variables.
- * Mirrors @shop/local-cloud's functionEnvironment, minus the Runtime API address.
+ * variables, the backends' endpoints, dummy credentials, then the template's variables. The
+ * benchmark children talk to no Runtime API, so its address is left out.
  */
 export const lambdaEnvironment = (
   fn: FunctionModel,
   backendEnv: Readonly<Record<string, string>>,
 ): Record<string, string> => {
-  const region = backendEnv.AWS_REGION ?? 'us-east-1';
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    LANG: 'en_US.UTF-8',
-    TZ: ':UTC',
-    LAMBDA_TASK_ROOT: fn.codeDir,
-    _HANDLER: fn.handler,
-    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
-    AWS_LAMBDA_FUNCTION_NAME: fn.name,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_LAMBDA_LOG_GROUP_NAME: fn.logGroupName,
-    AWS_LAMBDA_LOG_STREAM_NAME: '2026/01/01/[$LATEST]bench',
-    AWS_REGION: region,
-    AWS_DEFAULT_REGION: region,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_SESSION_TOKEN: 'local',
-    AWS_SAM_LOCAL: 'true',
-    ...backendEnv,
-    ...(fn.logFormat === 'JSON' ? { AWS_LAMBDA_LOG_FORMAT: 'JSON' } : {}),
-    ...(fn.logFormat === 'JSON' && fn.applicationLogLevel
-      ? { AWS_LAMBDA_LOG_LEVEL: fn.applicationLogLevel }
-      : {}),
-    ...fn.environment,
-  };
+  const { AWS_LAMBDA_RUNTIME_API: _none, ...env } = functionEnvironment(
+    fn,
+    '',
+    backendEnv,
+    memoryLog(),
+    fn.codeDir,
+  );
+  return env;
 };
 
 /** A token for {@link CUSTOMER}, signed with the stack's signing key. */

@@ -3,6 +3,7 @@
 export { consoleLog, memoryLog, type RunnerLog } from '../dev/log.js';
 export { SAMPLE_JPEG_LANDSCAPE, SAMPLE_JPEG_PORTRAIT } from '../dev/sampleImages.js';
 export { DEFAULT_DEMO_TOKEN, demoToken, mintToken } from '../dev/token.js';
+export { functionEnvironment } from '../lambda/environment.js';
 export { type InvokeResult, LambdaFunction } from '../lambda/LambdaFunction.js';
 export type { LocalStackModel } from '../provision/model.js';
 export { type ProvisionOptions, provisionStack } from '../provision/provisionStack.js';
