@@ -7,6 +7,7 @@ import path from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
   consoleLog,
+  DEMO_ORDER,
   functionEnvironment,
   type LocalCloud,
   type LocalStackModel,
@@ -86,21 +87,9 @@ export const customerToken = async (cloud: LocalCloud): Promise<string> => {
 export const sampleEvent = async (service: string, name: string): Promise<unknown> =>
   JSON.parse(await readFile(path.join(repoRoot, 'events', service, `${name}.json`), 'utf8'));
 
-/** A valid POST /orders body. */
-export const ORDER_BODY = {
-  items: [
-    { sku: 'LAMP-ARC-01', quantity: 1, unitPrice: 12_900 },
-    { sku: 'BULB-E27-WARM', quantity: 3, unitPrice: 450 },
-  ],
-  currency: 'EUR',
-  shippingAddress: {
-    name: 'Ada Lovelace',
-    line1: '12 Analytical Row',
-    city: 'Berlin',
-    postalCode: '10115',
-    country: 'DE',
-  },
-};
+const { note: _demoNote, ...orderWithoutNote } = DEMO_ORDER;
+/** A valid POST /orders body: the demo's order, without its note. */
+export const ORDER_BODY = orderWithoutNote;
 
 /** Wait (bounded) until the queues that feed functions are empty and nothing is in flight. */
 export const drainQueues = async (cloud: LocalCloud, timeoutMs = 60_000): Promise<boolean> => {

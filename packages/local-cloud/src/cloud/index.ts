@@ -1,5 +1,6 @@
 // The template-driven runner behind `pnpm dev`, for programmatic use (tests, scripts).
 
+export { DEMO_ORDER } from '../dev/demo.js';
 export { consoleLog, memoryLog, type RunnerLog } from '../dev/log.js';
 export { SAMPLE_JPEG_LANDSCAPE, SAMPLE_JPEG_PORTRAIT } from '../dev/sampleImages.js';
 export { DEFAULT_DEMO_TOKEN, demoToken, mintToken } from '../dev/token.js';
