@@ -1,9 +1,13 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import {
+  processPartialResponse,
+  SqsFifoMessageGroupShortCircuitError,
+  SqsFifoPartialProcessorAsync,
+} from '@aws-lambda-powertools/batch';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OrderEvent } from '@shop/contracts/orderEvents';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EmailSender } from '../domain/ports.js';
 import { sendOrderEmail } from '../domain/sendOrderEmail.js';
 import {
@@ -43,9 +47,11 @@ export interface EmailHandlerOptions {
 }
 
 /**
- * The SQS handler of the email service: Powertools batch processing (records in order, partial
- * failures), one email per event id through Powertools idempotency, permanent failures logged
- * once per message, metrics flushed per invocation.
+ * The SQS FIFO handler of the email service: Powertools' FIFO batch processing (records in
+ * order; once a record fails, the later records of its message group, i.e. of the same order,
+ * are failed without being started, while other groups go on), one email per event id through
+ * Powertools idempotency, permanent failures logged once per message, metrics flushed per
+ * invocation.
  *
  * @example
  * export const handler = createEmailHandler({ sender, createPersistenceStore, logger, metrics,
@@ -119,7 +125,22 @@ export const createEmailHandler = (options: EmailHandlerOptions) => {
     metrics,
     safetyMarginMs: options.safetyMarginMs,
   });
-  const processor = new BatchProcessor(EventType.SQS);
+  const processor = new SqsFifoPartialProcessorAsync();
+
+  // Records the FIFO processor failed without starting them: an earlier record of the same
+  // message group failed in this batch. They go back to SQS behind that record, so a
+  // cancellation never overtakes its order's confirmation.
+  const reportSkippedRecords = () => {
+    processor.errors.forEach((error, index) => {
+      if (!(error instanceof SqsFifoMessageGroupShortCircuitError)) return;
+      const record = processor.failureMessages[index] as SQSRecord | undefined;
+      metrics.addMetric(EMAIL_METRICS.retried, MetricUnit.Count, 1);
+      logger.warn('order email not started: an earlier message of its group failed', {
+        messageId: record?.messageId,
+        messageGroupId: record?.attributes.MessageGroupId,
+      });
+    });
+  };
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     // In-progress idempotency records then expire with this invocation's remaining time, so a
@@ -128,11 +149,14 @@ export const createEmailHandler = (options: EmailHandlerOptions) => {
     reportConfig.registerLambdaContext(context);
     logger.addContext(context);
     try {
+      // The FIFO processor always handles records one after another. skipGroupOnError: a
+      // failure holds back only its own group (order), not the rest of the batch.
       const response = await processPartialResponse(event, recordHandler, processor, {
         context,
-        processInParallel: false,
+        skipGroupOnError: true,
         throwOnFullBatchFailure: false,
       });
+      reportSkippedRecords();
       logger.info('batch processed', {
         records: event.Records.length,
         failures: response.batchItemFailures.length,

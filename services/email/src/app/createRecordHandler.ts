@@ -6,7 +6,10 @@ import { TimeBudgetExhaustedError } from '../domain/errors.js';
 import { parseOrderEvent } from '../domain/parseOrderEvent.js';
 import { EMAIL_METRICS, type EmailLogger, type EmailMetrics } from './telemetry.js';
 
-/** The outcome of sending one event's email at most once. */
+/**
+ * The outcome of sending one event's email, deduplicated on its event id by the idempotency
+ * record (at least once: a send whose completion was not recorded can happen again).
+ */
 export interface SendOnceResult {
   messageId: string;
   /** True when the email had already been sent for this event id: nothing was sent now. */

@@ -1,33 +1,12 @@
-import type { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEmailHandler } from '../../src/app/createEmailHandler.js';
 import { EMAIL_METRICS } from '../../src/app/telemetry.js';
 import { EmailProviderUnavailableError, EmailRejectedError } from '../../src/domain/errors.js';
-import { fakeLogger, fakeMetrics, RecordingSender } from '../support/fakes.js';
-import { InMemoryPersistenceLayer } from '../support/InMemoryPersistenceLayer.js';
+import { emailHandlerWithFakes } from '../support/emailHandler.js';
+import type { fakeLogger } from '../support/fakes.js';
 import { lambdaContext, sqsEvent, sqsRecord } from '../support/lambda.js';
 import { orderCancelled, orderPlaced } from '../support/orderEvents.js';
 
-const setup = (overrides: { safetyMarginMs?: number } = {}) => {
-  const items = new Map<string, IdempotencyRecord>();
-  const stores: InMemoryPersistenceLayer[] = [];
-  const sender = new RecordingSender();
-  const logger = fakeLogger();
-  const metrics = fakeMetrics();
-  const handler = createEmailHandler({
-    sender,
-    createPersistenceStore: () => {
-      const store = new InMemoryPersistenceLayer(items);
-      stores.push(store);
-      return store;
-    },
-    logger,
-    metrics,
-    idempotencyExpirySeconds: 7 * 24 * 60 * 60,
-    safetyMarginMs: overrides.safetyMarginMs ?? 10_000,
-  });
-  return { handler, sender, logger, metrics, items, stores };
-};
+const setup = emailHandlerWithFakes;
 
 const permanentLogs = (logger: ReturnType<typeof fakeLogger>) =>
   logger.error.mock.calls.filter(([message]) => String(message).includes('failed permanently'));

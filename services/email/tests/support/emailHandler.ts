@@ -1,0 +1,32 @@
+import type { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import { createEmailHandler } from '../../src/app/createEmailHandler.js';
+import type { EmailSender } from '../../src/domain/ports.js';
+import { fakeLogger, fakeMetrics, RecordingSender } from './fakes.js';
+import { InMemoryPersistenceLayer } from './InMemoryPersistenceLayer.js';
+
+/**
+ * The email handler wired with fakes: a recording sender (or the given one), one in-memory
+ * idempotency table shared by its stores, a fake logger and fake metrics.
+ */
+export const emailHandlerWithFakes = <S extends EmailSender = RecordingSender>(
+  overrides: { safetyMarginMs?: number; sender?: S } = {},
+) => {
+  const items = new Map<string, IdempotencyRecord>();
+  const stores: InMemoryPersistenceLayer[] = [];
+  const sender = overrides.sender ?? new RecordingSender();
+  const logger = fakeLogger();
+  const metrics = fakeMetrics();
+  const handler = createEmailHandler({
+    sender,
+    createPersistenceStore: () => {
+      const store = new InMemoryPersistenceLayer(items);
+      stores.push(store);
+      return store;
+    },
+    logger,
+    metrics,
+    idempotencyExpirySeconds: 7 * 24 * 60 * 60,
+    safetyMarginMs: overrides.safetyMarginMs ?? 10_000,
+  });
+  return { handler, sender: sender as S, logger, metrics, items, stores };
+};
