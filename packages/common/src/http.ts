@@ -30,9 +30,25 @@ const isJsonMediaType = (contentType: string | undefined): boolean => {
   return mediaType === 'application/json' || /^application\/[\w.+-]+\+json$/.test(mediaType ?? '');
 };
 
+// Fatal: invalid UTF-8 is an error, never silently replaced by U+FFFD (Buffer's decoder would).
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+// Canonical base64 as API Gateway sends it; Buffer's decoder would skip anything else silently.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const bodyBytes = (raw: string, isBase64Encoded: boolean | undefined): Uint8Array => {
+  if (isBase64Encoded) {
+    if (!BASE64.test(raw)) throw new BadRequestError('Request body is not valid base64');
+    return Buffer.from(raw, 'base64');
+  }
+  // A string with an unpaired surrogate has no UTF-8 form; Buffer would write U+FFFD for it.
+  if (!raw.isWellFormed()) throw new BadRequestError('Request body is not valid UTF-8');
+  return Buffer.from(raw, 'utf8');
+};
+
 /**
  * Read a JSON request body: checks the media type (415), decodes base64 bodies, enforces a byte
- * limit on the decoded body (413) and parses it (400). Returns `unknown`: validate it next.
+ * limit on the decoded body (413), decodes UTF-8 strictly (400 on invalid UTF-8 or base64,
+ * never a silent U+FFFD) and parses it (400). Returns `unknown`: validate it next.
  *
  * @example
  * const input = orderSchema.parse(parseJsonBody(event, { maxBytes: 64 * 1024 }));
@@ -50,13 +66,19 @@ export const parseJsonBody = (
   if (raw.length > (event.isBase64Encoded ? Math.ceil((maxBytes * 4) / 3) + 4 : maxBytes * 4)) {
     throw new PayloadTooLargeError(`Request body exceeds ${maxBytes} bytes`);
   }
-  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  const bytes = bodyBytes(raw, event.isBase64Encoded);
   if (bytes.byteLength > maxBytes) {
     throw new PayloadTooLargeError(`Request body exceeds ${maxBytes} bytes`);
   }
   if (bytes.byteLength === 0) throw new BadRequestError('Request body is empty');
+  let text: string;
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    text = utf8.decode(bytes);
+  } catch (error) {
+    throw new BadRequestError('Request body is not valid UTF-8', { cause: error });
+  }
+  try {
+    return JSON.parse(text);
   } catch (error) {
     throw new BadRequestError('Request body is not valid JSON', { cause: error });
   }

@@ -60,6 +60,85 @@ describe('parseJsonBody', () => {
     expect(() => parseJsonBody(request(latin1, {}, true))).toThrow(BadRequestError);
   });
 
+  it('rejects invalid UTF-8 in a base64 body with 400, never replacing it by U+FFFD', () => {
+    // Prepare: overlong, lone continuation, truncated, surrogate half, beyond U+10FFFF
+    const invalid = [
+      [0xc0, 0xaf],
+      [0x80],
+      [0xe2, 0x82],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+    ].map((bytes) =>
+      Buffer.from([...Buffer.from('{"a":"'), ...bytes, ...Buffer.from('"}')]).toString('base64'),
+    );
+
+    // Act / Assess
+    for (const body of invalid) {
+      expect(() => parseJsonBody(request(body, {}, true))).toThrow(
+        expect.objectContaining({ statusCode: 400, message: 'Request body is not valid UTF-8' }),
+      );
+    }
+  });
+
+  it('rejects any byte sequence that is not UTF-8, for random bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), (bytes) => {
+        // Prepare
+        const encoded = Buffer.from(bytes).toString('base64');
+        const isUtf8 = Buffer.from(bytes).equals(
+          Buffer.from(Buffer.from(bytes).toString('utf8'), 'utf8'),
+        );
+
+        // Act
+        let outcome: unknown;
+        try {
+          parseJsonBody(request(encoded, {}, true));
+          outcome = 'parsed';
+        } catch (error) {
+          outcome = (error as Error).message;
+        }
+
+        // Assess
+        if (!isUtf8) expect(outcome).toBe('Request body is not valid UTF-8');
+        else expect(outcome).not.toBe('Request body is not valid UTF-8');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('round-trips noncharacters and astral characters in valid UTF-8 unchanged', () => {
+    // Prepare
+    const value = { a: 'Zo\u00eb \u{1F600} \u6F22 \uFFFE \u{10FFFF}' };
+    const encoded = Buffer.from(JSON.stringify(value)).toString('base64');
+
+    // Act / Assess
+    expect(parseJsonBody(request(encoded, {}, true))).toEqual(value);
+  });
+
+  it('rejects a base64 body with characters outside the base64 alphabet with 400', () => {
+    // Prepare: Buffer would skip the '*' and the space and decode the rest
+    const good = Buffer.from('{"a":1}').toString('base64');
+
+    // Act / Assess
+    for (const body of [`*${good}`, `${good.slice(0, 4)} ${good.slice(4)}`, good.slice(0, -1)]) {
+      expect(() => parseJsonBody(request(body, {}, true))).toThrow(
+        expect.objectContaining({ statusCode: 400, message: 'Request body is not valid base64' }),
+      );
+    }
+  });
+
+  it('rejects a text body holding an unpaired surrogate with 400', () => {
+    // Prepare
+    const lone = `{"a":"${String.fromCharCode(0xd800)}"}`;
+    const escaped = '{"a":"\\ud800"}'; // well-formed text; the schema judges the value
+
+    // Act / Assess
+    expect(() => parseJsonBody(request(lone))).toThrow(
+      expect.objectContaining({ statusCode: 400, message: 'Request body is not valid UTF-8' }),
+    );
+    expect(parseJsonBody(request(escaped))).toEqual({ a: String.fromCharCode(0xd800) });
+  });
+
   it('either returns a value or throws a 4xx AppError, for any input', () => {
     fc.assert(
       fc.property(fc.string(), fc.boolean(), (body, base64) => {
