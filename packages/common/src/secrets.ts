@@ -14,8 +14,11 @@ export interface SecretsReader {
   getSecret(secretId: string): Promise<string>;
   /** `AWSCURRENT` and `AWSPREVIOUS`, both cached, so verifiers accept either during rotation. */
   getSecretVersions(secretId: string): Promise<SecretVersions>;
-  /** Drop everything cached (e.g. after a verification failure, to pick up a fresh rotation). */
-  clearCache(): void;
+  /**
+   * Read both versions from Secrets Manager now (e.g. after a verification failure, to pick up
+   * a fresh rotation). On failure it throws and what was cached stays cached.
+   */
+  refreshSecretVersions(secretId: string): Promise<SecretVersions>;
 }
 
 /** Options for {@link createSecretsReader}. */
@@ -54,15 +57,16 @@ export const createSecretsReader = (options: SecretsReaderOptions): SecretsReade
   // Powertools caches values, not absences: remember "no AWSPREVIOUS" ourselves.
   const noPrevious = new Map<string, number>();
 
-  const getSecret = async (secretId: string) =>
-    asString(secretId, await current.get(secretId, { maxAge }));
+  const getSecret = async (secretId: string, forceFetch = false) =>
+    asString(secretId, await current.get(secretId, { maxAge, forceFetch }));
 
-  const getPrevious = async (secretId: string): Promise<string | undefined> => {
+  const getPrevious = async (secretId: string, forceFetch = false): Promise<string | undefined> => {
     const until = noPrevious.get(secretId);
-    if (until !== undefined && until > now()) return undefined;
+    if (!forceFetch && until !== undefined && until > now()) return undefined;
     try {
       const value = await previous.get(secretId, {
         maxAge,
+        forceFetch,
         sdkOptions: { VersionStage: 'AWSPREVIOUS' },
       });
       return typeof value === 'string' && value !== '' ? value : undefined;
@@ -73,21 +77,19 @@ export const createSecretsReader = (options: SecretsReaderOptions): SecretsReade
     }
   };
 
+  const getVersions = async (secretId: string, forceFetch: boolean): Promise<SecretVersions> => {
+    const [currentValue, previousValue] = await Promise.all([
+      getSecret(secretId, forceFetch),
+      getPrevious(secretId, forceFetch),
+    ]);
+    return previousValue === undefined
+      ? { current: currentValue }
+      : { current: currentValue, previous: previousValue };
+  };
+
   return {
-    getSecret,
-    async getSecretVersions(secretId) {
-      const [currentValue, previousValue] = await Promise.all([
-        getSecret(secretId),
-        getPrevious(secretId),
-      ]);
-      return previousValue === undefined
-        ? { current: currentValue }
-        : { current: currentValue, previous: previousValue };
-    },
-    clearCache() {
-      current.clearCache();
-      previous.clearCache();
-      noPrevious.clear();
-    },
+    getSecret: (secretId) => getSecret(secretId),
+    getSecretVersions: (secretId) => getVersions(secretId, false),
+    refreshSecretVersions: (secretId) => getVersions(secretId, true),
   };
 };

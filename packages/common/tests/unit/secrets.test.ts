@@ -89,12 +89,26 @@ describe('createSecretsReader', () => {
     await expect(secrets.getSecret('bin')).rejects.toThrow(/no SecretString/);
   });
 
-  it('fetches again after clearCache', async () => {
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'v' });
+  it('refreshSecretVersions reads both stages again, despite the cache', async () => {
+    let current = 'v1';
+    secretsManager.on(GetSecretValueCommand).callsFake((input: { VersionStage?: string }) => ({
+      SecretString: input.VersionStage === 'AWSPREVIOUS' ? 'old' : current,
+    }));
     const secrets = createSecretsReader({ client });
-    await secrets.getSecret('k');
-    secrets.clearCache();
-    await secrets.getSecret('k');
-    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+    expect(await secrets.getSecretVersions('k')).toEqual({ current: 'v1', previous: 'old' });
+    current = 'v2';
+    expect(await secrets.getSecretVersions('k')).toEqual({ current: 'v1', previous: 'old' });
+    expect(await secrets.refreshSecretVersions('k')).toEqual({ current: 'v2', previous: 'old' });
+    expect(await secrets.getSecretVersions('k')).toEqual({ current: 'v2', previous: 'old' });
+    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 4);
+  });
+
+  it('keeps the cached versions when a refresh fails', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'v1' });
+    const secrets = createSecretsReader({ client });
+    await secrets.getSecretVersions('k');
+    secretsManager.on(GetSecretValueCommand).rejects(new Error('ServiceUnavailable'));
+    await expect(secrets.refreshSecretVersions('k')).rejects.toThrow(/ServiceUnavailable/);
+    expect(await secrets.getSecretVersions('k')).toEqual({ current: 'v1', previous: 'v1' });
   });
 });
