@@ -7,6 +7,8 @@ import sesLocalModule from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import { startFauxqs } from 'fauxqs';
 import { packageRoot } from '../lambda/bootstrapPath.js';
+import { DynamoDBStreamsProxy } from './dynamoStreams/DynamoDBStreamsProxy.js';
+import { StreamStore } from './dynamoStreams/StreamStore.js';
 import { readMotoMessages, readSesLocalStore } from './mailbox.js';
 import { SecretsManagerServer } from './SecretsManagerServer.js';
 import type { Backends, Endpoints, S3BackendEvent } from './types.js';
@@ -192,7 +194,8 @@ const external = (endpoint: string, region: string): Backends => {
 };
 
 /**
- * Start the embedded local AWS backends on free loopback ports: dynalite (DynamoDB), fauxqs
+ * Start the embedded local AWS backends on free loopback ports: dynalite (DynamoDB, with
+ * DynamoDB Streams added by a proxy in front of it), fauxqs
  * (SQS and S3), aws-ses-v2-local (SES v2) and an in-process Secrets Manager. All in memory,
  * ready in well under a second. With `externalEndpoint`, start nothing and use that.
  *
@@ -213,11 +216,17 @@ export const startBackends = async (options: StartBackendsOptions = {}): Promise
   await ensurePortFree('SES (aws-ses-v2-local)', ports.ses, host);
   await ensurePortFree('Secrets Manager', ports.secretsManager, host);
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // dynalite listens on a private loopback port; clients reach it through the proxy, which
+  // adds DynamoDB Streams.
+  const dynamoProxy = new DynamoDBStreamsProxy(
+    await listen(dynamo, '127.0.0.1'),
+    new StreamStore(region),
+  );
   const secretsManager = new SecretsManagerServer(region);
   const [dynamodb, fauxqs, sesServer, secrets] = await Promise.all([
-    listen(dynamo, host, ports.dynamodb).catch(
-      portError('DynamoDB (dynalite)', ports.dynamodb ?? 0),
-    ),
+    dynamoProxy
+      .listen(ports.dynamodb ?? 0, host)
+      .catch(portError('DynamoDB (dynalite)', ports.dynamodb ?? 0)),
     startFauxqs({
       port: ports.sqsS3 ?? 0,
       host,
@@ -244,6 +253,7 @@ export const startBackends = async (options: StartBackendsOptions = {}): Promise
     sentEmails: () => readSesLocalStore(ses),
     watchS3: s3Watcher(fauxqs.spy),
     async stop() {
+      await dynamoProxy.close();
       await Promise.all([close(dynamo), fauxqs.stop(), secretsManager.stop(), close(sesServer)]);
     },
   };
