@@ -1,51 +1,171 @@
-import { countryCodeSchema, currencyCodeSchema, ORDER_LIMITS } from '@shop/contracts/orderEvents';
+import { ORDER_LIMITS } from '@shop/contracts/orderEvents';
 import * as z from 'zod';
 
-// The body of POST /orders. Limits come from @shop/contracts, so the API can never accept an
-// order the event schema would reject. Unknown fields are rejected (strict objects): a client
-// sending `total` or `lineTotal` learns at once that the server computes them.
+// The body of POST /orders, and the source of openapi.yaml's request schemas (`pnpm openapi`).
+// Limits come from @shop/contracts, so the API never accepts an order the event schema would
+// reject. Unknown fields are rejected (strict objects): a client sending `total` learns at once
+// that the server computes it. Nothing is transformed: what passes is stored as it was sent, so
+// every limit is checked on the stored value and the JSON Schema describes exactly the input.
 
-const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-// ICU knows these region codes, but they are not countries.
-const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'QO', 'ZZ']);
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+/**
+ * The currencies the shop sells in (ISO 4217). An allow-list rather than "any ISO 4217 code":
+ * the registry also holds metals (XAU), fund codes (XDR) and testing codes (XTS), which no
+ * price can be in.
+ */
+export const SUPPORTED_CURRENCIES = [
+  'AUD',
+  'CAD',
+  'CHF',
+  'CZK',
+  'DKK',
+  'EUR',
+  'GBP',
+  'JPY',
+  'NOK',
+  'PLN',
+  'SEK',
+  'USD',
+] as const;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * The 249 officially assigned ISO 3166-1 alpha-2 codes. An explicit list, not ICU's region
+ * names: those also know EU, UN, EZ, XK, QO, ZZ and the reserved AC, CP, DG, EA, IC, TA, and
+ * they change with the Node version.
+ */
+export const COUNTRY_CODES = [
+  ...'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO'.split(
+    ' ',
+  ),
+  ...'BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ'.split(
+    ' ',
+  ),
+  ...'DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP'.split(
+    ' ',
+  ),
+  ...'GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG'.split(
+    ' ',
+  ),
+  ...'KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML'.split(
+    ' ',
+  ),
+  ...'MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE'.split(
+    ' ',
+  ),
+  ...'PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL'.split(
+    ' ',
+  ),
+  ...'SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM'.split(
+    ' ',
+  ),
+  ...'US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'.split(' '),
+];
 
-// The refinements pass values the contract's format check already rejects: one problem each.
-export const currencySchema = currencyCodeSchema.refine(
-  (code) => !/^[A-Z]{3}$/.test(code) || KNOWN_CURRENCIES.has(code),
-  { message: 'Unknown ISO 4217 currency code' },
-);
+// Characters no text field may hold: C0 and C1 controls, unpaired surrogates (in a `u` regex a
+// lone surrogate is matched as the code point itself, a valid pair as the astral character) and
+// the 66 Unicode noncharacters. Written as regex source, because the same pattern is published
+// in openapi.yaml (JSON Schema patterns are ECMA-262 with the `u` flag).
+const SURROGATES = '\\uD800-\\uDFFF';
+const NONCHARACTERS = `\\uFDD0-\\uFDEF\\uFFFE\\uFFFF${Array.from({ length: 16 }, (_, i) => {
+  const plane = (i + 1).toString(16).toUpperCase();
+  return `\\u{${plane}FFFE}\\u{${plane}FFFF}`;
+}).join('')}`;
+const SINGLE_LINE_FORBIDDEN = `\\u0000-\\u001F\\u007F-\\u009F${SURROGATES}${NONCHARACTERS}`;
+// Multi-line text keeps \t (U+0009) and \n (U+000A); CR and every other control stay out.
+const MULTI_LINE_FORBIDDEN = `\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F${SURROGATES}${NONCHARACTERS}`;
 
-export const countrySchema = countryCodeSchema.refine(
-  (code) =>
-    !/^[A-Z]{2}$/.test(code) || (!NOT_COUNTRIES.has(code) && regionNames.of(code) !== undefined),
-  { message: 'Unknown ISO 3166-1 alpha-2 country code' },
-);
+// Not empty, no whitespace (as String.prototype.trim sees it) at either end, no forbidden
+// character anywhere.
+const textPattern = (forbidden: string) =>
+  new RegExp(`^[^\\s${forbidden}](?:[^${forbidden}]*[^\\s${forbidden}])?$`, 'u');
 
-export const orderLineRequestSchema = z.strictObject({
-  sku: text(ORDER_LIMITS.skuMaxLength),
-  quantity: z.number().int().min(1).max(ORDER_LIMITS.maxQuantity),
-  unitPrice: z.number().int().min(0).max(ORDER_LIMITS.maxUnitPrice),
-});
+/** Single-line fields (names, address lines, city, postal code, sku). */
+export const SINGLE_LINE_TEXT = textPattern(SINGLE_LINE_FORBIDDEN);
+/** The multi-line `note`: as single-line text, plus \n and \t inside. */
+export const MULTI_LINE_TEXT = textPattern(MULTI_LINE_FORBIDDEN);
 
-export const shippingAddressRequestSchema = z.strictObject({
-  name: text(ORDER_LIMITS.nameMaxLength),
-  line1: text(ORDER_LIMITS.lineMaxLength),
-  line2: text(ORDER_LIMITS.lineMaxLength).optional(),
-  city: text(ORDER_LIMITS.cityMaxLength),
-  postalCode: text(ORDER_LIMITS.postalCodeMaxLength),
-  country: countrySchema,
-});
+const codePoint = (char: string) =>
+  `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** Why `value` fails a text pattern, naming the first offending character. */
+const textProblem = (value: string, multiLine: boolean): string => {
+  if (value.trim() === '') return 'Must not be empty or whitespace only';
+  const forbidden = new RegExp(
+    `[${multiLine ? MULTI_LINE_FORBIDDEN : SINGLE_LINE_FORBIDDEN}]`,
+    'u',
+  );
+  for (const char of value) {
+    if (!forbidden.test(char)) continue;
+    const code = char.codePointAt(0) ?? 0;
+    if (code >= 0xd800 && code <= 0xdfff)
+      return `Contains an unpaired surrogate (${codePoint(char)})`;
+    if (code > 0x9f) return `Contains a Unicode noncharacter (${codePoint(char)})`;
+    return multiLine
+      ? `Contains a control character (${codePoint(char)}); only \\n and \\t are allowed`
+      : `Contains a control character (${codePoint(char)}); line breaks and tabs are not allowed`;
+  }
+  return 'Must not start or end with whitespace';
+};
+
+const text = (max: number, description: string, multiLine = false) =>
+  z
+    .string()
+    .min(1, { abort: true, error: 'Must not be empty' })
+    .max(max, {
+      abort: true,
+      error: `At most ${max} characters (Unicode code points, as JSON Schema counts)`,
+    })
+    .regex(multiLine ? MULTI_LINE_TEXT : SINGLE_LINE_TEXT, {
+      error: (issue) => textProblem(String(issue.input), multiLine),
+    })
+    .meta({ description });
+
+export const currencySchema = z
+  .enum(SUPPORTED_CURRENCIES, {
+    error: `A currency the shop sells in: ${SUPPORTED_CURRENCIES.join(', ')}`,
+  })
+  .meta({ description: 'ISO 4217 code, one currency per order; only the listed ones are sold.' });
+
+export const countrySchema = z
+  .enum(COUNTRY_CODES, { error: 'Not an ISO 3166-1 alpha-2 country code' })
+  .meta({ description: 'ISO 3166-1 alpha-2 code (officially assigned codes only).' });
+
+export const orderLineRequestSchema = z
+  .strictObject({
+    sku: text(ORDER_LIMITS.skuMaxLength, 'Single-line text.'),
+    quantity: z.number().int().min(1).max(ORDER_LIMITS.maxQuantity),
+    unitPrice: z
+      .number()
+      .int()
+      .min(0)
+      .max(ORDER_LIMITS.maxUnitPrice)
+      .meta({ description: 'Price of one unit in minor units of `currency`.' }),
+  })
+  .meta({ id: 'OrderLineRequest' });
+
+export const shippingAddressRequestSchema = z
+  .strictObject({
+    name: text(ORDER_LIMITS.nameMaxLength, 'Single-line text.'),
+    line1: text(ORDER_LIMITS.lineMaxLength, 'Single-line text.'),
+    line2: text(ORDER_LIMITS.lineMaxLength, 'Single-line text.').optional(),
+    city: text(ORDER_LIMITS.cityMaxLength, 'Single-line text.'),
+    postalCode: text(ORDER_LIMITS.postalCodeMaxLength, 'Single-line text.'),
+    country: countrySchema,
+  })
+  .meta({ id: 'ShippingAddressRequest' });
 
 /** POST /orders request body. */
-export const placeOrderRequestSchema = z.strictObject({
-  items: z.array(orderLineRequestSchema).min(1).max(ORDER_LIMITS.maxItems),
-  currency: currencySchema,
-  shippingAddress: shippingAddressRequestSchema,
-  note: text(ORDER_LIMITS.noteMaxLength).optional(),
-});
+export const placeOrderRequestSchema = z
+  .strictObject({
+    items: z.array(orderLineRequestSchema).min(1).max(ORDER_LIMITS.maxItems),
+    currency: currencySchema,
+    shippingAddress: shippingAddressRequestSchema,
+    note: text(
+      ORDER_LIMITS.noteMaxLength,
+      'Multi-line text: \\n and \\t allowed inside.',
+      true,
+    ).optional(),
+  })
+  .meta({ id: 'PlaceOrderRequest' });
 
 export type PlaceOrderRequest = z.output<typeof placeOrderRequestSchema>;
 
@@ -57,8 +177,8 @@ export interface FieldProblem {
 }
 
 /**
- * Validate a parsed JSON body. Returns the normalised request (strings trimmed) or every
- * problem found, so a client can fix them all in one go.
+ * Validate a parsed JSON body. Returns the request exactly as sent (no trimming or
+ * normalisation) or every problem found, so a client can fix them all in one go.
  *
  * @example
  * const result = validatePlaceOrderRequest(JSON.parse(body));
