@@ -1,0 +1,191 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createAwsClient } from '@shop/common/aws';
+import type { OrderEvent } from '@shop/contracts/orderEvents';
+import { ensureEmailIdentity, ensureQueue, ensureTable, type QueueRef } from '@shop/local-cloud';
+import { uniqueName, useBackends } from '@shop/local-cloud/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SesEmailSender } from '../../src/adapters/SesEmailSender.js';
+import { createEmailHandler } from '../../src/app/createEmailHandler.js';
+import { EmailProviderUnavailableError } from '../../src/domain/errors.js';
+import type { EmailSender, OutgoingEmail } from '../../src/domain/ports.js';
+import { type Delivery, deliverFromQueue } from '../support/deliverFromQueue.js';
+import { fakeLogger, fakeMetrics } from '../support/fakes.js';
+import { lambdaContext } from '../support/lambda.js';
+import { orderCancelled, orderPlaced, withOrderId } from '../support/orderEvents.js';
+import { drain, mailFor, VISIBILITY_TIMEOUT_SECONDS } from './helpers.js';
+
+// OrderEventsQueue.fifo end to end on a real FIFO queue of each backend: group = order id,
+// deduplication id = event id, the handler wired with the real SES adapter and DynamoDB
+// idempotency store. The first attempt at order A's confirmation fails transiently.
+
+const { backends, clients } = useBackends();
+const region = backends.region;
+const sqs = createAwsClient(SQSClient, 'SQS', { region });
+const ses = createAwsClient(SESv2Client, 'SESv2', { region });
+const dynamodb = createAwsClient(DynamoDBClient, 'DynamoDB', { region });
+const SENDER = 'orders@example.com';
+const tableName = uniqueName('email-idempotency');
+const fifoAttributes = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
+let queue: QueueRef;
+
+/** The real SES adapter, except that the first send whose subject matches fails transiently. */
+const failingOnce = (inner: EmailSender, subject: string) => {
+  const attempts: string[] = [];
+  let failed = false;
+  const sender: EmailSender = {
+    send: async (email: OutgoingEmail) => {
+      attempts.push(email.subject);
+      if (!failed && email.subject === subject) {
+        failed = true;
+        throw new EmailProviderUnavailableError('TooManyRequestsException');
+      }
+      return inner.send(email);
+    },
+  };
+  return { sender, attempts };
+};
+
+const entry = (event: OrderEvent, id: string) => ({
+  Id: id,
+  MessageBody: JSON.stringify(event),
+  MessageGroupId: event.order.orderId,
+  MessageDeduplicationId: event.eventId,
+});
+
+/**
+ * Deliver from the queue like the event source mapping until `done()` holds (failed records
+ * come back after the visibility timeout), or fail at the deadline.
+ */
+const deliverUntil = async (
+  deliver: () => Promise<Delivery>,
+  done: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<Delivery[]> => {
+  const deadline = Date.now() + timeoutMs;
+  const deliveries: Delivery[] = [];
+  while (!(await done())) {
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met in time: ${JSON.stringify(deliveries)}`);
+    }
+    const delivery = await deliver();
+    if (delivery.received.length > 0) deliveries.push(delivery);
+  }
+  return deliveries;
+};
+
+describe('EmailFunction on a FIFO queue with the local backends', () => {
+  beforeAll(async () => {
+    await ensureTable(
+      clients,
+      {
+        TableName: tableName,
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      },
+      'expiration',
+    );
+    await ensureEmailIdentity(clients, SENDER);
+    const deadLetterQueue = await ensureQueue(clients, `${uniqueName('order-events-dlq')}.fifo`, {
+      attributes: fifoAttributes,
+    });
+    queue = await ensureQueue(clients, `${uniqueName('order-events')}.fifo`, {
+      visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
+      deadLetter: { queueArn: deadLetterQueue.arn, maxReceiveCount: 5 },
+      attributes: fifoAttributes,
+    });
+  });
+
+  afterAll(() => {
+    sqs.destroy();
+    ses.destroy();
+    dynamodb.destroy();
+    clients.destroy();
+  });
+
+  it('sends a confirmation before its cancellation, once each, when the first send fails', async () => {
+    // Prepare
+    const orderA = uniqueName('ORDA');
+    const orderB = uniqueName('ORDB');
+    const placedA = withOrderId(orderPlaced(), orderA);
+    const cancelledA = withOrderId(orderCancelled(), orderA);
+    const placedB = withOrderId(orderPlaced(), orderB);
+    const confirmationA = `Your order ${orderA} is confirmed`;
+    const cancellationA = `Your order ${orderA} has been cancelled`;
+    const { sender, attempts } = failingOnce(
+      new SesEmailSender({ client: ses, from: SENDER }),
+      confirmationA,
+    );
+    const handler = createEmailHandler({
+      sender,
+      createPersistenceStore: () =>
+        new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
+      logger: fakeLogger(),
+      metrics: fakeMetrics(),
+      idempotencyExpirySeconds: 60 * 60,
+      safetyMarginMs: 0,
+    });
+    const groups: (string | undefined)[] = [];
+    const deliver = () =>
+      deliverFromQueue({
+        sqs,
+        queue,
+        handler: (event, context) => {
+          groups.push(...event.Records.map((record) => record.attributes.MessageGroupId));
+          return handler(event, context);
+        },
+        context: () => lambdaContext(),
+        region,
+        releaseFailed: true,
+      });
+    const sent = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queue.url,
+        Entries: [
+          entry(placedA, 'placedA'),
+          entry(cancelledA, 'cancelledA'),
+          entry(placedB, 'placedB'),
+        ],
+      }),
+    );
+    // The publisher may send an event twice (stream retries): FIFO drops the duplicate.
+    await sqs.send(
+      new SendMessageBatchCommand({ QueueUrl: queue.url, Entries: [entry(cancelledA, 'again')] }),
+    );
+    const messageId = (id: string) => sent.Successful?.find((s) => s.Id === id)?.MessageId;
+
+    // Act
+    const deliveries = await deliverUntil(deliver, async () => {
+      const mail = await mailFor(backends, orderA);
+      return mail.length >= 2;
+    });
+    const rest = await drain(deliver);
+
+    // Assess
+    expect(sent.Failed ?? []).toEqual([]);
+    const mailA = await mailFor(backends, orderA);
+    expect(mailA.map((mail) => mail.subject)).toEqual([confirmationA, cancellationA]);
+    expect((await mailFor(backends, orderB)).map((mail) => mail.subject)).toEqual([
+      `Your order ${orderB} is confirmed`,
+    ]);
+    expect(rest.flatMap((d) => d.received)).toEqual([]);
+    expect(new Set(groups)).toEqual(new Set([orderA, orderB]));
+    // Attempts in order: A's cancellation was never tried before A's confirmation went out.
+    expect(attempts.filter((subject) => subject.includes(orderA))).toEqual([
+      confirmationA,
+      confirmationA,
+      cancellationA,
+    ]);
+    // Whenever A's confirmation failed, A's cancellation in the same batch failed with it.
+    for (const delivery of deliveries) {
+      if (delivery.failed.includes(messageId('placedA') ?? '')) {
+        const cancelReceived = delivery.received.includes(messageId('cancelledA') ?? '');
+        expect(delivery.failed.includes(messageId('cancelledA') ?? '')).toBe(cancelReceived);
+      }
+    }
+    expect(deliveries.flatMap((d) => d.failed)).not.toContain(messageId('placedB'));
+  });
+});
