@@ -1,4 +1,6 @@
 export { type BackendsDescriptor, connectBackends, describeBackends } from './backends/connect.js';
+export { DynamoDBStreamsProxy } from './backends/dynamoStreams/DynamoDBStreamsProxy.js';
+export { StreamStore } from './backends/dynamoStreams/StreamStore.js';
 export { SecretsManagerServer } from './backends/SecretsManagerServer.js';
 export {
   BackendPortInUseError,

@@ -1,7 +1,9 @@
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   ResourceInUseException,
+  type TableDescription,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { BucketAlreadyOwnedByYou, CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -22,18 +24,24 @@ import type { BackendClients } from './clients.js';
 // Idempotent creators: running them against a backend that already has the resource (a
 // restarted dev session against moto, say) is not an error.
 
-/** Create a DynamoDB table (and its TTL, where the backend supports it). */
+/**
+ * Create a DynamoDB table (and its TTL, where the backend supports it). Returns the table as
+ * the backend describes it (its stream ARN, for one).
+ */
 export const ensureTable = async (
   clients: Pick<BackendClients, 'dynamodb'>,
   input: CreateTableCommandInput,
   timeToLiveAttribute?: string,
-): Promise<void> => {
+): Promise<TableDescription | undefined> => {
   try {
     await clients.dynamodb.send(new CreateTableCommand(input));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  if (timeToLiveAttribute === undefined) return;
+  const { Table } = await clients.dynamodb.send(
+    new DescribeTableCommand({ TableName: input.TableName }),
+  );
+  if (timeToLiveAttribute === undefined) return Table;
   try {
     await clients.dynamodb.send(
       new UpdateTimeToLiveCommand({
@@ -45,6 +53,7 @@ export const ensureTable = async (
     // dynalite has no UpdateTimeToLive: items then simply never expire locally.
     if ((error as Error).name !== 'UnknownOperationException') throw error;
   }
+  return Table;
 };
 
 /** A queue's URL and ARN. */

@@ -9,6 +9,7 @@ import type { LocalStackModel } from '../provision/model.js';
 import { provisionStack } from '../provision/provisionStack.js';
 import { loadTemplate } from '../template/parseTemplate.js';
 import { Stack } from '../template/Stack.js';
+import { StreamPoller } from '../triggers/dynamodb/StreamPoller.js';
 import { EventBus } from '../triggers/eventbridge/EventBus.js';
 import { Scheduler } from '../triggers/eventbridge/Scheduler.js';
 import { HttpApiServer } from '../triggers/http/HttpApiServer.js';
@@ -45,6 +46,10 @@ export interface LocalCloudOptions {
   /** See {@link SqsPollerOptions.maxBatchingWindowSeconds}. */
   maxBatchingWindowSeconds?: number;
   asyncRetryDelaysMs?: number[];
+  /** See {@link StreamPollerOptions.pollIntervalMs}. */
+  streamPollIntervalMs?: number;
+  /** See {@link StreamPollerOptions.retryDelayMs}. */
+  streamRetryDelayMs?: number;
   /**
    * The runtime client each function process runs (default: Node with our bootstrap). Any
    * client of the Lambda Runtime API works, e.g. AWS's aws-lambda-ric.
@@ -61,6 +66,8 @@ export interface LocalCloudDescriptor {
   backends: BackendsDescriptor;
   buckets: Record<string, string>;
   tables: Record<string, string>;
+  /** Stream ARN of each table that has a stream (by logical ID). */
+  streams: Record<string, string>;
   queues: Record<string, { name: string; url: string; arn: string }>;
   secrets: Record<string, { name: string; arn: string }>;
   functions: Record<string, string>;
@@ -95,6 +102,9 @@ const describe = (
   backends: describeBackends(backends),
   buckets: Object.fromEntries([...model.buckets].map(([id, b]) => [id, b.name])),
   tables: Object.fromEntries([...model.tables].map(([id, t]) => [id, t.name])),
+  streams: Object.fromEntries(
+    [...model.tables].flatMap(([id, t]) => (t.streamArn ? [[id, t.streamArn]] : [])),
+  ),
   queues: Object.fromEntries(
     [...model.queues].map(([id, q]) => [id, { name: q.name, url: q.url, arn: q.arn }]),
   ),
@@ -109,8 +119,8 @@ const describe = (
 /**
  * Run a SAM template locally: start (or use) the backends, create every resource the
  * template declares, start one warm environment per function on demand, and deliver every
- * trigger: HTTP APIs with their authorizers, S3 notifications, EventBridge rules, SQS event
- * source mappings.
+ * trigger: HTTP APIs with their authorizers, S3 notifications, EventBridge rules, SQS and
+ * DynamoDB Streams event source mappings.
  *
  * @example
  * const cloud = await startLocalCloud({ templatePath: 'template.yaml', port: 3000 });
@@ -198,6 +208,21 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
       });
       poller.start();
       stoppers.push(() => poller.stop());
+    }
+    for (const mapping of model.streamMappings) {
+      const poller = new StreamPoller(mapping, model, pool, clients, log, {
+        ...(options.maxBatchingWindowSeconds === undefined
+          ? {}
+          : { maxBatchingWindowSeconds: options.maxBatchingWindowSeconds }),
+        ...(options.streamPollIntervalMs === undefined
+          ? {}
+          : { pollIntervalMs: options.streamPollIntervalMs }),
+        ...(options.streamRetryDelayMs === undefined
+          ? {}
+          : { retryDelayMs: options.streamRetryDelayMs }),
+      });
+      stoppers.push(() => poller.stop());
+      await poller.start();
     }
     return {
       model,

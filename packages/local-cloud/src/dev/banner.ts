@@ -65,8 +65,18 @@ export const renderBanner = (cloud: LocalCloud, extras: BannerExtras, color = fa
       `${queue.name}  ${dim(`(${queue.logicalId}${notes.length ? `; ${notes.join('; ')}` : ''})`)}`,
     );
   }
-  for (const table of model.tables.values())
-    row('Table', `${table.name}  ${dim(`(${table.logicalId})`)}`);
+  for (const table of model.tables.values()) {
+    const consumers = model.streamMappings
+      .filter((m) => m.tableId === table.logicalId)
+      .map((m) => {
+        const dlq = m.onFailureQueueId ? ` (on failure ${m.onFailureQueueId})` : '';
+        return `${m.functionId}${dlq}`;
+      });
+    const stream = table.streamViewType
+      ? `; stream ${table.streamViewType}${consumers.length ? ` -> ${list(consumers)}` : ''}`
+      : '';
+    row('Table', `${table.name}  ${dim(`(${table.logicalId}${stream})`)}`);
+  }
   for (const rule of model.rules) {
     const trigger = rule.schedule ? ` ${rule.schedule.expression}` : '';
     row(

@@ -122,17 +122,35 @@ export const provisionTable: Provisioner = async (ctx, input) => {
     typeof ttl.AttributeName === 'string'
       ? ttl.AttributeName
       : undefined;
-  await ensureTable(ctx.clients, request as unknown as CreateTableCommandInput, ttlAttribute);
+  const description = await ensureTable(
+    ctx.clients,
+    request as unknown as CreateTableCommandInput,
+    ttlAttribute,
+  );
   const arn = localArn(ctx, 'dynamodb', `table/${name}`);
+  // The stream ARN is the backend's (its label is the stream's creation time): event source
+  // mappings and the Streams API must agree on it.
+  const streamArn = request.StreamSpecification ? description?.LatestStreamArn : undefined;
+  if (request.StreamSpecification && streamArn === undefined) {
+    ctx.warn(`${input.path}.Properties.StreamSpecification: the backend reports no stream`);
+  }
   ctx.stack.register(input.id, {
     ref: name,
-    attributes: { Arn: arn, StreamArn: `${arn}/stream/1970-01-01T00:00:00.000` },
+    attributes: { Arn: arn, StreamArn: streamArn ?? `${arn}/stream/1970-01-01T00:00:00.000` },
   });
   ctx.model.tables.set(input.id, {
     logicalId: input.id,
     name,
     arn,
     ...(ttlAttribute ? { timeToLiveAttribute: ttlAttribute } : {}),
+    ...(streamArn
+      ? {
+          streamArn,
+          streamViewType: String(
+            (request.StreamSpecification as Record<string, unknown>).StreamViewType,
+          ),
+        }
+      : {}),
   });
 };
 

@@ -3,6 +3,7 @@ import { isRecord, type ProvisionContext, type ResourceInput } from './context.j
 import { IMPLICIT_HTTP_API, registerHttpApi } from './httpApis.js';
 import type { FunctionModel, SqsMappingModel } from './model.js';
 import { parseKeyFilter, parseS3Events } from './notifications.js';
+import { streamMapping } from './streamMappings.js';
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'];
 
@@ -125,7 +126,10 @@ export const sqsMapping = (
   };
 };
 
-/** Wire a SAM function's Events: HTTP routes, S3 notifications, SQS mappings, rules. */
+/**
+ * Wire a SAM function's Events: HTTP routes, S3 notifications, SQS and DynamoDB Streams
+ * mappings, rules.
+ */
 export const provisionFunctionEvents = (
   ctx: ProvisionContext,
   input: ResourceInput,
@@ -159,6 +163,17 @@ export const provisionFunctionEvents = (
           propsPath,
         );
         if (mapping) ctx.model.sqsMappings.push(mapping);
+        break;
+      }
+      case 'DynamoDB': {
+        const mapping = streamMapping(
+          ctx,
+          `${fn.logicalId}${name}`,
+          fn.logicalId,
+          resolved,
+          propsPath,
+        );
+        if (mapping) ctx.model.streamMappings.push(mapping);
         break;
       }
       case 'Schedule':

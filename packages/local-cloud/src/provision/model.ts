@@ -30,6 +30,9 @@ export interface TableModel {
   name: string;
   arn: string;
   timeToLiveAttribute?: string;
+  /** The table's stream, as the backend reports it (LatestStreamArn). */
+  streamArn?: string;
+  streamViewType?: string;
 }
 
 export interface QueueModel {
@@ -164,6 +167,27 @@ export interface SqsMappingModel {
   filters: unknown[];
 }
 
+/** A DynamoDB Streams event source mapping (SAM `Type: DynamoDB`). */
+export interface StreamMappingModel {
+  id: string;
+  functionId: string;
+  tableId: string;
+  streamArn: string;
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  batchSize: number;
+  maximumBatchingWindowSeconds: number;
+  bisectBatchOnFunctionError: boolean;
+  /** -1: until the record expires. */
+  maximumRetryAttempts: number;
+  /** -1: no limit (the stream's own 24 h retention). */
+  maximumRecordAgeSeconds: number;
+  reportBatchItemFailures: boolean;
+  enabled: boolean;
+  filters: unknown[];
+  /** DestinationConfig.OnFailure: an SQS queue of this template (logical ID). */
+  onFailureQueueId?: string;
+}
+
 /** Everything the runner needs, resolved. */
 export interface LocalStackModel {
   stackName: string;
@@ -178,6 +202,7 @@ export interface LocalStackModel {
   httpApis: Map<string, HttpApiModel>;
   rules: RuleModel[];
   sqsMappings: SqsMappingModel[];
+  streamMappings: StreamMappingModel[];
   parameters: ReadonlyMap<string, string | string[]>;
   outputs: Record<string, unknown>;
   warnings: string[];

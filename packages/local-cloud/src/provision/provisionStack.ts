@@ -114,6 +114,7 @@ export const provisionStack = async (
     httpApis: new Map(),
     rules: [],
     sqsMappings: [],
+    streamMappings: [],
     parameters: stack.parameters,
     outputs: {},
     warnings: [],

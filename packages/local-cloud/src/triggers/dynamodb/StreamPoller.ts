@@ -1,0 +1,278 @@
+import { createHash } from 'node:crypto';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { BackendClients } from '../../clients.js';
+import type { FunctionPool } from '../../cloud/FunctionPool.js';
+import type { RunnerLog } from '../../dev/log.js';
+import type { LocalStackModel, StreamMappingModel } from '../../provision/model.js';
+import { matchesPattern } from '../eventbridge/eventPattern.js';
+import { type DiscardInfo, deliverStreamBatch } from './deliverStreamBatch.js';
+import { streamEventRecord, streamFailureMessage } from './streamEvents.js';
+
+/** Options for {@link StreamPoller}. */
+export interface StreamPollerOptions {
+  /** Cap MaximumBatchingWindowInSeconds (a local shortcut, as for SQS; tests use 1). */
+  maxBatchingWindowSeconds?: number;
+  /** Pause between empty GetRecords calls per shard (default 250 ms: Lambda polls 4 times a second). */
+  pollIntervalMs?: number;
+  /** Pause before a failed batch is retried (default 1000 ms). */
+  retryDelayMs?: number;
+  /** How often to look for new shards (default 10 s). */
+  shardDiscoveryMs?: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * A DynamoDB Streams event source mapping: reads each shard of the table's stream through
+ * the DynamoDB Streams API (the embedded proxy, moto or AWS alike), drops records no filter
+ * matches, gathers batches (BatchSize, MaximumBatchingWindowInSeconds) and delivers them to
+ * the function in order, one batch per shard at a time, with Lambda's retry, bisection,
+ * partial-failure and on-failure handling ({@link deliverStreamBatch}).
+ */
+export class StreamPoller {
+  private readonly mapping: StreamMappingModel;
+  private readonly model: LocalStackModel;
+  private readonly pool: FunctionPool;
+  private readonly clients: BackendClients;
+  private readonly log: RunnerLog;
+  private readonly options: StreamPollerOptions;
+  private readonly abort = new AbortController();
+  private readonly shards = new Map<string, Promise<void>>();
+  private discovery: Promise<void> | undefined;
+
+  constructor(
+    mapping: StreamMappingModel,
+    model: LocalStackModel,
+    pool: FunctionPool,
+    clients: BackendClients,
+    log: RunnerLog,
+    options: StreamPollerOptions = {},
+  ) {
+    this.mapping = mapping;
+    this.model = model;
+    this.pool = pool;
+    this.clients = clients;
+    this.log = log;
+    this.options = options;
+  }
+
+  /** Resolves once every shard has its starting iterator (so LATEST means "from now"). */
+  async start(): Promise<void> {
+    if (!this.mapping.enabled) return;
+    await this.discover(this.mapping.startingPosition);
+    this.discovery = this.discoverLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.discovery;
+    await Promise.all(this.shards.values());
+  }
+
+  private get signal() {
+    return this.abort.signal;
+  }
+
+  private async discoverLoop() {
+    while (!this.signal.aborted) {
+      await sleep(this.options.shardDiscoveryMs ?? 10_000, this.signal);
+      if (this.signal.aborted) return;
+      // Shards that appear later (AWS rolls them every few hours) are read from their start.
+      await this.discover('TRIM_HORIZON').catch(() => undefined);
+    }
+  }
+
+  private async discover(position: 'TRIM_HORIZON' | 'LATEST') {
+    const { streamArn } = this.mapping;
+    let exclusiveStartShardId: string | undefined;
+    do {
+      const { StreamDescription } = await this.clients.dynamodbStreams.send(
+        new DescribeStreamCommand({
+          StreamArn: streamArn,
+          ...(exclusiveStartShardId ? { ExclusiveStartShardId: exclusiveStartShardId } : {}),
+        }),
+        { abortSignal: this.signal },
+      );
+      for (const shard of StreamDescription?.Shards ?? []) {
+        const shardId = shard.ShardId;
+        if (shardId === undefined || this.shards.has(shardId)) continue;
+        const iterator = await this.iterator(shardId, position);
+        this.shards.set(shardId, this.readShard(shardId, iterator));
+      }
+      exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+    } while (exclusiveStartShardId);
+  }
+
+  private async iterator(
+    shardId: string,
+    position: 'TRIM_HORIZON' | 'LATEST',
+    after?: string,
+  ): Promise<string | undefined> {
+    const { ShardIterator } = await this.clients.dynamodbStreams.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.mapping.streamArn,
+        ShardId: shardId,
+        ...(after
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+          : { ShardIteratorType: position }),
+      }),
+      { abortSignal: this.signal },
+    );
+    return ShardIterator;
+  }
+
+  private matches(record: StreamRecord): boolean {
+    const { filters, streamArn } = this.mapping;
+    if (filters.length === 0) return true;
+    const event = streamEventRecord(record, streamArn);
+    return filters.some((pattern) => matchesPattern(pattern, event));
+  }
+
+  private async readShard(shardId: string, first: string | undefined) {
+    const { mapping, signal } = this;
+    const windowMs =
+      Math.min(
+        mapping.maximumBatchingWindowSeconds,
+        this.options.maxBatchingWindowSeconds ?? Number.POSITIVE_INFINITY,
+      ) * 1000;
+    const pollMs = this.options.pollIntervalMs ?? 250;
+    let iterator = first;
+    let lastRead: string | undefined;
+    let open = iterator !== undefined;
+    const buffer: StreamRecord[] = [];
+    let bufferedSince = 0;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        if (iterator === undefined && open) {
+          iterator = await this.iterator(shardId, mapping.startingPosition, lastRead);
+        }
+        if (iterator !== undefined) {
+          const output = await this.clients.dynamodbStreams.send(
+            new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
+            { abortSignal: signal },
+          );
+          iterator = output.NextShardIterator;
+          open = iterator !== undefined;
+          for (const record of output.Records ?? []) {
+            lastRead = record.dynamodb?.SequenceNumber ?? lastRead;
+            // Records no filter matches are dropped, as Lambda does.
+            if (!this.matches(record)) continue;
+            if (buffer.length === 0) bufferedSince = Date.now();
+            buffer.push(record);
+          }
+        }
+        failures = 0;
+      } catch (error) {
+        if (signal.aborted) return;
+        if (failures++ === 0)
+          this.log.warn(`${mapping.tableId} stream poller: ${(error as Error).message} (retrying)`);
+        iterator = undefined;
+        await sleep(1000, signal);
+        continue;
+      }
+      const full = buffer.length >= mapping.batchSize;
+      const windowOver = Date.now() - bufferedSince >= windowMs;
+      if (buffer.length > 0 && (full || windowOver || !open)) {
+        const batch = buffer.splice(0, mapping.batchSize);
+        try {
+          await this.deliver(shardId, batch);
+        } catch (error) {
+          // Not the function's failure (the runner's own): keep the batch and try again.
+          this.log.error(
+            `${mapping.functionId}: stream batch not delivered: ${(error as Error).message}`,
+          );
+          buffer.unshift(...batch);
+          await sleep(1000, signal);
+        }
+        bufferedSince = Date.now();
+        continue;
+      }
+      if (buffer.length === 0 && !open) return;
+      await sleep(pollMs, signal);
+    }
+  }
+
+  private deliver(shardId: string, records: StreamRecord[]) {
+    const { mapping, signal } = this;
+    return deliverStreamBatch(
+      records,
+      {
+        reportBatchItemFailures: mapping.reportBatchItemFailures,
+        bisectBatchOnFunctionError: mapping.bisectBatchOnFunctionError,
+        maximumRetryAttempts: mapping.maximumRetryAttempts,
+        maximumRecordAgeSeconds: mapping.maximumRecordAgeSeconds,
+        retryDelayMs: this.options.retryDelayMs ?? 1000,
+      },
+      {
+        invoke: (batch) =>
+          this.pool.invoke(mapping.functionId, {
+            Records: batch.map((record) => streamEventRecord(record, mapping.streamArn)),
+          }),
+        discard: (batch, info) => this.discard(shardId, batch, info),
+        delivered: (batch, failed) => {
+          const table = this.model.tables.get(mapping.tableId)?.name ?? mapping.tableId;
+          const note = failed > 0 ? `, ${failed} failed` : '';
+          const line = `DynamoDB ${table} stream -> ${mapping.functionId}: ${batch.length} record(s)${note}`;
+          if (failed > 0) this.log.warn(line);
+          else this.log.info(line);
+        },
+        now: () => Date.now(),
+        sleep: (ms) => sleep(ms, signal),
+        aborted: () => signal.aborted,
+      },
+    );
+  }
+
+  private async discard(shardId: string, records: StreamRecord[], info: DiscardInfo) {
+    const { mapping } = this;
+    const queue =
+      mapping.onFailureQueueId === undefined
+        ? undefined
+        : this.model.queues.get(mapping.onFailureQueueId);
+    this.log.warn(
+      `${mapping.functionId}: ${records.length} stream record(s) discarded (${info.condition})${queue ? `, sent to ${queue.name}` : ''}`,
+    );
+    if (queue === undefined) return;
+    const message = streamFailureMessage({
+      ...info,
+      functionArn: this.model.functions.get(mapping.functionId)?.arn ?? mapping.functionId,
+      shardId,
+      streamArn: mapping.streamArn,
+      records,
+      now: new Date(),
+    });
+    const { startSequenceNumber, endSequenceNumber } = message.DDBStreamBatchInfo;
+    const fifo = queue.name.endsWith('.fifo')
+      ? {
+          MessageGroupId: shardId,
+          MessageDeduplicationId: createHash('sha256')
+            .update(`${mapping.streamArn}|${startSequenceNumber}|${endSequenceNumber}`)
+            .digest('hex'),
+        }
+      : {};
+    await this.clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queue.url,
+        MessageBody: JSON.stringify(message),
+        ...fifo,
+      }),
+    );
+  }
+}
