@@ -129,43 +129,37 @@ export const countrySchema = z
   .enum(COUNTRY_CODES, { error: 'Not an ISO 3166-1 alpha-2 country code' })
   .meta({ description: 'ISO 3166-1 alpha-2 code (officially assigned codes only).' });
 
-export const orderLineRequestSchema = z
-  .strictObject({
-    sku: text(ORDER_LIMITS.skuMaxLength, 'Single-line text.'),
-    quantity: z.number().int().min(1).max(ORDER_LIMITS.maxQuantity),
-    unitPrice: z
-      .number()
-      .int()
-      .min(0)
-      .max(ORDER_LIMITS.maxUnitPrice)
-      .meta({ description: 'Price of one unit in minor units of `currency`.' }),
-  })
-  .meta({ id: 'OrderLineRequest' });
+export const orderLineRequestSchema = z.strictObject({
+  sku: text(ORDER_LIMITS.skuMaxLength, 'Single-line text.'),
+  quantity: z.number().int().min(1).max(ORDER_LIMITS.maxQuantity),
+  unitPrice: z
+    .number()
+    .int()
+    .min(0)
+    .max(ORDER_LIMITS.maxUnitPrice)
+    .meta({ description: 'Price of one unit in minor units of `currency`.' }),
+});
 
-export const shippingAddressRequestSchema = z
-  .strictObject({
-    name: text(ORDER_LIMITS.nameMaxLength, 'Single-line text.'),
-    line1: text(ORDER_LIMITS.lineMaxLength, 'Single-line text.'),
-    line2: text(ORDER_LIMITS.lineMaxLength, 'Single-line text.').optional(),
-    city: text(ORDER_LIMITS.cityMaxLength, 'Single-line text.'),
-    postalCode: text(ORDER_LIMITS.postalCodeMaxLength, 'Single-line text.'),
-    country: countrySchema,
-  })
-  .meta({ id: 'ShippingAddressRequest' });
+export const shippingAddressRequestSchema = z.strictObject({
+  name: text(ORDER_LIMITS.nameMaxLength, 'Single-line text.'),
+  line1: text(ORDER_LIMITS.lineMaxLength, 'Single-line text.'),
+  line2: text(ORDER_LIMITS.lineMaxLength, 'Single-line text.').optional(),
+  city: text(ORDER_LIMITS.cityMaxLength, 'Single-line text.'),
+  postalCode: text(ORDER_LIMITS.postalCodeMaxLength, 'Single-line text.'),
+  country: countrySchema,
+});
 
 /** POST /orders request body. */
-export const placeOrderRequestSchema = z
-  .strictObject({
-    items: z.array(orderLineRequestSchema).min(1).max(ORDER_LIMITS.maxItems),
-    currency: currencySchema,
-    shippingAddress: shippingAddressRequestSchema,
-    note: text(
-      ORDER_LIMITS.noteMaxLength,
-      'Multi-line text: \\n and \\t allowed inside.',
-      true,
-    ).optional(),
-  })
-  .meta({ id: 'PlaceOrderRequest' });
+export const placeOrderRequestSchema = z.strictObject({
+  items: z.array(orderLineRequestSchema).min(1).max(ORDER_LIMITS.maxItems),
+  currency: currencySchema,
+  shippingAddress: shippingAddressRequestSchema,
+  note: text(
+    ORDER_LIMITS.noteMaxLength,
+    'Multi-line text: \\n and \\t allowed inside.',
+    true,
+  ).optional(),
+});
 
 export type PlaceOrderRequest = z.output<typeof placeOrderRequestSchema>;
 

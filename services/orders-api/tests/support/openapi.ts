@@ -4,7 +4,8 @@ import { parse } from 'yaml';
 
 // openapi.yaml for tests, with a small JSON Schema checker covering the keywords the document
 // uses (type, enum, properties, required, additionalProperties, items, bounds, pattern, oneOf,
-// format date-time, $ref).
+// anyOf, format date-time, $ref). As JSON Schema says: lengths count code points, patterns are
+// ECMA-262 regexes with the `u` flag.
 
 export type Schema = Record<string, unknown>;
 
@@ -41,9 +42,10 @@ export const check = (root: Schema, input: Schema, value: unknown, at = '$'): st
   if (Array.isArray(schema.enum) && !schema.enum.includes(value))
     problems.push(`${at}: not in enum`);
   if (typeof value === 'string') {
-    if (typeof schema.minLength === 'number' && value.length < schema.minLength)
+    const length = [...value].length;
+    if (typeof schema.minLength === 'number' && length < schema.minLength)
       problems.push(`${at}: too short`);
-    if (typeof schema.maxLength === 'number' && value.length > schema.maxLength)
+    if (typeof schema.maxLength === 'number' && length > schema.maxLength)
       problems.push(`${at}: too long`);
     if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value))
       problems.push(`${at}: pattern`);
@@ -84,42 +86,10 @@ export const check = (root: Schema, input: Schema, value: unknown, at = '$'): st
     );
     if (matches.length !== 1) problems.push(`${at}: matches ${matches.length} of oneOf`);
   }
+  if (Array.isArray(schema.anyOf)) {
+    const options = schema.anyOf as Schema[];
+    if (!options.some((option) => check(root, option, value, at).length === 0))
+      problems.push(`${at}: matches none of anyOf`);
+  }
   return problems;
-};
-
-/**
- * The constraint keywords of a schema tree, $refs resolved, in a comparable shape. Patterns
- * of `format`ted strings and the safe-integer bounds zod adds to every integer are left out:
- * they restate the format and the number type.
- */
-export const constraints = (root: Schema, input: Schema): unknown => {
-  const schema = resolveRef(root, input);
-  const out: Record<string, unknown> = {};
-  for (const key of [
-    'type',
-    'enum',
-    'minLength',
-    'maxLength',
-    'minimum',
-    'maximum',
-    'minItems',
-    'maxItems',
-    'pattern',
-    'format',
-    'additionalProperties',
-  ]) {
-    if (schema[key] !== undefined) out[key] = schema[key];
-  }
-  if (out.format !== undefined) delete out.pattern;
-  if (out.maximum === Number.MAX_SAFE_INTEGER) delete out.maximum;
-  if (Array.isArray(schema.required)) out.required = [...(schema.required as string[])].sort();
-  if (schema.properties) {
-    out.properties = Object.fromEntries(
-      Object.entries(schema.properties as Record<string, Schema>)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, property]) => [name, constraints(root, property)]),
-    );
-  }
-  if (schema.items) out.items = constraints(root, schema.items as Schema);
-  return out;
 };
