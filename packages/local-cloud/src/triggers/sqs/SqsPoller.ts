@@ -163,11 +163,29 @@ export class SqsPoller {
           `${mapping.functionId}: invalid batchItemFailures response; the whole batch fails`,
         );
     }
+    if (queue.name.endsWith('.fifo')) this.checkGroupOrder(batch, failed);
     await this.delete(batch.filter((message) => !failed.includes(message)));
     if (failed.length > 0 && this.options.retryDelaySeconds !== undefined)
       await this.makeVisible(failed);
     const note = failed.length > 0 ? `, ${failed.length} failed` : '';
     this.log.info(`SQS ${queue.name} -> ${mapping.functionId}: ${batch.length} message(s)${note}`);
+  }
+
+  // FIFO: once a message of a group fails, the later ones of that group in the batch must be
+  // reported failed too (Powertools' SqsFifoPartialProcessor does it); Lambda deletes what is
+  // not reported, so a function that forgets breaks the group's order, on AWS as here.
+  private checkGroupOrder(batch: Message[], failed: Message[]) {
+    const failedGroups = new Set<string>();
+    for (const message of batch) {
+      const group = message.Attributes?.MessageGroupId ?? '';
+      if (failed.includes(message)) failedGroups.add(group);
+      else if (failedGroups.has(group)) {
+        this.log.warn(
+          `${this.mapping.functionId}: FIFO group ${group}: message ${message.MessageId} succeeded after a failed one of its group; it is deleted and the group's order is broken (report every later message of a failed group as failed)`,
+        );
+        return;
+      }
+    }
   }
 
   private async delete(messages: Message[]) {
