@@ -16,24 +16,27 @@ const jwtSettings = {
 
 export const authorizerConfigSchema = z.object(jwtSettings);
 
-const storage = {
-  ORDERS_TABLE_NAME: z.string().min(1),
-  // Not z.url(): local SQS emulators hand out URLs such as http://sqs.us-east-1.127.0.0.1:4566/...
-  // that WHATWG URL parsing rejects, yet the SDK accepts.
-  ORDER_EVENTS_QUEUE_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) queue URL'),
-};
-
 export const apiConfigSchema = z.object({
-  ...storage,
+  ORDERS_TABLE_NAME: z.string().min(1),
+  /** Powertools idempotency records of POST /orders with an Idempotency-Key. */
+  IDEMPOTENCY_TABLE_NAME: z.string().min(1),
   SIGNING_SECRET_ID: jwtSettings.SIGNING_SECRET_ID,
   SIGNING_KEY_CACHE_SECONDS: jwtSettings.SIGNING_KEY_CACHE_SECONDS,
 });
 
-export const relayConfigSchema = z.object(storage);
+export const publisherConfigSchema = z.object({
+  // Not z.url(): local SQS emulators hand out URLs such as http://sqs.us-east-1.127.0.0.1:4566/...
+  // that WHATWG URL parsing rejects, yet the SDK accepts.
+  ORDER_EVENTS_QUEUE_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) queue URL'),
+  /** Where records that are not a valid order go, whole, for an operator to inspect. */
+  PUBLISHER_DEAD_LETTER_QUEUE_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'must be an http(s) queue URL'),
+});
 
 export type AuthorizerConfig = z.output<typeof authorizerConfigSchema>;
 export type ApiConfig = z.output<typeof apiConfigSchema>;
-export type RelayConfig = z.output<typeof relayConfigSchema>;
+export type PublisherConfig = z.output<typeof publisherConfigSchema>;
 
 /** AuthorizerFunction's settings. @throws {ConfigError} */
 export const loadAuthorizerConfig = (env: Environment = processEnvironment()): AuthorizerConfig =>
@@ -43,6 +46,6 @@ export const loadAuthorizerConfig = (env: Environment = processEnvironment()): A
 export const loadApiConfig = (env: Environment = processEnvironment()): ApiConfig =>
   loadConfig(apiConfigSchema, env);
 
-/** OutboxRelayFunction's settings. @throws {ConfigError} */
-export const loadRelayConfig = (env: Environment = processEnvironment()): RelayConfig =>
-  loadConfig(relayConfigSchema, env);
+/** OrderEventsPublisherFunction's settings. @throws {ConfigError} */
+export const loadPublisherConfig = (env: Environment = processEnvironment()): PublisherConfig =>
+  loadConfig(publisherConfigSchema, env);

@@ -1,50 +1,27 @@
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { OrderEvent } from '@shop/contracts/orderEvents';
 import type { Order } from '../domain/Order.js';
-import type {
-  IdempotencyRecord,
-  OrderPage,
-  OrderRepository,
-  PendingEventRef,
-  StoredOrder,
-} from '../domain/ports.js';
+import type { OrderPage, OrderRepository, PagePosition, StoredOrder } from '../domain/ports.js';
 import {
+  BY_CREATED_AT_INDEX,
   customerPk,
   type Item,
-  idempotencyKey,
-  idempotencyToItem,
-  itemToIdempotency,
+  itemToOrder,
   itemToStoredOrder,
-  ORDER_SK_PREFIX,
-  OUTBOX_KEY,
   orderKey,
-  orderRefFromKey,
-  orderToItem,
-  PENDING_EVENTS_INDEX,
+  pageStartKey,
+  storedOrderToItem,
 } from './orderItems.js';
 
 const isConditionFailure = (error: unknown) =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
-/** Resolves true if the write happened, false if its condition failed. */
-const conditionally = async (write: Promise<unknown>): Promise<boolean> => {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
-
-/** OrdersTable through the DynamoDB document client (single-item conditional writes only). */
+/** OrdersTable through the DynamoDB document client: single-item conditional writes only. */
 export class DynamoDBOrderRepository implements OrderRepository {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
@@ -54,37 +31,26 @@ export class DynamoDBOrderRepository implements OrderRepository {
     this.#tableName = tableName;
   }
 
-  async claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord> {
-    const Key = idempotencyKey(record.customerId, record.key);
-    // A record can expire (TTL) between a failed put and the read: then try again.
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const put = this.#client.send(
+  async createOrder(
+    stored: StoredOrder,
+  ): Promise<{ created: true } | { created: false; existing: StoredOrder }> {
+    const { customerId, orderId } = stored.order;
+    try {
+      await this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
-          Item: idempotencyToItem(record),
+          Item: storedOrderToItem(stored),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      if (await conditionally(put)) return record;
-      const { Item: stored } = await this.#client.send(
-        new GetCommand({ TableName: this.#tableName, Key, ConsistentRead: true }),
-      );
-      if (stored !== undefined) return itemToIdempotency(record.customerId, record.key, stored);
+      return { created: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
     }
-    throw new Error('Idempotency record vanished repeatedly');
-  }
-
-  async createOrder(order: Order, pendingEvent: OrderEvent): Promise<{ created: boolean }> {
-    const created = await conditionally(
-      this.#client.send(
-        new PutCommand({
-          TableName: this.#tableName,
-          Item: orderToItem(order, pendingEvent),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
-    return { created };
+    // Orders are never deleted, so the item that failed the condition is still there.
+    const existing = await this.getOrder(customerId, orderId);
+    if (existing === undefined) throw new Error(`Order ${orderId} vanished after a conflict`);
+    return { created: false, existing };
   }
 
   async getOrder(customerId: string, orderId: string): Promise<StoredOrder | undefined> {
@@ -100,136 +66,57 @@ export class DynamoDBOrderRepository implements OrderRepository {
 
   async listOrders(
     customerId: string,
-    options: { limit: number; after?: string },
+    options: { limit: number; after?: PagePosition },
   ): Promise<OrderPage> {
     // One extra item tells whether another page follows, so the last page has no cursor.
     const { Items = [], LastEvaluatedKey } = await this.#client.send(
       new QueryCommand({
         TableName: this.#tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': customerPk(customerId), ':prefix': ORDER_SK_PREFIX },
+        IndexName: BY_CREATED_AT_INDEX,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': customerPk(customerId) },
         ScanIndexForward: false,
         Limit: options.limit + 1,
         ConsistentRead: true,
         ...(options.after === undefined
           ? {}
-          : { ExclusiveStartKey: orderKey(customerId, options.after) }),
+          : { ExclusiveStartKey: pageStartKey(customerId, options.after) }),
       }),
     );
-    const orders = Items.slice(0, options.limit).map((item: Item) => itemToStoredOrder(item).order);
+    const orders = Items.slice(0, options.limit).map((item: Item) => itemToOrder(item));
     // Items.length <= limit with a LastEvaluatedKey: the 1 MB page limit cut the query short.
     const more = Items.length > options.limit || LastEvaluatedKey !== undefined;
     const last = orders.at(-1);
-    return more && last !== undefined ? { orders, lastOrderId: last.orderId } : { orders };
+    return more && last !== undefined
+      ? { orders, last: { orderId: last.orderId, createdAt: last.createdAt } }
+      : { orders };
   }
 
-  async listStalePendingEvents(
-    pendingBefore: string,
-    limit: number,
-  ): Promise<{ customerId: string; orderId: string }[]> {
-    const { Items = [] } = await this.#client.send(
-      new QueryCommand({
-        TableName: this.#tableName,
-        IndexName: PENDING_EVENTS_INDEX,
-        KeyConditionExpression: 'outboxKey = :outbox AND outboxSince < :before',
-        ExpressionAttributeValues: { ':outbox': OUTBOX_KEY, ':before': pendingBefore },
-        Limit: limit,
-      }),
-    );
-    return Items.map(orderRefFromKey);
-  }
-
-  async markCancelled(order: Order, pendingEvent: OrderEvent): Promise<boolean> {
-    return conditionally(
-      this.#client.send(
+  async cancelOrder(
+    customerId: string,
+    orderId: string,
+    cancelledAt: string,
+  ): Promise<Order | undefined> {
+    try {
+      const { Attributes } = await this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
-          Key: orderKey(order.customerId, order.orderId),
-          UpdateExpression:
-            'SET #status = :cancelled, cancelledAt = :at, pendingEvent = :event, pendingEventId = :eventId, outboxKey = :outbox, outboxSince = :at REMOVE leaseId, leaseUntil',
-          ConditionExpression: '#status = :placed AND attribute_not_exists(pendingEvent)',
+          Key: orderKey(customerId, orderId),
+          UpdateExpression: 'SET #status = :cancelled, cancelledAt = :at',
+          ConditionExpression: '#status = :placed',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
-            ':cancelled': order.status,
+            ':cancelled': 'CANCELLED',
             ':placed': 'PLACED',
-            ':at': order.cancelledAt,
-            ':event': JSON.stringify(pendingEvent),
-            ':eventId': pendingEvent.eventId,
-            ':outbox': OUTBOX_KEY,
+            ':at': cancelledAt,
           },
+          ReturnValues: 'ALL_NEW',
         }),
-      ),
-    );
-  }
-
-  async claimPendingEvent(
-    ref: PendingEventRef,
-    lease: { leaseId: string; now: number; until: number },
-  ): Promise<boolean> {
-    return conditionally(
-      this.#client.send(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: orderKey(ref.customerId, ref.orderId),
-          UpdateExpression: 'SET leaseId = :leaseId, leaseUntil = :until',
-          ConditionExpression:
-            'pendingEventId = :eventId AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-          ExpressionAttributeValues: {
-            ':leaseId': lease.leaseId,
-            ':until': lease.until,
-            ':now': lease.now,
-            ':eventId': ref.eventId,
-          },
-        }),
-      ),
-    );
-  }
-
-  async releasePendingEvent(ref: PendingEventRef, leaseId: string): Promise<void> {
-    await this.#updateIf(ref, 'REMOVE leaseId, leaseUntil', 'leaseId = :leaseId', {
-      ':leaseId': leaseId,
-    });
-  }
-
-  async completePendingEvent(ref: PendingEventRef): Promise<void> {
-    await this.#updateIf(
-      ref,
-      'REMOVE pendingEvent, pendingEventId, leaseId, leaseUntil, outboxKey, outboxSince',
-      'pendingEventId = :eventId',
-      { ':eventId': ref.eventId },
-    );
-  }
-
-  async discardUnpublishedOrder(ref: PendingEventRef): Promise<void> {
-    await conditionally(
-      this.#client.send(
-        new DeleteCommand({
-          TableName: this.#tableName,
-          Key: orderKey(ref.customerId, ref.orderId),
-          ConditionExpression: 'pendingEventId = :eventId',
-          ExpressionAttributeValues: { ':eventId': ref.eventId },
-        }),
-      ),
-    );
-  }
-
-  // A failed condition here means another request already did the same thing.
-  async #updateIf(
-    ref: PendingEventRef,
-    UpdateExpression: string,
-    ConditionExpression: string,
-    ExpressionAttributeValues: Record<string, unknown>,
-  ): Promise<void> {
-    await conditionally(
-      this.#client.send(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: orderKey(ref.customerId, ref.orderId),
-          UpdateExpression,
-          ConditionExpression,
-          ExpressionAttributeValues,
-        }),
-      ),
-    );
+      );
+      return itemToOrder(Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 }

@@ -1,37 +1,24 @@
-import {
-  type OrderEvent,
-  orderEventSchema,
-  orderSnapshotSchema,
-} from '@shop/contracts/orderEvents';
+import { orderSnapshotSchema } from '@shop/contracts/orderEvents';
 import type { Order } from '../domain/Order.js';
-import type { IdempotencyRecord, StoredOrder } from '../domain/ports.js';
+import type { PagePosition, StoredOrder } from '../domain/ports.js';
 
-// The single-table layout of OrdersTable:
+// The layout of OrdersTable:
 //
-//   pk                                  sk                    item
-//   CUSTOMER#<customerId>               ORDER#<orderId>       an order (+ its outbox)
-//   IDEMPOTENCY#<customerId>#<key>      IDEMPOTENCY           an idempotency key binding
+//   pk                       sk                 item
+//   CUSTOMER#<customerId>    ORDER#<orderId>    an order
 //
-// Order ids are ULIDs, so sorting sk descending lists a customer's orders newest first.
+// Beside the order's own fields an item carries `entity` ("Order"), `customerEmail` (for the
+// order's events, never returned by the API) and, for orders placed with an Idempotency-Key,
+// `requestFingerprint`. The local secondary index ByCreatedAt (pk, createdAt) lists a
+// customer's orders newest first; order ids derived from an Idempotency-Key are not time-ordered.
 // Customer ids never contain `#` (CUSTOMER_ID_PATTERN), so keys cannot collide.
-// Outbox attributes on an order: pendingEvent (the event JSON), pendingEventId, and while a
-// request is publishing it, leaseId and leaseUntil (epoch ms). While an event is pending the
-// order also carries outboxKey (always PENDING) and outboxSince, the keys of the sparse
-// PendingEvents index through which the outbox relay finds abandoned events.
+// Every write to an order reaches the table's stream, from which the events publisher builds
+// OrderPlaced / OrderCancelled (the template's FilterCriteria match `entity` and `status`).
 
 export const ORDER_SK_PREFIX = 'ORDER#';
-const IDEMPOTENCY_SK = 'IDEMPOTENCY';
-export const PENDING_EVENTS_INDEX = 'PendingEvents';
-export const OUTBOX_KEY = 'PENDING';
-const OUTBOX_ATTRIBUTES = [
-  'pendingEvent',
-  'pendingEventId',
-  'leaseId',
-  'leaseUntil',
-  'outboxKey',
-  'outboxSince',
-];
-const KEY_ATTRIBUTES = ['pk', 'sk', 'entity'];
+export const ORDER_ENTITY = 'Order';
+export const BY_CREATED_AT_INDEX = 'ByCreatedAt';
+const STORED_ATTRIBUTES = new Set(['pk', 'sk', 'entity', 'customerEmail', 'requestFingerprint']);
 
 export type Item = Record<string, unknown>;
 
@@ -42,57 +29,32 @@ export const orderKey = (customerId: string, orderId: string) => ({
   sk: `${ORDER_SK_PREFIX}${orderId}`,
 });
 
-export const idempotencyKey = (customerId: string, key: string) => ({
-  pk: `IDEMPOTENCY#${customerId}#${key}`,
-  sk: IDEMPOTENCY_SK,
+/** The LSI's ExclusiveStartKey for the page after `position`. */
+export const pageStartKey = (customerId: string, position: PagePosition) => ({
+  ...orderKey(customerId, position.orderId),
+  createdAt: position.createdAt,
 });
 
-export const orderToItem = (order: Order, pendingEvent: OrderEvent): Item => ({
-  ...orderKey(order.customerId, order.orderId),
-  entity: 'Order',
-  ...order,
-  pendingEvent: JSON.stringify(pendingEvent),
-  pendingEventId: pendingEvent.eventId,
-  outboxKey: OUTBOX_KEY,
-  outboxSince: order.createdAt,
+export const storedOrderToItem = (stored: StoredOrder): Item => ({
+  ...orderKey(stored.order.customerId, stored.order.orderId),
+  entity: ORDER_ENTITY,
+  ...stored.order,
+  customerEmail: stored.customerEmail,
+  ...(stored.requestFingerprint === undefined
+    ? {}
+    : { requestFingerprint: stored.requestFingerprint }),
 });
 
-/** customerId and orderId back from an order's keys. */
-export const orderRefFromKey = (item: Item): { customerId: string; orderId: string } => ({
-  customerId: String(item.pk).slice('CUSTOMER#'.length),
-  orderId: String(item.sk).slice(ORDER_SK_PREFIX.length),
-});
-
-/** Parse an order item; the contract schema guards against items written by older code. */
-export const itemToStoredOrder = (item: Item): StoredOrder => {
-  const fields = Object.fromEntries(
-    Object.entries(item).filter(
-      ([name]) => !KEY_ATTRIBUTES.includes(name) && !OUTBOX_ATTRIBUTES.includes(name),
-    ),
+/** The order in an item; the contract schema guards against items written by other code. */
+export const itemToOrder = (item: Item): Order =>
+  orderSnapshotSchema.parse(
+    Object.fromEntries(Object.entries(item).filter(([name]) => !STORED_ATTRIBUTES.has(name))),
   );
-  const order = orderSnapshotSchema.parse(fields);
-  if (typeof item.pendingEvent !== 'string') return { order };
-  return { order, pendingEvent: orderEventSchema.parse(JSON.parse(item.pendingEvent)) };
-};
 
-export const idempotencyToItem = (record: IdempotencyRecord): Item => ({
-  ...idempotencyKey(record.customerId, record.key),
-  entity: 'IdempotencyKey',
-  fingerprint: record.fingerprint,
-  orderId: record.orderId,
-  createdAt: record.createdAt,
-  expiresAt: record.expiresAt,
-});
-
-export const itemToIdempotency = (
-  customerId: string,
-  key: string,
-  item: Item,
-): IdempotencyRecord => ({
-  customerId,
-  key,
-  fingerprint: String(item.fingerprint),
-  orderId: String(item.orderId),
-  createdAt: String(item.createdAt),
-  expiresAt: Number(item.expiresAt),
+export const itemToStoredOrder = (item: Item): StoredOrder => ({
+  order: itemToOrder(item),
+  customerEmail: String(item.customerEmail),
+  ...(typeof item.requestFingerprint === 'string'
+    ? { requestFingerprint: item.requestFingerprint }
+    : {}),
 });

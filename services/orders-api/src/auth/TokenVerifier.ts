@@ -17,8 +17,11 @@ export type Verification = { ok: true; identity: Identity } | { ok: false; reaso
 export interface TokenVerifierOptions {
   /** The signing key's current and previous value (cached by the caller). */
   keys: () => Promise<KeyVersions>;
-  /** Drop cached keys, so a token signed with a just-rotated key can verify. */
-  refreshKeys?: () => void;
+  /**
+   * Read the keys again now, so a token signed with a just-rotated key can verify. A failure
+   * leaves the cached keys in place.
+   */
+  refreshKeys?: () => Promise<KeyVersions>;
   issuer: string;
   audience: string;
   clockToleranceSeconds?: number;
@@ -68,12 +71,35 @@ export const createTokenVerifier = (options: TokenVerifierOptions) => {
     return undefined;
   };
 
+  // The last keys read successfully: served while Secrets Manager cannot be reached, so an
+  // outage (or a flood of forged tokens forcing refreshes) never turns valid tokens away.
+  let lastGood: KeyVersions | undefined;
+  const currentKeys = async (): Promise<KeyVersions> => {
+    try {
+      lastGood = await options.keys();
+    } catch (error) {
+      if (lastGood === undefined) throw error;
+    }
+    return lastGood;
+  };
+  const refreshedKeys = async (
+    refresh: () => Promise<KeyVersions>,
+  ): Promise<KeyVersions | undefined> => {
+    try {
+      lastGood = await refresh();
+      return lastGood;
+    } catch {
+      return undefined; // keep serving what we have; the token simply does not verify
+    }
+  };
+
   const verifyToken = async (token: string): Promise<Verification> => {
-    let payload = await verifyWith(token, await options.keys());
-    if (payload === undefined && options.refreshKeys && now() - lastRefresh >= refreshIntervalMs) {
+    let payload = await verifyWith(token, await currentKeys());
+    const refresh = options.refreshKeys;
+    if (payload === undefined && refresh && now() - lastRefresh >= refreshIntervalMs) {
       lastRefresh = now();
-      options.refreshKeys();
-      payload = await verifyWith(token, await options.keys());
+      const fresh = await refreshedKeys(refresh);
+      if (fresh !== undefined) payload = await verifyWith(token, fresh);
     }
     if (payload === undefined) return { ok: false, reason: 'invalid_token' };
     const claims = claimsSchema.safeParse(payload);

@@ -8,14 +8,16 @@ import type {
 import type { AuthorizerContext } from './authorizerContext.js';
 import type { TokenVerifier } from './TokenVerifier.js';
 
-export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>;
+export type AuthorizerResult =
+  | APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>
+  | { isAuthorized: false };
 
 /**
- * The AuthorizerFunction handler (HTTP API, payload 2.0, simple responses). It verifies the
- * bearer token and reports the outcome in the context; it answers `isAuthorized: true` even
- * for a bad token so that OrdersApiFunction can answer the 401 the API documents (API Gateway
- * would turn `false` into a 403 without our error envelope; see authorizerContext.ts).
- * A failure to read the signing key is thrown: API Gateway then answers 500.
+ * The AuthorizerFunction handler (HTTP API, payload 2.0, simple responses, identity source
+ * `$request.header.Authorization`, results cached per header value). A valid token is
+ * `isAuthorized: true` with the customer in the context; anything else is
+ * `isAuthorized: false`, which API Gateway answers with 403 before any other function runs.
+ * A failure to read the signing key is thrown: API Gateway then answers 500 and caches nothing.
  *
  * @example
  * export const handler = createAuthorizerHandler({ verifier, logger });
@@ -31,12 +33,12 @@ export const createAuthorizerHandler =
       getHeader({ headers: event.headers ?? {} }, 'authorization'),
     );
     if (!verification.ok) {
-      deps.logger.info('request not authenticated', {
+      deps.logger.info('request denied', {
         reason: verification.reason,
         routeArn: event.routeArn,
       });
-      return { isAuthorized: true, context: { authenticated: false, reason: verification.reason } };
+      return { isAuthorized: false };
     }
     const { customerId, email } = verification.identity;
-    return { isAuthorized: true, context: { authenticated: true, customerId, email } };
+    return { isAuthorized: true, context: { customerId, email } };
   };

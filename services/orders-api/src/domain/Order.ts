@@ -4,7 +4,6 @@ import {
   type OrderEvent,
   type OrderSnapshot,
 } from '@shop/contracts/orderEvents';
-import { OrderNotCancellableError } from './errors.js';
 import { eventIdFor } from './identifiers.js';
 import type { PlaceOrderRequest } from './orderRequest.js';
 import { priceLines } from './pricing.js';
@@ -47,19 +46,6 @@ export const buildOrder = (params: {
   };
 };
 
-/**
- * The state transition PLACED -> CANCELLED. Any other starting state is a conflict.
- *
- * @example
- * const cancelled = cancelOrderState(order, new Date().toISOString());
- */
-export const cancelOrderState = (order: Order, cancelledAt: string): Order => {
-  if (order.status !== ORDER_STATUSES.PLACED) {
-    throw new OrderNotCancellableError(order.orderId, order.status);
-  }
-  return { ...order, status: ORDER_STATUSES.CANCELLED, cancelledAt };
-};
-
 /** The OrderPlaced event of an order (version 1 of the contract). */
 export const orderPlacedEvent = (order: Order, customer: Customer): OrderEvent => ({
   type: ORDER_EVENT_TYPES.OrderPlaced,
@@ -79,3 +65,26 @@ export const orderCancelledEvent = (order: Order, customer: Customer): OrderEven
   order,
   customer: { id: customer.id, email: customer.email },
 });
+
+/**
+ * The event a change of an order stands for: a new PLACED order is OrderPlaced, PLACED ->
+ * CANCELLED is OrderCancelled; any other change (none today) has no event.
+ *
+ * @example
+ * eventForChange({ before: undefined, after: order, customer }); // OrderPlaced
+ */
+export const eventForChange = (change: {
+  before: Order | undefined;
+  after: Order | undefined;
+  customer: Customer;
+}): OrderEvent | undefined => {
+  const { before, after, customer } = change;
+  if (after === undefined) return undefined;
+  if (before === undefined && after.status === ORDER_STATUSES.PLACED) {
+    return orderPlacedEvent(after, customer);
+  }
+  if (before?.status === ORDER_STATUSES.PLACED && after.status === ORDER_STATUSES.CANCELLED) {
+    return orderCancelledEvent(after, customer);
+  }
+  return undefined;
+};

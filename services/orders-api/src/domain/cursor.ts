@@ -2,9 +2,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { InvalidCursorError } from './errors.js';
 import { ORDER_ID_PATTERN } from './identifiers.js';
+import type { PagePosition } from './ports.js';
 
 // An opaque pagination cursor: `<payload>.<mac>`, both base64url. The payload names the last
-// order of the page; the HMAC binds it to the customer it was issued to, so a cursor edited by
+// order of the page (id and creation time, the position in the ByCreatedAt index); the HMAC binds it to the customer it was issued to, so a cursor edited by
 // hand or taken from another customer is rejected (400) instead of being queried.
 
 /** The signing key material: current, and previous during a rotation. */
@@ -15,16 +16,17 @@ export interface KeyVersions {
 
 /** Encodes and verifies cursors for one customer at a time. */
 export interface CursorCodec {
-  encode(customerId: string, afterOrderId: string): Promise<string>;
-  /** The order id the next page starts after. @throws {InvalidCursorError} */
-  decode(customerId: string, cursor: string): Promise<string>;
+  encode(customerId: string, after: PagePosition): Promise<string>;
+  /** Where the next page starts. @throws {InvalidCursorError} */
+  decode(customerId: string, cursor: string): Promise<PagePosition>;
 }
 
 const MAX_CURSOR_LENGTH = 256;
 const CURSOR_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const payloadSchema = z.strictObject({
-  v: z.literal(1),
+  v: z.literal(2),
   after: z.string().regex(ORDER_ID_PATTERN),
+  at: z.iso.datetime(),
 });
 
 // A key of its own for cursors, derived from the signing secret, so a cursor MAC can never be
@@ -41,14 +43,14 @@ const mac = (key: Buffer, customerId: string, payload: string) =>
  *
  * @example
  * const codec = createCursorCodec(() => secrets.getSecretVersions(config.SIGNING_SECRET_ID));
- * const cursor = await codec.encode('c-1', lastOrderId);
+ * const cursor = await codec.encode('c-1', { orderId, createdAt });
  */
 export const createCursorCodec = (keys: () => Promise<KeyVersions>): CursorCodec => ({
-  async encode(customerId, afterOrderId) {
+  async encode(customerId, after) {
     const { current } = await keys();
-    const payload = Buffer.from(JSON.stringify({ v: 1, after: afterOrderId })).toString(
-      'base64url',
-    );
+    const payload = Buffer.from(
+      JSON.stringify({ v: 2, after: after.orderId, at: after.createdAt }),
+    ).toString('base64url');
     return `${payload}.${mac(cursorKey(current), customerId, payload).toString('base64url')}`;
   },
 
@@ -75,6 +77,6 @@ export const createCursorCodec = (keys: () => Promise<KeyVersions>): CursorCodec
     }
     const parsed = payloadSchema.safeParse(decoded);
     if (!parsed.success) throw new InvalidCursorError('unexpected payload');
-    return parsed.data.after;
+    return { orderId: parsed.data.after, createdAt: parsed.data.at };
   },
 });

@@ -39,32 +39,10 @@ export class InvalidCursorError extends Error {
   }
 }
 
-/** The event queue did not accept an event; the order's outbox still holds it. */
-export class EventPublishFailedError extends Error {
-  readonly eventId: string;
-
-  constructor(eventId: string, options?: ErrorOptions) {
-    super(`Event ${eventId} could not be published`, options);
-    this.name = 'EventPublishFailedError';
-    this.eventId = eventId;
-  }
-}
-
-/** Another request holds the lease on the order's pending event and has not finished yet. */
-export class EventDeliveryInProgressError extends Error {
-  readonly eventId: string;
-
-  constructor(eventId: string, options?: ErrorOptions) {
-    super(`Event ${eventId} is being published by another request`, options);
-    this.name = 'EventDeliveryInProgressError';
-    this.eventId = eventId;
-  }
-}
-
-/** The order kept changing under a conditional write; the caller may retry. */
-export class ConcurrentUpdateError extends Error {
-  constructor(orderId: string, options?: ErrorOptions) {
-    super(`Order ${orderId} changed concurrently`, options);
-    this.name = 'ConcurrentUpdateError';
+/** Another request with the same Idempotency-Key has not finished yet; retry shortly. */
+export class IdempotentRequestInProgressError extends Error {
+  constructor(options?: ErrorOptions) {
+    super('A request with this Idempotency-Key is still in progress', options);
+    this.name = 'IdempotentRequestInProgressError';
   }
 }

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { OrderEvent } from '@shop/contracts/orderEvents';
 
-/** Order ids are ULIDs: 26 Crockford base32 characters, time-ordered. */
+/**
+ * Order ids: 26 Crockford base32 characters. Time-ordered ULIDs, or for a request with an
+ * Idempotency-Key an id derived from the key ({@link orderIdForKey}).
+ */
 export const ORDER_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /**
@@ -12,6 +15,31 @@ export const CUSTOMER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@|-]{0,127}$/;
 
 /** Printable ASCII without spaces, 1-255 characters (a UUID is the usual choice). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * The order id of a request with an Idempotency-Key: 26 Crockford base32 characters (the
+ * shape of every order id) derived from the customer and the key. Every retry of the request,
+ * including one after a crash between the order's write and the idempotency record, computes
+ * the same id, so the conditional put of the order lets exactly one order exist per key.
+ *
+ * @example
+ * orderIdForKey('c-1', 'b2c4...') === orderIdForKey('c-1', 'b2c4...'); // true
+ */
+export const orderIdForKey = (customerId: string, idempotencyKey: string): string => {
+  const digest = createHash('sha256')
+    .update(`orders-api/order-id/v1\n${customerId}\n${idempotencyKey}`, 'utf8')
+    .digest();
+  let bits = 0n;
+  for (const byte of digest.subarray(0, 17)) bits = (bits << 8n) | BigInt(byte);
+  let id = '';
+  for (let i = 0; i < 26; i += 1) {
+    id = (CROCKFORD[Number(bits & 31n)] as string) + id;
+    bits >>= 5n;
+  }
+  return id;
+};
 
 /** Fixed namespace for the name-based event ids below (a random v4 UUID, chosen once). */
 const EVENT_ID_NAMESPACE = Buffer.from('6f1c2b9e4d7a4c0f9e3b5a8d2c1e0f47', 'hex');

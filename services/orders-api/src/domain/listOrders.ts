@@ -37,9 +37,9 @@ export const listOrders = async (
     limit: query.limit,
     ...(after === undefined ? {} : { after }),
   });
-  if (page.lastOrderId === undefined) return { orders: page.orders };
+  if (page.last === undefined) return { orders: page.orders };
   return {
     orders: page.orders,
-    nextCursor: await deps.cursors.encode(query.customerId, page.lastOrderId),
+    nextCursor: await deps.cursors.encode(query.customerId, page.last),
   };
 };

@@ -1,82 +1,67 @@
 import type { OrderEvent } from '@shop/contracts/orderEvents';
 import type { Order } from './Order.js';
 
-/** An order with its outbox: the event that still has to reach the queue, if any. */
+/** An order as stored: the order itself plus what the table keeps beside it. */
 export interface StoredOrder {
   order: Order;
-  pendingEvent?: OrderEvent;
+  /** The customer's address, carried into the order's events (never returned by the API). */
+  customerEmail: string;
+  /** Fingerprint of the request that placed it, for orders placed with an Idempotency-Key. */
+  requestFingerprint?: string;
 }
 
-/** What an idempotency key is bound to: the first request's fingerprint and order. */
-export interface IdempotencyRecord {
-  customerId: string;
-  key: string;
-  fingerprint: string;
+/** Where the next page of a customer's orders starts: after this order. */
+export interface PagePosition {
   orderId: string;
   createdAt: string;
-  /** Epoch seconds after which the table may forget the key (DynamoDB TTL). */
-  expiresAt: number;
-}
-
-/** Identifies an order's pending event for the lease operations. */
-export interface PendingEventRef {
-  customerId: string;
-  orderId: string;
-  eventId: string;
 }
 
 /** A page of a customer's orders, newest first. */
 export interface OrderPage {
   orders: Order[];
-  /** Set when more orders follow: the id of the last order on this page. */
-  lastOrderId?: string;
+  /** Set when more orders follow: the last order on this page. */
+  last?: PagePosition;
 }
 
 /**
- * Order storage. Every write is a single-item conditional write (no transactions), which is
- * what the idempotency and outbox protocols in placeOrder/deliverPendingEvent are built on.
+ * Order storage. Every write is one conditional write on one item: the table's stream turns
+ * each successful write into the order's event, so nothing else has to be written with it.
  */
 export interface OrderRepository {
-  /** Store the record unless the key exists; either way return the record that is stored. */
-  claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord>;
-  /** Store a new order with its pending event; `created: false` if the order already exists. */
-  createOrder(order: Order, pendingEvent: OrderEvent): Promise<{ created: boolean }>;
+  /**
+   * Store a new order unless one with its id exists. `created: false` returns the order that
+   * is stored under that id instead.
+   */
+  createOrder(
+    stored: StoredOrder,
+  ): Promise<{ created: true } | { created: false; existing: StoredOrder }>;
   /** Strongly consistent read through the customer's own key. */
   getOrder(customerId: string, orderId: string): Promise<StoredOrder | undefined>;
-  listOrders(customerId: string, options: { limit: number; after?: string }): Promise<OrderPage>;
-  /** Orders whose event has been pending since before the given time, oldest first. */
-  listStalePendingEvents(
-    pendingBefore: string,
-    limit: number,
-  ): Promise<{ customerId: string; orderId: string }[]>;
+  listOrders(
+    customerId: string,
+    options: { limit: number; after?: PagePosition },
+  ): Promise<OrderPage>;
   /**
-   * PLACED -> CANCELLED with the OrderCancelled event as the new pending event, only if the
-   * order is PLACED and has no pending event. Returns false when that condition fails.
+   * PLACED -> CANCELLED in one conditional write. Returns the cancelled order, or undefined
+   * when the order is not PLACED (or does not exist).
    */
-  markCancelled(order: Order, pendingEvent: OrderEvent): Promise<boolean>;
-  /** Take the lease on the pending event unless another unexpired lease holds it. */
-  claimPendingEvent(
-    ref: PendingEventRef,
-    lease: { leaseId: string; now: number; until: number },
-  ): Promise<boolean>;
-  /** Give a lease back after a failed publish, so a retry can take it at once. */
-  releasePendingEvent(ref: PendingEventRef, leaseId: string): Promise<void>;
-  /** The event reached the queue: clear the outbox. */
-  completePendingEvent(ref: PendingEventRef): Promise<void>;
-  /** Delete an order whose event was never published (keyless requests only). */
-  discardUnpublishedOrder(ref: PendingEventRef): Promise<void>;
-}
-
-/** The order event queue. */
-export interface OrderEventPublisher {
-  /** Resolves once the queue has accepted the event. */
-  publish(event: OrderEvent): Promise<void>;
+  cancelOrder(customerId: string, orderId: string, cancelledAt: string): Promise<Order | undefined>;
 }
 
 /** Time and randomness, injected so use cases are deterministic under test. */
 export interface Runtime {
   now(): Date;
-  sleep(ms: number): Promise<void>;
+  /** A new time-ordered order id (ULID) for a request without an Idempotency-Key. */
   newOrderId(now: Date): string;
-  newLeaseId(): string;
+}
+
+/** OrderEventsQueue (FIFO: group = order id, deduplication id = event id). */
+export interface OrderEventQueue {
+  /**
+   * Send up to 10 events of distinct orders in one request. Resolves with the ids of the
+   * events the queue did not accept (empty when all were accepted).
+   */
+  sendBatch(events: readonly OrderEvent[]): Promise<string[]>;
+  /** Keep a record that is no valid order change, whole, with the reason, for an operator. */
+  quarantine(record: unknown, reason: string): Promise<void>;
 }

@@ -17,7 +17,7 @@ const secrets = createSecretsReader({
 export const handler = createAuthorizerHandler({
   verifier: createTokenVerifier({
     keys: () => secrets.getSecretVersions(config.SIGNING_SECRET_ID),
-    refreshKeys: () => secrets.clearCache(),
+    refreshKeys: () => secrets.refreshSecretVersions(config.SIGNING_SECRET_ID),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   }),

@@ -2,12 +2,9 @@ import { NotFoundError, toHttpResponse } from '@shop/common/errors';
 import type { HttpResponse } from '@shop/common/http';
 import type { Logger } from '@shop/common/logger';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, Context } from 'aws-lambda';
-import {
-  countPublishedEvents,
-  flushMetrics,
-  type MetricsSink,
-} from '../adapters/businessMetrics.js';
+import { countMetric, flushMetrics, type MetricsSink } from '../adapters/businessMetrics.js';
 import type { AuthorizerContext } from '../auth/authorizerContext.js';
+import { IdempotentRequestInProgressError } from '../domain/errors.js';
 import { AuthenticationError, authenticate, wwwAuthenticate } from './authenticate.js';
 import { toAppError } from './errorMapping.js';
 import { isRouteKey, ROUTES, type RouteDependencies, type RouteResult } from './routes.js';
@@ -20,13 +17,14 @@ export interface ApiDependencies extends RouteDependencies {
 }
 
 /**
- * The OrdersApiFunction handler: authenticate (401 unless the authorizer vouched for the
- * caller), route by `routeKey`, run the use case, map the result; every error becomes the
- * common JSON envelope. Counts OrdersPlaced / OrdersCancelled when this request published the
- * event (exactly once per order, however many retries it took).
+ * The OrdersApiFunction handler: check the authorizer's context once more (API Gateway has
+ * already refused requests without a valid token; a route that lost its authorizer still
+ * answers 401), route by `routeKey`, run the use case, map the result; every error becomes the
+ * common JSON envelope. Counts OrdersPlaced / OrdersCancelled for requests that changed an
+ * order (a replayed POST counts nothing).
  *
  * @example
- * export const handler = createApiHandler({ repository, publisher, cursors, runtime, logger, metrics });
+ * export const handler = createApiHandler({ repository, runtime, cursors, placing, logger, metrics });
  */
 export const createApiHandler =
   (deps: ApiDependencies) =>
@@ -34,18 +32,12 @@ export const createApiHandler =
     const { logger, metrics } = deps;
     logger.addContext(context);
     logger.appendKeys({ routeKey: event.routeKey, apiRequestId: event.requestContext?.requestId });
+    deps.placing.registerLambdaContext(context);
     try {
       const customer = authenticate(event.requestContext?.authorizer?.lambda);
       if (!isRouteKey(event.routeKey)) throw new NotFoundError('Route not found');
       const result: RouteResult = await ROUTES[event.routeKey].handle(event, customer, deps);
-      countPublishedEvents(metrics, result.published);
-      for (const published of result.published) {
-        logger.info('order event published', {
-          eventType: published.type,
-          eventId: published.eventId,
-          orderId: published.order.orderId,
-        });
-      }
+      if (result.metric !== undefined) countMetric(metrics, result.metric);
       return result.response;
     } catch (error) {
       const mapped = toAppError(error);
@@ -56,6 +48,7 @@ export const createApiHandler =
       if (mapped instanceof AuthenticationError) {
         response.headers['www-authenticate'] = wwwAuthenticate(mapped.reason);
       }
+      if (error instanceof IdempotentRequestInProgressError) response.headers['retry-after'] = '1';
       return response;
     } finally {
       flushMetrics(metrics);

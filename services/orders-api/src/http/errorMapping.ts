@@ -3,14 +3,11 @@ import {
   BadRequestError,
   ConflictError,
   NotFoundError,
-  ServiceUnavailableError,
   UnprocessableEntityError,
 } from '@shop/common/errors';
 import {
-  ConcurrentUpdateError,
-  EventDeliveryInProgressError,
-  EventPublishFailedError,
   IdempotencyKeyReusedError,
+  IdempotentRequestInProgressError,
   InvalidCursorError,
   OrderNotCancellableError,
   OrderNotFoundError,
@@ -36,10 +33,8 @@ export const toAppError = (error: unknown): unknown => {
       },
     );
   }
-  if (error instanceof ConcurrentUpdateError) {
-    return new ConflictError('The order changed while it was being updated; retry', {
-      cause: error,
-    });
+  if (error instanceof IdempotentRequestInProgressError) {
+    return new ConflictError(error.message, { cause: error });
   }
   if (error instanceof IdempotencyKeyReusedError) {
     return new UnprocessableEntityError(error.message, { cause: error });
@@ -49,9 +44,6 @@ export const toAppError = (error: unknown): unknown => {
       cause: error,
       details: [{ field: 'cursor', message: 'Not a cursor issued by this API for this caller' }],
     });
-  }
-  if (error instanceof EventPublishFailedError || error instanceof EventDeliveryInProgressError) {
-    return new ServiceUnavailableError(error.message, { cause: error });
   }
   return error;
 };

@@ -1,13 +1,13 @@
 import { type HttpResponse, jsonResponse } from '@shop/common/http';
-import type { OrderEvent } from '@shop/contracts/orderEvents';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ORDER_METRICS, type OrderMetric } from '../adapters/businessMetrics.js';
 import { cancelOrder } from '../domain/cancelOrder.js';
 import type { CursorCodec } from '../domain/cursor.js';
-import type { DeliveryDependencies } from '../domain/deliverPendingEvent.js';
 import { getOrder } from '../domain/getOrder.js';
 import { listOrders } from '../domain/listOrders.js';
 import type { Customer } from '../domain/Order.js';
-import { placeOrder } from '../domain/placeOrder.js';
+import type { OrderRepository, Runtime } from '../domain/ports.js';
+import type { IdempotentPlaceOrder } from './idempotentPlaceOrder.js';
 import {
   readIdempotencyKey,
   readListQuery,
@@ -16,14 +16,17 @@ import {
 } from './requests.js';
 
 /** What the route handlers need: the use cases' ports. */
-export interface RouteDependencies extends DeliveryDependencies {
+export interface RouteDependencies {
+  repository: OrderRepository;
+  runtime: Runtime;
   cursors: CursorCodec;
+  placing: IdempotentPlaceOrder;
 }
 
 export interface RouteResult {
   response: HttpResponse;
-  /** Events this request published (for the business metrics). */
-  published: OrderEvent[];
+  /** The business metric this request counts, if it changed something. */
+  metric?: OrderMetric;
 }
 
 type RouteHandler = (
@@ -36,16 +39,17 @@ const orderLocation = (orderId: string) => `/orders/${encodeURIComponent(orderId
 
 /**
  * Every route, keyed by the HTTP API route key (`event.routeKey`), with the status codes it
- * can answer. openapi.yaml documents exactly these; tests/unit/openapi.test.ts keeps them in
+ * can answer (401 and 403 also come from API Gateway, before the function runs). openapi.yaml
+ * documents exactly these; tests/unit/openapi.test.ts keeps them in
  * step, and the template declares the same routes.
  */
 export const ROUTES = {
   'POST /orders': {
-    statuses: [201, 400, 401, 413, 415, 422, 500, 503],
+    statuses: [201, 400, 401, 403, 409, 413, 415, 422, 500],
     handle: (async (event, customer, deps) => {
       const request = readPlaceOrderRequest(event);
       const idempotencyKey = readIdempotencyKey(event);
-      const result = await placeOrder(deps, {
+      const result = await deps.placing.place({
         customer,
         request,
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
@@ -54,33 +58,32 @@ export const ROUTES = {
       if (result.replayed) headers['idempotent-replayed'] = 'true';
       return {
         response: jsonResponse(201, result.order, headers),
-        published: result.published ? [result.published] : [],
+        ...(result.replayed ? {} : { metric: ORDER_METRICS.placed }),
       };
     }) satisfies RouteHandler,
   },
   'GET /orders': {
-    statuses: [200, 400, 401, 500],
+    statuses: [200, 400, 401, 403, 500],
     handle: (async (event, customer, deps) => {
       const query = readListQuery(event);
       const page = await listOrders(deps, { customerId: customer.id, ...query });
       return {
         response: jsonResponse(200, { orders: page.orders, nextCursor: page.nextCursor ?? null }),
-        published: [],
       };
     }) satisfies RouteHandler,
   },
   'GET /orders/{orderId}': {
-    statuses: [200, 401, 404, 500],
+    statuses: [200, 401, 403, 404, 500],
     handle: (async (event, customer, deps) => {
       const order = await getOrder(deps, customer.id, readOrderId(event));
-      return { response: jsonResponse(200, order), published: [] };
+      return { response: jsonResponse(200, order) };
     }) satisfies RouteHandler,
   },
   'POST /orders/{orderId}/cancel': {
-    statuses: [200, 401, 404, 409, 500, 503],
+    statuses: [200, 401, 403, 404, 409, 500],
     handle: (async (event, customer, deps) => {
-      const result = await cancelOrder(deps, customer, readOrderId(event));
-      return { response: jsonResponse(200, result.order), published: result.published };
+      const order = await cancelOrder(deps, customer, readOrderId(event));
+      return { response: jsonResponse(200, order), metric: ORDER_METRICS.cancelled };
     }) satisfies RouteHandler,
   },
 } as const;

@@ -1,123 +1,84 @@
-import type { OrderEvent } from '@shop/contracts/orderEvents';
 import type { Order } from '../../src/domain/Order.js';
 import type {
-  IdempotencyRecord,
   OrderPage,
   OrderRepository,
-  PendingEventRef,
+  PagePosition,
   StoredOrder,
 } from '../../src/domain/ports.js';
 
-interface Row {
-  order: Order;
-  pendingEvent?: OrderEvent;
-  pendingSince?: string;
-  lease?: { leaseId: string; until: number };
-}
-
-// Yield between the read and the write of every operation's caller, so concurrent use cases
-// interleave the way they do against a real table; each operation itself is atomic, like a
-// single-item conditional write.
+// Yield before every operation, so concurrent use cases interleave the way they do against a
+// real table; each operation itself is atomic, like a single-item conditional write.
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** A fake OrdersTable with the same conditional-write semantics as DynamoDBOrderRepository. */
+const newestFirst = (a: Order, b: Order) =>
+  a.createdAt === b.createdAt
+    ? a.orderId < b.orderId
+      ? 1
+      : -1
+    : a.createdAt < b.createdAt
+      ? 1
+      : -1;
+
+/**
+ * A fake OrdersTable with DynamoDBOrderRepository's semantics: conditional puts, the
+ * PLACED -> CANCELLED conditional update, newest-first pages. `changes` records every write
+ * the way the table's stream would (old and new order), for tests of what events follow.
+ */
 export class InMemoryOrderRepository implements OrderRepository {
-  readonly rows = new Map<string, Row>();
-  readonly keys = new Map<string, IdempotencyRecord>();
+  readonly rows = new Map<string, StoredOrder>();
+  readonly changes: { before?: StoredOrder; after: StoredOrder }[] = [];
 
   #key = (customerId: string, orderId: string) => `${customerId}/${orderId}`;
 
-  async claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord> {
+  async createOrder(stored: StoredOrder) {
     await tick();
-    const id = `${record.customerId}/${record.key}`;
-    const existing = this.keys.get(id);
-    if (existing) return existing;
-    this.keys.set(id, record);
-    return record;
-  }
-
-  async createOrder(order: Order, pendingEvent: OrderEvent) {
-    await tick();
-    const id = this.#key(order.customerId, order.orderId);
-    if (this.rows.has(id)) return { created: false };
-    this.rows.set(id, { order, pendingEvent, pendingSince: order.createdAt });
-    return { created: true };
+    const id = this.#key(stored.order.customerId, stored.order.orderId);
+    const existing = this.rows.get(id);
+    if (existing) return { created: false as const, existing };
+    this.rows.set(id, stored);
+    this.changes.push({ after: stored });
+    return { created: true as const };
   }
 
   async getOrder(customerId: string, orderId: string): Promise<StoredOrder | undefined> {
     await tick();
-    const row = this.rows.get(this.#key(customerId, orderId));
-    if (!row) return undefined;
-    return row.pendingEvent
-      ? { order: row.order, pendingEvent: row.pendingEvent }
-      : { order: row.order };
+    return this.rows.get(this.#key(customerId, orderId));
   }
 
   async listOrders(
     customerId: string,
-    options: { limit: number; after?: string },
+    options: { limit: number; after?: PagePosition },
   ): Promise<OrderPage> {
     await tick();
+    const { after } = options;
     const all = [...this.rows.values()]
       .map((row) => row.order)
       .filter((order) => order.customerId === customerId)
-      .filter((order) => options.after === undefined || order.orderId < options.after)
-      .sort((a, b) => (a.orderId < b.orderId ? 1 : -1));
+      .sort(newestFirst)
+      .filter(
+        (order) =>
+          after === undefined ||
+          newestFirst(order, { ...order, orderId: after.orderId, createdAt: after.createdAt }) > 0,
+      );
     const orders = all.slice(0, options.limit);
     const last = orders.at(-1);
-    return all.length > options.limit && last ? { orders, lastOrderId: last.orderId } : { orders };
+    return all.length > options.limit && last
+      ? { orders, last: { orderId: last.orderId, createdAt: last.createdAt } }
+      : { orders };
   }
 
-  async listStalePendingEvents(pendingBefore: string, limit: number) {
+  async cancelOrder(
+    customerId: string,
+    orderId: string,
+    cancelledAt: string,
+  ): Promise<Order | undefined> {
     await tick();
-    return [...this.rows.values()]
-      .filter((row) => row.pendingSince !== undefined && row.pendingSince < pendingBefore)
-      .sort((a, b) => ((a.pendingSince ?? '') < (b.pendingSince ?? '') ? -1 : 1))
-      .slice(0, limit)
-      .map((row) => ({ customerId: row.order.customerId, orderId: row.order.orderId }));
-  }
-
-  async markCancelled(order: Order, pendingEvent: OrderEvent): Promise<boolean> {
-    await tick();
-    const row = this.rows.get(this.#key(order.customerId, order.orderId));
-    if (row?.order.status !== 'PLACED' || row.pendingEvent) return false;
-    row.order = order;
-    row.pendingEvent = pendingEvent;
-    row.pendingSince = order.cancelledAt;
-    delete row.lease;
-    return true;
-  }
-
-  async claimPendingEvent(
-    ref: PendingEventRef,
-    lease: { leaseId: string; now: number; until: number },
-  ): Promise<boolean> {
-    await tick();
-    const row = this.rows.get(this.#key(ref.customerId, ref.orderId));
-    if (row?.pendingEvent?.eventId !== ref.eventId) return false;
-    if (row.lease && row.lease.until >= lease.now) return false;
-    row.lease = { leaseId: lease.leaseId, until: lease.until };
-    return true;
-  }
-
-  async releasePendingEvent(ref: PendingEventRef, leaseId: string): Promise<void> {
-    await tick();
-    const row = this.rows.get(this.#key(ref.customerId, ref.orderId));
-    if (row?.lease?.leaseId === leaseId) delete row.lease;
-  }
-
-  async completePendingEvent(ref: PendingEventRef): Promise<void> {
-    await tick();
-    const row = this.rows.get(this.#key(ref.customerId, ref.orderId));
-    if (row?.pendingEvent?.eventId !== ref.eventId) return;
-    delete row.pendingEvent;
-    delete row.pendingSince;
-    delete row.lease;
-  }
-
-  async discardUnpublishedOrder(ref: PendingEventRef): Promise<void> {
-    await tick();
-    const id = this.#key(ref.customerId, ref.orderId);
-    if (this.rows.get(id)?.pendingEvent?.eventId === ref.eventId) this.rows.delete(id);
+    const id = this.#key(customerId, orderId);
+    const row = this.rows.get(id);
+    if (row?.order.status !== 'PLACED') return undefined;
+    const after = { ...row, order: { ...row.order, status: 'CANCELLED' as const, cancelledAt } };
+    this.rows.set(id, after);
+    this.changes.push({ before: row, after });
+    return after.order;
   }
 }

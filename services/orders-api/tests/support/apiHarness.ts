@@ -1,7 +1,9 @@
 import { createLogger } from '@shop/common/logger';
+import { InMemoryPersistenceLayer } from '@shop/testing/idempotency';
 import { createCursorCodec } from '../../src/domain/cursor.js';
 import { type ApiDependencies, createApiHandler } from '../../src/http/apiHandler.js';
-import { FakePublisher, fakeRuntime } from './fakes.js';
+import { createIdempotentPlaceOrder } from '../../src/http/idempotentPlaceOrder.js';
+import { fakeRuntime } from './fakes.js';
 import { InMemoryOrderRepository } from './InMemoryOrderRepository.js';
 
 /** Records metrics the way the handler uses Powertools Metrics. */
@@ -27,19 +29,24 @@ export class FakeMetrics {
   }
 }
 
-/** The API handler over in-memory fakes. */
+/** The API handler over in-memory fakes (orders table and idempotency store). */
 export const apiHarness = (overrides: Partial<ApiDependencies> = {}) => {
   const repository = new InMemoryOrderRepository();
-  const publisher = new FakePublisher();
+  const runtime = fakeRuntime();
+  const idempotencyStore = new InMemoryPersistenceLayer();
   const metrics = new FakeMetrics();
   const deps = {
     repository,
-    publisher,
+    runtime,
+    placing: createIdempotentPlaceOrder({
+      repository,
+      runtime,
+      persistenceStore: idempotencyStore,
+    }),
     cursors: createCursorCodec(async () => ({ current: 'cursor-test-key' })),
-    runtime: fakeRuntime(),
     logger: createLogger('orders-api', { logLevel: 'SILENT' }),
     metrics: metrics as unknown as ApiDependencies['metrics'],
     ...overrides,
   } satisfies ApiDependencies;
-  return { handler: createApiHandler(deps), repository, publisher, metrics };
+  return { handler: createApiHandler(deps), repository, runtime, idempotencyStore, metrics };
 };

@@ -47,7 +47,6 @@ export const apiEvent = (
       ? undefined
       : {
           lambda: options.authorizer ?? {
-            authenticated: true,
             customerId: who.id,
             email: who.email,
           },

@@ -1,10 +1,9 @@
 import { orderEventSchema } from '@shop/contracts/orderEvents';
 import { describe, expect, it } from 'vitest';
-import { OrderNotCancellableError } from '../../src/domain/errors.js';
 import { eventIdFor } from '../../src/domain/identifiers.js';
 import {
   buildOrder,
-  cancelOrderState,
+  eventForChange,
   orderCancelledEvent,
   orderPlacedEvent,
 } from '../../src/domain/Order.js';
@@ -43,26 +42,33 @@ describe('buildOrder', () => {
   });
 });
 
-describe('cancelOrderState', () => {
-  it('moves a PLACED order to CANCELLED with the cancellation time', () => {
+const cancelledOf = (order: ReturnType<typeof placed>) => ({
+  ...order,
+  status: 'CANCELLED' as const,
+  cancelledAt: '2026-03-01T11:00:00.000Z',
+});
+
+describe('eventForChange', () => {
+  it('is OrderPlaced for a new PLACED order and OrderCancelled for PLACED -> CANCELLED', () => {
+    // Prepare
+    const order = placed();
+
     // Act
-    const cancelled = cancelOrderState(placed(), '2026-03-01T11:00:00.000Z');
+    const onInsert = eventForChange({ before: undefined, after: order, customer });
+    const onCancel = eventForChange({ before: order, after: cancelledOf(order), customer });
 
     // Assess
-    expect(cancelled).toMatchObject({
-      status: 'CANCELLED',
-      cancelledAt: '2026-03-01T11:00:00.000Z',
-    });
+    expect(onInsert).toEqual(orderPlacedEvent(order, customer));
+    expect(onCancel).toEqual(orderCancelledEvent(cancelledOf(order), customer));
   });
 
-  it('refuses to cancel an order that is already CANCELLED', () => {
-    // Prepare
-    const cancelled = cancelOrderState(placed(), '2026-03-01T11:00:00.000Z');
-
-    // Act / Assess
-    expect(() => cancelOrderState(cancelled, '2026-03-01T12:00:00.000Z')).toThrow(
-      OrderNotCancellableError,
-    );
+  it('is nothing for any other change', () => {
+    const order = placed();
+    const cancelled = cancelledOf(order);
+    expect(eventForChange({ before: order, after: undefined, customer })).toBeUndefined();
+    expect(eventForChange({ before: order, after: order, customer })).toBeUndefined();
+    expect(eventForChange({ before: cancelled, after: cancelled, customer })).toBeUndefined();
+    expect(eventForChange({ before: undefined, after: cancelled, customer })).toBeUndefined();
   });
 });
 
@@ -70,7 +76,7 @@ describe('order events', () => {
   it('builds version 1 events that satisfy the shared contract', () => {
     // Prepare
     const order = placed();
-    const cancelled = cancelOrderState(order, '2026-03-01T11:00:00.000Z');
+    const cancelled = cancelledOf(order);
 
     // Act
     const events = [orderPlacedEvent(order, customer), orderCancelledEvent(cancelled, customer)];

@@ -90,8 +90,9 @@ describe('createTokenVerifier', () => {
   it('re-reads the keys once after a mismatch, so a just-rotated key works', async () => {
     // Prepare: the cache still holds KEY_1, the secret already has KEY_2.
     let cached = { current: KEY_1 };
-    const refreshKeys = vi.fn(() => {
+    const refreshKeys = vi.fn(async () => {
       cached = { current: KEY_2 };
+      return cached;
     });
     let clock = NOW * 1000;
     const verifier = createTokenVerifier({
@@ -114,7 +115,7 @@ describe('createTokenVerifier', () => {
     expect(refreshKeys).toHaveBeenCalledTimes(1); // the forged token could not force a second
   });
 
-  it('lets a failure to read the keys escape (a server error, not a 401)', async () => {
+  it('lets a failure to read the keys escape when it never had any (a 500, not a denial)', async () => {
     // Prepare
     const verifier = createTokenVerifier({
       keys: async () => {
@@ -128,5 +129,34 @@ describe('createTokenVerifier', () => {
     await expect(verifier.verify(`Bearer ${await signToken(KEY_1)}`)).rejects.toThrow(
       'Secrets Manager unavailable',
     );
+  });
+
+  it('keeps serving the last good keys through a Secrets Manager outage', async () => {
+    // Prepare
+    let outage = false;
+    const read = async () => {
+      if (outage) throw new Error('Secrets Manager unavailable');
+      return { current: KEY_1 };
+    };
+    let clock = NOW * 1000;
+    const verifier = createTokenVerifier({
+      keys: read,
+      refreshKeys: read,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      now: () => clock,
+    });
+    const valid = `Bearer ${await signToken(KEY_1, { now: NOW })}`;
+    expect((await verifier.verify(valid)).ok).toBe(true);
+    outage = true;
+    clock += 60_000;
+
+    // Act: a forged token forces a refresh, which fails; then a valid token arrives.
+    const forged = await verifier.verify(`Bearer ${await signToken(KEY_3, { now: NOW })}`);
+    const afterForgery = await verifier.verify(valid);
+
+    // Assess
+    expect(forged).toEqual({ ok: false, reason: 'invalid_token' });
+    expect(afterForgery.ok).toBe(true);
   });
 });

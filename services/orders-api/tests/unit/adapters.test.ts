@@ -1,75 +1,97 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDBOrderRepository } from '../../src/adapters/DynamoDBOrderRepository.js';
-import { SqsOrderEventPublisher } from '../../src/adapters/SqsOrderEventPublisher.js';
-import { buildOrder, orderPlacedEvent } from '../../src/domain/Order.js';
+import { storedOrderToItem } from '../../src/adapters/orderItems.js';
+import { SqsOrderEventQueue } from '../../src/adapters/SqsOrderEventQueue.js';
+import { buildOrder, orderCancelledEvent, orderPlacedEvent } from '../../src/domain/Order.js';
 import { validatePlaceOrderRequest } from '../../src/domain/orderRequest.js';
 import { customer, validOrderBody } from '../support/fixtures.js';
 
 const sqsMock = mockClient(SQSClient);
 const dynamoMock = mockClient(DynamoDBDocumentClient);
 
-const sampleOrder = () => {
+const sampleOrder = (orderId = '01JNR8W3D2C6VQ5B2T0Y8M4K1A') => {
   const parsed = validatePlaceOrderRequest(validOrderBody());
   if (!parsed.success) throw new Error('fixture is invalid');
   return buildOrder({
-    orderId: '01JNR8W3D2C6VQ5B2T0Y8M4K1A',
+    orderId,
     customerId: customer.id,
     createdAt: '2026-03-01T10:00:00.000Z',
     request: parsed.request,
   });
 };
+const stored = (order = sampleOrder()) => ({ order, customerEmail: customer.email });
 
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
-describe('SqsOrderEventPublisher', () => {
+describe('SqsOrderEventQueue', () => {
+  const queue = () =>
+    new SqsOrderEventQueue(new SQSClient({ region: 'us-east-1' }), {
+      queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/events.fifo',
+      deadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/publisher-dlq',
+    });
+
   beforeEach(() => sqsMock.reset());
 
-  it('sends the contract JSON with eventType and eventVersion attributes', async () => {
+  it('sends one FIFO message per event: group = order id, deduplication id = event id', async () => {
     // Prepare
-    sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
-    const event = orderPlacedEvent(sampleOrder(), customer);
-    const publisher = new SqsOrderEventPublisher(
-      new SQSClient({ region: 'us-east-1' }),
-      'https://sqs/q',
-    );
+    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const placed = orderPlacedEvent(sampleOrder(), customer);
+    const other = orderPlacedEvent(sampleOrder('01JNR8W3D2C6VQ5B2T0Y8M4K1B'), customer);
 
     // Act
-    await publisher.publish(event);
+    const failed = await queue().sendBatch([placed, other]);
 
     // Assess
-    expect(sqsMock).toHaveReceivedCommandWith(SendMessageCommand, {
-      QueueUrl: 'https://sqs/q',
+    expect(failed).toEqual([]);
+    const input = sqsMock.commandCalls(SendMessageBatchCommand)[0]?.args[0].input;
+    expect(input?.QueueUrl).toMatch(/events\.fifo$/);
+    expect(input?.Entries?.[0]).toEqual({
+      Id: '0',
+      MessageBody: JSON.stringify(placed),
+      MessageGroupId: placed.order.orderId,
+      MessageDeduplicationId: placed.eventId,
       MessageAttributes: {
         eventType: { DataType: 'String', StringValue: 'OrderPlaced' },
         eventVersion: { DataType: 'Number', StringValue: '1' },
       },
     });
-    const body = sqsMock.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody;
-    expect(JSON.parse(body ?? '')).toEqual(event);
+    expect(input?.Entries?.[1]?.MessageGroupId).toBe('01JNR8W3D2C6VQ5B2T0Y8M4K1B');
   });
 
-  it('lets the failure surface when SQS refuses', async () => {
+  it('returns the event ids of the entries SQS refused', async () => {
     // Prepare
-    sqsMock.on(SendMessageCommand).rejects(new Error('throttled'));
-    const publisher = new SqsOrderEventPublisher(
-      new SQSClient({ region: 'us-east-1' }),
-      'https://sqs/q',
-    );
+    sqsMock.on(SendMessageBatchCommand).resolves({
+      Failed: [{ Id: '1', Code: 'InternalError', SenderFault: false }],
+    });
+    const order = sampleOrder();
+    const cancelled = { ...order, status: 'CANCELLED' as const, cancelledAt: order.createdAt };
+    const events = [
+      orderPlacedEvent(sampleOrder('01JNR8W3D2C6VQ5B2T0Y8M4K1B'), customer),
+      orderCancelledEvent(cancelled, customer),
+    ];
 
     // Act / Assess
-    await expect(publisher.publish(orderPlacedEvent(sampleOrder(), customer))).rejects.toThrow(
-      'throttled',
-    );
+    await expect(queue().sendBatch(events)).resolves.toEqual([events[1]?.eventId]);
+  });
+
+  it('quarantines a record whole, with its reason, in the dead-letter queue', async () => {
+    sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+    await queue().quarantine({ eventID: 'e-1' }, 'total: expected number');
+    expect(sqsMock).toHaveReceivedCommandWith(SendMessageCommand, {
+      QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/publisher-dlq',
+      MessageBody: JSON.stringify({ reason: 'total: expected number', record: { eventID: 'e-1' } }),
+    });
   });
 });
 
@@ -82,13 +104,12 @@ describe('DynamoDBOrderRepository', () => {
 
   beforeEach(() => dynamoMock.reset());
 
-  it('writes a new order only if its key is free, with the event pending', async () => {
+  it('writes a new order only if its key is free, with entity and customer address', async () => {
     // Prepare
     dynamoMock.on(PutCommand).resolves({});
-    const order = sampleOrder();
 
     // Act
-    const result = await repository().createOrder(order, orderPlacedEvent(order, customer));
+    const result = await repository().createOrder(stored());
 
     // Assess
     expect(result).toEqual({ created: true });
@@ -98,70 +119,84 @@ describe('DynamoDBOrderRepository', () => {
       Item: expect.objectContaining({
         pk: 'CUSTOMER#cust-ada',
         sk: 'ORDER#01JNR8W3D2C6VQ5B2T0Y8M4K1A',
+        entity: 'Order',
         status: 'PLACED',
-        pendingEventId: expect.any(String),
+        customerEmail: 'ada@example.com',
       }),
     });
   });
 
-  it('reports an existing order instead of overwriting it', async () => {
+  it('returns the stored order instead of overwriting it', async () => {
     // Prepare
+    const first = { ...stored(), requestFingerprint: 'f-1' };
     dynamoMock.on(PutCommand).rejects(conditionFailed());
-    const order = sampleOrder();
+    dynamoMock.on(GetCommand).resolves({ Item: storedOrderToItem(first) });
 
     // Act / Assess
-    await expect(
-      repository().createOrder(order, orderPlacedEvent(order, customer)),
-    ).resolves.toEqual({
+    await expect(repository().createOrder(stored())).resolves.toEqual({
       created: false,
+      existing: first,
     });
+    expect(dynamoMock).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true });
   });
 
-  it('returns the stored idempotency record when the key is taken', async () => {
+  it('lists newest first through ByCreatedAt, resuming after the given position', async () => {
     // Prepare
-    dynamoMock.on(PutCommand).rejects(conditionFailed());
-    dynamoMock.on(GetCommand).resolves({
-      Item: {
-        fingerprint: 'f-first',
-        orderId: '01JNR8W3D2C6VQ5B2T0Y8M4K1B',
-        createdAt: '2026-03-01T09:00:00.000Z',
-        expiresAt: 1,
-      },
-    });
+    const orders = ['01JNR8W3D2C6VQ5B2T0Y8M4K1C', '01JNR8W3D2C6VQ5B2T0Y8M4K1B'].map((id) =>
+      storedOrderToItem(stored(sampleOrder(id))),
+    );
+    dynamoMock.on(QueryCommand).resolves({ Items: orders });
+    const after = { orderId: '01JNR8W3D2C6VQ5B2T0Y8M4K1D', createdAt: '2026-03-01T11:00:00.000Z' };
 
     // Act
-    const record = await repository().claimIdempotencyKey({
-      customerId: customer.id,
-      key: 'k-1',
-      fingerprint: 'f-second',
-      orderId: '01JNR8W3D2C6VQ5B2T0Y8M4K1A',
-      createdAt: '2026-03-01T10:00:00.000Z',
-      expiresAt: 2,
-    });
+    const page = await repository().listOrders(customer.id, { limit: 1, after });
 
     // Assess
-    expect(record).toMatchObject({ fingerprint: 'f-first', orderId: '01JNR8W3D2C6VQ5B2T0Y8M4K1B' });
-    expect(dynamoMock).toHaveReceivedCommandWith(GetCommand, {
-      Key: { pk: 'IDEMPOTENCY#cust-ada#k-1', sk: 'IDEMPOTENCY' },
+    expect(page.orders.map((o) => o.orderId)).toEqual(['01JNR8W3D2C6VQ5B2T0Y8M4K1C']);
+    expect(page.orders[0]).not.toHaveProperty('customerEmail');
+    expect(page.last).toEqual({
+      orderId: '01JNR8W3D2C6VQ5B2T0Y8M4K1C',
+      createdAt: '2026-03-01T10:00:00.000Z',
+    });
+    expect(dynamoMock).toHaveReceivedCommandWith(QueryCommand, {
+      IndexName: 'ByCreatedAt',
+      ScanIndexForward: false,
       ConsistentRead: true,
+      Limit: 2,
+      ExclusiveStartKey: {
+        pk: 'CUSTOMER#cust-ada',
+        sk: 'ORDER#01JNR8W3D2C6VQ5B2T0Y8M4K1D',
+        createdAt: '2026-03-01T11:00:00.000Z',
+      },
     });
   });
 
-  it('answers false when the cancel condition fails, and rethrows other errors', async () => {
+  it('cancels with a PLACED condition; undefined when it fails, other errors rethrown', async () => {
     // Prepare
-    const order = {
+    const cancelled = {
       ...sampleOrder(),
-      status: 'CANCELLED' as const,
+      status: 'CANCELLED',
       cancelledAt: '2026-03-01T11:00:00.000Z',
     };
-    dynamoMock.on(UpdateCommand).rejectsOnce(conditionFailed()).rejectsOnce(new Error('throttled'));
+    dynamoMock
+      .on(UpdateCommand)
+      .resolvesOnce({ Attributes: storedOrderToItem({ ...stored(), order: cancelled as never }) })
+      .rejectsOnce(conditionFailed())
+      .rejectsOnce(new Error('throttled'));
+    const cancel = () =>
+      repository().cancelOrder(
+        customer.id,
+        '01JNR8W3D2C6VQ5B2T0Y8M4K1A',
+        '2026-03-01T11:00:00.000Z',
+      );
 
     // Act / Assess
-    await expect(
-      repository().markCancelled(order, orderPlacedEvent(order, customer)),
-    ).resolves.toBe(false);
-    await expect(
-      repository().markCancelled(order, orderPlacedEvent(order, customer)),
-    ).rejects.toThrow('throttled');
+    await expect(cancel()).resolves.toEqual(cancelled);
+    await expect(cancel()).resolves.toBeUndefined();
+    await expect(cancel()).rejects.toThrow('throttled');
+    expect(dynamoMock).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: '#status = :placed',
+      ReturnValues: 'ALL_NEW',
+    });
   });
 });

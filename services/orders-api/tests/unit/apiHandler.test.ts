@@ -1,15 +1,33 @@
+import { IdempotencyRecordStatus } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import type { HttpResponse } from '@shop/common/http';
-import { orderEventSchema } from '@shop/contracts/orderEvents';
+import type { InMemoryPersistenceLayer } from '@shop/testing/idempotency';
 import { describe, expect, it } from 'vitest';
 import { apiHarness } from '../support/apiHarness.js';
 import { apiEvent, lambdaContext, otherCustomer, validOrderBody } from '../support/fixtures.js';
 
 const json = (response: HttpResponse) => JSON.parse(response.body ?? 'null');
 
+/** Turn every stored record back into an unfinished one, as a request that died leaves it. */
+const markInProgress = (store: InMemoryPersistenceLayer, inProgressExpiryTimestamp: number) => {
+  for (const [key, record] of store.items) {
+    store.items.set(
+      key,
+      new IdempotencyRecord({
+        idempotencyKey: record.idempotencyKey,
+        status: IdempotencyRecordStatus.INPROGRESS,
+        expiryTimestamp: record.expiryTimestamp,
+        inProgressExpiryTimestamp,
+        payloadHash: record.payloadHash,
+      }),
+    );
+  }
+};
+
 describe('api handler', () => {
   it('answers 201 with the order, a Location header and the server-computed total', async () => {
     // Prepare
-    const { handler, publisher, metrics } = apiHarness();
+    const { handler, repository, metrics } = apiHarness();
 
     // Act
     const response = await handler(
@@ -28,13 +46,15 @@ describe('api handler', () => {
       total: 5499,
       customerId: 'cust-ada',
     });
-    expect(orderEventSchema.parse(publisher.events[0]).order).toEqual(order);
+    expect(repository.changes.map((c) => c.after)).toEqual([
+      { order, customerEmail: 'ada@example.com' },
+    ]);
     expect(metrics.total('OrdersPlaced')).toBe(1);
   });
 
   it('replays the same order for a repeated Idempotency-Key and counts it once', async () => {
     // Prepare
-    const { handler, publisher, metrics } = apiHarness();
+    const { handler, repository, idempotencyStore, metrics } = apiHarness();
     const request = () =>
       apiEvent('POST /orders', { body: validOrderBody(), headers: { 'Idempotency-Key': 'key-1' } });
     const first = await handler(request(), lambdaContext());
@@ -46,7 +66,8 @@ describe('api handler', () => {
     expect(second.statusCode).toBe(201);
     expect(json(second)).toEqual(json(first));
     expect(second.headers['idempotent-replayed']).toBe('true');
-    expect(publisher.events).toHaveLength(1);
+    expect(repository.changes).toHaveLength(1);
+    expect(idempotencyStore.items.size).toBe(1);
     expect(metrics.total('OrdersPlaced')).toBe(1);
   });
 
@@ -69,7 +90,7 @@ describe('api handler', () => {
 
   it('answers 400 with field-level details for an invalid body', async () => {
     // Prepare
-    const { handler, publisher } = apiHarness();
+    const { handler, repository } = apiHarness();
     const body = { ...validOrderBody(), items: [{ sku: 'A', quantity: 1001, unitPrice: 1 }] };
 
     // Act
@@ -85,7 +106,7 @@ describe('api handler', () => {
         details: [{ field: 'items.0.quantity', message: expect.any(String) }],
       },
     });
-    expect(publisher.events).toHaveLength(0);
+    expect(repository.changes).toHaveLength(0);
   });
 
   it.each([
@@ -109,30 +130,24 @@ describe('api handler', () => {
     expect(json(response).error.requestId).toBe('lambda-request-1');
   });
 
-  it('answers 401 with a challenge when the authorizer did not authenticate the caller', async () => {
-    // Prepare
+  it('answers 401 with a challenge when it is reached without an authorizer context', async () => {
+    // Prepare: API Gateway denies bad tokens itself; this is the check behind it.
     const { handler, repository } = apiHarness();
 
     // Act
-    const invalid = await handler(
-      apiEvent('POST /orders', {
-        body: validOrderBody(),
-        authorizer: { authenticated: false, reason: 'expired_token' },
-      }),
+    const incomplete = await handler(
+      apiEvent('POST /orders', { body: validOrderBody(), authorizer: { customerId: 'cust-ada' } }),
       lambdaContext(),
     );
     const none = await handler(apiEvent('GET /orders', { authorizer: null }), lambdaContext());
 
     // Assess
-    expect(invalid.statusCode).toBe(401);
-    expect(json(invalid).error).toMatchObject({
-      code: 'UNAUTHORIZED',
-      message: 'The bearer token has expired',
-    });
-    expect(invalid.headers['www-authenticate']).toContain('error="invalid_token"');
-    expect(none.statusCode).toBe(401);
-    expect(none.headers['www-authenticate']).toBe('Bearer realm="orders-api"');
-    expect(repository.rows.size).toBe(0);
+    for (const response of [incomplete, none]) {
+      expect(response.statusCode).toBe(401);
+      expect(json(response).error).toMatchObject({ code: 'UNAUTHORIZED' });
+      expect(response.headers['www-authenticate']).toBe('Bearer realm="orders-api"');
+    }
+    expect(repository.changes).toHaveLength(0);
   });
 
   it("answers 404 for another customer's order and for ids that cannot exist", async () => {
@@ -191,22 +206,41 @@ describe('api handler', () => {
     expect(metrics.total('OrdersCancelled')).toBe(1);
   });
 
-  it('answers 503 with Retry-After when the queue refuses the event', async () => {
-    // Prepare
-    const { handler, publisher, metrics } = apiHarness();
-    publisher.failNext();
+  it('answers 409 with Retry-After while a request with the same key is in progress', async () => {
+    // Prepare: a first request took the key and has not finished (e.g. still running).
+    const { handler, idempotencyStore, repository } = apiHarness();
+    const request = () =>
+      apiEvent('POST /orders', { body: validOrderBody(), headers: { 'idempotency-key': 'k' } });
+    await handler(request(), lambdaContext());
+    markInProgress(idempotencyStore, Date.now() + 60_000);
 
     // Act
-    const response = await handler(
-      apiEvent('POST /orders', { body: validOrderBody(), headers: { 'idempotency-key': 'k' } }),
-      lambdaContext(),
-    );
+    const response = await handler(request(), lambdaContext());
 
     // Assess
-    expect(response.statusCode).toBe(503);
+    expect(response.statusCode).toBe(409);
     expect(response.headers['retry-after']).toBe('1');
-    expect(json(response).error.message).not.toContain('queue unavailable');
-    expect(metrics.total('OrdersPlaced')).toBe(0);
+    expect(json(response).error.message).toMatch(/still in progress/);
+    expect(repository.changes).toHaveLength(1);
+  });
+
+  it('makes no second order when the first request died before its idempotency record completed', async () => {
+    // Prepare: the order was written, then the process died; the in-progress record expired.
+    const { handler, idempotencyStore, repository, metrics } = apiHarness();
+    const request = () =>
+      apiEvent('POST /orders', { body: validOrderBody(), headers: { 'idempotency-key': 'k' } });
+    const first = json(await handler(request(), lambdaContext()));
+    markInProgress(idempotencyStore, Date.now() - 1);
+
+    // Act
+    const retry = await handler(request(), lambdaContext());
+
+    // Assess
+    expect(retry.statusCode).toBe(201);
+    expect(json(retry)).toEqual(first);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(repository.changes).toHaveLength(1);
+    expect(metrics.total('OrdersPlaced')).toBe(1);
   });
 
   it('answers 500 with a generic message when storage fails', async () => {

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { loadApiConfig, loadAuthorizerConfig } from '../../src/config.js';
+import { loadApiConfig, loadAuthorizerConfig, loadPublisherConfig } from '../../src/config.js';
 
 describe('config', () => {
   it('reads and types the API settings, with a default key cache time', () => {
     // Act
     const config = loadApiConfig({
       ORDERS_TABLE_NAME: 'orders',
-      ORDER_EVENTS_QUEUE_URL: 'http://127.0.0.1:4566/000000000000/order-events',
+      IDEMPOTENCY_TABLE_NAME: 'orders-idempotency',
       SIGNING_SECRET_ID: 'signing-key',
     });
 
     // Assess
     expect(config).toEqual({
       ORDERS_TABLE_NAME: 'orders',
-      ORDER_EVENTS_QUEUE_URL: 'http://127.0.0.1:4566/000000000000/order-events',
+      IDEMPOTENCY_TABLE_NAME: 'orders-idempotency',
       SIGNING_SECRET_ID: 'signing-key',
       SIGNING_KEY_CACHE_SECONDS: 300,
     });
@@ -25,5 +25,17 @@ describe('config', () => {
     expect(() => loadAuthorizerConfig({ SIGNING_KEY_CACHE_SECONDS: 'soon' })).toThrow(
       /SIGNING_SECRET_ID.*JWT_ISSUER.*JWT_AUDIENCE.*SIGNING_KEY_CACHE_SECONDS/,
     );
+  });
+
+  it('accepts local SQS URLs for the publisher and names a malformed one', () => {
+    expect(
+      loadPublisherConfig({
+        ORDER_EVENTS_QUEUE_URL: 'http://sqs.us-east-1.127.0.0.1:4566/000000000000/events.fifo',
+        PUBLISHER_DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:4566/000000000000/publisher-dlq',
+      }).ORDER_EVENTS_QUEUE_URL,
+    ).toMatch(/events\.fifo$/);
+    expect(() =>
+      loadPublisherConfig({ ORDER_EVENTS_QUEUE_URL: 'queue', PUBLISHER_DEAD_LETTER_QUEUE_URL: '' }),
+    ).toThrow(/ORDER_EVENTS_QUEUE_URL.*PUBLISHER_DEAD_LETTER_QUEUE_URL/);
   });
 });

@@ -4,6 +4,7 @@ import { createCursorCodec } from '../../src/domain/cursor.js';
 import { InvalidCursorError } from '../../src/domain/errors.js';
 
 const ORDER_ID = '01JNR8W3D2C6VQ5B2T0Y8M4K1A';
+const POSITION = { orderId: ORDER_ID, createdAt: '2026-03-01T10:00:00.000Z' };
 const keys = (current: string, previous?: string) => async () =>
   previous === undefined ? { current } : { current, previous };
 
@@ -13,17 +14,17 @@ describe('createCursorCodec', () => {
     const codec = createCursorCodec(keys('k1'));
 
     // Act
-    const cursor = await codec.encode('cust-ada', ORDER_ID);
+    const cursor = await codec.encode('cust-ada', POSITION);
 
     // Assess
-    await expect(codec.decode('cust-ada', cursor)).resolves.toBe(ORDER_ID);
+    await expect(codec.decode('cust-ada', cursor)).resolves.toEqual(POSITION);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
   });
 
   it("rejects another customer's cursor", async () => {
     // Prepare
     const codec = createCursorCodec(keys('k1'));
-    const cursor = await codec.encode('cust-bob', ORDER_ID);
+    const cursor = await codec.encode('cust-bob', POSITION);
 
     // Act / Assess
     await expect(codec.decode('cust-ada', cursor)).rejects.toThrow(InvalidCursorError);
@@ -32,9 +33,9 @@ describe('createCursorCodec', () => {
   it('rejects a cursor whose payload was edited', async () => {
     // Prepare
     const codec = createCursorCodec(keys('k1'));
-    const [, mac] = (await codec.encode('cust-ada', ORDER_ID)).split('.');
+    const [, mac] = (await codec.encode('cust-ada', POSITION)).split('.');
     const forged = Buffer.from(
-      JSON.stringify({ v: 1, after: '01JNR8W3D2C6VQ5B2T0Y8M4K1B' }),
+      JSON.stringify({ v: 2, after: '01JNR8W3D2C6VQ5B2T0Y8M4K1B', at: POSITION.createdAt }),
     ).toString('base64url');
 
     // Act / Assess
@@ -43,19 +44,19 @@ describe('createCursorCodec', () => {
 
   it('still accepts cursors signed with the previous key after a rotation', async () => {
     // Prepare
-    const before = await createCursorCodec(keys('k1')).encode('cust-ada', ORDER_ID);
+    const before = await createCursorCodec(keys('k1')).encode('cust-ada', POSITION);
     const rotated = createCursorCodec(keys('k2', 'k1'));
     const retired = createCursorCodec(keys('k3', 'k2'));
 
     // Act / Assess
-    await expect(rotated.decode('cust-ada', before)).resolves.toBe(ORDER_ID);
+    await expect(rotated.decode('cust-ada', before)).resolves.toEqual(POSITION);
     await expect(retired.decode('cust-ada', before)).rejects.toThrow(InvalidCursorError);
   });
 
   it('answers InvalidCursorError, and nothing else, for any string', async () => {
     // Prepare
     const codec = createCursorCodec(keys('k1'));
-    const valid = await codec.encode('cust-ada', ORDER_ID);
+    const valid = await codec.encode('cust-ada', POSITION);
 
     // Act / Assess
     await fc.assert(

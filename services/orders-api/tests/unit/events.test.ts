@@ -2,12 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@shop/common/logger';
 import { describe, expect, it } from 'vitest';
+import { createPublisherHandler } from '../../src/app/createPublisherHandler.js';
 import { createAuthorizerHandler } from '../../src/auth/authorizerHandler.js';
 import { createTokenVerifier } from '../../src/auth/TokenVerifier.js';
-import { buildOrder, orderPlacedEvent } from '../../src/domain/Order.js';
+import { buildOrder } from '../../src/domain/Order.js';
 import { validatePlaceOrderRequest } from '../../src/domain/orderRequest.js';
 import { ROUTES } from '../../src/http/routes.js';
-import { apiHarness } from '../support/apiHarness.js';
+import { apiHarness, FakeMetrics } from '../support/apiHarness.js';
+import { FakeEventQueue } from '../support/fakes.js';
 import { lambdaContext, validOrderBody } from '../support/fixtures.js';
 
 // events/orders-api/*.json are the samples for `sam local invoke -e`: they must stay usable.
@@ -20,7 +22,7 @@ const files = readdirSync(folder).filter((file) => file.endsWith('.json'));
 const EXPECTED_STATUS: Record<string, number> = {
   'placeOrder.json': 201,
   'placeOrderInvalid.json': 400,
-  'placeOrderUnauthenticated.json': 401,
+  'placeOrderWithoutAuthorizer.json': 401,
   'listOrders.json': 200,
   'getOrder.json': 200,
   'cancelOrder.json': 200,
@@ -31,10 +33,14 @@ describe('sample events', () => {
     // Act
     const routeKeys = files.map((file) => load(file).routeKey);
     const authorizerEvents = files.filter((file) => load(file).type === 'REQUEST');
+    const streamEvents = files.filter(
+      (file) => load(file).Records?.[0]?.eventSource === 'aws:dynamodb',
+    );
 
     // Assess
     for (const route of Object.keys(ROUTES)) expect(routeKeys).toContain(route);
     expect(authorizerEvents.length).toBeGreaterThan(0);
+    expect(streamEvents.length).toBeGreaterThan(0);
     expect(Object.keys(EXPECTED_STATUS).every((file) => files.includes(file))).toBe(true);
   });
 
@@ -53,10 +59,7 @@ describe('sample events', () => {
         createdAt: '2026-03-01T10:00:00.000Z',
         request: parsed.request,
       });
-      await harness.repository.createOrder(
-        order,
-        orderPlacedEvent(order, { id: customerId, email }),
-      );
+      await harness.repository.createOrder({ order, customerEmail: email });
     }
 
     // Act
@@ -68,8 +71,8 @@ describe('sample events', () => {
 
   it.each([
     ['authorizer.json', true],
-    ['authorizerMissingToken.json', false],
-  ])('%s authenticates: %s', async (file, authenticated) => {
+    ['authorizerInvalidToken.json', false],
+  ])('%s is authorized: %s', async (file, authorized) => {
     // Prepare
     const handler = createAuthorizerHandler({
       verifier: createTokenVerifier({
@@ -84,7 +87,28 @@ describe('sample events', () => {
     const result = await handler(load(file), lambdaContext());
 
     // Assess
-    expect(result.isAuthorized).toBe(true);
-    expect(result.context.authenticated).toBe(authenticated);
+    expect(result.isAuthorized).toBe(authorized);
+  });
+
+  it.each([
+    ['publisherOrderPlaced.json', ['OrderPlaced'], 0],
+    ['publisherOrderCancelled.json', ['OrderCancelled'], 0],
+    ['publisherBatchWithBadRecord.json', ['OrderPlaced', 'OrderPlaced', 'OrderCancelled'], 1],
+  ])('%s publishes %j and quarantines %i', async (file, types, quarantined) => {
+    // Prepare
+    const queue = new FakeEventQueue();
+    const handler = createPublisherHandler({
+      queue,
+      logger: createLogger('orders-api', { logLevel: 'SILENT' }),
+      metrics: new FakeMetrics() as never,
+    });
+
+    // Act
+    const result = await handler(load(file), lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(queue.sent.map((event) => event.type)).toEqual(types);
+    expect(queue.quarantined).toHaveLength(quarantined);
   });
 });

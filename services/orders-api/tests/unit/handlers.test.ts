@@ -1,11 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { apiEvent, lambdaContext, validOrderBody } from '../support/fixtures.js';
@@ -15,7 +11,9 @@ import { KEY_1, signToken } from '../support/tokens.js';
 
 const env = {
   ORDERS_TABLE_NAME: 'orders-table',
-  ORDER_EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/order-events',
+  IDEMPOTENCY_TABLE_NAME: 'orders-idempotency',
+  ORDER_EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/order-events.fifo',
+  PUBLISHER_DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/publisher-dlq',
   SIGNING_SECRET_ID: 'signing-key',
   JWT_ISSUER: 'shop-auth',
   JWT_AUDIENCE: 'shop-orders-api',
@@ -36,27 +34,20 @@ describe('handler entry points', () => {
 
   it('fails at cold start naming every missing variable', async () => {
     // Prepare
-    stubEnv({ ...env, ORDERS_TABLE_NAME: '', ORDER_EVENTS_QUEUE_URL: '' });
+    stubEnv({ ...env, ORDERS_TABLE_NAME: '', IDEMPOTENCY_TABLE_NAME: '' });
 
     // Act / Assess
     await expect(import('../../src/handlers/api.js')).rejects.toThrow(
-      /ORDERS_TABLE_NAME is required but not set; ORDER_EVENTS_QUEUE_URL is required but not set/,
+      /ORDERS_TABLE_NAME is required but not set; IDEMPOTENCY_TABLE_NAME is required but not set/,
     );
   });
 
-  it('places an order through DynamoDB and SQS', async () => {
+  it('places an order with one conditional put, and never calls SQS', async () => {
     // Prepare
     stubEnv(env);
     const dynamo = mockClient(DynamoDBDocumentClient);
     const sqs = mockClient(SQSClient);
-    const stored: Record<string, unknown>[] = [];
-    dynamo.on(PutCommand).callsFake((input) => {
-      stored.push(input.Item);
-      return {};
-    });
-    dynamo.on(GetCommand).callsFake(() => ({ Item: stored.at(-1) }));
-    dynamo.on(UpdateCommand).resolves({});
-    sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+    dynamo.on(PutCommand).resolves({});
     const { handler } = await import('../../src/handlers/api.js');
 
     // Act
@@ -67,11 +58,37 @@ describe('handler entry points', () => {
 
     // Assess
     expect(response.statusCode).toBe(201);
-    expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
+    expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 1);
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'orders-table',
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(sqs.calls()).toHaveLength(0);
+    dynamo.restore();
+    sqs.restore();
+  });
+
+  it('publishes a stream record to the FIFO queue', async () => {
+    // Prepare
+    stubEnv(env);
+    const sqs = mockClient(SQSClient);
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const { handler } = await import('../../src/handlers/publisher.js');
+    const event = JSON.parse(
+      readFileSync(
+        new URL('../../../../events/orders-api/publisherOrderPlaced.json', import.meta.url),
+        'utf8',
+      ),
+    );
+
+    // Act
+    const result = await handler(event, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(sqs).toHaveReceivedCommandWith(SendMessageBatchCommand, {
       QueueUrl: env.ORDER_EVENTS_QUEUE_URL,
     });
-    expect(dynamo).toHaveReceivedCommandWith(PutCommand, { TableName: 'orders-table' });
-    dynamo.restore();
     sqs.restore();
   });
 
@@ -97,7 +114,7 @@ describe('handler entry points', () => {
     // Assess
     expect(result).toMatchObject({
       isAuthorized: true,
-      context: { authenticated: true, customerId: 'cust-ada' },
+      context: { customerId: 'cust-ada' },
     });
     expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: 'signing-key' });
     secrets.restore();

@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { DeliveryDependencies } from '../../src/domain/deliverPendingEvent.js';
-import { EventPublishFailedError, IdempotencyKeyReusedError } from '../../src/domain/errors.js';
+import { IdempotencyKeyReusedError } from '../../src/domain/errors.js';
+import { ORDER_ID_PATTERN, orderIdForKey } from '../../src/domain/identifiers.js';
 import {
   type PlaceOrderRequest,
   validatePlaceOrderRequest,
 } from '../../src/domain/orderRequest.js';
 import { placeOrder } from '../../src/domain/placeOrder.js';
-import { FakePublisher, fakeRuntime } from '../support/fakes.js';
-import { customer, validOrderBody } from '../support/fixtures.js';
+import { fakeRuntime } from '../support/fakes.js';
+import { customer, otherCustomer, validOrderBody } from '../support/fixtures.js';
 import { InMemoryOrderRepository } from '../support/InMemoryOrderRepository.js';
 
 const request = (overrides: Record<string, unknown> = {}): PlaceOrderRequest => {
@@ -18,124 +18,94 @@ const request = (overrides: Record<string, unknown> = {}): PlaceOrderRequest => 
 
 describe('placeOrder', () => {
   let repository: InMemoryOrderRepository;
-  let publisher: FakePublisher;
-  let deps: DeliveryDependencies;
+  let deps: { repository: InMemoryOrderRepository; runtime: ReturnType<typeof fakeRuntime> };
 
   beforeEach(() => {
     repository = new InMemoryOrderRepository();
-    publisher = new FakePublisher();
-    deps = { repository, publisher, runtime: fakeRuntime() };
+    deps = { repository, runtime: fakeRuntime() };
   });
 
-  it('stores the order and publishes one OrderPlaced event before answering', async () => {
+  it('stores one PLACED order with the customer address beside it, in one write', async () => {
     // Act
     const result = await placeOrder(deps, { customer, request: request() });
 
     // Assess
     expect(result.replayed).toBe(false);
-    expect(result.published?.type).toBe('OrderPlaced');
-    expect(publisher.events).toHaveLength(1);
-    expect(publisher.events[0]?.order).toEqual(result.order);
-    const stored = await repository.getOrder(customer.id, result.order.orderId);
-    expect(stored).toEqual({ order: result.order });
+    expect(result.order.status).toBe('PLACED');
+    expect(result.order.total).toBe(2 * 1250 + 2999);
+    expect(repository.changes).toHaveLength(1);
+    expect(await repository.getOrder(customer.id, result.order.orderId)).toEqual({
+      order: result.order,
+      customerEmail: customer.email,
+    });
   });
 
-  it('returns the same order for the same key and body, with no second event', async () => {
+  it('derives the order id from customer and key, so a retry finds the same order', async () => {
     // Prepare
     const first = await placeOrder(deps, { customer, request: request(), idempotencyKey: 'k-1' });
+    deps.runtime.advance(60_000);
 
     // Act
     const second = await placeOrder(deps, { customer, request: request(), idempotencyKey: 'k-1' });
 
     // Assess
-    expect(second.order).toEqual(first.order);
-    expect(second.replayed).toBe(true);
-    expect(second.published).toBeUndefined();
-    expect(repository.rows.size).toBe(1);
-    expect(publisher.events).toHaveLength(1);
+    expect(first.order.orderId).toBe(orderIdForKey(customer.id, 'k-1'));
+    expect(first.order.orderId).toMatch(ORDER_ID_PATTERN);
+    expect(second).toEqual({ order: first.order, replayed: true });
+    expect(repository.changes).toHaveLength(1);
   });
 
-  it('rejects a second order with the same idempotency key and a different body', async () => {
+  it('makes one order of twenty concurrent requests with one key', async () => {
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        placeOrder(deps, { customer, request: request(), idempotencyKey: 'k-burst' }),
+      ),
+    );
+
+    // Assess
+    expect(new Set(results.map((r) => r.order.orderId)).size).toBe(1);
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+    expect(repository.changes).toHaveLength(1);
+  });
+
+  it('refuses the same key with a different body and keeps the first order', async () => {
     // Prepare
-    await placeOrder(deps, { customer, request: request(), idempotencyKey: 'k-1' });
+    const first = await placeOrder(deps, { customer, request: request(), idempotencyKey: 'k-1' });
 
     // Act / Assess
     await expect(
-      placeOrder(deps, {
-        customer,
-        request: request({ note: 'different' }),
-        idempotencyKey: 'k-1',
-      }),
+      placeOrder(deps, { customer, request: request({ note: 'other' }), idempotencyKey: 'k-1' }),
     ).rejects.toThrow(IdempotencyKeyReusedError);
-    expect(repository.rows.size).toBe(1);
+    expect((await repository.getOrder(customer.id, first.order.orderId))?.order).toEqual(
+      first.order,
+    );
   });
 
   it('scopes idempotency keys to the customer', async () => {
     // Prepare
-    await placeOrder(deps, { customer, request: request(), idempotencyKey: 'k-1' });
+    const mine = await placeOrder(deps, { customer, request: request(), idempotencyKey: 'k-1' });
 
     // Act
-    const other = await placeOrder(deps, {
-      customer: { id: 'cust-bob', email: 'bob@example.com' },
+    const theirs = await placeOrder(deps, {
+      customer: otherCustomer,
       request: request({ note: 'different' }),
       idempotencyKey: 'k-1',
     });
 
     // Assess
-    expect(other.replayed).toBe(false);
-    expect(repository.rows.size).toBe(2);
+    expect(theirs.replayed).toBe(false);
+    expect(theirs.order.orderId).not.toBe(mine.order.orderId);
+    expect(repository.changes).toHaveLength(2);
   });
 
-  it('creates exactly one order and one event for twenty concurrent requests with one key', async () => {
+  it('gives requests without a key a new time-ordered id each', async () => {
     // Act
-    const results = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        placeOrder(deps, { customer, request: request(), idempotencyKey: 'k-race' }),
-      ),
-    );
+    const a = await placeOrder(deps, { customer, request: request() });
+    const b = await placeOrder(deps, { customer, request: request() });
 
     // Assess
-    expect(new Set(results.map((result) => result.order.orderId)).size).toBe(1);
-    expect(repository.rows.size).toBe(1);
-    expect(publisher.events).toHaveLength(1);
-    expect(results.filter((result) => result.published)).toHaveLength(1);
-  });
-
-  it('keeps the event pending when the queue fails, and a retry with the key sends it', async () => {
-    // Prepare
-    publisher.failNext();
-    await expect(
-      placeOrder(deps, { customer, request: request(), idempotencyKey: 'k-retry' }),
-    ).rejects.toThrow(EventPublishFailedError);
-    const [row] = repository.rows.values();
-    const pending = row?.pendingEvent;
-    expect(pending?.type).toBe('OrderPlaced');
-
-    // Act
-    const retry = await placeOrder(deps, {
-      customer,
-      request: request(),
-      idempotencyKey: 'k-retry',
-    });
-
-    // Assess
-    expect(retry.order.orderId).toBe(row?.order.orderId);
-    expect(retry.published?.eventId).toBe(pending?.eventId);
-    expect(publisher.events).toHaveLength(1);
-    expect(repository.rows.size).toBe(1);
-    expect([...repository.rows.values()][0]?.pendingEvent).toBeUndefined();
-  });
-
-  it('removes the order again when a request without a key cannot publish its event', async () => {
-    // Prepare
-    publisher.failNext();
-
-    // Act
-    const attempt = placeOrder(deps, { customer, request: request() });
-
-    // Assess
-    await expect(attempt).rejects.toThrow(EventPublishFailedError);
-    expect(repository.rows.size).toBe(0);
-    expect(publisher.events).toHaveLength(0);
+    expect(a.order.orderId < b.order.orderId).toBe(true);
+    expect(repository.changes).toHaveLength(2);
   });
 });

@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PENDING_EVENTS_INDEX } from '../../src/adapters/orderItems.js';
-import { apiConfigSchema, authorizerConfigSchema, relayConfigSchema } from '../../src/config.js';
+import { BY_CREATED_AT_INDEX, ORDER_ENTITY } from '../../src/adapters/orderItems.js';
+import {
+  apiConfigSchema,
+  authorizerConfigSchema,
+  publisherConfigSchema,
+} from '../../src/config.js';
 import { ROUTES } from '../../src/http/routes.js';
 import { dig, readTemplate } from '../support/template.js';
 
@@ -28,6 +32,7 @@ describe('template.yaml (orders-api)', () => {
     expect(resource('OrdersApiFunction').Type).toBe('AWS::Serverless::Function');
     expect(resource('AuthorizerFunction').Type).toBe('AWS::Serverless::Function');
     expect(resource('OrdersTable').Type).toBe('AWS::DynamoDB::Table');
+    expect(resource('OrderEventsPublisherFunction').Type).toBe('AWS::Serverless::Function');
     expect(resource('OrderEventsQueue').Type).toBe('AWS::SQS::Queue');
     expect(resource('OrderEventsDeadLetterQueue').Type).toBe('AWS::SQS::Queue');
     expect(resource('SigningKeySecret').Type).toBe('AWS::SecretsManager::Secret');
@@ -65,7 +70,8 @@ describe('template.yaml (orders-api)', () => {
       FunctionArn: { 'Fn::GetAtt': ['AuthorizerFunction', 'Arn'] },
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: true,
-      Identity: { ReauthorizeEvery: 0 },
+      // API Gateway answers 401 without the header and caches each token's answer.
+      Identity: { Headers: ['Authorization'], ReauthorizeEvery: 300 },
     });
   });
 
@@ -74,7 +80,7 @@ describe('template.yaml (orders-api)', () => {
     const functions = [
       ['OrdersApiFunction', 'api', apiConfigSchema.shape],
       ['AuthorizerFunction', 'authorizer', authorizerConfigSchema.shape],
-      ['OutboxRelayFunction', 'outboxRelay', relayConfigSchema.shape],
+      ['OrderEventsPublisherFunction', 'publisher', publisherConfigSchema.shape],
     ] as const;
 
     for (const [name, bundle, shape] of functions) {
@@ -99,44 +105,45 @@ describe('template.yaml (orders-api)', () => {
       AWSSecretsManagerGetSecretValuePolicy: { SecretArn: { Ref: 'SigningKeySecret' } },
     };
 
-    // Act / Assess
+    // Act / Assess: the API writes DynamoDB only; no SQS, no deletes, no table scans.
     expect(apiPolicies).toEqual([
       {
         Statement: [
           {
+            Sid: 'ReadWriteOrders',
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+            Resource: { 'Fn::GetAtt': ['OrdersTable', 'Arn'] },
+          },
+          {
+            Sid: 'ListOrdersNewestFirst',
+            Effect: 'Allow',
+            Action: 'dynamodb:Query',
+            Resource: { 'Fn::Sub': `\${OrdersTable.Arn}/index/${BY_CREATED_AT_INDEX}` },
+          },
+          {
+            Sid: 'IdempotencyRecords',
             Effect: 'Allow',
             Action: [
               'dynamodb:GetItem',
               'dynamodb:PutItem',
               'dynamodb:UpdateItem',
               'dynamodb:DeleteItem',
-              'dynamodb:Query',
             ],
-            Resource: { 'Fn::GetAtt': ['OrdersTable', 'Arn'] },
+            Resource: { 'Fn::GetAtt': ['OrdersIdempotencyTable', 'Arn'] },
           },
         ],
       },
-      { SQSSendMessagePolicy: { QueueName: { 'Fn::GetAtt': ['OrderEventsQueue', 'QueueName'] } } },
       secret,
     ]);
     expect(authorizerPolicies).toEqual([secret]);
-    expect(resource('OutboxRelayFunction').Properties.Policies).toEqual([
-      {
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-            Resource: { 'Fn::GetAtt': ['OrdersTable', 'Arn'] },
-          },
-          {
-            Effect: 'Allow',
-            Action: 'dynamodb:Query',
-            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's !Sub syntax
-            Resource: { 'Fn::Sub': '${OrdersTable.Arn}/index/PendingEvents' },
-          },
-        ],
-      },
+    expect(resource('OrderEventsPublisherFunction').Properties.Policies).toEqual([
       { SQSSendMessagePolicy: { QueueName: { 'Fn::GetAtt': ['OrderEventsQueue', 'QueueName'] } } },
+      {
+        SQSSendMessagePolicy: {
+          QueueName: { 'Fn::GetAtt': ['OrderEventsPublisherDeadLetterQueue', 'QueueName'] },
+        },
+      },
     ]);
   });
 
@@ -153,6 +160,8 @@ describe('template.yaml (orders-api)', () => {
       SSESpecification: { SSEEnabled: true },
     });
     expect(queue).toMatchObject({
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
       VisibilityTimeout: 180,
       SqsManagedSseEnabled: true,
       RedrivePolicy: {
@@ -160,7 +169,10 @@ describe('template.yaml (orders-api)', () => {
         maxReceiveCount: 5,
       },
     });
-    expect(resource('OrderEventsDeadLetterQueue').Properties.SqsManagedSseEnabled).toBe(true);
+    expect(resource('OrderEventsDeadLetterQueue').Properties).toMatchObject({
+      FifoQueue: true, // a FIFO queue's DLQ must be FIFO
+      SqsManagedSseEnabled: true,
+    });
     expect(dlqAlarm).toMatchObject({
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Threshold: 0,
@@ -173,30 +185,71 @@ describe('template.yaml (orders-api)', () => {
     });
   });
 
-  it('runs the outbox relay on a schedule over the sparse PendingEvents index', () => {
+  it('publishes events from the table stream: filtered, ordered, bounded, with a DLQ', () => {
     // Prepare
-    const relay = resource('OutboxRelayFunction').Properties;
-    const indexes = resource('OrdersTable').Properties.GlobalSecondaryIndexes;
+    const table = resource('OrdersTable').Properties;
+    const stream = dig(
+      resource('OrderEventsPublisherFunction'),
+      'Properties',
+      'Events',
+      'OrdersStream',
+    );
+    const filters = (
+      dig(stream, 'Properties', 'FilterCriteria', 'Filters') as { Pattern: string }[]
+    ).map((filter) => JSON.parse(filter.Pattern));
 
     // Act / Assess
-    expect(dig(relay, 'Events', 'EveryMinute')).toEqual({
-      Type: 'Schedule',
-      Properties: expect.objectContaining({ Schedule: 'rate(1 minute)' }),
-    });
-    expect(indexes).toEqual([
+    expect(table.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(table.GlobalSecondaryIndexes).toBeUndefined(); // no hot outbox index
+    expect(table.LocalSecondaryIndexes).toEqual([
       {
-        IndexName: PENDING_EVENTS_INDEX,
+        IndexName: BY_CREATED_AT_INDEX,
         KeySchema: [
-          { AttributeName: 'outboxKey', KeyType: 'HASH' },
-          { AttributeName: 'outboxSince', KeyType: 'RANGE' },
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'createdAt', KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'KEYS_ONLY' },
+        Projection: { ProjectionType: 'ALL' },
       },
     ]);
+    expect(stream).toMatchObject({
+      Type: 'DynamoDB',
+      Properties: {
+        Stream: { 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] },
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: expect.any(Number),
+        MaximumRecordAgeInSeconds: expect.any(Number),
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: {
+          OnFailure: {
+            Type: 'SQS',
+            Destination: { 'Fn::GetAtt': ['OrderEventsPublisherDeadLetterQueue', 'Arn'] },
+          },
+        },
+      },
+    });
+    expect(filters).toEqual([
+      { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: [ORDER_ENTITY] } } } },
+      {
+        eventName: ['MODIFY'],
+        dynamodb: {
+          OldImage: { status: { S: ['PLACED'] } },
+          NewImage: { status: { S: ['CANCELLED'] } },
+        },
+      },
+    ]);
+    expect(resource('OrderEventsPublisherDeadLetterQueueAlarm').Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+    expect(template.Resources.OutboxRelayFunction).toBeUndefined();
   });
 
   it('gives every function a log group with retention and an Errors alarm', () => {
-    for (const name of ['OrdersApiFunction', 'AuthorizerFunction', 'OutboxRelayFunction']) {
+    for (const name of [
+      'OrdersApiFunction',
+      'AuthorizerFunction',
+      'OrderEventsPublisherFunction',
+    ]) {
       // Act
       const logGroup = dig(resource(name), 'Properties', 'LoggingConfig', 'LogGroup') as {
         Ref: string;

@@ -1,0 +1,53 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { orderEventSchema } from '@shop/contracts/orderEvents';
+import type { DynamoDBRecord } from 'aws-lambda';
+import * as z from 'zod';
+import { eventForChange, type Order } from '../domain/Order.js';
+import type { OrderChangeRecord } from '../domain/publishOrderEvents.js';
+import { itemToStoredOrder, ORDER_ENTITY } from './orderItems.js';
+
+type Image = Record<string, AttributeValue>;
+
+const describe = (error: unknown): string => {
+  if (error instanceof z.ZodError) {
+    return error.issues
+      .map((issue) => `${issue.path.map(String).join('.') || '(item)'}: ${issue.message}`)
+      .join('; ');
+  }
+  return error instanceof Error ? error.message : String(error);
+};
+
+const readImage = (image: Image | undefined) => {
+  if (image === undefined) return undefined;
+  const item = unmarshall(image as Parameters<typeof unmarshall>[0]);
+  return item.entity === ORDER_ENTITY ? itemToStoredOrder(item) : undefined;
+};
+
+/**
+ * One OrdersTable stream record as the publisher sees it: the order event it stands for, a
+ * change that is none (another entity, or a change the template's filters would not let
+ * through), or an invalid record with the reason (an order item the contract rejects).
+ *
+ * @example
+ * const records = event.Records.map(toOrderChangeRecord);
+ */
+export const toOrderChangeRecord = (record: DynamoDBRecord): OrderChangeRecord => {
+  const id = record.dynamodb?.SequenceNumber ?? record.eventID ?? '';
+  try {
+    const before = readImage(record.dynamodb?.OldImage as Image | undefined);
+    const after = readImage(record.dynamodb?.NewImage as Image | undefined);
+    if (after === undefined) return { id, ignored: true };
+    const event = eventForChange({
+      before: before?.order as Order | undefined,
+      after: after.order,
+      customer: { id: after.order.customerId, email: after.customerEmail },
+    });
+    // The contract checked before anything leaves: a bad item is quarantined, never sent.
+    return event === undefined
+      ? { id, ignored: true }
+      : { id, event: orderEventSchema.parse(event) };
+  } catch (error) {
+    return { id, invalid: describe(error), record };
+  }
+};
