@@ -20,3 +20,5 @@ export const useBackends = (): { backends: Backends; clients: BackendClients } =
 /** A name unique to this test run, so tests sharing one backend never see each other's data. */
 export const uniqueName = (prefix: string): string =>
   `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+export { readStreamEvent, type StreamEvent } from './triggers/dynamodb/readStream.js';
