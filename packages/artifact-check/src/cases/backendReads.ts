@@ -51,6 +51,62 @@ export const drainQueue = async (ctx: CaseContext, queueId: string): Promise<unk
   }
 };
 
+/** A message as a queue holds it: the JSON body and what SQS keeps beside it. */
+export interface QueuedMessage {
+  body: unknown;
+  /** FIFO queues: the message group and deduplication id the sender gave. */
+  groupId?: string;
+  deduplicationId?: string;
+  /** String message attributes by name. */
+  attributes: Record<string, string>;
+}
+
+/**
+ * Like {@link drainQueue}, with each message's FIFO group and deduplication id and its
+ * message attributes. Receives in the queue's order (a FIFO queue: per group, in send order).
+ */
+export const drainQueueMessages = async (
+  ctx: CaseContext,
+  queueId: string,
+): Promise<QueuedMessage[]> => {
+  const { url } = ctx.stack.queue(queueId);
+  const messages: QueuedMessage[] = [];
+  for (;;) {
+    const { Messages = [] } = await ctx.clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    if (Messages.length === 0) return messages;
+    for (const message of Messages) {
+      const system = message.Attributes ?? {};
+      messages.push({
+        body: JSON.parse(message.Body ?? 'null'),
+        ...(system.MessageGroupId ? { groupId: system.MessageGroupId } : {}),
+        ...(system.MessageDeduplicationId
+          ? { deduplicationId: system.MessageDeduplicationId }
+          : {}),
+        attributes: Object.fromEntries(
+          Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+            name,
+            value.StringValue ?? '',
+          ]),
+        ),
+      });
+    }
+    await ctx.clients.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: url,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+  }
+};
+
 /** Keys under a prefix of a bucket. */
 export const listKeys = async (bucket: string, prefix: string, ctx: CaseContext) => {
   const { Contents = [] } = await ctx.clients.s3.send(

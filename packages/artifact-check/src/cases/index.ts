@@ -6,6 +6,7 @@
 import { emailCases } from './email.ts';
 import { indexerCases } from './indexer.ts';
 import { DEV_SIGNING_KEY, ordersApiCases } from './ordersApi.ts';
+import { ordersPublisherCases } from './ordersPublisher.ts';
 import { thumbnailsCases } from './thumbnails.ts';
 import type { Case, StackProfile } from './types.ts';
 
@@ -22,12 +23,17 @@ export const STACK_PROFILES: Record<string, StackProfile> = {
     region: 'us-east-1',
     secrets: { SigningKeySecret: DEV_SIGNING_KEY },
   },
+  // A second run of events/orders-api/publisherBatchWithBadRecord.json, on queues no earlier
+  // case has sent to: on shop-dev, SQS drops the batch's events that the single-record cases
+  // already sent (same deduplication ids within five minutes).
+  'shop-events': { stackName: 'shop-events', accountId: '123456789012', region: 'us-east-1' },
   // events/indexer (bucket shop-uploads-123456789012-eu-west-1)
   'shop-eu': { stackName: 'shop', accountId: '123456789012', region: 'eu-west-1' },
 };
 
 export const CASES: Case[] = [
   ...ordersApiCases,
+  ...ordersPublisherCases,
   ...emailCases,
   ...thumbnailsCases,
   ...indexerCases,
