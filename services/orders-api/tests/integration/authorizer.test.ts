@@ -37,7 +37,7 @@ const authorize = async (token: string) => {
     { type: 'REQUEST', routeArn: 'arn', headers: { authorization: `Bearer ${token}` } } as never,
     lambdaContext(),
   );
-  return result.context;
+  return result;
 };
 
 beforeAll(async () => {
@@ -55,11 +55,10 @@ describe('authorizer with Secrets Manager', () => {
 
     // Assess
     expect(valid).toEqual({
-      authenticated: true,
-      customerId: 'cust-ada',
-      email: 'ada@example.com',
+      isAuthorized: true,
+      context: { customerId: 'cust-ada', email: 'ada@example.com' },
     });
-    expect(forged).toEqual({ authenticated: false, reason: 'invalid_token' });
+    expect(forged).toEqual({ isAuthorized: false });
   });
 
   it('keeps accepting the previous key after a rotation, and drops it after the next', async () => {
@@ -73,8 +72,8 @@ describe('authorizer with Secrets Manager', () => {
     const afterSecondRotation = [await authorize(old), await authorize(await signToken(KEY_2))];
 
     // Assess
-    expect(afterFirstRotation.map((context) => context.authenticated)).toEqual([true, true]);
-    expect(afterSecondRotation.map((context) => context.authenticated)).toEqual([false, true]);
+    expect(afterFirstRotation.map((result) => result.isAuthorized)).toEqual([true, true]);
+    expect(afterSecondRotation.map((result) => result.isAuthorized)).toEqual([false, true]);
   });
 
   it('accepts a token minted by the token script from the secret id', async () => {
@@ -99,9 +98,8 @@ describe('authorizer with Secrets Manager', () => {
 
     // Assess
     expect(await authorize(stdout.trim())).toEqual({
-      authenticated: true,
-      customerId: 'cust-cli',
-      email: 'cli@example.com',
+      isAuthorized: true,
+      context: { customerId: 'cust-cli', email: 'cli@example.com' },
     });
   });
 });
