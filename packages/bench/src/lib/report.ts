@@ -133,7 +133,7 @@ const sections = (r: BenchResults): string[] => {
   if (r.endToEnd) {
     const e = r.endToEnd;
     out.push(
-      `### End to end (p50 of ${e.runs}; SQS batching window ${e.batchingWindowSeconds.join('/')} s)`,
+      `### End to end (p50 of ${e.runs}; batching windows on the path: upload ${e.batchingWindowSeconds.upload.join(' + ')} s, order ${e.batchingWindowSeconds.order.join(' + ')} s)`,
       markdownTable(
         ['flow', 'p50 ms', 'runs ms'],
         [

@@ -37,6 +37,21 @@ const upload = async (cloud: LocalCloud, key: string): Promise<string> => {
   return (put.ETag ?? '').replaceAll('"', '');
 };
 
+/** The order the publisher samples are about. */
+const SAMPLE_ORDER_ID = '01JNR8W3D2C6VQ5B2T0Y8M4K1A';
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A valid order id (26 Crockford base32 characters), different per side, call and run. */
+const benchOrderId = (side: string, i: number): string => {
+  let n = BigInt(Date.now()) * 1_000_000n + BigInt(i) * 2n + (side === 'runner' ? 0n : 1n);
+  let id = '';
+  for (let k = 0; k < 16; k++) {
+    id = CROCKFORD[Number(n % 32n)] + id;
+    n /= 32n;
+  }
+  return `01BENCH${'0'.repeat(3)}${id}`;
+};
+
 const noBatchFailures = (payload: Json) =>
   payload?.batchItemFailures?.length === 0
     ? undefined
@@ -63,6 +78,8 @@ export const prepareScenarios = async (cloud: LocalCloud): Promise<Scenario[]> =
   getOrder.requestContext.http.path = getOrder.rawPath;
   getOrder.pathParameters = { orderId };
   getOrder.requestContext.authorizer.lambda.customerId = CUSTOMER.id;
+
+  const publisher = clone(await sampleEvent('orders-api', 'publisherOrderPlaced'));
 
   const email = clone(await sampleEvent('email', 'order-placed'));
   const emailBody = JSON.parse(email.Records[0].body);
@@ -101,21 +118,17 @@ export const prepareScenarios = async (cloud: LocalCloud): Promise<Scenario[]> =
       check: (p: Json) => (p?.statusCode === 200 ? undefined : `status ${p?.statusCode}`),
     },
     {
-      logicalId: 'OutboxRelayFunction',
-      event: 'scheduled event',
+      logicalId: 'OrderEventsPublisherFunction',
+      event: 'orders-api/publisherOrderPlaced.json (a new order id per call)',
       perRound: 50,
-      make: () => ({
-        version: '0',
-        id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
-        'detail-type': 'Scheduled Event',
-        source: 'aws.events',
-        account: '000000000000',
-        time: '2026-01-01T00:00:00Z',
-        region: cloud.model.region,
-        resources: [],
-        detail: {},
-      }),
-      check: (p: Json) => (typeof p?.published === 'number' ? undefined : JSON.stringify(p)),
+      make: (side, i) => {
+        // A new order (FIFO group and event id) per call: a repeated event id would be
+        // dropped by SQS's deduplication, and the email function then mails every one.
+        const orderId = benchOrderId(side, i);
+        const text = JSON.stringify(publisher).replaceAll(SAMPLE_ORDER_ID, orderId);
+        return JSON.parse(text);
+      },
+      check: noBatchFailures,
     },
     {
       logicalId: 'EmailFunction',

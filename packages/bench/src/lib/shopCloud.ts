@@ -91,9 +91,16 @@ const { note: _demoNote, ...orderWithoutNote } = DEMO_ORDER;
 /** A valid POST /orders body: the demo's order, without its note. */
 export const ORDER_BODY = orderWithoutNote;
 
-/** Wait (bounded) until the queues that feed functions are empty and nothing is in flight. */
+/**
+ * Wait (bounded) until the queues that feed functions are empty and nothing is in flight,
+ * twice, a stream batching window apart: stream records (OrdersTable -> publisher) wait out
+ * their window before they become messages on a queue.
+ */
 export const drainQueues = async (cloud: LocalCloud, timeoutMs = 60_000): Promise<boolean> => {
   const deadline = Date.now() + timeoutMs;
+  const streamWindowMs =
+    Math.max(0, ...cloud.model.streamMappings.map((m) => m.maximumBatchingWindowSeconds)) * 1000;
+  let quietSince: number | undefined;
   const urls = cloud.model.sqsMappings
     .map((mapping) => cloud.model.queues.get(mapping.queueId)?.url)
     .filter((url): url is string => url !== undefined);
@@ -111,7 +118,9 @@ export const drainQueues = async (cloud: LocalCloud, timeoutMs = 60_000): Promis
         Number(Attributes.ApproximateNumberOfMessages ?? 0) +
         Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
     }
-    if (pending === 0) return true;
+    if (pending > 0) quietSince = undefined;
+    else if (quietSince === undefined) quietSince = Date.now();
+    else if (Date.now() - quietSince > streamWindowMs) return true;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return false;

@@ -51,8 +51,9 @@ export const measureApi = async (
     { route: 'POST /orders', url: `${apiUrl}/orders`, method: 'POST', body },
   ];
   const rows: ApiRow[] = [];
-  // GET first: every POST leaves an order event that the email function then works off
-  // in the background (as it would in `pnpm dev`).
+  // GET first: every POST writes an order (DynamoDB only) whose stream record the publisher
+  // turns into an event that the email function then works off in the background (as it
+  // would in `pnpm dev`).
   for (const route of routes) {
     progress(
       `api: ${route.route} (${options.connections} connections, ${options.durationSeconds} s)`,
