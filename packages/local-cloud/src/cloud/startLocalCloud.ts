@@ -222,7 +222,13 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
           : { retryDelayMs: options.streamRetryDelayMs }),
       });
       stoppers.push(() => poller.stop());
-      await poller.start();
+      // A backend without the Streams API (or a stream it lost) leaves this mapping idle,
+      // not the whole cloud down.
+      await poller.start().catch((error: unknown) => {
+        log.warn(
+          `${mapping.id}: stream ${mapping.streamArn} not polled: ${(error as Error).message}`,
+        );
+      });
     }
     return {
       model,
