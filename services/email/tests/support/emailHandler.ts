@@ -1,8 +1,8 @@
 import type { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import { InMemoryPersistenceLayer } from '@shop/testing/idempotency';
 import { createEmailHandler } from '../../src/app/createEmailHandler.js';
 import type { EmailSender } from '../../src/domain/ports.js';
 import { fakeLogger, fakeMetrics, RecordingSender } from './fakes.js';
-import { InMemoryPersistenceLayer } from './InMemoryPersistenceLayer.js';
 
 /**
  * The email handler wired with fakes: a recording sender (or the given one), one in-memory

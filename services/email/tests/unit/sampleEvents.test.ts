@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { InMemoryPersistenceLayer } from '@shop/testing/idempotency';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createEmailHandler } from '../../src/app/createEmailHandler.js';
 import { fakeLogger, fakeMetrics, RecordingSender } from '../support/fakes.js';
-import { InMemoryPersistenceLayer } from '../support/InMemoryPersistenceLayer.js';
 import { lambdaContext } from '../support/lambda.js';
 
 // The sample events in events/email/ (for `sam local invoke -e`) must stay valid and mean
