@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { InMemoryPersistenceLayer } from '@shop/testing/idempotency';
 import type { SQSEvent } from 'aws-lambda';
@@ -26,7 +27,33 @@ const run = async (name: string) => {
   return { response, sender };
 };
 
+const SAMPLES = ['order-placed.json', 'order-cancelled.json', 'mixed-batch-with-malformed.json'];
+
 describe('events/email samples', () => {
+  it.each(SAMPLES)('%s is a batch from the FIFO OrderEventsQueue', async (name) => {
+    // Act
+    const { Records: records } = await sampleEvent(name);
+
+    // Assess
+    let previousSequence = 0n;
+    for (const record of records) {
+      expect(record.eventSourceARN).toMatch(/^arn:aws:sqs:[^:]+:\d{12}:[\w-]+\.fifo$/);
+      expect(record.md5OfBody).toBe(createHash('md5').update(record.body).digest('hex'));
+      const { MessageGroupId, MessageDeduplicationId, SequenceNumber } = record.attributes;
+      expect(SequenceNumber).toMatch(/^\d{18,20}$/);
+      expect(BigInt(SequenceNumber ?? '0')).toBeGreaterThan(previousSequence);
+      previousSequence = BigInt(SequenceNumber ?? '0');
+      let body: { eventId?: string; order?: { orderId?: string } } | undefined;
+      try {
+        body = JSON.parse(record.body);
+      } catch {
+        // The malformed record: any group and deduplication id will do.
+      }
+      expect(MessageGroupId).toEqual(body?.order?.orderId ?? expect.stringMatching(/./));
+      expect(MessageDeduplicationId).toEqual(body?.eventId ?? expect.stringMatching(/./));
+    }
+  });
+
   it('order-placed.json sends one order confirmation', async () => {
     // Act
     const { response, sender } = await run('order-placed.json');
