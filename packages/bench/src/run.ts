@@ -4,6 +4,8 @@
 //
 // Usage: node --import @shop/tooling/ts-resolve src/run.ts [--only a,b] [--suite] [--runs N] ...
 //   sections: bundles, cold, warm, e2e, api, thumbnails (default: all), suite (--suite)
+//   --baseline <dir>: the api section also runs against another checkout's template and
+//     build (e.g. a git worktree of an earlier commit), rounds interleaved
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +14,7 @@ import { findBundles, repoRoot } from './bundleSizes.ts';
 import { describeMachine } from './lib/machine.ts';
 import { type BenchResults, renderReport } from './lib/report.ts';
 import { drainQueues, resultsDir, startShop, stopShop } from './lib/shopCloud.ts';
+import { measureApiAgainstBaseline } from './sections/apiBaseline.ts';
 import { measureApi } from './sections/apiThroughput.ts';
 import { measureColdInit } from './sections/coldInit.ts';
 import { measureEndToEnd } from './sections/endToEnd.ts';
@@ -33,6 +36,8 @@ const { values } = parseArgs({
     'api-seconds': { type: 'string', default: '5' },
     'e2e-runs': { type: 'string', default: '5' },
     'batching-window': { type: 'string' },
+    baseline: { type: 'string' },
+    'baseline-rounds': { type: 'string', default: '4' },
     'thumbnails-full': { type: 'boolean', default: false },
     'thumbnail-iterations': { type: 'string', default: '3' },
     out: { type: 'string', default: path.join(resultsDir, 'latest.json') },
@@ -102,6 +107,21 @@ if (cloudSections.some((s) => selected.has(s))) {
         { connections: int('connections'), durationSeconds: int('api-seconds'), warmupSeconds: 1 },
         progress,
       );
+      if (values.baseline !== undefined) {
+        await drainQueues(cloud);
+        results.apiBaseline = await measureApiAgainstBaseline(
+          cloud,
+          values.baseline,
+          {
+            connections: int('connections'),
+            durationSeconds: int('api-seconds'),
+            warmupSeconds: 1,
+            rounds: int('baseline-rounds'),
+            ...(windowCap === undefined ? {} : { maxBatchingWindowSeconds: windowCap }),
+          },
+          progress,
+        );
+      }
     }
     progress('draining the queues before stopping');
     await drainQueues(cloud);

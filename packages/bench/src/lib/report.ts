@@ -1,6 +1,7 @@
 // The run's results as Markdown tables: printed at the end of `pnpm bench` and pasted into
 // the README's Performance section.
 import type { Bundle } from '../bundleSizes.ts';
+import type { ApiBaselineResult } from '../sections/apiBaseline.ts';
 import type { ApiRow } from '../sections/apiThroughput.ts';
 import type { ColdInitResult } from '../sections/coldInit.ts';
 import type { EndToEndResult } from '../sections/endToEnd.ts';
@@ -19,6 +20,7 @@ export interface BenchResults {
   coldInit?: ColdInitResult;
   warm?: WarmRow[];
   api?: ApiRow[];
+  apiBaseline?: ApiBaselineResult;
   thumbnails?: ThumbnailsResult;
   endToEnd?: EndToEndResult;
   suite?: SuiteResult;
@@ -110,6 +112,38 @@ const sections = (r: BenchResults): string[] => {
           a.latency.p99,
           a.non2xx,
           a.errors,
+        ]),
+      ),
+    );
+  }
+  if (r.apiBaseline) {
+    const b = r.apiBaseline;
+    out.push(
+      `### API throughput: this checkout vs baseline (same run, ${b.rounds} interleaved rounds of ${b.durationSeconds} s, ${b.connections} connections; medians)`,
+      `this checkout: ${b.currentCommit}; baseline: ${b.baselineCommit} (${b.baselineDir})`,
+      markdownTable(
+        ['route', 'checkout', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'req/s ratio'],
+        b.rows.flatMap((row) => [
+          [
+            row.route,
+            'baseline',
+            row.baseline.rps,
+            row.baseline.p50,
+            row.baseline.p99,
+            row.baseline.requests,
+            row.baseline.non2xx,
+            '1.00x',
+          ],
+          [
+            row.route,
+            'this',
+            row.current.rps,
+            row.current.p50,
+            row.current.p99,
+            row.current.requests,
+            row.current.non2xx,
+            times(row.rpsRatio),
+          ],
         ]),
       ),
     );

@@ -24,19 +24,30 @@ export const resultsDir = path.join(repoRoot, 'packages', 'bench', 'results');
 /** A customer of the benchmark: the sample events' customer, so their orders match. */
 export const CUSTOMER = { id: 'cust-7f3a9c', email: 'ada@example.com' };
 
+/** Which shop to boot: this checkout's (the default) or another one's template and build. */
+export interface ShopOptions {
+  templatePath?: string;
+  stackName?: string;
+  /** File name under results/ for the runner's and the functions' output. */
+  logName?: string;
+}
+
 /**
  * Boot the shop on free ports. Function output and the runner's messages go to
  * results/local-cloud.log, not the terminal.
  */
-export const startShop = async (maxBatchingWindowSeconds?: number): Promise<LocalCloud> => {
+export const startShop = async (
+  maxBatchingWindowSeconds?: number,
+  shop: ShopOptions = {},
+): Promise<LocalCloud> => {
   mkdirSync(resultsDir, { recursive: true });
-  const logFile = path.join(resultsDir, 'local-cloud.log');
+  const logFile = path.join(resultsDir, shop.logName ?? 'local-cloud.log');
   writeFileSync(logFile, '');
   // Buffered: a synchronous write per log line would slow the runner being measured.
   const stream = createWriteStream(logFile, { flags: 'a' });
   const cloud = await startLocalCloud({
-    templatePath: path.join(repoRoot, 'template.yaml'),
-    stackName: 'shop-bench',
+    templatePath: shop.templatePath ?? path.join(repoRoot, 'template.yaml'),
+    stackName: shop.stackName ?? 'shop-bench',
     port: 0,
     host: '127.0.0.1',
     backendPorts: {},
