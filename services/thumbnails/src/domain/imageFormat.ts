@@ -32,10 +32,69 @@ const ftypBrands = (bytes: Uint8Array): string[] => {
   return brands;
 };
 
+/** How far into a text file (bytes) the XML prologue is read looking for an `<svg>` root. */
+const PROLOGUE_SCAN_CHARS = 64 * 1024;
+
+/** Index just past `close`, or -1 when the text ends first. */
+const after = (text: string, close: string, from: number): number => {
+  const at = text.indexOf(close, from);
+  return at < 0 ? -1 : at + close.length;
+};
+
+/**
+ * Index just past a `<!DOCTYPE ...>` starting at `from`, honouring quoted strings, comments
+ * and an internal subset `[ ... ]` (whose entity values may contain `>`); -1 if unterminated.
+ */
+const afterDoctype = (text: string, from: number): number => {
+  let inSubset = false;
+  for (let i = from + '<!DOCTYPE'.length; i < text.length; i += 1) {
+    const char = text[i];
+    if (char === '"' || char === "'") {
+      i = text.indexOf(char, i + 1);
+      if (i < 0) return -1;
+    } else if (inSubset && text.startsWith('<!--', i)) {
+      i = after(text, '-->', i + 4) - 1;
+      if (i < 0) return -1;
+    } else if (char === '[') {
+      inSubset = true;
+    } else if (char === ']') {
+      inSubset = false;
+    } else if (char === '>' && !inSubset) {
+      return i + 1;
+    }
+  }
+  return -1;
+};
+
+/**
+ * Is this text an SVG document? Walks the XML prologue (declaration, processing instructions,
+ * comments, a DOCTYPE with or without an internal subset) to the root element, which must be
+ * `svg` (optionally namespace-prefixed). A prologue cut off by the scan limit counts as SVG if
+ * its DOCTYPE names `svg`.
+ */
+const isSvgDocument = (text: string): boolean => {
+  let doctypeName: string | undefined;
+  let i = 0;
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i] as string)) i += 1;
+    if (i >= text.length) return doctypeName === 'svg';
+    let next: number;
+    if (text.startsWith('<?', i)) next = after(text, '?>', i + 2);
+    else if (text.startsWith('<!--', i)) next = after(text, '-->', i + 4);
+    else if (/^<!DOCTYPE\s/i.test(text.slice(i, i + 10))) {
+      doctypeName = /^<!DOCTYPE\s+([^\s[>]+)/i.exec(text.slice(i, i + 256))?.[1]?.toLowerCase();
+      next = afterDoctype(text, i);
+    } else return /^<(?:[A-Za-z_][\w.-]*:)?svg[\s/>]/i.test(text.slice(i, i + 256));
+    if (next < 0) return doctypeName === 'svg';
+    i = next;
+  }
+};
+
 const sniffText = (bytes: Uint8Array): SniffResult => {
-  const head = ascii(bytes, 0, Math.min(bytes.length, 512)).replace(/^\uFEFF?\s*/, '');
-  if (head.startsWith('%PDF-')) return { kind: 'unsupported', format: 'pdf' };
-  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head)) {
+  // UTF-8 (a leading byte order mark is dropped); only the ASCII markup matters here.
+  const head = new TextDecoder().decode(bytes.subarray(0, PROLOGUE_SCAN_CHARS));
+  if (head.trimStart().startsWith('%PDF-')) return { kind: 'unsupported', format: 'pdf' };
+  if (head.trimStart().startsWith('<') && isSvgDocument(head)) {
     return { kind: 'unsupported', format: 'svg' };
   }
   return { kind: 'unknown' };

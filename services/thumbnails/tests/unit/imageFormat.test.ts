@@ -66,4 +66,94 @@ describe('sniffImageFormat', () => {
       }),
     );
   });
+
+  describe('SVG behind any XML prologue', () => {
+    const ws = fc.constantFrom('', ' ', '\n', '\r\n', '\t  ');
+    const comment = fc
+      .string({ maxLength: 40 })
+      .filter((body) => !body.includes('--'))
+      .map((body) => `<!--${body}-->`);
+    const quoted = fc
+      .string({ maxLength: 30 })
+      .map((value) => value.replace(/"/g, ''))
+      .map((value) => `"${value} > ]>"`); // markup characters inside quoted values
+    const entity = fc
+      .tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/), quoted)
+      .map(([name, value]) => `<!ENTITY ${name} ${value}>`);
+    const subset = fc
+      .array(fc.oneof(entity, comment, ws), { maxLength: 6 })
+      .map((parts) => ` [${parts.join('\n')}]`);
+    const doctype = fc
+      .tuple(
+        fc.constantFrom(
+          '',
+          ' PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"',
+        ),
+        fc.option(subset, { nil: '' }),
+      )
+      .map(([external, internal]) => `<!DOCTYPE svg${external}${internal}>`);
+    const prologue = fc
+      .tuple(
+        fc.constantFrom('', '\uFEFF', '<?xml version="1.0" encoding="UTF-8"?>'),
+        fc.array(fc.oneof(comment, ws, fc.constant('<?xml-stylesheet href="a.css"?>')), {
+          maxLength: 4,
+        }),
+        fc.option(doctype, { nil: '' }),
+        fc.array(fc.oneof(comment, ws), { maxLength: 3 }),
+      )
+      .map(
+        ([decl, before, dtd, afterDtd]) => `${decl}${before.join('')}${dtd}${afterDtd.join('')}`,
+      );
+
+    it('recognises an <svg> root after any prologue as SVG', () => {
+      fc.assert(
+        fc.property(
+          prologue,
+          fc.constantFrom(
+            '<svg>',
+            '<svg xmlns="http://www.w3.org/2000/svg"/>',
+            '<svg:svg xmlns:svg="x">',
+          ),
+          (head, root) => {
+            expect(sniffImageFormat(text(`${head}${root}`))).toEqual({
+              kind: 'unsupported',
+              format: 'svg',
+            });
+          },
+        ),
+      );
+    });
+
+    it('does not call another root element SVG, whatever the prologue', () => {
+      fc.assert(
+        fc.property(
+          prologue,
+          fc.constantFrom('<html>', '<svgx>', '<rss version="2.0">', 'plain text'),
+          (head, root) => {
+            fc.pre(!head.includes('<!DOCTYPE svg') || root !== 'plain text');
+            expect(sniffImageFormat(text(`${head}${root}`))).toEqual({ kind: 'unknown' });
+          },
+        ),
+      );
+    });
+
+    it('recognises the inline DOCTYPE entity block a reviewer found reported as not-an-image', () => {
+      const svg = [
+        '<?xml version="1.0"?>',
+        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [',
+        '  <!ENTITY ns_svg "http://www.w3.org/2000/svg">',
+        '  <!ENTITY ns_xlink "http://www.w3.org/1999/xlink">',
+        ']>',
+        '<svg xmlns="&ns_svg;" xmlns:xlink="&ns_xlink;" width="10" height="10"/>',
+      ].join('\n');
+      expect(sniffImageFormat(text(svg))).toEqual({ kind: 'unsupported', format: 'svg' });
+    });
+
+    it('recognises an SVG whose entity block runs past the scan limit by its DOCTYPE', () => {
+      const entities = Array.from({ length: 3000 }, (_, i) => `<!ENTITY e${i} "value ${i}">`);
+      const svg = `<!DOCTYPE svg [${entities.join('\n')}]><svg/>`;
+      expect(svg.length).toBeGreaterThan(64 * 1024);
+      expect(sniffImageFormat(text(svg))).toEqual({ kind: 'unsupported', format: 'svg' });
+    });
+  });
 });
