@@ -11,11 +11,11 @@ import { SesEmailSender } from '../../src/adapters/SesEmailSender.js';
 import { createEmailHandler } from '../../src/app/createEmailHandler.js';
 import { EmailProviderUnavailableError } from '../../src/domain/errors.js';
 import type { EmailSender, OutgoingEmail } from '../../src/domain/ports.js';
-import { type Delivery, deliverFromQueue } from '../support/deliverFromQueue.js';
+import { deliverFromQueue } from '../support/deliverFromQueue.js';
 import { fakeLogger, fakeMetrics } from '../support/fakes.js';
 import { lambdaContext } from '../support/lambda.js';
 import { orderCancelled, orderPlaced, withOrderId } from '../support/orderEvents.js';
-import { drain, mailFor, VISIBILITY_TIMEOUT_SECONDS } from './helpers.js';
+import { deliverUntil, drain, mailFor, VISIBILITY_TIMEOUT_SECONDS } from './helpers.js';
 
 // OrderEventsQueue.fifo end to end on a real FIFO queue of each backend: group = order id,
 // deduplication id = event id, the handler wired with the real SES adapter and DynamoDB
@@ -54,27 +54,6 @@ const entry = (event: OrderEvent, id: string) => ({
   MessageGroupId: event.order.orderId,
   MessageDeduplicationId: event.eventId,
 });
-
-/**
- * Deliver from the queue like the event source mapping until `done()` holds (failed records
- * come back after the visibility timeout), or fail at the deadline.
- */
-const deliverUntil = async (
-  deliver: () => Promise<Delivery>,
-  done: () => Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<Delivery[]> => {
-  const deadline = Date.now() + timeoutMs;
-  const deliveries: Delivery[] = [];
-  while (!(await done())) {
-    if (Date.now() > deadline) {
-      throw new Error(`condition not met in time: ${JSON.stringify(deliveries)}`);
-    }
-    const delivery = await deliver();
-    if (delivery.received.length > 0) deliveries.push(delivery);
-  }
-  return deliveries;
-};
 
 describe('EmailFunction on a FIFO queue with the local backends', () => {
   beforeAll(async () => {
@@ -158,10 +137,11 @@ describe('EmailFunction on a FIFO queue with the local backends', () => {
     const messageId = (id: string) => sent.Successful?.find((s) => s.Id === id)?.MessageId;
 
     // Act
-    const deliveries = await deliverUntil(deliver, async () => {
-      const mail = await mailFor(backends, orderA);
-      return mail.length >= 2;
-    });
+    const deliveries = await deliverUntil(
+      deliver,
+      async () => (await mailFor(backends, orderA)).length >= 2,
+      { what: "order A's two emails" },
+    );
     const rest = await drain(deliver);
 
     // Assess

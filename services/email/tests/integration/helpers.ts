@@ -4,31 +4,76 @@ import type { Delivery } from '../support/deliverFromQueue.js';
 /** Short, so failed messages come back quickly; the template's queue uses 180 s. */
 export const VISIBILITY_TIMEOUT_SECONDS = 1;
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How long a test waits for an effect before failing: well inside the 30 s test timeout. */
+export const WAIT_TIMEOUT_MS = 20_000;
 
 /**
- * Poll until the queue has stayed empty for `untilEmptyFor` ms (long enough for failed
- * messages to become visible again), like an event source mapping running for a while.
+ * Poll `check` until it returns a value (anything but `undefined`) and return it, or throw
+ * naming `what` once `timeoutMs` has passed. For effects that take time (a visibility timeout
+ * passing, an in-progress record expiring): no fixed sleeps, so a busy machine only makes the
+ * wait longer, never the test wrong.
+ */
+export const waitFor = async <T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  options: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> => {
+  const timeoutMs = options.timeoutMs ?? WAIT_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(options.intervalMs ?? 25);
+  }
+};
+
+/**
+ * Deliver from the queue like the event source mapping until `done(deliveries)` holds (failed
+ * or undeleted records come back after the visibility timeout; each receive long-polls up to
+ * 1 s), or throw at the deadline with what was delivered so far.
+ */
+export const deliverUntil = async (
+  deliver: () => Promise<Delivery>,
+  done: (deliveries: Delivery[]) => Promise<boolean> | boolean,
+  options: { what?: string; timeoutMs?: number } = {},
+): Promise<Delivery[]> => {
+  const timeoutMs = options.timeoutMs ?? WAIT_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  const deliveries: Delivery[] = [];
+  while (!(await done(deliveries))) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${options.what ?? 'the deliveries'}: ${JSON.stringify(deliveries)}`,
+      );
+    }
+    const delivery = await deliver();
+    if (delivery.received.length > 0) deliveries.push(delivery);
+  }
+  return deliveries;
+};
+
+/**
+ * Deliver until a receive (long-polling 1 s) comes back empty, like an event source mapping
+ * running for a while. Only for messages that are visible now: to wait for a message to come
+ * back after its visibility timeout, use {@link deliverUntil}.
  */
 export const drain = async (
   deliver: (options: { deleteSucceeded?: boolean }) => Promise<Delivery>,
-  options: { untilEmptyFor?: number; timeoutMs?: number } = {},
+  options: { timeoutMs?: number } = {},
 ): Promise<Delivery[]> => {
-  const untilEmptyFor = options.untilEmptyFor ?? 0;
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  const timeoutMs = options.timeoutMs ?? WAIT_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   const deliveries: Delivery[] = [];
-  let emptySince: number | undefined;
   while (Date.now() < deadline) {
     const delivery = await deliver({});
-    if (delivery.received.length > 0) {
-      deliveries.push(delivery);
-      emptySince = undefined;
-      continue;
-    }
-    emptySince ??= Date.now();
-    if (Date.now() - emptySince >= untilEmptyFor) return deliveries;
+    if (delivery.received.length === 0) return deliveries;
+    deliveries.push(delivery);
   }
-  throw new Error(`queue not drained in time: ${JSON.stringify(deliveries)}`);
+  throw new Error(`queue not drained in ${timeoutMs} ms: ${JSON.stringify(deliveries)}`);
 };
 
 /** Emails the SES backend accepted for one order (subjects carry the order id). */

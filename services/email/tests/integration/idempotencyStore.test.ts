@@ -12,7 +12,7 @@ import type { EmailSender } from '../../src/domain/ports.js';
 import { fakeLogger, fakeMetrics } from '../support/fakes.js';
 import { lambdaContext, sqsEvent, sqsRecord } from '../support/lambda.js';
 import { orderPlaced, withOrderId } from '../support/orderEvents.js';
-import { mailFor, sleep } from './helpers.js';
+import { mailFor, waitFor } from './helpers.js';
 
 // Powertools idempotency against the real DynamoDB conditional writes of each backend.
 
@@ -22,6 +22,17 @@ const dynamodb = createAwsClient(DynamoDBClient, 'DynamoDB', { region });
 const ses = createAwsClient(SESv2Client, 'SESv2', { region });
 const SENDER = 'orders@example.com';
 const tableName = uniqueName('email-idempotency');
+
+const documents = DynamoDBDocumentClient.from(dynamodb);
+
+/** Every record of the email function's sends with the given status. */
+const sendRecords = async (status: string) => {
+  const { Items: items = [] } = await documents.send(new ScanCommand({ TableName: tableName }));
+  return items.filter(
+    (item) =>
+      String(item.id).startsWith(`${IDEMPOTENCY_KEY_PREFIXES.send}#`) && item.status === status,
+  );
+};
 
 const handlerWith = (sender: EmailSender) =>
   createEmailHandler({
@@ -67,7 +78,6 @@ describe('idempotency records in DynamoDB', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    const documents = DynamoDBDocumentClient.from(dynamodb);
     const { Items: records = [] } = await documents.send(new ScanCommand({ TableName: tableName }));
     expect(records).toHaveLength(1);
     const [record] = records;
@@ -90,16 +100,29 @@ describe('idempotency records in DynamoDB', () => {
       },
     };
     const crashed = handlerWith(hanging);
+    // The crashed invocation had this much time left: its record blocks retries that long.
+    // Long enough that the first retry below comes in time on a busy machine.
+    const crashedRemainingMs = 3_000;
     void crashed(
       sqsEvent(record),
-      lambdaContext(1_500, () => 1_500),
+      lambdaContext(crashedRemainingMs, () => crashedRemainingMs),
     );
-    for (let i = 0; i < 100 && attempts === 0; i += 1) await sleep(20);
+    await waitFor('the crashed invocation to start sending', () =>
+      attempts > 0 ? true : undefined,
+    );
     const retry = handlerWith(sesSender());
 
     // Act
     const whileInProgress = await retry(sqsEvent(record), lambdaContext());
-    await sleep(1_700);
+    // Wait for the effect, not a fixed time: the crashed attempt's INPROGRESS record carries
+    // the instant (ms) its invocation would have timed out; once that has passed, DynamoDB's
+    // conditional put lets a retry take the key.
+    const [inProgress] = await sendRecords('INPROGRESS');
+    const inProgressExpiry = Number(inProgress?.in_progress_expiration);
+    expect(inProgressExpiry).toBeGreaterThan(0);
+    await waitFor("the crashed attempt's remaining time to pass", () =>
+      Date.now() > inProgressExpiry ? true : undefined,
+    );
     const afterTimeout = await retry(sqsEvent(record), lambdaContext());
 
     // Assess

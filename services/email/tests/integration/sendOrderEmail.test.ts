@@ -1,12 +1,18 @@
-import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { createAwsClient } from '@shop/common/aws';
+import type { OrderEvent } from '@shop/contracts/orderEvents';
 import { ensureEmailIdentity, ensureQueue, ensureTable, type QueueRef } from '@shop/local-cloud';
 import { uniqueName, useBackends } from '@shop/local-cloud/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { deliverFromQueue, type SqsHandler } from '../support/deliverFromQueue.js';
+import { type Delivery, deliverFromQueue, type SqsHandler } from '../support/deliverFromQueue.js';
 import { lambdaContext } from '../support/lambda.js';
 import { orderCancelled, orderPlaced, withOrderId } from '../support/orderEvents.js';
-import { drain, mailFor, sleep, VISIBILITY_TIMEOUT_SECONDS } from './helpers.js';
+import { deliverUntil, drain, mailFor, VISIBILITY_TIMEOUT_SECONDS, waitFor } from './helpers.js';
 
 const { backends, clients } = useBackends();
 const sqs = createAwsClient(SQSClient, 'SQS', { region: backends.region });
@@ -15,6 +21,22 @@ const tableName = uniqueName('email-idempotency');
 let queue: QueueRef;
 let deadLetterQueue: QueueRef;
 let handler: SqsHandler;
+
+// As in the template: OrderEventsQueue and its dead-letter queue are FIFO queues.
+const fifoAttributes = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
+const MAX_RECEIVE_COUNT = 2;
+
+/** What the publisher sends for an event: group = order id, deduplication id = event id. */
+const message = (event: OrderEvent) => ({
+  MessageBody: JSON.stringify(event),
+  MessageGroupId: event.order.orderId,
+  MessageDeduplicationId: event.eventId,
+});
+
+const batchEntry = (id: string, event: OrderEvent): SendMessageBatchRequestEntry => ({
+  Id: id,
+  ...message(event),
+});
 
 const deliver = (options: { deleteSucceeded?: boolean } = {}) =>
   deliverFromQueue({ sqs, queue, handler, context: () => lambdaContext(), ...options });
@@ -32,10 +54,13 @@ describe('EmailFunction handler with the local backends', () => {
       'expiration',
     );
     await ensureEmailIdentity(clients, SENDER);
-    deadLetterQueue = await ensureQueue(clients, uniqueName('order-events-dlq'));
-    queue = await ensureQueue(clients, uniqueName('order-events'), {
+    deadLetterQueue = await ensureQueue(clients, `${uniqueName('order-events-dlq')}.fifo`, {
+      attributes: fifoAttributes,
+    });
+    queue = await ensureQueue(clients, `${uniqueName('order-events')}.fifo`, {
       visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
-      deadLetter: { queueArn: deadLetterQueue.arn, maxReceiveCount: 2 },
+      deadLetter: { queueArn: deadLetterQueue.arn, maxReceiveCount: MAX_RECEIVE_COUNT },
+      attributes: fifoAttributes,
     });
     vi.stubEnv('IDEMPOTENCY_TABLE_NAME', tableName);
     vi.stubEnv('SENDER_EMAIL', SENDER);
@@ -57,9 +82,7 @@ describe('EmailFunction handler with the local backends', () => {
     placed.order.note = 'Ring twice <script>alert(1)</script>';
     const cancelled = withOrderId(orderCancelled(), cancelledId);
     for (const event of [placed, cancelled]) {
-      await sqs.send(
-        new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(event) }),
-      );
+      await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, ...message(event) }));
     }
 
     // Act
@@ -89,15 +112,26 @@ describe('EmailFunction handler with the local backends', () => {
   it('sends nothing new for a redelivered or duplicated message', async () => {
     // Prepare
     const orderId = uniqueName('ORD');
-    const body = JSON.stringify(withOrderId(orderPlaced(), orderId));
-    await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: body }));
-    // The first delivery sends, but its delete is lost: SQS delivers the message again.
+    const event = withOrderId(orderPlaced(), orderId);
+    await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, ...message(event) }));
+    // The first delivery sends, but its delete is lost: SQS delivers the message again once
+    // its visibility timeout has passed.
     const first = await deliver({ deleteSucceeded: false });
-    await sleep(VISIBILITY_TIMEOUT_SECONDS * 1000 + 200);
 
     // Act
-    const redelivery = await drain(deliver);
-    await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: body }));
+    const redelivery = await deliverUntil(deliver, (deliveries) => deliveries.length > 0, {
+      what: 'the undeleted message to come back after its visibility timeout',
+    });
+    redelivery.push(...(await drain(deliver)));
+    // The same event sent again later: within 5 minutes the FIFO queue would drop it (same
+    // deduplication id), after that it is delivered, so send it as the queue would then.
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queue.url,
+        ...message(event),
+        MessageDeduplicationId: `${event.eventId}-after-dedup-window`,
+      }),
+    );
     const duplicate = await drain(deliver);
 
     // Assess
@@ -113,37 +147,46 @@ describe('EmailFunction handler with the local backends', () => {
   it('moves a poison message to the DLQ after maxReceiveCount while the rest of its batch is sent', async () => {
     // Prepare
     const goodIds = [uniqueName('ORD'), uniqueName('ORD')];
-    const poison = JSON.stringify({ ...orderPlaced(), type: 'OrderShipped' });
+    const poison = {
+      ...withOrderId(orderPlaced(), uniqueName('ORD')),
+      type: 'OrderShipped',
+    } as unknown as OrderEvent;
     await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: queue.url,
         Entries: [
-          { Id: 'a', MessageBody: JSON.stringify(withOrderId(orderPlaced(), goodIds[0] ?? '')) },
-          { Id: 'poison', MessageBody: poison },
-          { Id: 'b', MessageBody: JSON.stringify(withOrderId(orderCancelled(), goodIds[1] ?? '')) },
+          batchEntry('a', withOrderId(orderPlaced(), goodIds[0] ?? '')),
+          batchEntry('poison', poison),
+          batchEntry('b', withOrderId(orderCancelled(), goodIds[1] ?? '')),
         ],
       }),
     );
-
-    // Act
-    const deliveries = await drain(deliver, {
-      untilEmptyFor: VISIBILITY_TIMEOUT_SECONDS * 1000 + 1500,
-    });
-
-    // Assess
-    const failed = deliveries.flatMap((d) => d.failed);
-    expect(failed).toHaveLength(2);
-    expect(new Set(failed).size).toBe(1);
-    for (const orderId of goodIds) expect(await mailFor(backends, orderId)).toHaveLength(1);
-    const dead = await drain((options) =>
+    const deliverDead = () =>
       deliverFromQueue({
         sqs,
         queue: deadLetterQueue,
         handler: async () => ({ batchItemFailures: [] }),
         context: () => lambdaContext(),
-        ...options,
-      }),
-    );
+      });
+
+    // Act
+    // Like the event source mapping: keep polling (the poison comes back after each visibility
+    // timeout) until the redrive policy has moved it to the DLQ, read from there.
+    const deliveries: Delivery[] = [];
+    const dead = await waitFor('the poison message to reach the DLQ', async () => {
+      const delivery = await deliver();
+      if (delivery.received.length > 0) deliveries.push(delivery);
+      const fromDlq = await deliverDead();
+      return fromDlq.received.length > 0 ? [fromDlq] : undefined;
+    });
+    dead.push(...(await drain(deliverDead)));
+    deliveries.push(...(await drain(deliver)));
+
+    // Assess
+    const failed = deliveries.flatMap((d) => d.failed);
+    expect(failed).toHaveLength(MAX_RECEIVE_COUNT);
+    expect(new Set(failed).size).toBe(1);
+    for (const orderId of goodIds) expect(await mailFor(backends, orderId)).toHaveLength(1);
     expect(dead.flatMap((d) => d.received)).toEqual([failed[0]]);
   });
 });
