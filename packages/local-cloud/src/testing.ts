@@ -4,6 +4,8 @@ import { inject } from 'vitest';
 import { connectBackends } from './backends/connect.js';
 import type { Backends } from './backends/types.js';
 import { type BackendClients, backendClients } from './clients.js';
+import { FaultsClient } from './faults/FaultsClient.js';
+import type { Faults } from './faults/types.js';
 import type {} from './vitest/globalSetup.js';
 
 /**
@@ -17,8 +19,42 @@ export const useBackends = (): { backends: Backends; clients: BackendClients } =
   return { backends, clients: backendClients(backends) };
 };
 
+/**
+ * In an integration test: the fault rules of the proxies in front of the backends the global
+ * setup started (embedded, or AWS_ENDPOINT_URL such as moto_server), from this worker. Each
+ * call gives its own owner: `clear()` removes only the rules it added. Test files run side
+ * by side on the same backends, so scope a rule to your own resources with `body` or `path`
+ * (a unique table, queue or bucket name), or its counts include other files' requests.
+ *
+ * @example
+ * const faults = useFaults();
+ * afterEach(() => faults.clear());
+ * const id = await faults.add({
+ *   service: 'ses', operation: 'SendEmail', body: orderId,
+ *   error: { status: 503, code: 'ServiceUnavailable' }, times: 2,
+ * });
+ * // ... act ...
+ * expect(await faults.applied(id)).toBe(2);
+ */
+export const useFaults = (): Faults => {
+  const { faultsUrl } = inject('localBackends');
+  if (faultsUrl === undefined) {
+    throw new Error('these backends have no fault proxy (started with faultProxy: false)');
+  }
+  return new FaultsClient(faultsUrl);
+};
+
 /** A name unique to this test run, so tests sharing one backend never see each other's data. */
 export const uniqueName = (prefix: string): string =>
   `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 export { readStreamEvent, type StreamEvent } from './triggers/dynamodb/readStream.js';
+
+export type {
+  FaultError,
+  FaultRuleInput,
+  FaultRuleStats,
+  Faults,
+  FaultService,
+  TextMatch,
+} from './faults/types.js';

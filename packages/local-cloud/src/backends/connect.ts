@@ -1,3 +1,4 @@
+import { FaultsClient } from '../faults/FaultsClient.js';
 import { readMotoMessages, readSesLocalStore } from './mailbox.js';
 import { endpointEnv } from './startBackends.js';
 import type { Backends, Endpoints } from './types.js';
@@ -7,6 +8,8 @@ export interface BackendsDescriptor {
   mode: Backends['mode'];
   region: string;
   endpoints: Endpoints;
+  /** The fault control endpoint, if the backends have the fault proxy in front. */
+  faultsUrl?: string;
 }
 
 /** The serialisable part of running backends. */
@@ -14,6 +17,7 @@ export const describeBackends = (backends: Backends): BackendsDescriptor => ({
   mode: backends.mode,
   region: backends.region,
   endpoints: backends.endpoints,
+  ...(backends.faults ? { faultsUrl: backends.faults.url } : {}),
 });
 
 /**
@@ -21,7 +25,10 @@ export const describeBackends = (backends: Backends): BackendsDescriptor => ({
  * process that started them stops them.
  */
 export const connectBackends = (descriptor: BackendsDescriptor): Backends => ({
-  ...descriptor,
+  mode: descriptor.mode,
+  region: descriptor.region,
+  endpoints: descriptor.endpoints,
+  ...(descriptor.faultsUrl ? { faults: new FaultsClient(descriptor.faultsUrl) } : {}),
   env: endpointEnv(descriptor.endpoints, descriptor.region),
   sentEmails: () =>
     descriptor.mode === 'embedded'

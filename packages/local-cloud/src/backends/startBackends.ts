@@ -7,7 +7,12 @@ import sesLocalModule from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import { startFauxqs } from 'fauxqs';
 import { packageRoot } from '../lambda/bootstrapPath.js';
-import { DynamoDBStreamsProxy } from './dynamoStreams/DynamoDBStreamsProxy.js';
+import { FaultSet } from '../faults/FaultSet.js';
+import { localFaults } from '../faults/FaultsClient.js';
+import { FAULT_CONTROL_PATH } from '../faults/faultControl.js';
+import type { FaultRuleInput } from '../faults/types.js';
+import { BackendProxy } from './BackendProxy.js';
+import { DynamoDBStreamsInterceptor } from './dynamoStreams/DynamoDBStreamsInterceptor.js';
 import { StreamStore } from './dynamoStreams/StreamStore.js';
 import { readMotoMessages, readSesLocalStore } from './mailbox.js';
 import { SecretsManagerServer } from './SecretsManagerServer.js';
@@ -39,6 +44,13 @@ export interface StartBackendsOptions {
   region?: string;
   /** Interface the embedded backends bind to. Loopback only, by default. */
   host?: string;
+  /** Fault rules in force from the start (more can be added through `faults`). */
+  faults?: FaultRuleInput[];
+  /**
+   * With `externalEndpoint`: put the fault proxy in front of it (default), so fault rules
+   * apply there too. `false` hands out the endpoint itself, and `faults` is absent.
+   */
+  faultProxy?: boolean;
 }
 
 /** A backend's port is taken: says which and how to choose others. */
@@ -174,8 +186,15 @@ export const endpointEnv = (endpoints: Endpoints, region: string): Record<string
   AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
 });
 
-const external = (endpoint: string, region: string): Backends => {
-  const base = endpoint.replace(/\/+$/, '');
+const external = async (
+  endpoint: string,
+  region: string,
+  options: StartBackendsOptions,
+): Promise<Backends> => {
+  const target = endpoint.replace(/\/+$/, '');
+  const set = new FaultSet(options.faults);
+  const proxy = options.faultProxy === false ? undefined : new BackendProxy(target, set);
+  const base = proxy ? await proxy.listen(0, '127.0.0.1') : target;
   const endpoints: Endpoints = {
     dynamodb: base,
     sqs: base,
@@ -188,16 +207,22 @@ const external = (endpoint: string, region: string): Backends => {
     region,
     endpoints,
     env: endpointEnv(endpoints, region),
+    ...(proxy ? { faults: localFaults(set, `${base}${FAULT_CONTROL_PATH}`) } : {}),
+    upstream: target,
     sentEmails: () => readMotoMessages(base),
-    stop: async () => undefined,
+    stop: async () => {
+      await proxy?.close();
+    },
   };
 };
 
 /**
  * Start the embedded local AWS backends on free loopback ports: dynalite (DynamoDB, with
- * DynamoDB Streams added by a proxy in front of it), fauxqs
+ * DynamoDB Streams added by the proxy in front of it), fauxqs
  * (SQS and S3), aws-ses-v2-local (SES v2) and an in-process Secrets Manager. All in memory,
- * ready in well under a second. With `externalEndpoint`, start nothing and use that.
+ * ready in well under a second. Each listens on a private loopback port behind a
+ * {@link BackendProxy} on the public one, which applies fault rules (`backends.faults`).
+ * With `externalEndpoint`, start nothing and put one such proxy in front of that.
  *
  * @example
  * const backends = await startBackends();
@@ -206,43 +231,70 @@ const external = (endpoint: string, region: string): Backends => {
  */
 export const startBackends = async (options: StartBackendsOptions = {}): Promise<Backends> => {
   const region = options.region ?? 'us-east-1';
-  if (options.externalEndpoint) return external(options.externalEndpoint, region);
+  if (options.externalEndpoint) return external(options.externalEndpoint, region, options);
   const host = options.host ?? '127.0.0.1';
 
   await patchS3Store();
   const ports = options.ports ?? {};
-  await ensurePortFree('SQS/S3 (fauxqs)', ports.sqsS3, '0.0.0.0');
+  await ensurePortFree('SQS/S3 (fauxqs)', ports.sqsS3, host);
   await ensurePortFree('DynamoDB (dynalite)', ports.dynamodb, host);
   await ensurePortFree('SES (aws-ses-v2-local)', ports.ses, host);
   await ensurePortFree('Secrets Manager', ports.secretsManager, host);
+  const faults = new FaultSet(options.faults);
+  // Every backend listens on a private loopback port; clients reach it through its proxy
+  // (the one seam: faults for all, DynamoDB Streams for dynalite).
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  // dynalite listens on a private loopback port; clients reach it through the proxy, which
-  // adds DynamoDB Streams.
-  const dynamoProxy = new DynamoDBStreamsProxy(
-    await listen(dynamo, '127.0.0.1'),
-    new StreamStore(region),
-  );
   const secretsManager = new SecretsManagerServer(region);
-  const [dynamodb, fauxqs, sesServer, secrets] = await Promise.all([
-    dynamoProxy
-      .listen(ports.dynamodb ?? 0, host)
-      .catch(portError('DynamoDB (dynalite)', ports.dynamodb ?? 0)),
+  const [dynamoUrl, fauxqs, sesServer, secretsUrl] = await Promise.all([
+    listen(dynamo, '127.0.0.1'),
+    // `host` shapes fauxqs's queue URLs (sqs.<region>.<host>:<port of the Host header>).
     startFauxqs({
-      port: ports.sqsS3 ?? 0,
+      port: 0,
       host,
       logger: false,
       defaultRegion: region,
       messageSpies: { bufferSize: 10 },
-    }).catch(portError('SQS/S3 (fauxqs)', ports.sqsS3 ?? 0)),
-    sesLocal({ host, port: ports.ses ?? 0 }).catch(
-      portError('SES (aws-ses-v2-local)', ports.ses ?? 0),
+    }),
+    sesLocal({ host: '127.0.0.1', port: 0 }),
+    secretsManager.start(0, '127.0.0.1'),
+  ]);
+  const sesUrl = `http://127.0.0.1:${(sesServer.address() as AddressInfo).port}`;
+  const proxies = {
+    dynamodb: new BackendProxy(
+      dynamoUrl,
+      faults,
+      new DynamoDBStreamsInterceptor(new StreamStore(region)),
     ),
-    secretsManager
-      .start(ports.secretsManager ?? 0, host)
+    sqsS3: new BackendProxy(`http://127.0.0.1:${fauxqs.port}`, faults),
+    ses: new BackendProxy(sesUrl, faults),
+    secretsManager: new BackendProxy(secretsUrl, faults),
+  };
+  const publicUrls = await Promise.allSettled([
+    proxies.dynamodb
+      .listen(ports.dynamodb ?? 0, host)
+      .catch(portError('DynamoDB (dynalite)', ports.dynamodb ?? 0)),
+    proxies.sqsS3
+      .listen(ports.sqsS3 ?? 0, host)
+      .catch(portError('SQS/S3 (fauxqs)', ports.sqsS3 ?? 0)),
+    proxies.ses
+      .listen(ports.ses ?? 0, host)
+      .catch(portError('SES (aws-ses-v2-local)', ports.ses ?? 0)),
+    proxies.secretsManager
+      .listen(ports.secretsManager ?? 0, host)
       .catch(portError('Secrets Manager', ports.secretsManager ?? 0)),
   ]);
-  const sqsS3 = `http://${host}:${fauxqs.port}`;
-  const ses = `http://${host}:${(sesServer.address() as AddressInfo).port}`;
+  const stopAll = async () => {
+    await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
+    await Promise.all([close(dynamo), fauxqs.stop(), secretsManager.stop(), close(sesServer)]);
+  };
+  const failed = publicUrls.find((result) => result.status === 'rejected');
+  if (failed) {
+    await stopAll();
+    throw failed.reason;
+  }
+  const [dynamodb, sqsS3, ses, secrets] = publicUrls.map(
+    (result) => (result as PromiseFulfilledResult<string>).value,
+  ) as [string, string, string, string];
   const endpoints: Endpoints = { dynamodb, sqs: sqsS3, s3: sqsS3, ses, secretsManager: secrets };
 
   return {
@@ -251,10 +303,8 @@ export const startBackends = async (options: StartBackendsOptions = {}): Promise
     endpoints,
     env: endpointEnv(endpoints, region),
     sentEmails: () => readSesLocalStore(ses),
+    faults: localFaults(faults, `${dynamodb}${FAULT_CONTROL_PATH}`),
     watchS3: s3Watcher(fauxqs.spy),
-    async stop() {
-      await dynamoProxy.close();
-      await Promise.all([close(dynamo), fauxqs.stop(), secretsManager.stop(), close(sesServer)]);
-    },
+    stop: stopAll,
   };
 };

@@ -1,3 +1,5 @@
+import type { Faults } from '../faults/types.js';
+
 /** Where each AWS service is served. */
 export interface Endpoints {
   dynamodb: string;
@@ -37,6 +39,13 @@ export interface Backends {
    * credentials and one `AWS_ENDPOINT_URL_<SERVICE>` per service.
    */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * The fault rules of the proxies in front of these backends (absent for an external
+   * endpoint used without the proxy).
+   */
+  readonly faults?: Faults;
+  /** External mode: the endpoint the fault proxy forwards to (e.g. moto_server). */
+  readonly upstream?: string;
   /** Every email the SES backend has accepted, oldest first. */
   sentEmails(): Promise<SentEmail[]>;
   /**

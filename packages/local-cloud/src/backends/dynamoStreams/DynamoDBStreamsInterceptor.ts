@@ -1,34 +1,16 @@
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  request,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { crc32 } from 'node:zlib';
+import type { BufferedAnswer, BufferedRequest, ProxyInterceptor } from '../BackendProxy.js';
 import { type StreamStore, StreamsApiError } from './StreamStore.js';
 import { keyOf, type WireItem } from './streamRecords.js';
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
+type Answer = BufferedAnswer;
+type Forward = (request: BufferedRequest) => Promise<BufferedAnswer>;
 
 type Json = Record<string, unknown>;
 
 const isRecord = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const readBody = (message: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    message.on('data', (chunk: Buffer) => chunks.push(chunk));
-    message.on('end', () => resolve(Buffer.concat(chunks)));
-    message.on('error', reject);
-  });
 
 const parse = (body: Buffer): Json => {
   try {
@@ -58,89 +40,36 @@ const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']
 const TABLE_OPERATIONS = new Set(['CreateTable', 'DescribeTable', 'UpdateTable', 'DeleteTable']);
 
 /**
- * The one seam in front of the embedded DynamoDB (dynalite): an HTTP proxy on the DynamoDB
- * port. It passes every request through untouched, except that for tables created with a
- * StreamSpecification it serialises writes per table, reads the item (consistently) before
- * and after each successful write, and appends the change to the table's stream; it adds
- * the stream fields to CreateTable/DescribeTable answers, and it serves the DynamoDB Streams
- * API (`DynamoDBStreams_20120810.*`) from that log.
+ * DynamoDB Streams for dynalite, as an interceptor of the DynamoDB port's proxy
+ * ({@link BackendProxy}). Every other request streams through untouched; for tables created
+ * with a StreamSpecification it serialises writes per table, reads the item (consistently)
+ * before and after each successful write, and appends the change to the table's stream; it
+ * adds the stream fields to CreateTable/DescribeTable answers, and it serves the DynamoDB
+ * Streams API (`DynamoDBStreams_20120810.*`) from that log.
  */
-export class DynamoDBStreamsProxy {
-  private readonly target: URL;
+export class DynamoDBStreamsInterceptor implements ProxyInterceptor {
   private readonly store: StreamStore;
-  private readonly server: Server;
   private readonly locks = new Map<string, Promise<void>>();
 
-  constructor(target: string, store: StreamStore) {
-    this.target = new URL(target);
+  constructor(store: StreamStore) {
     this.store = store;
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(String(error));
-      });
-    });
   }
 
-  /** Listen; resolves to the endpoint URL. */
-  async listen(port: number, host: string): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, resolve);
-    });
-    return `http://${host}:${(this.server.address() as AddressInfo).port}`;
+  wants(headers: IncomingHttpHeaders): boolean {
+    const [service, operation = ''] = String(headers['x-amz-target'] ?? '').split('.');
+    if (service === 'DynamoDBStreams_20120810') return true;
+    return (
+      service === 'DynamoDB_20120810' && (WRITES.has(operation) || TABLE_OPERATIONS.has(operation))
+    );
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.closeAllConnections();
-      this.server.close(() => resolve());
-    });
-  }
-
-  private forward(method: string, path: string, headers: IncomingHttpHeaders, body: Buffer) {
-    return new Promise<Answer>((resolve, reject) => {
-      const outgoing = request(
-        {
-          host: this.target.hostname,
-          port: this.target.port,
-          method,
-          path,
-          headers: { ...headers, host: this.target.host },
-        },
-        (response) => {
-          readBody(response)
-            .then((data) =>
-              resolve({
-                status: response.statusCode ?? 500,
-                headers: response.headers,
-                body: data,
-              }),
-            )
-            .catch(reject);
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(body);
-    });
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse) {
-    const body = await readBody(req);
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const [service, operation = ''] = target.split('.');
-    let answer: Answer;
-    if (service === 'DynamoDBStreams_20120810') {
-      answer = this.streamsApi(operation, parse(body));
-    } else if (service === 'DynamoDB_20120810' && WRITES.has(operation)) {
-      answer = await this.write(req, operation, body);
-    } else if (service === 'DynamoDB_20120810' && TABLE_OPERATIONS.has(operation)) {
-      answer = await this.tableOperation(req, operation, body);
-    } else {
-      answer = await this.forward(req.method ?? 'POST', req.url ?? '/', req.headers, body);
-    }
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body);
+  async handle(request: BufferedRequest, forward: Forward): Promise<Answer> {
+    const [service, operation = ''] = String(request.headers['x-amz-target'] ?? '').split('.');
+    if (service === 'DynamoDBStreams_20120810')
+      return this.streamsApi(operation, parse(request.body));
+    if (WRITES.has(operation)) return this.write(request, operation, forward);
+    if (TABLE_OPERATIONS.has(operation)) return this.tableOperation(request, operation, forward);
+    return forward(request);
   }
 
   private streamsApi(operation: string, body: Json): Answer {
@@ -156,8 +85,8 @@ export class DynamoDBStreamsProxy {
     }
   }
 
-  private async tableOperation(req: IncomingMessage, operation: string, raw: Buffer) {
-    const body = parse(raw);
+  private async tableOperation(request: BufferedRequest, operation: string, forward: Forward) {
+    const body = parse(request.body);
     const spec = isRecord(body.StreamSpecification) ? body.StreamSpecification : undefined;
     const enabling = spec?.StreamEnabled === true;
     if (enabling && typeof spec?.StreamViewType !== 'string') {
@@ -166,7 +95,7 @@ export class DynamoDBStreamsProxy {
         message: 'StreamSpecification: StreamViewType is required when StreamEnabled is true',
       });
     }
-    const answer = await this.forward(req.method ?? 'POST', req.url ?? '/', req.headers, raw);
+    const answer = await forward(request);
     if (answer.status !== 200) return answer;
     const name = String(body.TableName ?? '');
     const output = parse(answer.body);
@@ -219,17 +148,17 @@ export class DynamoDBStreamsProxy {
     };
   }
 
-  private async getItem(req: IncomingMessage, table: string, key: WireItem) {
+  private async getItem(request: BufferedRequest, forward: Forward, table: string, key: WireItem) {
     const headers: IncomingHttpHeaders = {
       'content-type': 'application/x-amz-json-1.0',
       'x-amz-target': 'DynamoDB_20120810.GetItem',
     };
     for (const name of ['authorization', 'x-amz-date', 'x-amz-security-token']) {
-      if (req.headers[name] !== undefined) headers[name] = req.headers[name];
+      if (request.headers[name] !== undefined) headers[name] = request.headers[name];
     }
     const body = Buffer.from(JSON.stringify({ TableName: table, Key: key, ConsistentRead: true }));
     headers['content-length'] = String(body.length);
-    const answer = await this.forward('POST', '/', headers, body);
+    const answer = await forward({ method: 'POST', path: '/', headers, body });
     if (answer.status !== 200) throw new Error(`GetItem ${table}: ${answer.body.toString()}`);
     const item = parse(answer.body).Item;
     return isRecord(item) ? item : undefined;
@@ -266,22 +195,26 @@ export class DynamoDBStreamsProxy {
     return touched;
   }
 
-  private async write(req: IncomingMessage, operation: string, raw: Buffer): Promise<Answer> {
-    const touched = this.touched(operation, parse(raw));
-    const pass = () => this.forward(req.method ?? 'POST', req.url ?? '/', req.headers, raw);
+  private async write(request: BufferedRequest, operation: string, forward: Forward) {
+    const touched = this.touched(operation, parse(request.body));
+    const pass = () => forward(request);
     if (touched.length === 0) return pass();
     const release = await this.lock(touched.map((t) => t.table));
     try {
       let before: Array<WireItem | undefined>;
       try {
-        before = await Promise.all(touched.map((t) => this.getItem(req, t.table, t.key)));
+        before = await Promise.all(
+          touched.map((t) => this.getItem(request, forward, t.table, t.key)),
+        );
       } catch {
         // A key the backend rejects: the write fails the same way, and writes nothing.
         return await pass();
       }
       const answer = await pass();
       if (answer.status !== 200) return answer;
-      const after = await Promise.all(touched.map((t) => this.getItem(req, t.table, t.key)));
+      const after = await Promise.all(
+        touched.map((t) => this.getItem(request, forward, t.table, t.key)),
+      );
       touched.forEach((t, i) => {
         this.store.capture(t.table, before[i], after[i]);
       });
