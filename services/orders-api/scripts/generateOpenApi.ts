@@ -55,6 +55,7 @@ const errorEnvelopeSchema = z.object({
       'UNSUPPORTED_MEDIA_TYPE',
       'UNPROCESSABLE_ENTITY',
       'INTERNAL',
+      'SERVICE_UNAVAILABLE',
     ]),
     message: z.string(),
     requestId: z.string(),

@@ -1,3 +1,4 @@
+import type { AwsCallLimits } from '@shop/common/aws';
 import { type Environment, loadConfig, processEnvironment } from '@shop/common/config';
 import * as z from 'zod';
 
@@ -49,3 +50,36 @@ export const loadApiConfig = (env: Environment = processEnvironment()): ApiConfi
 /** OrderEventsPublisherFunction's settings. @throws {ConfigError} */
 export const loadPublisherConfig = (env: Environment = processEnvironment()): PublisherConfig =>
   loadConfig(publisherConfigSchema, env);
+
+/**
+ * How long each function's AWS calls may take (see `@shop/common/aws`). One call's worst case
+ * is attempts x request timeout + backoff (throttling: < 1 s before the 2nd attempt, < 2 s
+ * before the 3rd), `worstCaseCallMs`; the invocation deadline (remaining time - margin) caps
+ * the sum of all calls, so a slow dependency ends as an error the handler maps, never as a
+ * function timeout.
+ *
+ * OrdersApiFunction, Timeout 10 s, deadline at 10 - 1 = 9 s, then a 503 with Retry-After:
+ *   DynamoDB         3 x 1.5 s + 1 s + 2 s = 7.5 s < 9 s
+ *   Secrets Manager  2 x 1.5 s + 1 s       = 4 s   < 9 s
+ * AuthorizerFunction, Timeout 5 s, deadline at 5 - 1 = 4 s (it then keeps the cached keys):
+ *   Secrets Manager  2 x 1 s + 1 s         = 3 s   < 4 s
+ * OrderEventsPublisherFunction, Timeout 30 s, deadline at 30 - 2 = 28 s, then the first record
+ * not sent is reported failed and the stream retries from it:
+ *   SQS              3 x 3 s + 1 s + 2 s   = 12 s  < 28 s (a batch makes several calls: up to
+ *                    10 entries each, plus quarantines; the deadline caps their sum)
+ */
+export const AWS_LIMITS = {
+  api: {
+    deadlineMarginMs: 1_000,
+    dynamodb: { connectionTimeoutMs: 500, requestTimeoutMs: 1_500, maxAttempts: 3 },
+    secretsManager: { connectionTimeoutMs: 500, requestTimeoutMs: 1_500, maxAttempts: 2 },
+  },
+  authorizer: {
+    deadlineMarginMs: 1_000,
+    secretsManager: { connectionTimeoutMs: 500, requestTimeoutMs: 1_000, maxAttempts: 2 },
+  },
+  publisher: {
+    deadlineMarginMs: 2_000,
+    sqs: { connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000, maxAttempts: 3 },
+  },
+} as const satisfies Record<string, Record<string, number | AwsCallLimits>>;

@@ -45,7 +45,7 @@ const orderLocation = (orderId: string) => `/orders/${encodeURIComponent(orderId
  */
 export const ROUTES = {
   'POST /orders': {
-    statuses: [201, 400, 401, 403, 409, 413, 415, 422, 500],
+    statuses: [201, 400, 401, 403, 409, 413, 415, 422, 500, 503],
     handle: (async (event, customer, deps) => {
       const request = readPlaceOrderRequest(event);
       const idempotencyKey = readIdempotencyKey(event);
@@ -63,7 +63,7 @@ export const ROUTES = {
     }) satisfies RouteHandler,
   },
   'GET /orders': {
-    statuses: [200, 400, 401, 403, 500],
+    statuses: [200, 400, 401, 403, 500, 503],
     handle: (async (event, customer, deps) => {
       const query = readListQuery(event);
       const page = await listOrders(deps, { customerId: customer.id, ...query });
@@ -73,14 +73,14 @@ export const ROUTES = {
     }) satisfies RouteHandler,
   },
   'GET /orders/{orderId}': {
-    statuses: [200, 401, 403, 404, 500],
+    statuses: [200, 401, 403, 404, 500, 503],
     handle: (async (event, customer, deps) => {
       const order = await getOrder(deps, customer.id, readOrderId(event));
       return { response: jsonResponse(200, order) };
     }) satisfies RouteHandler,
   },
   'POST /orders/{orderId}/cancel': {
-    statuses: [200, 401, 403, 404, 409, 500],
+    statuses: [200, 401, 403, 404, 409, 500, 503],
     handle: (async (event, customer, deps) => {
       const order = await cancelOrder(deps, customer, readOrderId(event));
       return { response: jsonResponse(200, order), metric: ORDER_METRICS.cancelled };

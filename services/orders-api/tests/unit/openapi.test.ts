@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { AwsDeadlineExceededError } from '@shop/common/aws';
 import type { HttpResponse } from '@shop/common/http';
 import { ORDER_LIMITS } from '@shop/contracts/orderEvents';
 import fc from 'fast-check';
@@ -38,6 +39,9 @@ const operation = (routeKey: string) => {
 
 const failing = async () => {
   throw new Error('storage down');
+};
+const timingOut = async () => {
+  throw new AwsDeadlineExceededError('the time budget for AWS calls (9000 ms) ran out');
 };
 
 type Harness = ReturnType<typeof apiHarness>;
@@ -212,6 +216,42 @@ const SCENARIOS: [string, number, (h: Harness) => Promise<HttpResponse>][] = [
     async (h) => {
       await place(h);
       h.repository.cancelOrder = failing;
+      return h.handler(byId('POST /orders/{orderId}/cancel'), lambdaContext());
+    },
+  ],
+  [
+    'POST /orders',
+    503,
+    (h) => {
+      h.repository.createOrder = timingOut;
+      return place(h);
+    },
+  ],
+  [
+    'GET /orders',
+    503,
+    (h) => {
+      h.repository.listOrders = timingOut;
+      return h.handler(apiEvent('GET /orders'), lambdaContext());
+    },
+  ],
+  [
+    'GET /orders/{orderId}',
+    503,
+    (h) => {
+      h.repository.getOrder = timingOut;
+      return h.handler(
+        byId('GET /orders/{orderId}', '01JNR8W3D2C6VQ5B2T0Y8M4K1A'),
+        lambdaContext(),
+      );
+    },
+  ],
+  [
+    'POST /orders/{orderId}/cancel',
+    503,
+    async (h) => {
+      await place(h);
+      h.repository.cancelOrder = timingOut;
       return h.handler(byId('POST /orders/{orderId}/cancel'), lambdaContext());
     },
   ],
