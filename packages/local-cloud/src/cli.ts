@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BackendPortInUseError } from './backends/startBackends.js';
@@ -9,6 +9,8 @@ import { runDemo } from './dev/demo.js';
 import { consoleLog } from './dev/log.js';
 import { DEFAULT_DEMO_TOKEN, demoToken } from './dev/token.js';
 import { watchSources } from './dev/watch.js';
+import { FaultRuleError } from './faults/errors.js';
+import { parseFaultFile } from './faults/parseFaultRules.js';
 import { TemplateError } from './template/errors.js';
 import { parseParameterOverrides } from './template/parameters.js';
 import { PortInUseError } from './triggers/http/HttpApiServer.js';
@@ -30,6 +32,8 @@ Options (dev):
   --backend-port <base>          embedded backends on base..base+3 (default 4566; 0 = free ports)
   --endpoint <url>               use an AWS-compatible endpoint instead (moto_server,
                                  LocalStack; also $AWS_ENDPOINT_URL)
+  --faults <file>                fault rules (JSON or YAML) applied in front of the backends;
+                                 change them while running through <backend>/_faults
   --retry-delay <seconds>        failed SQS messages come back after this long instead of
                                  the queue's VisibilityTimeout
   --no-watch                     do not rebuild and reload on source changes
@@ -67,6 +71,16 @@ const dev = async (values: Record<string, string | boolean | undefined>) => {
   const endpoint = (values.endpoint as string | undefined) ?? process.env.AWS_ENDPOINT_URL;
   const retryDelay =
     values['retry-delay'] === undefined ? undefined : Number(values['retry-delay']);
+  const faultsFile = values.faults === undefined ? undefined : String(values.faults);
+  const faults =
+    faultsFile === undefined
+      ? undefined
+      : parseFaultFile(
+          await readFile(faultsFile, 'utf8').catch((error: unknown) => {
+            throw new FaultRuleError(faultsFile, (error as Error).message, { cause: error });
+          }),
+          faultsFile,
+        );
   const cloud = await startLocalCloud({
     templatePath,
     parameterOverrides: parseParameterOverrides(overridesText),
@@ -86,7 +100,9 @@ const dev = async (values: Record<string, string | boolean | undefined>) => {
     ...(values.host ? { host: String(values.host) } : {}),
     log,
     ...(retryDelay === undefined ? {} : { sqsRetryDelaySeconds: retryDelay }),
+    ...(faults ? { faults } : {}),
   });
+  const faultRules = (await cloud.backends.faults?.list()) ?? [];
   const token = await demoToken(cloud.model);
   const watching = values.watch !== false;
   const stopWatching = watching
@@ -116,6 +132,15 @@ const dev = async (values: Record<string, string | boolean | undefined>) => {
           : {}),
         watching,
         stateFile: path.relative(process.cwd(), stateFile),
+        ...(cloud.backends.faults
+          ? {
+              faults: {
+                url: cloud.backends.faults.url,
+                rules: faultRules,
+                ...(faultsFile ? { file: faultsFile } : {}),
+              },
+            }
+          : {}),
       },
       color,
     ),
@@ -148,6 +173,7 @@ const main = async () => {
       'backend-port': { type: 'string' },
       endpoint: { type: 'string' },
       'retry-delay': { type: 'string' },
+      faults: { type: 'string' },
       watch: { type: 'boolean', default: true },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -172,7 +198,8 @@ main().catch((error: unknown) => {
   const known =
     error instanceof TemplateError ||
     error instanceof PortInUseError ||
-    error instanceof BackendPortInUseError;
+    error instanceof BackendPortInUseError ||
+    error instanceof FaultRuleError;
   process.stderr.write(
     `local-cloud: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`,
   );

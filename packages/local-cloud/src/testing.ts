@@ -48,13 +48,12 @@ export const useFaults = (): Faults => {
 export const uniqueName = (prefix: string): string =>
   `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
-export { readStreamEvent, type StreamEvent } from './triggers/dynamodb/readStream.js';
-
 export type {
   FaultError,
   FaultRuleInput,
   FaultRuleStats,
-  Faults,
   FaultService,
+  Faults,
   TextMatch,
 } from './faults/types.js';
+export { readStreamEvent, type StreamEvent } from './triggers/dynamodb/readStream.js';

@@ -4,6 +4,7 @@ import { type BackendPorts, startBackends } from '../backends/startBackends.js';
 import type { Backends } from '../backends/types.js';
 import { type BackendClients, backendClients } from '../clients.js';
 import { consoleLog, type RunnerLog } from '../dev/log.js';
+import type { FaultRuleInput } from '../faults/types.js';
 import { bootstrapCommand } from '../lambda/bootstrapPath.js';
 import type { LocalStackModel } from '../provision/model.js';
 import { provisionStack } from '../provision/provisionStack.js';
@@ -36,6 +37,8 @@ export interface LocalCloudOptions {
   /** Use this AWS-compatible endpoint (moto_server, LocalStack) instead of embedded backends. */
   externalEndpoint?: string;
   backendPorts?: BackendPorts;
+  /** Fault rules in force from the start (e.g. `pnpm dev --faults <file>`). */
+  faults?: FaultRuleInput[];
   /** Port of the (first) HTTP API; further APIs take the next ports. 0 = free ports. */
   port?: number;
   host?: string;
@@ -144,7 +147,13 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
       region,
       ...(options.externalEndpoint ? { externalEndpoint: options.externalEndpoint } : {}),
       ...(options.backendPorts ? { ports: options.backendPorts } : {}),
+      ...(options.faults ? { faults: options.faults } : {}),
     }));
+  if (!ownBackends && options.faults?.length) {
+    if (backends.faults === undefined)
+      throw new Error('faults given, but the backends have no fault proxy');
+    for (const rule of options.faults) await backends.faults.add(rule);
+  }
   const clients = backendClients(backends);
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {

@@ -1,5 +1,7 @@
 import { styleText } from 'node:util';
 import type { LocalCloud } from '../cloud/startLocalCloud.js';
+import { describeFaultRule } from '../faults/describeFaultRule.js';
+import type { FaultRuleStats } from '../faults/types.js';
 
 /** What the banner shows besides the cloud itself. */
 export interface BannerExtras {
@@ -8,6 +10,8 @@ export interface BannerExtras {
   token?: { value: string; customerId: string; email: string; expiresIn: string };
   watching: boolean;
   stateFile?: string;
+  /** The fault proxy's control URL and the rules in force at start. */
+  faults?: { url: string; rules: FaultRuleStats[]; file?: string };
 }
 
 const list = (items: string[]) => items.join(', ');
@@ -102,7 +106,22 @@ export const renderBanner = (cloud: LocalCloud, extras: BannerExtras, color = fa
     );
   } else {
     row('Emails', `${backends.endpoints.ses}/moto-api/data.json ${dim('(moto: ses.Message)')}`);
-    row('Backends', `${backends.endpoints.s3} (external)`);
+    row(
+      'Backends',
+      backends.upstream
+        ? `${backends.endpoints.s3} ${dim(`(fault proxy -> ${backends.upstream})`)}`
+        : `${backends.endpoints.s3} (external)`,
+    );
+  }
+  if (extras.faults) {
+    const { rules, url, file } = extras.faults;
+    row(
+      'Faults',
+      rules.length === 0
+        ? dim(`none (add rules with --faults <file>, or POST them to ${url})`)
+        : `${rules.length} rule${rules.length === 1 ? '' : 's'}${file ? ` from ${file}` : ''} ${dim(`(counters: GET ${url})`)}`,
+    );
+    for (const rule of rules) more(`${rule.id}: ${dim(describeFaultRule(rule.rule))}`);
   }
   if (extras.token) {
     lines.push('');

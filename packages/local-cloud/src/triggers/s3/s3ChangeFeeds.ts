@@ -1,7 +1,8 @@
 import { HeadObjectCommand, PutBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
-  PurgeQueueCommand,
+  type Message,
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { decodeS3EventKey } from '@shop/contracts/mediaKeys';
@@ -128,6 +129,14 @@ interface NotificationRecord {
 /**
  * Changes from any S3 that sends bucket notifications to SQS (moto, LocalStack, AWS): the
  * buckets are configured to notify one internal queue, which is long-polled.
+ *
+ * The queue outlives the runner (it is the backend's), so changes made while the runner was
+ * stopped wait there and are delivered when it starts again: it is never purged. Each
+ * message is deleted right after its changes are delivered, and `stop()` lets the receive in
+ * flight finish and makes whatever it brought visible again at once (instead of aborting it,
+ * which would hide those messages for the queue's visibility timeout), so a restart neither
+ * loses nor replays a change (a crash between delivery and delete can replay one: the
+ * at-least-once of S3 notifications on AWS too).
  */
 export class QueueS3ChangeFeed implements S3ChangeFeed {
   private readonly clients: BackendClients;
@@ -135,7 +144,7 @@ export class QueueS3ChangeFeed implements S3ChangeFeed {
   private readonly queueName: string;
   private readonly sequencer: () => string;
   private readonly log: RunnerLog;
-  private readonly abort = new AbortController();
+  private stopping = false;
   private loop: Promise<void> | undefined;
 
   constructor(
@@ -155,9 +164,6 @@ export class QueueS3ChangeFeed implements S3ChangeFeed {
   async start(onChange: (change: S3ObjectChange) => Promise<void>): Promise<void> {
     if (this.buckets.length === 0) return;
     const queue = await ensureQueue(this.clients, this.queueName, { visibilityTimeoutSeconds: 60 });
-    await this.clients.sqs
-      .send(new PurgeQueueCommand({ QueueUrl: queue.url }))
-      .catch(() => undefined);
     for (const bucket of this.buckets) {
       await this.clients.s3.send(
         new PutBucketNotificationConfigurationCommand({
@@ -178,13 +184,12 @@ export class QueueS3ChangeFeed implements S3ChangeFeed {
   }
 
   async stop(): Promise<void> {
-    this.abort.abort();
+    this.stopping = true;
     await this.loop;
   }
 
   private async poll(queueUrl: string, onChange: (change: S3ObjectChange) => Promise<void>) {
-    const { signal } = this.abort;
-    while (!signal.aborted) {
+    while (!this.stopping) {
       try {
         const { Messages = [] } = await this.clients.sqs.send(
           new ReceiveMessageCommand({
@@ -192,9 +197,12 @@ export class QueueS3ChangeFeed implements S3ChangeFeed {
             MaxNumberOfMessages: 10,
             WaitTimeSeconds: 1,
           }),
-          { abortSignal: signal },
         );
-        for (const message of Messages) {
+        for (const [i, message] of Messages.entries()) {
+          if (this.stopping) {
+            await this.release(queueUrl, Messages.slice(i));
+            return;
+          }
           const body = JSON.parse(message.Body ?? '{}') as { Records?: NotificationRecord[] };
           for (const record of body.Records ?? []) {
             const change = this.toChange(record);
@@ -205,11 +213,28 @@ export class QueueS3ChangeFeed implements S3ChangeFeed {
           );
         }
       } catch (error) {
-        if (signal.aborted) return;
+        if (this.stopping) return;
         this.log.warn(`S3 notification queue: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
+  }
+
+  /** Hand received but undelivered messages back to the queue for the next run. */
+  private async release(queueUrl: string, messages: Message[]) {
+    if (messages.length === 0) return;
+    await this.clients.sqs
+      .send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: messages.map((message, i) => ({
+            Id: String(i),
+            ReceiptHandle: message.ReceiptHandle,
+            VisibilityTimeout: 0,
+          })),
+        }),
+      )
+      .catch(() => undefined);
   }
 
   private toChange(record: NotificationRecord): S3ObjectChange | undefined {
