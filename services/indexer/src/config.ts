@@ -1,3 +1,4 @@
+import type { AwsCallLimits } from '@shop/common/aws';
 import { loadConfig, positiveIntList } from '@shop/common/config';
 import { DEFAULT_THUMBNAIL_WIDTHS } from '@shop/contracts/mediaKeys';
 import * as z from 'zod';
@@ -38,3 +39,16 @@ export const readConfig = (env?: Readonly<Record<string, string | undefined>>): 
     thumbnailWidths: Object.freeze([...new Set(raw.THUMBNAIL_WIDTHS)].sort((a, b) => a - b)),
   });
 };
+
+/**
+ * How long IndexerFunction's AWS calls may take (see `@shop/common/aws`). Timeout 30 s; the
+ * invocation deadline is remaining time - 2 s: records still running then fail, are reported
+ * in batchItemFailures, and SQS redelivers them. One call (S3 HEAD, DynamoDB write):
+ *   3 x 1.5 s + 1 s + 2 s (throttling backoff) = 7.5 s < 28 s
+ * A batch of 10 records, two calls each, runs one record at a time; the deadline caps the sum.
+ */
+export const AWS_LIMITS = {
+  deadlineMarginMs: 2_000,
+  dynamodb: { connectionTimeoutMs: 500, requestTimeoutMs: 1_500, maxAttempts: 3 },
+  s3: { connectionTimeoutMs: 500, requestTimeoutMs: 1_500, maxAttempts: 3 },
+} as const satisfies Record<string, number | AwsCallLimits>;

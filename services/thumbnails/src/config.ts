@@ -1,3 +1,4 @@
+import type { AwsCallLimits } from '@shop/common/aws';
 import { loadConfig, positiveIntList } from '@shop/common/config';
 import { DEFAULT_THUMBNAIL_WIDTHS } from '@shop/contracts/mediaKeys';
 import * as z from 'zod';
@@ -54,3 +55,16 @@ export const readConfig = (
     webpQuality: raw.WEBP_QUALITY,
   });
 };
+
+/**
+ * How long ThumbnailsFunction's S3 calls may take (see `@shop/common/aws`). Timeout 60 s; the
+ * invocation deadline is remaining time - 2 s, so a stalled S3 fails the invocation (Lambda's
+ * asynchronous retries take it again) instead of timing it out. One call:
+ *   3 x 5 s + 1 s + 2 s (throttling backoff) = 18 s < 58 s
+ * An event makes several calls (HEAD, GET, one PUT per width); the deadline caps their sum.
+ * 5 s covers a PUT of the largest thumbnail; a source body is bounded by the same 5 s idle limit.
+ */
+export const AWS_LIMITS = {
+  deadlineMarginMs: 2_000,
+  s3: { connectionTimeoutMs: 1_000, requestTimeoutMs: 5_000, maxAttempts: 3 },
+} as const satisfies Record<string, number | AwsCallLimits>;

@@ -2,37 +2,35 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { createAwsClient } from '@shop/common/aws';
+import { createAwsClient, withDeadline } from '@shop/common/aws';
 import { createLogger } from '@shop/common/logger';
 import { SesEmailSender } from '../adapters/SesEmailSender.js';
 import { createEmailHandler } from '../app/createEmailHandler.js';
-import { loadEmailConfig } from '../config.js';
+import { AWS_LIMITS, loadEmailConfig } from '../config.js';
 
 // Config, clients and wiring at module scope: built once per cold start, reused by warm
-// invocations. Timeouts keep one record's worst case (2 SES attempts) inside the margin.
+// invocations. AWS_LIMITS keeps one record's worst case inside the safety margin.
 const config = loadEmailConfig();
-const dynamodb = createAwsClient(DynamoDBClient, 'DynamoDB', {
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
-});
-const ses = createAwsClient(SESv2Client, 'SESv2', {
-  maxAttempts: 2,
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
-});
+const dynamodb = createAwsClient(DynamoDBClient, 'DynamoDB', AWS_LIMITS.dynamodb);
+const ses = createAwsClient(SESv2Client, 'SESv2', AWS_LIMITS.ses);
 
 /** EmailFunction: OrderEventsQueue -> order confirmation / cancellation emails through SES. */
-export const handler = createEmailHandler({
-  sender: new SesEmailSender({
-    client: ses,
-    from: config.SENDER_EMAIL,
-    configurationSetName: config.SES_CONFIGURATION_SET,
-  }),
-  createPersistenceStore: () =>
-    new DynamoDBPersistenceLayer({
-      tableName: config.IDEMPOTENCY_TABLE_NAME,
-      awsSdkV3Client: dynamodb,
+export const handler = withDeadline(
+  createEmailHandler({
+    sender: new SesEmailSender({
+      client: ses,
+      from: config.SENDER_EMAIL,
+      configurationSetName: config.SES_CONFIGURATION_SET,
     }),
-  logger: createLogger('email'),
-  metrics: new Metrics({ namespace: 'Shop', serviceName: 'email' }),
-  idempotencyExpirySeconds: config.IDEMPOTENCY_EXPIRY_SECONDS,
-  safetyMarginMs: config.REMAINING_TIME_SAFETY_MARGIN_MS,
-});
+    createPersistenceStore: () =>
+      new DynamoDBPersistenceLayer({
+        tableName: config.IDEMPOTENCY_TABLE_NAME,
+        awsSdkV3Client: dynamodb,
+      }),
+    logger: createLogger('email'),
+    metrics: new Metrics({ namespace: 'Shop', serviceName: 'email' }),
+    idempotencyExpirySeconds: config.IDEMPOTENCY_EXPIRY_SECONDS,
+    safetyMarginMs: config.REMAINING_TIME_SAFETY_MARGIN_MS,
+  }),
+  { marginMs: AWS_LIMITS.deadlineMarginMs },
+);

@@ -2,12 +2,12 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createAwsClient } from '@shop/common/aws';
+import { createAwsClient, withDeadline } from '@shop/common/aws';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DynamoDBMediaCatalog } from '../adapters/DynamoDBMediaCatalog.js';
 import { parseIndexMessage } from '../adapters/indexMessage.js';
 import { S3ObjectInspector } from '../adapters/S3ObjectInspector.js';
-import { readConfig } from '../config.js';
+import { AWS_LIMITS, readConfig } from '../config.js';
 import { MalformedEventError } from '../domain/errors.js';
 import { indexObjectChange } from '../domain/indexObjectChange.js';
 import type { ObjectChange } from '../domain/types.js';
@@ -18,10 +18,10 @@ import { flushMetrics, logger, reportOutcome } from '../telemetry.js';
 
 const config = readConfig();
 const catalog = new DynamoDBMediaCatalog(
-  DynamoDBDocumentClient.from(createAwsClient(DynamoDBClient, 'DynamoDB')),
+  DynamoDBDocumentClient.from(createAwsClient(DynamoDBClient, 'DynamoDB', AWS_LIMITS.dynamodb)),
   config.mediaTableName,
 );
-const inspector = new S3ObjectInspector(createAwsClient(S3Client, 'S3'));
+const inspector = new S3ObjectInspector(createAwsClient(S3Client, 'S3', AWS_LIMITS.s3));
 const processor = new BatchProcessor(EventType.SQS);
 
 /** Parse step: a malformed message is logged once per delivery and reported as failed. */
@@ -55,17 +55,20 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
   }
 };
 
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  logger.addContext(context);
-  try {
-    // One record at a time: two events for the same key in one batch (a delete and a late
-    // create, say) then meet the conditional write one after the other instead of racing,
-    // which also keeps backends whose condition checks are not atomic (moto) faithful.
-    return await processPartialResponse(event, recordHandler, processor, {
-      context,
-      processInParallel: false,
-    });
-  } finally {
-    flushMetrics();
-  }
-};
+export const handler = withDeadline(
+  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    logger.addContext(context);
+    try {
+      // One record at a time: two events for the same key in one batch (a delete and a late
+      // create, say) then meet the conditional write one after the other instead of racing,
+      // which also keeps backends whose condition checks are not atomic (moto) faithful.
+      return await processPartialResponse(event, recordHandler, processor, {
+        context,
+        processInParallel: false,
+      });
+    } finally {
+      flushMetrics();
+    }
+  },
+  { marginMs: AWS_LIMITS.deadlineMarginMs },
+);
