@@ -5,6 +5,7 @@ import {
   DEMO_ORDER,
   type LocalCloud,
   type LocalCloudDescriptor,
+  loadTemplate,
   mintToken,
   startLocalCloud,
 } from '@shop/local-cloud/cloud';
@@ -12,6 +13,12 @@ import { type Invocation, invocationLog } from './invocationLog.js';
 
 const packageDir = path.resolve(import.meta.dirname, '../..');
 const repoRoot = path.resolve(packageDir, '../..');
+
+/**
+ * The repository's template.yaml; SHOP_E2E_TEMPLATE points the suite at another copy (its
+ * CodeUri paths are relative to its own folder).
+ */
+const templatePath = process.env.SHOP_E2E_TEMPLATE ?? path.join(repoRoot, 'template.yaml');
 
 /** A running shop: the local cloud, a customer's token and the calls a client makes. */
 export interface Shop {
@@ -38,10 +45,17 @@ export interface Shop {
 export const startShop = async (name: string): Promise<Shop> => {
   const log = invocationLog(path.join(packageDir, 'reports', `${name}.log`));
   const external = process.env.AWS_ENDPOINT_URL;
+  const stackName = `${name}-${Date.now().toString(36)}`;
+  // Bucket names derive from a prefix parameter where the template has one: unique per run,
+  // so runs sharing one backend (moto in CI) never share a bucket.
+  const { Parameters = {} } = await loadTemplate(templatePath);
   const cloud = await startLocalCloud({
-    templatePath: path.join(repoRoot, 'template.yaml'),
+    templatePath,
     ...(external ? { externalEndpoint: external } : {}),
-    stackName: `${name}-${Date.now().toString(36)}`,
+    ...('BucketNamePrefix' in Parameters
+      ? { parameterOverrides: { BucketNamePrefix: `e2e-${randomUUID().slice(0, 12)}` } }
+      : {}),
+    stackName,
     port: 0,
     log,
     sqsRetryDelaySeconds: 1,
