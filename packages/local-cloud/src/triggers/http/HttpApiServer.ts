@@ -14,6 +14,7 @@ import {
   newRequestId,
   requestParts,
 } from './httpEvents.js';
+import { answerClientError, oversizeHead, PARSER_MAX_HEADER_BYTES } from './requestLimits.js';
 import { matchRoute } from './routes.js';
 
 /** HTTP API's request payload limit. */
@@ -113,13 +114,16 @@ export class HttpApiServer {
     this.authorizers = new Authorizers(invoke, (message) =>
       log.warn(`${api.logicalId}: ${message}`),
     );
-    this.server = createServer((request, response) => {
+    // Node's own head limit is raised well past HTTP API's quota so that an oversize request
+    // line or header is read and answered as HTTP API answers it (requestLimits.ts).
+    this.server = createServer({ maxHeaderSize: PARSER_MAX_HEADER_BYTES }, (request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         log.error(`${api.logicalId}: ${(error as Error).stack ?? String(error)}`);
         if (!response.headersSent)
           this.send(response, gatewayResponse(500, 'Internal Server Error'), 'unknown', {});
       });
     });
+    this.server.on('clientError', answerClientError);
   }
 
   async start(port: number, host = '127.0.0.1'): Promise<string> {
@@ -166,11 +170,14 @@ export class HttpApiServer {
     const finish = (result: HttpResponse, routeKey: string) => {
       const extra = cors ? corsHeaders(cors, origin) : {};
       this.send(response, result, requestId, extra);
+      const shown = url.length > 200 ? `${url.slice(0, 200)}... (${url.length} chars)` : url;
       this.log.info(
-        `${this.api.logicalId} ${method} ${url} -> ${result.statusCode} (${routeKey}, ${Math.round(performance.now() - started)} ms)`,
+        `${this.api.logicalId} ${method} ${shown} -> ${result.statusCode} (${routeKey}, ${Math.round(performance.now() - started)} ms)`,
       );
     };
     const body = await readBody(incoming);
+    const oversize = oversizeHead(incoming);
+    if (oversize !== undefined) return finish(oversize, '-');
     if (body === undefined) return finish(gatewayResponse(413, 'Request Entity Too Large'), '-');
     const request: HttpRequest = {
       method,
