@@ -18,6 +18,11 @@ export const emailConfigSchema = z.object({
     .default(7 * 24 * 60 * 60),
   /** Records are not started with less invocation time left than this. Default 10 s. */
   REMAINING_TIME_SAFETY_MARGIN_MS: z.coerce.number().int().min(0).default(10_000),
+  /**
+   * OrderEventsQueue's RedrivePolicy maxReceiveCount: a record failing on this receive goes to
+   * the dead-letter queue, so that failure is logged as an error. Must match the template.
+   */
+  MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(5),
 });
 
 export type EmailConfig = Readonly<z.output<typeof emailConfigSchema>>;
@@ -33,19 +38,30 @@ export const loadEmailConfig = (env?: Environment): EmailConfig =>
   loadConfig(emailConfigSchema, env);
 
 /**
- * How long EmailFunction's AWS calls may take (see `@shop/common/aws`). One call's worst case
- * is attempts x request timeout + backoff (< 1 s before a 2nd attempt after throttling), and the
- * invocation deadline (remaining time - 1.5 s) caps the sum, so a stalled SES or DynamoDB
- * fails the record (SQS redelivers it) instead of timing the function out.
+ * How long EmailFunction's AWS calls may take (see `@shop/common/aws`). The invocation deadline
+ * (remaining time - 1.5 s) caps everything, so a stalled SES or DynamoDB fails the record (SQS
+ * redelivers it) instead of timing the function out.
+ *
+ * SES gets one SDK attempt per call: the SDK would also retry a timeout or a dropped
+ * connection, whose email SES may already have accepted (a duplicate in the same invocation).
+ * {@link SES_SEND_RETRY} retries in the adapter, and only errors SES answered.
  *
  * Timeout 30 s; no record starts with less than REMAINING_TIME_SAFETY_MARGIN_MS (10 s) left, so
  * the last record has 10 - 1.5 = 8.5 s. One record: idempotency put, SES send, completion write.
- *   timeouts only:  DynamoDB 2 x 1 s, SES 2 x 2 s, DynamoDB 2 x 1 s  = 8 s (+ < 0.2 s backoff)
- *   with throttling backoff: 3 s + 5 s + 3 s = 11 s: the deadline then fails the record.
- * Fewer SES attempts would mean fewer duplicate sends after an accepted-then-timed-out send.
+ *   timeouts only:  DynamoDB 2 x 1 s, SES 3 x 2 s answered errors, DynamoDB 2 x 1 s = 10 s
+ *   typical trouble (one dependency slow or failing): 2 s + 0.3 s + 2 s + 0.3 s < 8.5 s
+ * Past the deadline the record fails and SQS delivers it again.
  */
 export const AWS_LIMITS = {
   deadlineMarginMs: 1_500,
   dynamodb: { connectionTimeoutMs: 500, requestTimeoutMs: 1_000, maxAttempts: 2 },
-  ses: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 2 },
+  ses: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 1 },
 } as const satisfies Record<string, number | AwsCallLimits>;
+
+/**
+ * The SES adapter's own retries of one send: `attempts` in all, retried only when SES answered
+ * with throttling or a 5xx (it did not accept the email), after a full-jitter backoff of at most
+ * `baseDelayMs` x 2^(retry - 1), capped at `maxDelayMs`. A send whose outcome is unknown
+ * (timeout, dropped connection, deadline) is never retried inside the invocation.
+ */
+export const SES_SEND_RETRY = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 } as const;

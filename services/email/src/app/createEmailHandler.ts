@@ -8,10 +8,13 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OrderEvent } from '@shop/contracts/orderEvents';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { FAILURE_KINDS } from '../domain/classifyFailure.js';
+import { parseOrderEvent } from '../domain/parseOrderEvent.js';
 import type { EmailSender } from '../domain/ports.js';
 import { sendOrderEmail } from '../domain/sendOrderEmail.js';
 import {
   createRecordHandler,
+  DEAD_LETTER_QUEUE,
   type PermanentFailureReport,
   type SendOnceResult,
 } from './createRecordHandler.js';
@@ -44,6 +47,23 @@ export interface EmailHandlerOptions {
   idempotencyExpirySeconds: number;
   /** A record is not started with less than this much invocation time left. */
   safetyMarginMs: number;
+  /** OrderEventsQueue's maxReceiveCount: a failure on this receive sends the message to the DLQ. */
+  maxReceiveCount: number;
+}
+
+/** The ids of a record's event for a log line, or none when the body is not an event. */
+const eventIdsOf = (body: string) => {
+  try {
+    const event = parseOrderEvent(body);
+    return { eventId: event.eventId, eventType: event.type, orderId: event.order.orderId };
+  } catch {
+    return {};
+  }
+};
+
+/** Filled in by the idempotent send once SES has accepted the email. */
+interface SendAttempt {
+  accepted?: SendOnceResult;
 }
 
 /**
@@ -67,24 +87,70 @@ export const createEmailHandler = (options: EmailHandlerOptions) => {
     // Called only when the stored result of an earlier execution is returned.
     responseHook: (response) => ({ ...(response as object), replayed: true }),
   });
-  const sendOnce = makeIdempotent(
-    async (event: OrderEvent): Promise<SendOnceResult> => {
+  const sendStore = options.createPersistenceStore();
+  const sendIdempotent = makeIdempotent(
+    // Only the first argument (the event) is the idempotency payload; `attempt` tells the caller
+    // whether SES accepted the email when the completion write fails afterwards.
+    async (event: OrderEvent, attempt: SendAttempt): Promise<SendOnceResult> => {
       const receipt = await sendOrderEmail(event, options.sender);
-      return { messageId: receipt.messageId, replayed: false };
+      attempt.accepted = { messageId: receipt.messageId, replayed: false };
+      return attempt.accepted;
     },
-    {
-      persistenceStore: options.createPersistenceStore(),
-      config: sendConfig,
-      keyPrefix: IDEMPOTENCY_KEY_PREFIXES.send,
-    },
+    { persistenceStore: sendStore, config: sendConfig, keyPrefix: IDEMPOTENCY_KEY_PREFIXES.send },
   );
+
+  // SES accepted the email but Powertools could not mark the record COMPLETED (it then keeps
+  // the INPROGRESS record and throws). Failing the record would make SQS deliver it again once
+  // that record's in-progress time has passed, and send the email a second time. So: one more
+  // completion write, and if that fails too, report the record done anyway; SQS deletes the
+  // message, and only a new message with the same event id after the in-progress time (the
+  // queue drops one within 5 minutes) could still send it again.
+  const completeAccepted = async (event: OrderEvent, sent: SendOnceResult, cause: unknown) => {
+    try {
+      await sendStore.saveSuccess(event, { ...sent });
+      logger.warn('order email sent; its completion record was written on a second try', {
+        eventId: event.eventId,
+        reason: (cause as Error).name,
+      });
+    } catch (error) {
+      logger.warn('order email sent, but its completion record could not be written', {
+        eventId: event.eventId,
+        orderId: event.order.orderId,
+        reason: (error as Error).name,
+      });
+    }
+    return sent;
+  };
+  const sendOnce = async (event: OrderEvent): Promise<SendOnceResult> => {
+    const attempt: SendAttempt = {};
+    try {
+      return await sendIdempotent(event, attempt);
+    } catch (error) {
+      if (attempt.accepted === undefined) throw error;
+      return completeAccepted(event, attempt.accepted, error);
+    }
+  };
 
   const logPermanentFailure = (report: PermanentFailureReport, extra: object = {}) => {
     metrics.addMetric(EMAIL_METRICS.failed, MetricUnit.Count, 1);
-    logger.error('order email failed permanently; the message goes to the dead-letter queue', {
-      ...report,
+    const { kind, ...fields } = report;
+    const details = {
+      ...fields,
+      deadLetterQueue: DEAD_LETTER_QUEUE,
+      maxReceiveCount: options.maxReceiveCount,
       ...extra,
-    });
+    };
+    if (kind === FAILURE_KINDS.permanent) {
+      logger.error(
+        'order email failed permanently; the message goes to the dead-letter queue',
+        details,
+      );
+    } else {
+      logger.error(
+        'order email failed on its last receive; the message goes to the dead-letter queue',
+        details,
+      );
+    }
   };
   const reportConfig = new IdempotencyConfig({
     eventKeyJmesPath: 'messageId',
@@ -124,22 +190,35 @@ export const createEmailHandler = (options: EmailHandlerOptions) => {
     logger,
     metrics,
     safetyMarginMs: options.safetyMarginMs,
+    maxReceiveCount: options.maxReceiveCount,
   });
   const processor = new SqsFifoPartialProcessorAsync();
 
   // Records the FIFO processor failed without starting them: an earlier record of the same
   // message group failed in this batch. They go back to SQS behind that record, so a
   // cancellation never overtakes its order's confirmation.
-  const reportSkippedRecords = () => {
-    processor.errors.forEach((error, index) => {
-      if (!(error instanceof SqsFifoMessageGroupShortCircuitError)) return;
+  // On its last receive such a record goes to the DLQ too: reported like any undeliverable one.
+  const reportSkippedRecords = async () => {
+    for (const [index, error] of processor.errors.entries()) {
+      if (!(error instanceof SqsFifoMessageGroupShortCircuitError)) continue;
       const record = processor.failureMessages[index] as SQSRecord | undefined;
+      const receiveCount = Number(record?.attributes.ApproximateReceiveCount ?? '1');
+      if (record !== undefined && receiveCount >= options.maxReceiveCount) {
+        await reportPermanentFailure({
+          messageId: record.messageId,
+          receiveCount,
+          kind: FAILURE_KINDS.transient,
+          reason: 'group-held-back',
+          ...eventIdsOf(record.body),
+        });
+        continue;
+      }
       metrics.addMetric(EMAIL_METRICS.retried, MetricUnit.Count, 1);
       logger.warn('order email not started: an earlier message of its group failed', {
         messageId: record?.messageId,
         messageGroupId: record?.attributes.MessageGroupId,
       });
-    });
+    }
   };
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
@@ -156,7 +235,7 @@ export const createEmailHandler = (options: EmailHandlerOptions) => {
         skipGroupOnError: true,
         throwOnFullBatchFailure: false,
       });
-      reportSkippedRecords();
+      await reportSkippedRecords();
       logger.info('batch processed', {
         records: event.Records.length,
         failures: response.batchItemFailures.length,

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OrderEvent } from '@shop/contracts/orderEvents';
 import type { Context, SQSRecord } from 'aws-lambda';
-import { classifyFailure, FAILURE_KINDS } from '../domain/classifyFailure.js';
+import { classifyFailure, FAILURE_KINDS, type FailureKind } from '../domain/classifyFailure.js';
 import { TimeBudgetExhaustedError } from '../domain/errors.js';
 import { parseOrderEvent } from '../domain/parseOrderEvent.js';
 import { EMAIL_METRICS, type EmailLogger, type EmailMetrics } from './telemetry.js';
@@ -16,10 +16,18 @@ export interface SendOnceResult {
   replayed: boolean;
 }
 
-/** A permanent failure, as logged (no PII: ids, reason codes and field names only). */
+/** The dead-letter queue's logical name in template.yaml, for log lines. */
+export const DEAD_LETTER_QUEUE = 'OrderEventsDeadLetterQueue';
+
+/**
+ * A message that will not be emailed: a permanent failure, or a transient one on the receive
+ * after which the redrive policy moves it to the dead-letter queue (no PII: ids, reason codes
+ * and field names only).
+ */
 export interface PermanentFailureReport {
   messageId: string;
   receiveCount: number;
+  kind: FailureKind;
   reason: string;
   problems?: readonly string[];
   eventId?: string;
@@ -31,12 +39,17 @@ export interface PermanentFailureReport {
 export interface RecordHandlerDependencies {
   /** Send the event's email unless it was already sent (idempotent on the event id). */
   sendOnce(event: OrderEvent): Promise<SendOnceResult>;
-  /** Log and count a permanent failure, once per SQS message however often it is received. */
+  /**
+   * Log and count a message that goes to the dead-letter queue, once per SQS message however
+   * often it is received: a permanent failure on first sight, a transient one on its last receive.
+   */
   reportPermanentFailure(report: PermanentFailureReport): Promise<void>;
   logger: EmailLogger;
   metrics: EmailMetrics;
   /** A record is not started with less than this much invocation time left. */
   safetyMarginMs: number;
+  /** The queue's maxReceiveCount: a failure on this receive sends the message to the DLQ. */
+  maxReceiveCount: number;
 }
 
 /**
@@ -60,7 +73,12 @@ export const createRecordHandler =
       if (remainingMs < deps.safetyMarginMs) throw new TimeBudgetExhaustedError(remainingMs);
       event = parseOrderEvent(record.body);
       const result = await deps.sendOnce(event);
-      const ids = { messageId, eventId: event.eventId, orderId: event.order.orderId };
+      const ids = {
+        messageId,
+        eventId: event.eventId,
+        orderId: event.order.orderId,
+        receiveCount,
+      };
       if (result.replayed) {
         metrics.addMetric(EMAIL_METRICS.skippedDuplicate, MetricUnit.Count, 1);
         logger.info('order email already sent for this event; nothing sent', ids);
@@ -79,10 +97,15 @@ export const createRecordHandler =
         event === undefined
           ? {}
           : { eventId: event.eventId, eventType: event.type, orderId: event.order.orderId };
-      if (failure.kind === FAILURE_KINDS.permanent) {
+      // Permanent: every receive fails the same way. Transient on the last receive: the redrive
+      // policy moves the message to the DLQ before the next one. Either way, one ERROR line.
+      const undeliverable =
+        failure.kind === FAILURE_KINDS.permanent || receiveCount >= deps.maxReceiveCount;
+      if (undeliverable) {
         await deps.reportPermanentFailure({
           messageId,
           receiveCount,
+          kind: failure.kind,
           reason: failure.reason,
           ...(failure.problems === undefined ? {} : { problems: failure.problems }),
           ...eventIds,

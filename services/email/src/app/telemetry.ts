@@ -7,9 +7,15 @@ export const EMAIL_METRICS = {
   sent: 'EmailsSent',
   /** A redelivered or duplicated event whose email was already sent: nothing sent. */
   skippedDuplicate: 'EmailsSkippedDuplicate',
-  /** A message failed permanently (counted once per message, with its log line). */
+  /**
+   * A message goes to the dead-letter queue unsent (once per message, with its ERROR line): a
+   * permanent failure when first seen, a transient one on its last receive.
+   */
   failed: 'EmailsFailed',
-  /** A record handed back to SQS for a retry (transient failure or too little time left). */
+  /**
+   * A record handed back to SQS for another receive (transient failure, too little time left,
+   * held back behind its group), not counting the last receive.
+   */
   retried: 'EmailsRetried',
 } as const;
 

@@ -6,7 +6,7 @@ import { createAwsClient, withDeadline } from '@shop/common/aws';
 import { createLogger } from '@shop/common/logger';
 import { SesEmailSender } from '../adapters/SesEmailSender.js';
 import { createEmailHandler } from '../app/createEmailHandler.js';
-import { AWS_LIMITS, loadEmailConfig } from '../config.js';
+import { AWS_LIMITS, loadEmailConfig, SES_SEND_RETRY } from '../config.js';
 
 // Config, clients and wiring at module scope: built once per cold start, reused by warm
 // invocations. AWS_LIMITS keeps one record's worst case inside the safety margin.
@@ -21,6 +21,7 @@ export const handler = withDeadline(
       client: ses,
       from: config.SENDER_EMAIL,
       configurationSetName: config.SES_CONFIGURATION_SET,
+      retry: SES_SEND_RETRY,
     }),
     createPersistenceStore: () =>
       new DynamoDBPersistenceLayer({
@@ -31,6 +32,7 @@ export const handler = withDeadline(
     metrics: new Metrics({ namespace: 'Shop', serviceName: 'email' }),
     idempotencyExpirySeconds: config.IDEMPOTENCY_EXPIRY_SECONDS,
     safetyMarginMs: config.REMAINING_TIME_SAFETY_MARGIN_MS,
+    maxReceiveCount: config.MAX_RECEIVE_COUNT,
   }),
   { marginMs: AWS_LIMITS.deadlineMarginMs },
 );

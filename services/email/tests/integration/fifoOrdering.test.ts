@@ -106,6 +106,7 @@ describe('EmailFunction on a FIFO queue with the local backends', () => {
       metrics: fakeMetrics(),
       idempotencyExpirySeconds: 60 * 60,
       safetyMarginMs: 0,
+      maxReceiveCount: 5,
     });
     const groups: (string | undefined)[] = [];
     const deliver = () =>

@@ -43,6 +43,7 @@ const handlerWith = (sender: EmailSender) =>
     metrics: fakeMetrics(),
     idempotencyExpirySeconds: 7 * 24 * 60 * 60,
     safetyMarginMs: 0,
+    maxReceiveCount: 5,
   });
 
 describe('idempotency records in DynamoDB', () => {
@@ -143,6 +144,7 @@ describe('idempotency records in DynamoDB', () => {
       metrics: fakeMetrics(),
       idempotencyExpirySeconds: 60,
       safetyMarginMs: 0,
+      maxReceiveCount: 5,
     });
     const record = sqsRecord('{"broken":');
 
@@ -159,6 +161,8 @@ describe('idempotency records in DynamoDB', () => {
       messageId: record.messageId,
       receiveCount: 1,
       reason: 'malformed-json',
+      deadLetterQueue: 'OrderEventsDeadLetterQueue',
+      maxReceiveCount: 5,
     });
   });
 });

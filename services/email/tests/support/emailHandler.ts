@@ -9,7 +9,7 @@ import { fakeLogger, fakeMetrics, RecordingSender } from './fakes.js';
  * idempotency table shared by its stores, a fake logger and fake metrics.
  */
 export const emailHandlerWithFakes = <S extends EmailSender = RecordingSender>(
-  overrides: { safetyMarginMs?: number; sender?: S } = {},
+  overrides: { safetyMarginMs?: number; sender?: S; maxReceiveCount?: number } = {},
 ) => {
   const items = new Map<string, IdempotencyRecord>();
   const stores: InMemoryPersistenceLayer[] = [];
@@ -27,6 +27,7 @@ export const emailHandlerWithFakes = <S extends EmailSender = RecordingSender>(
     metrics,
     idempotencyExpirySeconds: 7 * 24 * 60 * 60,
     safetyMarginMs: overrides.safetyMarginMs ?? 10_000,
+    maxReceiveCount: overrides.maxReceiveCount ?? 5,
   });
   return { handler, sender: sender as S, logger, metrics, items, stores };
 };

@@ -7,7 +7,11 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SesEmailSender, toEmailError } from '../../src/adapters/SesEmailSender.js';
+import {
+  isRetryableRefusal,
+  SesEmailSender,
+  toEmailError,
+} from '../../src/adapters/SesEmailSender.js';
 import { EmailProviderUnavailableError, EmailRejectedError } from '../../src/domain/errors.js';
 
 const ses = mockClient(SESv2Client);
@@ -113,6 +117,116 @@ describe('SesEmailSender', () => {
   });
 });
 
+describe('SesEmailSender retries', () => {
+  const retry = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 };
+  const sleeps: number[] = [];
+  const sender = () =>
+    new SesEmailSender({
+      client: new SESv2Client({}),
+      from: 'orders@example.com',
+      retry,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    });
+  const timeout = () =>
+    Object.assign(new Error('Connection timed out after 2000 ms'), { name: 'TimeoutError' });
+
+  beforeEach(() => {
+    ses.reset();
+    sleeps.length = 0;
+  });
+
+  it('sends once after SES refused twice with throttling and a 503', async () => {
+    // Prepare
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(serviceError('Throttling', 400))
+      .rejectsOnce(serviceError('ServiceUnavailable', 503, 'server'))
+      .resolves({ MessageId: 'ses-3' });
+
+    // Act
+    const receipt = await sender().send(email);
+
+    // Assess
+    expect(receipt).toEqual({ messageId: 'ses-3' });
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 3);
+    expect(sleeps).toHaveLength(2);
+    expect(sleeps[0]).toBeLessThan(100);
+    expect(sleeps[1]).toBeLessThan(200);
+  });
+
+  it('gives up after its attempts with a transient error', async () => {
+    // Prepare
+    ses.on(SendEmailCommand).rejects(serviceError('ServiceUnavailable', 503, 'server'));
+
+    // Act
+    const error = await sender()
+      .send(email)
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(EmailProviderUnavailableError);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 3);
+  });
+
+  it('never retries a send whose outcome is unknown', async () => {
+    // Prepare: SES may have accepted a send that timed out; a retry could send it twice.
+    ses.on(SendEmailCommand).rejectsOnce(timeout()).resolves({ MessageId: 'ses-4' });
+
+    // Act
+    const error = await sender()
+      .send(email)
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(EmailProviderUnavailableError);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('never retries a rejection', async () => {
+    // Prepare
+    ses.on(SendEmailCommand).rejects(serviceError('MessageRejected', 400));
+
+    // Act
+    const error = await sender()
+      .send(email)
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(EmailRejectedError);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
+  });
+});
+
+describe('isRetryableRefusal', () => {
+  it.each([
+    ['TooManyRequestsException', 429, true],
+    ['Throttling', 400, true],
+    ['ThrottlingException', 400, true],
+    ['InternalFailure', 500, true],
+    ['ServiceUnavailable', 503, true],
+    ['MessageRejected', 400, false],
+    ['SendingPausedException', 400, false],
+  ])('answers %s (%i): %s', (name, status, expected) => {
+    // Act / Assess
+    expect(isRetryableRefusal(serviceError(name, status))).toBe(expected);
+  });
+
+  it('answers false without an HTTP answer (timeouts, resets, the deadline)', () => {
+    // Prepare
+    const errors = [
+      Object.assign(new Error('timed out'), { name: 'TimeoutError' }),
+      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      Object.assign(new Error('budget ran out'), { name: 'AwsDeadlineExceededError' }),
+    ];
+
+    // Act / Assess
+    for (const error of errors) expect(isRetryableRefusal(error)).toBe(false);
+  });
+});
+
 describe('toEmailError', () => {
   it.each([
     ['MessageRejected', 400, EmailRejectedError],
@@ -121,6 +235,7 @@ describe('toEmailError', () => {
     ['AccountSuspendedException', 400, EmailRejectedError],
     ['SomeNewValidationException', 400, EmailRejectedError],
     ['TooManyRequestsException', 429, EmailProviderUnavailableError],
+    ['Throttling', 400, EmailProviderUnavailableError],
     ['LimitExceededException', 400, EmailProviderUnavailableError],
     ['SendingPausedException', 400, EmailProviderUnavailableError],
     ['InternalFailure', 500, EmailProviderUnavailableError],

@@ -17,6 +17,7 @@ describe('loadEmailConfig', () => {
       SENDER_EMAIL: 'orders@example.com',
       IDEMPOTENCY_EXPIRY_SECONDS: 604_800,
       REMAINING_TIME_SAFETY_MARGIN_MS: 10_000,
+      MAX_RECEIVE_COUNT: 5,
     });
   });
 

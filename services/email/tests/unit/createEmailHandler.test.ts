@@ -136,6 +136,8 @@ describe('createEmailHandler', () => {
           eventId: event.eventId,
           eventType: 'OrderPlaced',
           orderId: event.order.orderId,
+          deadLetterQueue: 'OrderEventsDeadLetterQueue',
+          maxReceiveCount: 5,
         },
       ],
     ]);
@@ -165,6 +167,8 @@ describe('createEmailHandler', () => {
       receiveCount: 1,
       reason: 'schema-invalid',
       problems: ['customer.email: invalid_format'],
+      deadLetterQueue: 'OrderEventsDeadLetterQueue',
+      maxReceiveCount: 5,
     });
     expect(JSON.stringify(logger.error.mock.calls)).not.toContain('ada@');
   });

@@ -22,6 +22,7 @@ const run = async (name: string) => {
     metrics: fakeMetrics(),
     idempotencyExpirySeconds: 60,
     safetyMarginMs: 10_000,
+    maxReceiveCount: 5,
   });
   const response = await handler(await sampleEvent(name), lambdaContext());
   return { response, sender };
