@@ -13,18 +13,20 @@ const packageManager = (): { command: string; args: string[] } => {
   return { command: 'pnpm', args: [] };
 };
 
+/** The outcome of a package's build: its own output (pnpm's banner left out). */
+export interface BuildResult {
+  ok: boolean;
+  output: string;
+}
+
 /**
- * Run a workspace package's `build` script (`pnpm run build` in its folder); resolves
- * `true` on success, logs the output on failure.
+ * Run a workspace package's `build` script (`pnpm --silent run build` in its folder), so
+ * the output is the build's own: esbuild's errors with file and line, no pnpm banner.
  */
-export const buildPackage = (
-  dir: string,
-  log: RunnerLog,
-  label = path.basename(dir),
-): Promise<boolean> =>
+export const runBuild = (dir: string): Promise<BuildResult> =>
   new Promise((resolve) => {
     const { command, args } = packageManager();
-    const child = spawn(command, [...args, 'run', 'build'], {
+    const child = spawn(command, [...args, '--silent', 'run', 'build'], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: process.env,
@@ -35,12 +37,19 @@ export const buildPackage = (
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
-    child.on('error', (error) => {
-      log.error(`build of ${label}: ${error.message}`);
-      resolve(false);
-    });
-    child.on('exit', (code) => {
-      if (code !== 0) log.error(`build of ${label} failed:\n${output.trim()}`);
-      resolve(code === 0);
-    });
+    child.on('error', (error) => resolve({ ok: false, output: error.message }));
+    child.on('close', (code) => resolve({ ok: code === 0, output: output.trim() }));
   });
+
+/**
+ * {@link runBuild}, resolving `true` on success and logging the output on failure.
+ */
+export const buildPackage = async (
+  dir: string,
+  log: RunnerLog,
+  label = path.basename(dir),
+): Promise<boolean> => {
+  const { ok, output } = await runBuild(dir);
+  if (!ok) log.error(`build of ${label} failed:\n${output}`);
+  return ok;
+};

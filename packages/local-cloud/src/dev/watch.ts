@@ -2,7 +2,7 @@ import { existsSync, type FSWatcher, readdirSync, readFileSync, watch } from 'no
 import path from 'node:path';
 import type { FunctionPool } from '../cloud/FunctionPool.js';
 import type { LocalStackModel } from '../provision/model.js';
-import { buildPackage } from './buildPackage.js';
+import { runBuild } from './buildPackage.js';
 import type { RunnerLog } from './log.js';
 
 /** A workspace package, as watch mode sees it. */
@@ -64,10 +64,16 @@ export const affectedPackages = (
   return [...affected].filter((pkg) => pkg.hasBuild && hasFunctions(pkg));
 };
 
+/** The first `file:line:column` a build's output names (esbuild's error location). */
+export const errorLocation = (output: string): string | undefined =>
+  /(?:^|\s)((?:[\w@.-]+\/)*[\w@.-]+\.[cm]?[jt]sx?:\d+:\d+)\b/m.exec(output)?.[1];
+
 /**
  * Watch mode: a change under services/<name>/src or packages/<name>/src rebuilds the
  * affected services (their own `build` script) and drops the environments of their
- * functions, so the next invocation cold-starts the new bundle.
+ * functions, so the next invocation cold-starts the new bundle. A failed build reloads
+ * nothing: the functions keep serving the previous bundle (the bundler leaves it in place),
+ * and the error is printed once; the same error again is one short line.
  */
 export const watchSources = (
   root: string,
@@ -83,6 +89,7 @@ export const watchSources = (
   const pending = new Set<WorkspacePackage>();
   let timer: NodeJS.Timeout | undefined;
   let building: Promise<void> | undefined;
+  const lastFailure = new Map<string, string>();
 
   const rebuild = async () => {
     const batch = [...pending];
@@ -93,12 +100,20 @@ export const watchSources = (
     for (const pkg of targets) {
       const started = performance.now();
       log.info(`rebuilding ${pkg.name} ...`);
-      const ok = await buildPackage(pkg.dir, log, pkg.name);
-      if (!ok) continue;
+      const { ok, output } = await runBuild(pkg.dir);
+      if (!ok) {
+        const where = errorLocation(output);
+        const headline = `build of ${pkg.name} failed${where ? ` at ${where}` : ''}; its functions keep the previous bundle`;
+        if (lastFailure.get(pkg.name) === output) log.error(`${headline} (same error as before)`);
+        else log.error(`${headline}:\n${output}`);
+        lastFailure.set(pkg.name, output);
+        continue;
+      }
+      const fixed = lastFailure.delete(pkg.name);
       const functions = functionsOf(pkg);
       pool.restart(functions);
       log.info(
-        `rebuilt ${pkg.name} in ${Math.round(performance.now() - started)} ms; reloading ${functions.join(', ')}`,
+        `rebuilt ${pkg.name} in ${Math.round(performance.now() - started)} ms${fixed ? ' (fixed)' : ''}; reloading ${functions.join(', ')}`,
       );
     }
   };
