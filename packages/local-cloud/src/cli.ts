@@ -1,13 +1,22 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BackendPortInUseError } from './backends/startBackends.js';
 import { startLocalCloud } from './cloud/startLocalCloud.js';
 import { renderBanner } from './dev/banner.js';
 import { runDemo } from './dev/demo.js';
+import {
+  checkPreviousRun,
+  PreviousRunError,
+  removeDevState,
+  requestedPorts,
+  stateFileFor,
+  writeDevState,
+} from './dev/devState.js';
 import { consoleLog } from './dev/log.js';
-import { DEFAULT_DEMO_TOKEN, demoToken } from './dev/token.js';
+import { stopOnSignals } from './dev/stopOnSignals.js';
+import { DEFAULT_DEMO_TOKEN, demoToken, tokenFromState } from './dev/token.js';
 import { watchSources } from './dev/watch.js';
 import { FaultRuleError } from './faults/errors.js';
 import { parseFaultFile } from './faults/parseFaultRules.js';
@@ -20,6 +29,7 @@ const USAGE = `Usage: local-cloud <command> [options]
 Commands:
   dev     run template.yaml locally: backends, resources, functions, triggers (default)
   demo    against a running dev: upload an image, place an order, show the results
+  token   against a running dev: print a signed customer token (HS256, the stack's secret)
 
 Options (dev):
   --template <file>              SAM template (default: template.yaml, searched upwards)
@@ -39,6 +49,14 @@ Options (dev):
   --no-watch                     do not rebuild and reload on source changes
   --quiet                        no REPORT line per invocation
   -h, --help                     this text
+
+Options (token):
+  --customer <id> --email <address>   the token's sub and email (default: the demo customer)
+  --secret <logical id>          the signing secret (default SigningKeySecret, or the only one)
+  --issuer <iss> --audience <aud>   default: the JwtIssuer / JwtAudience parameters
+  --ttl <duration>               lifetime, e.g. 3600s or 12h (default 12h)
+
+dev stops everything it started on SIGINT, SIGTERM or SIGHUP, and when its parent exits.
 `;
 
 const findTemplate = (start: string): string | undefined => {
@@ -52,9 +70,7 @@ const findTemplate = (start: string): string | undefined => {
   }
 };
 
-/** Where `dev` records what `demo` (and other tools) need to reach it. */
-export const stateFileFor = (templatePath: string): string =>
-  path.join(path.dirname(templatePath), 'node_modules', '.cache', 'local-cloud', 'dev.json');
+export { stateFileFor };
 
 const dev = async (values: Record<string, string | boolean | undefined>) => {
   const started = performance.now();
@@ -71,6 +87,20 @@ const dev = async (values: Record<string, string | boolean | undefined>) => {
   const endpoint = (values.endpoint as string | undefined) ?? process.env.AWS_ENDPOINT_URL;
   const retryDelay =
     values['retry-delay'] === undefined ? undefined : Number(values['retry-delay']);
+  // Before anything starts: an earlier run on the same ports would fail this one half-way.
+  const stateFile = stateFileFor(templatePath);
+  const previous = await checkPreviousRun(
+    stateFile,
+    requestedPorts({ port, ...(endpoint ? {} : { backendBase }) }),
+  );
+  if (previous.kind === 'running' && previous.clash) throw new PreviousRunError(previous.message);
+  if (previous.kind !== 'none') log.warn(previous.message);
+  // From here on a signal stops whatever has started (nothing, until the cloud is up: the
+  // backends live in this process and go with it). A closed terminal (SIGHUP) must not turn
+  // the last log lines into an EIO crash that skips the clean-up.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  const running = { stop: async (): Promise<void> => undefined };
+  stopOnSignals({ log, stop: () => running.stop() });
   const faultsFile = values.faults === undefined ? undefined : String(values.faults);
   const faults =
     faultsFile === undefined
@@ -108,12 +138,16 @@ const dev = async (values: Record<string, string | boolean | undefined>) => {
   const stopWatching = watching
     ? watchSources(path.dirname(templatePath), cloud.model, cloud.functions, log)
     : () => undefined;
-  const stateFile = stateFileFor(templatePath);
-  await mkdir(path.dirname(stateFile), { recursive: true });
-  await writeFile(
-    stateFile,
-    `${JSON.stringify({ ...cloud.describe(), token, pid: process.pid }, null, 2)}\n`,
-  );
+  running.stop = async () => {
+    stopWatching();
+    await removeDevState(stateFile);
+    await cloud.stop();
+  };
+  await writeDevState(stateFile, {
+    ...cloud.describe(),
+    ...(token ? { token } : {}),
+    pid: process.pid,
+  });
   process.stdout.write(
     renderBanner(
       cloud,
@@ -145,18 +179,6 @@ const dev = async (values: Record<string, string | boolean | undefined>) => {
       color,
     ),
   );
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    log.info('stopping ...');
-    stopWatching();
-    await rm(stateFile, { force: true });
-    await cloud.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
 };
 
 const main = async () => {
@@ -177,6 +199,12 @@ const main = async () => {
       watch: { type: 'boolean', default: true },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      customer: { type: 'string' },
+      email: { type: 'string' },
+      secret: { type: 'string' },
+      issuer: { type: 'string' },
+      audience: { type: 'string' },
+      ttl: { type: 'string' },
     },
   });
   if (values.help) {
@@ -191,6 +219,22 @@ const main = async () => {
     );
     return runDemo(stateFileFor(templatePath));
   }
+  if (command === 'token') {
+    const templatePath = path.resolve(
+      String(values.template ?? findTemplate(process.cwd()) ?? 'template.yaml'),
+    );
+    const { customer, email, secret, issuer, audience, ttl } = values;
+    const token = await tokenFromState(stateFileFor(templatePath), {
+      ...(customer ? { customerId: customer } : {}),
+      ...(email ? { email } : {}),
+      ...(secret ? { secret } : {}),
+      ...(issuer ? { issuer } : {}),
+      ...(audience ? { audience } : {}),
+      ...(ttl ? { expiresIn: /^\d+$/.test(ttl) ? `${ttl}s` : ttl } : {}),
+    });
+    process.stdout.write(`${token}\n`);
+    return;
+  }
   throw new Error(`unknown command ${command}\n\n${USAGE}`);
 };
 
@@ -199,7 +243,8 @@ main().catch((error: unknown) => {
     error instanceof TemplateError ||
     error instanceof PortInUseError ||
     error instanceof BackendPortInUseError ||
-    error instanceof FaultRuleError;
+    error instanceof FaultRuleError ||
+    error instanceof PreviousRunError;
   process.stderr.write(
     `local-cloud: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`,
   );
