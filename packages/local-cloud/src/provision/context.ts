@@ -2,7 +2,7 @@ import type { BackendClients } from '../clients.js';
 import { TemplateError } from '../template/errors.js';
 import type { Stack } from '../template/Stack.js';
 import type { TemplateResource } from '../template/types.js';
-import type { LocalStackModel } from './model.js';
+import type { FunctionModel, LocalStackModel } from './model.js';
 
 /** Shared by every resource provisioner. */
 export interface ProvisionContext {
@@ -72,3 +72,17 @@ export const defaultName = (ctx: ProvisionContext, id: string, maxLength = 80): 
 /** An ARN in the local account and region. */
 export const localArn = (ctx: ProvisionContext, service: string, resource: string): string =>
   `arn:${ctx.stack.info.partition}:${service}:${ctx.stack.info.region}:${ctx.stack.info.accountId}:${resource}`;
+
+/**
+ * The function an ARN names: unqualified, or qualified with a version or alias
+ * (`...:function:name:live`, what `!Ref Fn.Alias` gives); every version runs the same code
+ * locally.
+ */
+export const functionByArn = (ctx: ProvisionContext, arn: unknown): FunctionModel | undefined =>
+  typeof arn === 'string'
+    ? [...ctx.model.functions.values()].find(
+        (f) =>
+          f.arn === arn ||
+          (arn.startsWith(`${f.arn}:`) && !arn.slice(f.arn.length + 1).includes(':')),
+      )
+    : undefined;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { TemplateError } from '../template/errors.js';
 import {
   defaultName,
+  functionByArn,
   isRecord,
   localArn,
   numberProperty,
@@ -67,7 +68,7 @@ const destination = (
   if (typeof arn !== 'string') return undefined;
   const queue = [...ctx.model.queues.values()].find((q) => q.arn === arn);
   if (queue) return { kind: 'queue', resourceId: queue.logicalId };
-  const fn = [...ctx.model.functions.values()].find((f) => f.arn === arn);
+  const fn = functionByArn(ctx, arn);
   if (fn) return { kind: 'function', resourceId: fn.logicalId };
   ctx.warn(
     `${path}: destination ${arn} is not a queue or function of this template; not delivered`,
@@ -107,6 +108,15 @@ export const provisionFunction: Provisioner = (ctx, input) => {
   const name = stringProperty(ctx, input, 'FunctionName') ?? defaultName(ctx, input.id, 64);
   const arn = localArn(ctx, 'lambda', `function:${name}`);
   ctx.stack.register(input.id, { ref: name, attributes: { Arn: arn } });
+  const alias = serverless ? stringProperty(ctx, input, 'AutoPublishAlias') : undefined;
+  if (alias !== undefined) {
+    // SAM's AutoPublishAlias: `!Ref Fn.Alias` is the alias ARN, `!Ref Fn.Version` a version's
+    // (also under the generated logical ids). Locally every version runs the current code.
+    const aliasRef = { ref: `${arn}:${alias}`, attributes: { Arn: `${arn}:${alias}` } };
+    ctx.stack.register(`${input.id}.Alias`, aliasRef);
+    ctx.stack.register(`${input.id}Alias${alias}`, aliasRef);
+    ctx.stack.register(`${input.id}.Version`, { ref: `${arn}:1`, attributes: { Version: '1' } });
+  }
   if (serverless) {
     // Resources the SAM translator generates, so templates may refer to them.
     ctx.stack.register(`${input.id}Role`, {
@@ -141,6 +151,8 @@ export const provisionFunction: Provisioner = (ctx, input) => {
       ? { systemLogLevel: loggingConfig.SystemLogLevel }
       : {}),
   };
+  const reserved = numberProperty(ctx, input, 'ReservedConcurrentExecutions');
+  if (reserved !== undefined) fn.reservedConcurrency = reserved;
   if (packageType === 'Image') {
     fn.problem = 'container image functions are not run locally';
   } else if (!runtime.startsWith('nodejs')) {

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { TemplateError } from '../template/errors.js';
-import { isRecord, type ProvisionContext, type Provisioner, property } from './context.js';
+import {
+  functionByArn,
+  isRecord,
+  type ProvisionContext,
+  type Provisioner,
+  property,
+} from './context.js';
 import type { AuthorizerModel, CorsModel, HttpApiModel } from './model.js';
 
 /** The logical ID SAM gives the API of HttpApi events without ApiId. */
@@ -56,7 +62,7 @@ const authorizer = (
   const arn = auth.FunctionArn;
   if (typeof arn !== 'string')
     throw new TemplateError(`${path}.FunctionArn`, 'is required (e.g. !GetAtt Fn.Arn)');
-  const fn = [...ctx.model.functions.values()].find((f) => f.arn === arn);
+  const fn = functionByArn(ctx, arn);
   if (fn === undefined) {
     throw new TemplateError(`${path}.FunctionArn`, `${arn} is not a function of this template`);
   }

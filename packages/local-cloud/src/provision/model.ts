@@ -72,6 +72,8 @@ export interface FunctionModel {
   systemLogLevel?: string;
   /** Asynchronous invocation settings (EventInvokeConfig, DeadLetterQueue). */
   async: AsyncInvokeConfig;
+  /** ReservedConcurrentExecutions: caps the function's environments (0 throttles every call). */
+  reservedConcurrency?: number;
   /** Why this function cannot run locally (missing code, unsupported runtime), if so. */
   problem?: string;
 }

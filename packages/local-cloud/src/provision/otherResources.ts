@@ -1,6 +1,7 @@
 import { TemplateError } from '../template/errors.js';
 import {
   defaultName,
+  functionByArn,
   isRecord,
   localArn,
   type Provisioner,
@@ -46,7 +47,7 @@ export const provisionRule: Provisioner = (ctx, input) => {
       throw new TemplateError(path, 'needs Arn and Id');
     }
     const queue = [...ctx.model.queues.values()].find((q) => q.arn === target.Arn);
-    const fn = [...ctx.model.functions.values()].find((f) => f.arn === target.Arn);
+    const fn = functionByArn(ctx, target.Arn);
     if (queue === undefined && fn === undefined) {
       ctx.warn(
         `${path}: target ${target.Arn} is not a queue or function of this template; not delivered`,
@@ -81,9 +82,9 @@ export const provisionEventSourceMapping: Provisioner = (ctx, input) => {
   ctx.stack.register(input.id, { ref: `${input.id}-uuid`, attributes: { Id: `${input.id}-uuid` } });
   const source = property(ctx, input, 'EventSourceArn');
   const functionName = stringProperty(ctx, input, 'FunctionName');
-  const fn = [...ctx.model.functions.values()].find(
-    (f) => f.name === functionName || f.arn === functionName,
-  );
+  const fn =
+    [...ctx.model.functions.values()].find((f) => f.name === functionName) ??
+    functionByArn(ctx, functionName);
   if (typeof source !== 'string' || !source.includes(':sqs:')) {
     ctx.warn(`${input.path}: only SQS event source mappings are polled locally`);
     return;

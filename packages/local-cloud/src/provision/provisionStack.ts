@@ -2,7 +2,12 @@ import type { BackendClients } from '../clients.js';
 import { ensureEmailIdentity } from '../resources.js';
 import { TemplateError } from '../template/errors.js';
 import type { Stack } from '../template/Stack.js';
-import type { ProvisionContext, Provisioner, ResourceInput } from './context.js';
+import {
+  functionByArn,
+  type ProvisionContext,
+  type Provisioner,
+  type ResourceInput,
+} from './context.js';
 import {
   provisionBucket,
   provisionEmailIdentity,
@@ -171,7 +176,7 @@ const linkBucketNotifications = (ctx: ProvisionContext) => {
     for (const pending of config.pending) {
       const target =
         pending.targetKind === 'function'
-          ? [...ctx.model.functions.values()].find((f) => f.arn === pending.targetArn)?.logicalId
+          ? functionByArn(ctx, pending.targetArn)?.logicalId
           : [...ctx.model.queues.values()].find((q) => q.arn === pending.targetArn)?.logicalId;
       if (target === undefined) {
         ctx.warn(

@@ -22,7 +22,8 @@ export const collectReferences = (
   const fn = intrinsicName(value);
   if (fn !== undefined) {
     const args = (value as Json)[fn];
-    if (fn === 'Ref' && typeof args === 'string') add(args);
+    // `!Ref Fn.Alias` / `!Ref Fn.Version` (SAM, with AutoPublishAlias) depend on Fn.
+    if (fn === 'Ref' && typeof args === 'string') add(args.replace(/\.(Alias|Version)$/, ''));
     else if (fn === 'Fn::GetAtt' && Array.isArray(args) && typeof args[0] === 'string') {
       add(args[0]);
     } else if (fn === 'Fn::Sub') {

@@ -148,4 +148,50 @@ Resources:
     // Assess
     await expect(result).rejects.toThrow('Resources: circular dependency between resources: A, B');
   });
+
+  it('resolves !Ref Fn.Alias of AutoPublishAlias functions, for notifications and authorizers', async () => {
+    // Act
+    const model = await provision(`
+Globals:
+  Function: { Runtime: nodejs24.x, Handler: index.handler, CodeUri: nowhere/, AutoPublishAlias: live }
+Resources:
+  Thumbs:
+    Type: AWS::Serverless::Function
+  Auth:
+    Type: AWS::Serverless::Function
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: Lambda
+        Authorizers:
+          Lambda:
+            FunctionArn: !Ref Auth.Alias
+            AuthorizerPayloadFormatVersion: "2.0"
+            EnableSimpleResponses: true
+  Uploads:
+    Type: AWS::S3::Bucket
+    DependsOn: ThumbsPermission
+    Properties:
+      NotificationConfiguration:
+        LambdaConfigurations:
+          - Event: s3:ObjectCreated:*
+            Function: !Ref Thumbs.Alias
+  ThumbsPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Thumbs.Alias
+      Principal: s3.amazonaws.com
+      SourceArn: arn:aws:s3:::uploads
+`);
+
+    // Assess
+    const bucket = [...model.buckets.values()][0];
+    expect(bucket?.notifications.map((n) => n.target)).toEqual([
+      { kind: 'function', functionId: 'Thumbs' },
+    ]);
+    const api = [...model.httpApis.values()][0];
+    expect(api?.authorizers.get('Lambda')?.functionId).toBe('Auth');
+  });
 });
