@@ -10,7 +10,8 @@ import { type Shop, startShop } from './support/startShop.js';
 // retries (the client sees 503 + Retry-After and retries with the same Idempotency-Key); SQS
 // throttles the publisher's SendMessageBatch past its retries (the stream delivers the records
 // again). Nothing is lost, nothing doubled, and an order's cancellation is never emailed
-// before its confirmation.
+// before its confirmation, also when the confirmation's send keeps failing meanwhile (the
+// FIFO queue holds the order's group).
 
 let shop: Shop;
 let faults: Faults;
@@ -142,23 +143,30 @@ describe('SQS throttling the publisher', () => {
       wallMs: Date.now() - started,
     });
   });
+});
 
-  it('keeps the cancellation behind a confirmation that SES refused twice', async () => {
+describe('SES refusing a confirmation while its order is cancelled', () => {
+  it('emails the cancellation only after the confirmation', async () => {
     // Prepare
     const started = Date.now();
-    // The next two confirmation sends: this test's order is the only one in flight.
+    // The next confirmation fails two deliveries (2 SDK attempts each): this test's order is
+    // the only one in flight.
     const rule = await faults.add({
       id: 'confirmation-refused',
       service: 'ses',
       operation: 'SendEmail',
       body: { regex: '"Subject":\\{"Data":"[^"]*confirm' },
       error: { status: 503, code: 'ServiceUnavailable' },
-      times: 2,
+      times: 4,
     });
     const placed = await shop.placeOrder();
     const { orderId } = (await placed.json()) as { orderId: string };
+    await vi.waitFor(async () => expect(await faults.applied(rule)).toBeGreaterThanOrEqual(2), {
+      timeout: 30_000,
+      interval: 100,
+    });
 
-    // Act
+    // Act: cancel while the confirmation is failing
     const cancelled = await shop.api(`/orders/${orderId}/cancel`, { method: 'POST' });
     const emails = await vi.waitFor(
       async () => {
@@ -173,14 +181,14 @@ describe('SQS throttling the publisher', () => {
 
     // Assess
     expect(cancelled.status).toBe(200);
-    expect(await faults.applied(rule)).toBe(2);
+    expect(await faults.applied(rule)).toBe(4);
     const [confirmed] = emailsOf(emails, orderId, 'confirmation');
     const [cancelledEmail] = emailsOf(emails, orderId, 'cancellation');
     expect(emails.indexOf(confirmed as (typeof emails)[number])).toBeLessThan(
       emails.indexOf(cancelledEmail as (typeof emails)[number]),
     );
     recordResult('faults-confirmation-first', {
-      refusedSends: 2,
+      refusedSends: 4,
       confirmation: countDeliveries(emails, [orderId], 'confirmation'),
       cancellation: countDeliveries(emails, [orderId], 'cancellation'),
       confirmationFirst: true,

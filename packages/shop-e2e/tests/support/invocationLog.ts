@@ -44,7 +44,8 @@ export const invocationLog = (file: string): RunnerLog & { invocations: Invocati
 export const invocationSummary = (invocations: readonly Invocation[]) => {
   const summary: Record<string, { invocations: number; failed: number; timedOut: number }> = {};
   for (const invocation of invocations) {
-    const entry = (summary[invocation.functionId] ??= { invocations: 0, failed: 0, timedOut: 0 });
+    const entry = summary[invocation.functionId] ?? { invocations: 0, failed: 0, timedOut: 0 };
+    summary[invocation.functionId] = entry;
     entry.invocations += 1;
     if (!invocation.ok) entry.failed += 1;
     if (invocation.errorType === 'Sandbox.Timedout') entry.timedOut += 1;
