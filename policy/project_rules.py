@@ -182,6 +182,63 @@ class Rules:
             if not has_errors_alarm:
                 self.report("SHOP007", logical_id, "has no Errors alarm (with AlarmActions)")
 
+    def lambda_permissions_name_their_source(self) -> None:
+        # Services that invoke on behalf of a resource: without SourceArn, any such resource in
+        # the account (any bucket, rule, topic) could invoke the function.
+        for logical_id, permission in self.of_type("AWS::Lambda::Permission"):
+            props = permission.get("Properties", {})
+            principal = props.get("Principal")
+            if principal in ("s3.amazonaws.com", "events.amazonaws.com", "sns.amazonaws.com", "apigateway.amazonaws.com"):
+                if not props.get("SourceArn"):
+                    self.report("SHOP009", logical_id, f"lets {principal} invoke without a SourceArn; name the bucket/rule/topic/API")
+
+    def alarm_topics_are_publishable(self) -> None:
+        # CloudWatch can publish to an encrypted topic only if the key policy lets
+        # cloudwatch.amazonaws.com use the key; an AWS-managed key (alias/aws/sns) never does.
+        topics = set()
+        for _, alarm in self.of_type("AWS::CloudWatch::Alarm"):
+            props = alarm.get("Properties", {})
+            for action in as_list(props.get("AlarmActions", [])) + as_list(props.get("OKActions", [])):
+                if isinstance(action, dict) and isinstance(action.get("Ref"), str):
+                    topics.add(action["Ref"])
+        for topic in sorted(topics):
+            resource = self.resources.get(topic, {})
+            if resource.get("Type") != "AWS::SNS::Topic":
+                continue
+            key = resource.get("Properties", {}).get("KmsMasterKeyId")
+            if not key:
+                continue
+            key_id = key.get("Ref") if isinstance(key, dict) else None
+            if key_id is None:
+                key_id = key.get("Fn::GetAtt", [None])[0] if isinstance(key, dict) else None
+            key_resource = self.resources.get(key_id or "", {})
+            if key_resource.get("Type") != "AWS::KMS::Key":
+                self.report("SHOP010", topic, f"alarms notify it but its key {json.dumps(key)} is not a key of this template whose policy lets CloudWatch use it")
+                continue
+            statements = as_list(key_resource.get("Properties", {}).get("KeyPolicy", {}).get("Statement", []))
+            allows = any(
+                s.get("Effect") == "Allow"
+                and "cloudwatch.amazonaws.com" in as_list((s.get("Principal") or {}).get("Service", []))
+                and {"kms:Decrypt", "kms:GenerateDataKey*"} <= set(as_list(s.get("Action", [])))
+                for s in statements
+            )
+            if not allows:
+                self.report("SHOP010", key_id or topic, "encrypts an alarm topic but its policy does not allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*")
+            if key_resource.get("Properties", {}).get("EnableKeyRotation") is not True:
+                self.report("SHOP010", key_id or topic, "has no EnableKeyRotation: true")
+
+    def functions_deploy_gradually(self) -> None:
+        # AutoPublishAlias + DeploymentPreference: an alias whose updates CodeDeploy controls.
+        controlled = set()
+        for _, alias in self.of_type("AWS::Lambda::Alias"):
+            if alias.get("UpdatePolicy", {}).get("CodeDeployLambdaAliasUpdate"):
+                name = alias.get("Properties", {}).get("FunctionName")
+                if isinstance(name, dict) and isinstance(name.get("Ref"), str):
+                    controlled.add(name["Ref"])
+        for logical_id, _ in self.of_type("AWS::Lambda::Function"):
+            if logical_id not in controlled:
+                self.report("SHOP011", logical_id, "has no alias deployed through CodeDeploy (AutoPublishAlias + DeploymentPreference)")
+
     def run(self) -> list[str]:
         self.no_wildcard_resources()
         self.wildcard_managed_policies_are_bounded()
@@ -190,6 +247,9 @@ class Rules:
         self.dead_letter_queues_have_alarms()
         self.queues_encrypted()
         self.functions_have_log_retention_and_error_alarms()
+        self.lambda_permissions_name_their_source()
+        self.alarm_topics_are_publishable()
+        self.functions_deploy_gradually()
         return self.findings
 
 

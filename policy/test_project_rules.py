@@ -69,6 +69,38 @@ GOOD = {
                 },
             },
         },
+        "FnAlias": {
+            "Type": "AWS::Lambda::Alias",
+            "UpdatePolicy": {"CodeDeployLambdaAliasUpdate": {"DeploymentGroupName": {"Ref": "FnDeploymentGroup"}}},
+            "Properties": {"Name": "live", "FunctionName": {"Ref": "Fn"}},
+        },
+        "FnS3Permission": {
+            "Type": "AWS::Lambda::Permission",
+            "Properties": {
+                "FunctionName": {"Ref": "FnAlias"},
+                "Principal": "s3.amazonaws.com",
+                "SourceAccount": {"Ref": "AWS::AccountId"},
+                "SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:s3:::my-bucket"},
+            },
+        },
+        "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"KmsMasterKeyId": {"Ref": "TopicKey"}}},
+        "TopicKey": {
+            "Type": "AWS::KMS::Key",
+            "Properties": {
+                "EnableKeyRotation": True,
+                "KeyPolicy": {
+                    "Statement": [
+                        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"},
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                            "Resource": "*",
+                        },
+                    ]
+                },
+            },
+        },
         "BucketPolicy": {
             "Type": "AWS::S3::BucketPolicy",
             "Properties": {
@@ -159,3 +191,26 @@ def test_a_wildcard_managed_policy_needs_a_permissions_boundary():
         r["FnRole"]["Properties"]["PermissionsBoundary"] = {"Ref": "Boundary"}
 
     assert broken(attach_bounded) == []
+
+
+def test_a_lambda_permission_without_source_arn_is_a_finding():
+    result = broken(lambda r: r["FnS3Permission"]["Properties"].pop("SourceArn"))
+    assert result == ["SHOP009 FnS3Permission: lets s3.amazonaws.com invoke without a SourceArn; name the bucket/rule/topic/API"]
+
+
+def test_an_alarm_topic_cloudwatch_cannot_publish_to_is_a_finding():
+    result = broken(lambda r: r["Topic"]["Properties"].update(KmsMasterKeyId="alias/aws/sns"))
+    assert len(result) == 1 and result[0].startswith("SHOP010 Topic")
+    result = broken(lambda r: r["TopicKey"]["Properties"]["KeyPolicy"]["Statement"].pop(1))
+    assert len(result) == 1 and result[0].startswith("SHOP010 TopicKey") and "cloudwatch.amazonaws.com" in result[0]
+    result = broken(lambda r: r["TopicKey"]["Properties"].pop("EnableKeyRotation"))
+    assert result == ["SHOP010 TopicKey: has no EnableKeyRotation: true"]
+
+
+def test_an_unencrypted_alarm_topic_is_not_a_finding_here():
+    assert broken(lambda r: r["Topic"]["Properties"].pop("KmsMasterKeyId")) == []
+
+
+def test_a_function_without_a_gradual_deployment_is_a_finding():
+    result = broken(lambda r: r["FnAlias"].pop("UpdatePolicy"))
+    assert result == ["SHOP011 Fn: has no alias deployed through CodeDeploy (AutoPublishAlias + DeploymentPreference)"]

@@ -12,7 +12,7 @@ import type { Case, StackProfile } from './types.ts';
 
 /**
  * The stacks the samples were written for. Resource names come from the stack name,
- * account and region (`${AWS::StackName}-uploads-${AWS::AccountId}-${AWS::Region}`), and the
+ * account and region (`${BucketNamePrefix}-uploads-${AWS::AccountId}-${AWS::Region}`), and the
  * samples name those resources, so each group of samples gets the stack it names.
  */
 export const STACK_PROFILES: Record<string, StackProfile> = {

@@ -67,7 +67,7 @@ describe('template.yaml (orders-api)', () => {
     const auth = dig(resource('OrdersApi'), 'Properties', 'Auth');
     const name = dig(auth, 'DefaultAuthorizer') as string;
     expect(dig(auth, 'Authorizers', name)).toMatchObject({
-      FunctionArn: { 'Fn::GetAtt': ['AuthorizerFunction', 'Arn'] },
+      FunctionArn: { Ref: 'AuthorizerFunction.Alias' }, // the live alias, deployed gradually
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: true,
       // API Gateway answers 401 without the header and caches each token's answer.
