@@ -6,11 +6,15 @@
 // (`pnpm run token`, not `pnpm token`: pnpm 10 passes a bare `pnpm token` through to
 // `npm token`.)
 //
-// The signing key comes from, in this order: --secret-value, the SIGNING_KEY variable, or
+// The signing key comes from, in this order: --secret-value, the SIGNING_KEY variable,
 // Secrets Manager (--secret-id or SIGNING_SECRET_ID; AWS credentials, region and
-// AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SECRETS_MANAGER as the AWS SDK reads them). The token is
-// the only thing written to stdout, so `TOKEN=$(pnpm -s run token -- ...)` works.
-import { realpathSync } from 'node:fs';
+// AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SECRETS_MANAGER as the AWS SDK reads them), or else the
+// running `pnpm dev`: its state file (node_modules/.cache/local-cloud/dev.json, found upwards
+// from the working directory, or --state) names the secret, the Secrets Manager endpoint and
+// the JwtIssuer/JwtAudience parameters. The token is the only thing written to stdout, so
+// `TOKEN=$(pnpm -s run token -- ...)` works.
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -26,6 +30,8 @@ Options:
   --audience <aud>      default: $JWT_AUDIENCE or shop-orders-api
   --ttl <seconds>       lifetime, default 3600
   --region <region>     AWS region for Secrets Manager (default: the SDK's own resolution)
+  --state <file>        a running pnpm dev's state file (default: found upwards from here,
+                        node_modules/.cache/local-cloud/dev.json); used when no key is given
   --help`;
 
 // Mirrors CUSTOMER_ID_PATTERN in src/domain/identifiers.ts (the authorizer rejects others).
@@ -37,13 +43,60 @@ const fail = (message) => {
   process.exit(2);
 };
 
-const readKey = async (values, env) => {
+const STATE_FILE = path.join('node_modules', '.cache', 'local-cloud', 'dev.json');
+
+/** The running local cloud's state file, upwards from `dir`. */
+const findStateFile = (dir) => {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const candidate = path.join(current, STATE_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(current) === current) return undefined;
+  }
+};
+
+const isAlive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+};
+
+/** Where the running `pnpm dev` keeps the signing key, its issuer and audience. */
+export const localCloudSource = (stateFile) => {
+  const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+  if (typeof state.pid === 'number' && !isAlive(state.pid))
+    throw new Error(
+      `${stateFile} is from a pnpm dev that has ended (pid ${state.pid}); start it: pnpm dev`,
+    );
+  const secret = state.secrets?.SigningKeySecret;
+  const endpoint = state.backends?.endpoints?.secretsManager;
+  if (!secret || !endpoint)
+    throw new Error(`${stateFile} names no SigningKeySecret or Secrets Manager endpoint`);
+  const parameter = (name) =>
+    typeof state.parameters?.[name] === 'string' ? state.parameters[name] : undefined;
+  return {
+    secretId: secret.arn,
+    client: {
+      region: state.backends.region ?? state.region,
+      endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    },
+    issuer: parameter('JwtIssuer'),
+    audience: parameter('JwtAudience'),
+  };
+};
+
+const readKey = async (values, env, local) => {
   if (values['secret-value']) return values['secret-value'];
   if (env.SIGNING_KEY) return env.SIGNING_KEY;
-  const secretId = values['secret-id'] ?? env.SIGNING_SECRET_ID;
-  if (!secretId) fail('No signing key: give --secret-id, --secret-value or SIGNING_KEY.');
+  const secretId = values['secret-id'] ?? env.SIGNING_SECRET_ID ?? local?.secretId;
+  if (!secretId)
+    fail('No signing key: start pnpm dev, or give --secret-id, --secret-value or SIGNING_KEY.');
   const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const client = new SecretsManagerClient(region ? { region } : {});
+  const fromState = !values['secret-id'] && !env.SIGNING_SECRET_ID;
+  const client = new SecretsManagerClient(fromState ? local.client : region ? { region } : {});
   try {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
     if (!SecretString) throw new Error('the secret has no SecretString');
@@ -76,6 +129,7 @@ const main = async (argv, env) => {
       audience: { type: 'string' },
       ttl: { type: 'string', default: '3600' },
       region: { type: 'string' },
+      state: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -90,12 +144,19 @@ const main = async (argv, env) => {
   const ttlSeconds = Number(values.ttl);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) fail('--ttl must be a positive integer.');
 
+  // A running pnpm dev is the default source, when no key or secret is given.
+  const explicit =
+    values['secret-value'] || env.SIGNING_KEY || values['secret-id'] || env.SIGNING_SECRET_ID;
+  const stateFile = explicit ? undefined : (values.state ?? findStateFile(process.cwd()));
+  if (!explicit && values.state === undefined && stateFile === undefined)
+    fail('No signing key: start pnpm dev, or give --secret-id, --secret-value or SIGNING_KEY.');
+  const local = stateFile ? localCloudSource(stateFile) : undefined;
   const token = await mintToken({
-    key: await readKey(values, env),
+    key: await readKey(values, env, local),
     customerId: values.customer,
     email: values.email,
-    issuer: values.issuer ?? env.JWT_ISSUER ?? 'shop-auth',
-    audience: values.audience ?? env.JWT_AUDIENCE ?? 'shop-orders-api',
+    issuer: values.issuer ?? env.JWT_ISSUER ?? local?.issuer ?? 'shop-auth',
+    audience: values.audience ?? env.JWT_AUDIENCE ?? local?.audience ?? 'shop-orders-api',
     ttlSeconds,
     now: Math.floor(Date.now() / 1000),
   });

@@ -1,0 +1,207 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { jwtVerify } from 'jose';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { DevState } from '../../src/dev/devState.js';
+import { portsOf } from '../../src/dev/devState.js';
+import {
+  cliArgs,
+  descendants,
+  isFree,
+  isRunning,
+  makeProject,
+  type Running,
+  repoRoot,
+  run,
+  startDev,
+  stateFileIn,
+} from '../support/devProcess.js';
+
+// The `local-cloud dev` CLI as a user runs it: a child process on free ports, stopped by
+// signals; the state file it leaves for `token`, `demo` and the next start.
+const projects: string[] = [];
+const started: Running[] = [];
+afterAll(() => {
+  for (const { child } of started) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const dir of projects) rmSync(dir, { recursive: true, force: true });
+});
+
+const project = () => {
+  const dir = makeProject();
+  projects.push(dir);
+  return dir;
+};
+
+/** Start `dev` and wait until it is ready and has recorded its state. */
+const ready = async (dir: string, launch: () => Running = () => startDev(dir)) => {
+  const dev = launch();
+  started.push(dev);
+  await vi.waitFor(
+    () => {
+      if (dev.child.exitCode !== null) throw new Error(`dev exited:\n${dev.output()}`);
+      expect(dev.output()).toContain('local-cloud ready');
+      expect(existsSync(stateFileIn(dir))).toBe(true);
+    },
+    { timeout: 30_000, interval: 100 },
+  );
+  const state = JSON.parse(readFileSync(stateFileIn(dir), 'utf8')) as DevState;
+  return { dev, state };
+};
+
+/** Everything the run held is gone: its processes, its ports, its state file. */
+const expectAllGone = async (pids: number[], ports: number[], dir: string) => {
+  await vi.waitFor(
+    async () => {
+      expect(pids.filter(isRunning)).toEqual([]);
+      const taken = [];
+      for (const port of ports) if (!(await isFree(port))) taken.push(port);
+      expect(taken).toEqual([]);
+    },
+    { timeout: 15_000, interval: 100 },
+  );
+  expect(existsSync(stateFileIn(dir))).toBe(false);
+};
+
+describe('local-cloud dev', () => {
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
+    'stops every child process and frees every port on %s',
+    async (signal) => {
+      // Prepare
+      const dir = project();
+      const { dev, state } = await ready(dir);
+      const hello = await fetch(`${state.apiUrl}/hello`);
+      expect(await hello.text()).toBe('hi'); // a function process is running now
+      const pid = dev.child.pid as number;
+      const tree = [pid, ...descendants(pid)];
+      expect(tree.length).toBeGreaterThan(1);
+      const ports = portsOf(state);
+      expect(ports.length).toBeGreaterThanOrEqual(5);
+
+      // Act
+      dev.child.kill(signal);
+
+      // Assess
+      expect(await dev.exited).toBe(0);
+      await expectAllGone(tree, ports, dir);
+    },
+  );
+
+  it('stops when the shell between it and pnpm dies (pnpm dev, SIGTERM to pnpm)', async () => {
+    // Prepare: pnpm runs `... && node cli.mjs dev` through sh, which a SIGTERM kills
+    // without passing the signal on.
+    const dir = project();
+    const quoted = [process.execPath, ...cliArgs].map((arg) => `'${arg}'`).join(' ');
+    const { dev, state } = await ready(dir, () =>
+      run(
+        '/bin/sh',
+        ['-c', `${quoted} dev --port 0 --backend-port 0 --no-watch; echo shell done`],
+        dir,
+      ),
+    );
+    await fetch(`${state.apiUrl}/hello`);
+    const tree = descendants(dev.child.pid as number);
+    expect(tree).toContain(state.pid);
+
+    // Act
+    dev.child.kill('SIGTERM');
+
+    // Assess
+    await expectAllGone(tree, portsOf(state), dir);
+  });
+
+  it('refuses a second start on the ports of a live run, saying what to do', async () => {
+    // Prepare
+    const dir = project();
+    const { state } = await ready(dir);
+    const port = new URL(state.apiUrl as string).port;
+
+    // Act
+    const second = run(
+      process.execPath,
+      [...cliArgs, 'dev', '--port', port, '--backend-port', '0', '--no-watch'],
+      dir,
+    );
+    const code = await second.exited;
+
+    // Assess
+    expect(code).toBe(1);
+    const lines = second.output().trim().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^local-cloud: already running from this template \\(pid ${state.pid}, API ${state.apiUrl}\\) on port ${port}: stop it \\(Ctrl\\+C in its terminal, or kill ${state.pid}\\), or start this one with --port 0 --backend-port 0$`,
+        ),
+      ),
+    ]);
+    expect(JSON.parse(readFileSync(stateFileIn(dir), 'utf8')).pid).toBe(state.pid);
+  });
+
+  it('replaces the state file of a run that is gone, and says so', async () => {
+    // Prepare: a state file whose process has ended
+    const dir = project();
+    const ended = run(process.execPath, ['-e', ''], dir);
+    await ended.exited;
+    mkdirSync(path.dirname(stateFileIn(dir)), { recursive: true });
+    writeFileSync(
+      stateFileIn(dir),
+      JSON.stringify({ pid: ended.child.pid, apiUrl: 'http://127.0.0.1:1', apiUrls: {} }),
+    );
+
+    // Act
+    const { dev, state } = await ready(dir);
+
+    // Assess
+    expect(dev.output()).toContain(
+      `is from an earlier run (pid ${ended.child.pid}) that did not stop cleanly; replacing it, nothing to do`,
+    );
+    expect(state.pid).toBe(dev.child.pid);
+  });
+
+  it('mints tokens with the running cloud’s secret: local-cloud token and pnpm run token', async () => {
+    // Prepare
+    const dir = project();
+    await ready(dir);
+    const key = new TextEncoder().encode('a-signing-key-for-tests');
+    const verify = async (token: string) =>
+      (await jwtVerify(token.trim(), key, { issuer: 'test-issuer', audience: 'test-audience' }))
+        .payload;
+
+    // Act
+    const cli = run(
+      process.execPath,
+      [...cliArgs, 'token', '--customer', 'c-1', '--email', 'a@example.com'],
+      dir,
+    );
+    const script = run(
+      process.execPath,
+      [
+        path.join(repoRoot, 'services', 'orders-api', 'scripts', 'mintToken.mjs'),
+        '--',
+        '--customer',
+        'c-2',
+        '--email',
+        'b@example.com',
+      ],
+      dir,
+    );
+    const codes = await Promise.all([cli.exited, script.exited]);
+
+    // Assess
+    expect(codes).toEqual([0, 0]);
+    expect(await verify(cli.output())).toMatchObject({ sub: 'c-1', email: 'a@example.com' });
+    expect(await verify(script.output())).toMatchObject({ sub: 'c-2', email: 'b@example.com' });
+  });
+
+  it('says to start pnpm dev when no cloud runs', async () => {
+    // Prepare
+    const dir = project();
+
+    // Act
+    const cli = run(process.execPath, [...cliArgs, 'token'], dir);
+    const code = await cli.exited;
+
+    // Assess
+    expect(code).toBe(1);
+    expect(cli.output()).toMatch(/no running local cloud found .*; start it with: pnpm dev/);
+  });
+});

@@ -1,0 +1,116 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const packageDir = path.resolve(import.meta.dirname, '..', '..');
+export const repoRoot = path.resolve(packageDir, '..', '..');
+const tsResolve = path.join(repoRoot, 'packages', 'tooling', 'tsResolve.mjs');
+/** The CLI from its sources, as `node packages/local-cloud/dist/cli.mjs` runs it once built. */
+export const cliArgs = ['--import', tsResolve, path.join(packageDir, 'src', 'cli.ts')];
+
+/** A throw-away project: an HTTP API, one function, a signing secret and its parameters. */
+export const makeProject = (): string => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'local-cloud-cli-'));
+  mkdirSync(path.join(dir, 'fn'));
+  writeFileSync(
+    path.join(dir, 'fn', 'index.mjs'),
+    "export const handler = async () => ({ statusCode: 200, body: 'hi' });\n",
+  );
+  writeFileSync(
+    path.join(dir, 'template.yaml'),
+    `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  JwtIssuer: { Type: String, Default: test-issuer }
+  JwtAudience: { Type: String, Default: test-audience }
+Resources:
+  SigningKeySecret:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      SecretString: a-signing-key-for-tests
+  Api:
+    Type: AWS::Serverless::HttpApi
+  HelloFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: fn/
+      Handler: index.handler
+      Runtime: nodejs24.x
+      Events:
+        Get: { Type: HttpApi, Properties: { ApiId: !Ref Api, Path: /hello, Method: GET } }
+`,
+  );
+  return dir;
+};
+
+export const stateFileIn = (dir: string) =>
+  path.join(dir, 'node_modules', '.cache', 'local-cloud', 'dev.json');
+
+/** A child process with its output collected. */
+export interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+export const run = (command: string, args: string[], cwd: string): Running => {
+  const child = spawn(command, args, {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { child, output: () => text, exited };
+};
+
+export const startDev = (dir: string, extra: string[] = []): Running =>
+  run(
+    process.execPath,
+    [...cliArgs, 'dev', '--port', '0', '--backend-port', '0', '--no-watch', ...extra],
+    dir,
+  );
+
+/** Every process below `pid` (ps works on Linux and macOS). */
+export const descendants = (pid: number): number[] => {
+  const table = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift() as number;
+    for (const [child, ppid] of table) {
+      if (ppid === parent && !found.includes(child)) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+};
+
+export const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Whether a port can be bound on loopback again. */
+export const isFree = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
