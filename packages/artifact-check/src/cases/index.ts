@@ -11,9 +11,10 @@ import { thumbnailsCases } from './thumbnails.ts';
 import type { Case, StackProfile } from './types.ts';
 
 /**
- * The stacks the samples were written for. Resource names come from the stack name,
- * account and region (`${BucketNamePrefix}-uploads-${AWS::AccountId}-${AWS::Region}`), and the
- * samples name those resources, so each group of samples gets the stack it names.
+ * The stacks the samples were written for. Resource names come from the stack name (bucket
+ * names from the BucketNamePrefix parameter: `${BucketNamePrefix}-uploads-${AWS::AccountId}-
+ * ${AWS::Region}`), account and region, and the samples name those resources, so each group of
+ * samples gets the stack it names.
  */
 export const STACK_PROFILES: Record<string, StackProfile> = {
   // events/orders-api, events/email, events/thumbnails (bucket shop-dev-uploads-123456789012-us-east-1)
@@ -21,12 +22,18 @@ export const STACK_PROFILES: Record<string, StackProfile> = {
     stackName: 'shop-dev',
     accountId: '123456789012',
     region: 'us-east-1',
+    parameterOverrides: { BucketNamePrefix: 'shop-dev' },
     secrets: { SigningKeySecret: DEV_SIGNING_KEY },
   },
   // A second run of events/orders-api/publisherBatchWithBadRecord.json, on queues no earlier
   // case has sent to: on shop-dev, SQS drops the batch's events that the single-record cases
   // already sent (same deduplication ids within five minutes).
-  'shop-events': { stackName: 'shop-events', accountId: '123456789012', region: 'us-east-1' },
+  'shop-events': {
+    stackName: 'shop-events',
+    accountId: '123456789012',
+    region: 'us-east-1',
+    parameterOverrides: { BucketNamePrefix: 'shop-events' },
+  },
   // events/indexer (bucket shop-uploads-123456789012-eu-west-1)
   'shop-eu': { stackName: 'shop', accountId: '123456789012', region: 'eu-west-1' },
 };
