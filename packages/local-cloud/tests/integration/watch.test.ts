@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startLocalCloud } from '../../src/cloud/startLocalCloud.js';
 import { memoryLog } from '../../src/dev/log.js';
 import { watchSources } from '../../src/dev/watch.js';
@@ -9,6 +10,7 @@ import { uniqueName, useBackends } from '../../src/testing.js';
 
 // A throw-away workspace: one service whose build script copies src/handler.mjs into its
 // function bundle folder, as the real services' esbuild step does.
+const bundler = path.resolve(import.meta.dirname, '../../../tooling/bin/bundle.mjs');
 const root = mkdtempSync(path.join(tmpdir(), 'local-cloud-watch-'));
 const service = path.join(root, 'services', 'greeter');
 const handler = (greeting: string) =>
@@ -29,6 +31,24 @@ writeFileSync(
 writeFileSync(path.join(service, 'src', 'handler.mjs'), handler('hello'));
 mkdirSync(path.join(service, 'dist', 'greet'), { recursive: true });
 writeFileSync(path.join(service, 'dist', 'greet', 'index.mjs'), handler('hello'));
+// A second service built by the real bundler (shop-bundle), whose failed builds keep dist/.
+const bundled = path.join(root, 'services', 'bundled');
+const bundledSource = path.join(bundled, 'src', 'handlers', 'echo.ts');
+const echoHandler = (version: number) =>
+  `export const handler = async () => ({ version: ${version} });\n`;
+const brokenHandler = (version: number) =>
+  `export const handler = async () => ({ version: ${version} };\n`;
+mkdirSync(path.dirname(bundledSource), { recursive: true });
+writeFileSync(
+  path.join(bundled, 'package.json'),
+  JSON.stringify({
+    name: '@watch-test/bundled',
+    private: true,
+    scripts: { build: `node ${JSON.stringify(bundler)}` },
+  }),
+);
+writeFileSync(bundledSource, echoHandler(0));
+execFileSync(process.execPath, [bundler], { cwd: bundled });
 writeFileSync(
   path.join(root, 'template.yaml'),
   `Resources:
@@ -36,6 +56,12 @@ writeFileSync(
     Type: AWS::Serverless::Function
     Properties:
       CodeUri: services/greeter/dist/greet/
+      Handler: index.handler
+      Runtime: nodejs24.x
+  EchoFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: services/bundled/dist/echo/
       Handler: index.handler
       Runtime: nodejs24.x
 `,
@@ -49,7 +75,8 @@ const cloud = await startLocalCloud({
   port: 0,
   log: memoryLog(),
 });
-const stopWatching = watchSources(root, cloud.model, cloud.functions, memoryLog());
+const watchLog = memoryLog();
+const stopWatching = watchSources(root, cloud.model, cloud.functions, watchLog);
 afterAll(async () => {
   stopWatching();
   await cloud.stop();
@@ -75,5 +102,88 @@ describe('watch mode', () => {
       current = await greeting();
     }
     expect(current).toBe('hello again');
+  });
+});
+
+describe('watch mode with a failing build', () => {
+  const echo = () => cloud.functions.invoke('EchoFunction', {});
+  const count = (pattern: RegExp) => watchLog.lines.filter((line) => pattern.test(line)).length;
+  const failures = () =>
+    count(/build of @watch-test\/bundled failed at src\/handlers\/echo\.ts:1:\d+/);
+  const rebuilds = () => count(/rebuilt @watch-test\/bundled/);
+
+  it('keeps serving the previous bundle, cold starts included, and prints the error once', async () => {
+    // Prepare
+    expect(JSON.parse((await echo()).payload ?? '{}')).toEqual({ version: 0 });
+    const failed = failures();
+
+    // Act
+    writeFileSync(bundledSource, brokenHandler(1));
+    await vi.waitFor(() => expect(failures()).toBe(failed + 1), { timeout: 20_000, interval: 50 });
+    cloud.functions.restart(['EchoFunction']); // the next call cold-starts from dist/
+
+    // Assess
+    const during = await echo();
+    expect(during.ok).toBe(true);
+    expect(JSON.parse(during.payload ?? '{}')).toEqual({ version: 0 });
+    const errorText = watchLog.lines.filter((line) => line.includes('Expected'));
+    expect(errorText).toHaveLength(1);
+
+    // Act
+    writeFileSync(bundledSource, echoHandler(1));
+
+    // Assess
+    await vi.waitFor(
+      async () => expect(JSON.parse((await echo()).payload ?? '{}')).toEqual({ version: 1 }),
+      { timeout: 20_000, interval: 50 },
+    );
+  });
+
+  it('fails no invocation through save-with-syntax-error / fix cycles', {
+    timeout: 120_000,
+  }, async () => {
+    // Prepare: a caller that invokes all the time, forcing a cold start every few calls
+    const results: Array<{ ok: boolean; error?: string; version?: number }> = [];
+    let calling = true;
+    const caller = (async () => {
+      while (calling) {
+        if (results.length % 3 === 0) cloud.functions.restart(['EchoFunction']);
+        const result = await echo();
+        results.push({
+          ok: result.ok,
+          ...(result.error
+            ? { error: `${result.error.errorType}: ${result.error.errorMessage}` }
+            : {}),
+          ...(result.ok ? { version: JSON.parse(result.payload ?? '{}').version } : {}),
+        });
+      }
+    })();
+
+    // Act
+    for (let cycle = 2; cycle <= 6; cycle++) {
+      const failed = failures();
+      const rebuilt = rebuilds();
+      writeFileSync(bundledSource, brokenHandler(cycle));
+      await vi.waitFor(() => expect(failures()).toBe(failed + 1), {
+        timeout: 30_000,
+        interval: 50,
+      });
+      writeFileSync(bundledSource, echoHandler(cycle));
+      await vi.waitFor(() => expect(rebuilds()).toBe(rebuilt + 1), {
+        timeout: 30_000,
+        interval: 50,
+      });
+      await vi.waitFor(() => expect(results.at(-1)?.version).toBe(cycle), {
+        timeout: 10_000,
+        interval: 20,
+      });
+    }
+    calling = false;
+    await caller;
+
+    // Assess
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(results.length).toBeGreaterThan(20);
+    expect(new Set(results.map((r) => r.version))).toEqual(new Set([1, 2, 3, 4, 5, 6]));
   });
 });
