@@ -46,6 +46,8 @@ Options (dev):
                                  change them while running through <backend>/_faults
   --retry-delay <seconds>        failed SQS messages come back after this long instead of
                                  the queue's VisibilityTimeout
+  --concurrency <n>              most environments per function (default 10; a function's
+                                 ReservedConcurrentExecutions lowers it; 1 = one at a time)
   --no-watch                     do not rebuild and reload on source changes
   --quiet                        no REPORT line per invocation
   -h, --help                     this text
@@ -87,6 +89,11 @@ const dev = async (values: Record<string, string | boolean | undefined>) => {
   const endpoint = (values.endpoint as string | undefined) ?? process.env.AWS_ENDPOINT_URL;
   const retryDelay =
     values['retry-delay'] === undefined ? undefined : Number(values['retry-delay']);
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
+    throw new Error(
+      `--concurrency must be a whole number of at least 1, got ${values.concurrency}`,
+    );
   // Before anything starts: an earlier run on the same ports would fail this one half-way.
   const stateFile = stateFileFor(templatePath);
   const previous = await checkPreviousRun(
@@ -130,6 +137,7 @@ const dev = async (values: Record<string, string | boolean | undefined>) => {
     ...(values.host ? { host: String(values.host) } : {}),
     log,
     ...(retryDelay === undefined ? {} : { sqsRetryDelaySeconds: retryDelay }),
+    ...(concurrency === undefined ? {} : { concurrency }),
     ...(faults ? { faults } : {}),
   });
   const faultRules = (await cloud.backends.faults?.list()) ?? [];
@@ -195,6 +203,7 @@ const main = async () => {
       'backend-port': { type: 'string' },
       endpoint: { type: 'string' },
       'retry-delay': { type: 'string' },
+      concurrency: { type: 'string' },
       faults: { type: 'string' },
       watch: { type: 'boolean', default: true },
       quiet: { type: 'boolean' },

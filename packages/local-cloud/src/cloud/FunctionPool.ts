@@ -15,14 +15,18 @@ export interface FunctionPoolOptions {
    * and then two minutes; locally the default is 1 s and 2 s.
    */
   asyncRetryDelaysMs?: number[];
+  /** Most environments per function (default 10; `ReservedConcurrentExecutions` lowers it). */
+  concurrency?: number;
+  /** An environment idle this long is stopped (default 5 minutes). */
+  idleTimeoutMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Every function of the stack, each in its own warm environment, invoked synchronously
- * (API, authorizer, SQS pollers) or asynchronously (S3, EventBridge: retries, then the
- * OnFailure destination or dead-letter queue, as Lambda does).
+ * Every function of the stack, each with up to `concurrency` warm environments, invoked
+ * synchronously (API, authorizer, SQS pollers) or asynchronously (S3, EventBridge: retries,
+ * then the OnFailure destination or dead-letter queue, as Lambda does).
  */
 export class FunctionPool {
   private readonly functions = new Map<string, LambdaFunction>();
@@ -43,6 +47,8 @@ export class FunctionPool {
           log: options.log,
           runtimeCommand: options.runtimeCommand,
           runtimeDir: options.runtimeDir,
+          ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+          ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
         }),
       );
     }
@@ -77,7 +83,10 @@ export class FunctionPool {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  /** Drop the environments of these functions (their code changed). */
+  /**
+   * Retire every environment of these functions (their code changed): idle ones stop now,
+   * busy ones when their invocation ends; the next invocations cold-start the new code.
+   */
   restart(ids: Iterable<string>): void {
     for (const id of ids) this.functions.get(id)?.restart();
   }

@@ -49,6 +49,13 @@ export interface LocalCloudOptions {
   /** See {@link SqsPollerOptions.maxBatchingWindowSeconds}. */
   maxBatchingWindowSeconds?: number;
   asyncRetryDelaysMs?: number[];
+  /**
+   * Most execution environments per function (default 10); a function's
+   * `ReservedConcurrentExecutions` lowers it. 1 = one invocation at a time per function.
+   */
+  concurrency?: number;
+  /** An idle environment stops after this long (default 5 minutes). */
+  functionIdleTimeoutMs?: number;
   /** See {@link StreamPollerOptions.pollIntervalMs}. */
   streamPollIntervalMs?: number;
   /** See {@link StreamPollerOptions.retryDelayMs}. */
@@ -121,9 +128,9 @@ const describe = (
 
 /**
  * Run a SAM template locally: start (or use) the backends, create every resource the
- * template declares, start one warm environment per function on demand, and deliver every
- * trigger: HTTP APIs with their authorizers, S3 notifications, EventBridge rules, SQS and
- * DynamoDB Streams event source mappings.
+ * template declares, start warm environments per function on demand (up to `concurrency`
+ * each), and deliver every trigger: HTTP APIs with their authorizers, S3 notifications,
+ * EventBridge rules, SQS and DynamoDB Streams event source mappings.
  *
  * @example
  * const cloud = await startLocalCloud({ templatePath: 'template.yaml', port: 3000 });
@@ -170,6 +177,10 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
       log,
       ...(options.runtime ?? bootstrapCommand()),
       ...(options.asyncRetryDelaysMs ? { asyncRetryDelaysMs: options.asyncRetryDelaysMs } : {}),
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.functionIdleTimeoutMs === undefined
+        ? {}
+        : { idleTimeoutMs: options.functionIdleTimeoutMs }),
     });
     stoppers.push(() => pool.stop());
     const invoke = (id: string, event: unknown) => pool.invoke(id, event);

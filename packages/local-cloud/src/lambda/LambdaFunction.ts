@@ -1,71 +1,82 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { FunctionModel } from '../provision/model.js';
-import { functionEnvironment } from './environment.js';
-import { pipeLines } from './pipeLines.js';
 import {
-  MAX_RESPONSE_BYTES,
-  RuntimeApiServer,
-  type RuntimeError,
-  type RuntimeInvocation,
-} from './RuntimeApiServer.js';
-import type { InvokeOptions, InvokeResult, LambdaFunctionOptions } from './types.js';
+  EnvironmentState,
+  type InvocationOutcome,
+  LambdaEnvironment,
+} from './LambdaEnvironment.js';
+import type { RuntimeError } from './RuntimeApiServer.js';
+import type {
+  EnvironmentCounts,
+  InvokeOptions,
+  InvokeResult,
+  LambdaFunctionOptions,
+} from './types.js';
 
-export type { InvokeOptions, InvokeResult, LambdaFunctionOptions } from './types.js';
+export type {
+  EnvironmentCounts,
+  InvokeOptions,
+  InvokeResult,
+  LambdaFunctionOptions,
+} from './types.js';
 
-interface Pending {
+/** Environments per function unless the runner is told otherwise (Lambda scales further). */
+export const DEFAULT_CONCURRENCY = 10;
+/** Lambda keeps an idle environment for minutes; so does the runner. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+
+interface Queued {
   requestId: string;
   payload: string;
   options: InvokeOptions;
   resolve(result: InvokeResult): void;
-  dispatchedAt?: number;
-  timer?: NodeJS.Timeout;
-  initDurationMs?: number;
 }
 
-const traceId = () =>
-  `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
-
 /**
- * One Lambda function environment: a child process running a runtime client against a
- * Runtime API served here. Warm between invocations (module scope runs once), one
- * invocation at a time (others queue), the timeout enforced by killing the process; the
- * next invocation then starts a fresh one, as Lambda does.
+ * A Lambda function: up to `concurrency` execution environments (capped by
+ * `ReservedConcurrentExecutions`), each a child process with its own Runtime API running one
+ * invocation at a time. An invocation goes to the most recently used idle environment; when
+ * all are busy a new one cold-starts (while no more than the cap exist; past it invocations
+ * wait). Idle environments stop after `idleTimeoutMs`; one that crashed or timed out is
+ * replaced, never reused.
  */
 export class LambdaFunction {
   readonly model: FunctionModel;
+  /** The most environments this function may have at once. */
+  readonly concurrency: number;
   private readonly options: LambdaFunctionOptions;
-  private readonly server: RuntimeApiServer;
-  private readonly queue: Pending[] = [];
-  private current: Pending | undefined;
-  private waiter: ((invocation: RuntimeInvocation | undefined) => void) | undefined;
-  private child: ChildProcess | undefined;
-  private generation = 0;
-  private spawnedAt = 0;
-  private initialised = false;
-  private initTimer: NodeJS.Timeout | undefined;
-  private initError: RuntimeError | undefined;
-  private restartWhenIdle = false;
-  private started: Promise<string> | undefined;
+  private readonly idleTimeoutMs: number;
+  private readonly environments = new Set<LambdaEnvironment>();
+  /** Environments of code that was replaced: they finish what they run, then stop. */
+  private readonly retired = new WeakSet<LambdaEnvironment>();
+  private readonly reapTimers = new Map<LambdaEnvironment, NodeJS.Timeout>();
+  private readonly queue: Queued[] = [];
   private stopped = false;
 
   constructor(model: FunctionModel, options: LambdaFunctionOptions) {
     this.model = model;
     this.options = options;
-    this.server = new RuntimeApiServer({
-      next: (signal) => this.next(signal),
-      response: (id, body) => this.onResponse(id, body),
-      error: (id, error) => this.onError(id, error),
-      initError: (error) => {
-        this.initError = error;
-      },
-    });
+    this.concurrency = Math.max(
+      0,
+      Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, model.reservedConcurrency ?? Infinity),
+    );
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   }
 
-  /** Is an environment running right now (warm)? */
+  /** Is an environment initialised right now (warm)? */
   get warm(): boolean {
-    return this.child !== undefined && this.initialised;
+    const counts = this.counts();
+    return counts.idle + counts.busy > 0;
+  }
+
+  /** The environments by state, and the invocations waiting for one. */
+  counts(): EnvironmentCounts {
+    const counts: EnvironmentCounts = { starting: 0, idle: 0, busy: 0, queued: this.queue.length };
+    for (const env of this.environments) {
+      if (env.state !== EnvironmentState.gone) counts[env.state]++;
+    }
+    return counts;
   }
 
   /** Invoke synchronously (RequestResponse); resolves with the result, never rejects. */
@@ -73,241 +84,157 @@ export class LambdaFunction {
     return new Promise((resolve) => {
       const requestId = randomUUID();
       if (this.stopped) {
-        resolve(this.failure(requestId, 'ServiceException', 'The local cloud is stopping'));
+        resolve(failure(requestId, 'ServiceException', 'The local cloud is stopping'));
+        return;
+      }
+      if (this.concurrency === 0) {
+        // ReservedConcurrentExecutions: 0 throttles every invocation on Lambda.
+        resolve(failure(requestId, 'TooManyRequestsException', 'Rate Exceeded.'));
         return;
       }
       this.queue.push({ requestId, payload: JSON.stringify(event ?? null), options, resolve });
-      void this.pump();
+      this.pump();
     });
   }
 
-  /** Drop the environment (after a rebuild): the next invocation cold-starts the new code. */
+  /**
+   * Retire every environment (the code was rebuilt): idle and starting ones stop now, busy
+   * ones when their invocation ends; the next invocations cold-start the new code.
+   */
   restart(): void {
-    if (this.current === undefined) this.kill();
-    else this.restartWhenIdle = true;
+    // A copy: stopping one starts its replacement, which must not be stopped in turn.
+    for (const env of [...this.environments]) {
+      if (env.state === EnvironmentState.busy) this.retired.add(env);
+      else void env.kill();
+    }
+    this.pump();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const pending of this.queue.splice(0)) {
-      pending.resolve(
-        this.failure(pending.requestId, 'ServiceException', 'The local cloud is stopping'),
-      );
+    for (const queued of this.queue.splice(0)) {
+      queued.resolve(failure(queued.requestId, 'ServiceException', 'The local cloud is stopping'));
     }
-    this.kill();
-    if (this.started) await this.server.stop();
+    await Promise.all([...this.environments].map((env) => env.kill()));
   }
 
-  private failure(
-    requestId: string,
-    errorType: string,
-    errorMessage: string,
-    durationMs = 0,
-  ): InvokeResult {
-    return { requestId, ok: false, error: { errorType, errorMessage }, durationMs };
-  }
-
-  private async pump(): Promise<void> {
+  /** Give waiting invocations to idle environments, and start environments for the rest. */
+  private pump(): void {
     if (this.stopped) return;
-    if (this.child === undefined && this.queue.length > 0) await this.spawn();
-    if (this.waiter && this.current === undefined && this.queue.length > 0) this.dispatch();
-  }
-
-  private async spawn(): Promise<void> {
-    if (this.child !== undefined) return;
-    const { model } = this;
-    if (model.problem !== undefined || !existsSync(model.codeDir)) {
-      const message =
-        model.problem ?? `Code folder ${model.codeDir} does not exist (run \`pnpm build\` first)`;
-      const pending = this.queue.shift();
-      pending?.resolve(this.failure(pending.requestId, 'Runtime.ImportModuleError', message));
-      void this.pump();
+    while (this.queue.length > 0) {
+      const env = this.mostRecentlyUsedIdle();
+      if (env === undefined) break;
+      this.dispatch(env);
+    }
+    // Environments starting, or done and about to ask for work (the runtime's next request
+    // follows its answer within a millisecond), will take waiting invocations: a caller that
+    // invokes again as soon as it has its answer must not start a second environment.
+    let uncovered = this.queue.length;
+    for (const env of this.environments) {
+      if (env.state === EnvironmentState.starting || env.finishing) uncovered--;
+    }
+    if (uncovered <= 0 || this.environments.size >= this.concurrency) return;
+    const problem =
+      this.model.problem ??
+      (existsSync(this.model.codeDir)
+        ? undefined
+        : `Code folder ${this.model.codeDir} does not exist (run \`pnpm build\` first)`);
+    if (problem !== undefined) {
+      // Environments that already loaded the code keep serving; with none, nothing can.
+      if (this.environments.size > 0) return;
+      for (const queued of this.queue.splice(0)) {
+        queued.resolve(failure(queued.requestId, 'Runtime.ImportModuleError', problem));
+      }
       return;
     }
-    this.started ??= this.server.start();
-    const runtimeApi = await this.started;
-    if (this.child !== undefined || this.stopped) return;
-    const generation = ++this.generation;
-    const { command, args } = this.options.runtimeCommand;
-    // Node's heap capped near MemorySize, so a function that would run out of memory on
-    // Lambda does here too (only when the runtime client is Node itself).
-    const heap = `--max-old-space-size=${Math.max(64, Math.floor(model.memoryMb * 0.9))}`;
-    const child = spawn(command, command === process.execPath ? [heap, ...args] : args, {
-      cwd: model.codeDir,
-      env: functionEnvironment(
-        model,
-        runtimeApi,
-        this.options.backendEnv,
-        this.options.log,
-        this.options.runtimeDir,
-      ),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    this.spawnedAt = performance.now();
-    this.initialised = false;
-    this.initError = undefined;
-    const log = (stream: 'stdout' | 'stderr') => (line: string) =>
-      this.options.log.function(model.logicalId, stream, line);
-    pipeLines(child.stdout, log('stdout'));
-    pipeLines(child.stderr, log('stderr'));
-    child.on('error', (error) =>
-      this.options.log.error(`${model.logicalId}: cannot start runtime: ${error.message}`),
-    );
-    child.on('exit', (code, signal) => this.onExit(generation, code, signal));
-    const initLimitMs = Math.max(10, model.timeoutSeconds) * 1000;
-    this.initTimer = setTimeout(() => {
-      if (generation !== this.generation || this.initialised) return;
-      this.kill();
-      const pending = this.queue.shift();
-      if (pending === undefined) return;
-      this.finish(pending, {
-        error: {
-          errorType: 'Sandbox.Timedout',
-          errorMessage: `Init phase did not finish within ${initLimitMs / 1000} seconds`,
-        },
+    while (uncovered > 0 && this.environments.size < this.concurrency) {
+      uncovered--;
+      const env = new LambdaEnvironment(this.model, this.options, {
+        idle: (ready) => this.onIdle(ready),
+        gone: (ended, initError) => this.onGone(ended, initError),
       });
-    }, initLimitMs);
-  }
-
-  private next(signal: AbortSignal): Promise<RuntimeInvocation | undefined> {
-    if (!this.initialised) {
-      this.initialised = true;
-      clearTimeout(this.initTimer);
-      const initDurationMs = performance.now() - this.spawnedAt;
-      const first = this.queue[0];
-      if (first) first.initDurationMs = initDurationMs;
-    }
-    return new Promise((resolve) => {
-      this.waiter = resolve;
-      signal.addEventListener('abort', () => {
-        if (this.waiter === resolve) this.waiter = undefined;
-        resolve(undefined);
+      this.environments.add(env);
+      env.start().catch((error: unknown) => {
+        this.options.log.error(
+          `${this.model.logicalId}: cannot start an environment: ${(error as Error).message}`,
+        );
+        void env.kill();
       });
-      if (this.restartWhenIdle && this.current === undefined) {
-        this.restartWhenIdle = false;
-        this.kill();
-        void this.pump();
-        return;
-      }
-      void this.pump();
-    });
-  }
-
-  private dispatch() {
-    const pending = this.queue.shift();
-    const waiter = this.waiter;
-    if (pending === undefined || waiter === undefined) return;
-    this.waiter = undefined;
-    this.current = pending;
-    const timeoutMs = this.model.timeoutSeconds * 1000;
-    pending.dispatchedAt = performance.now();
-    pending.timer = setTimeout(() => this.onTimeout(pending), timeoutMs);
-    const { clientContext, cognitoIdentity } = pending.options;
-    waiter({
-      requestId: pending.requestId,
-      payload: pending.payload,
-      deadlineMs: Date.now() + timeoutMs,
-      functionArn: this.model.arn,
-      traceId: traceId(),
-      ...(clientContext === undefined ? {} : { clientContext: JSON.stringify(clientContext) }),
-      ...(cognitoIdentity === undefined
-        ? {}
-        : { cognitoIdentity: JSON.stringify(cognitoIdentity) }),
-    });
-  }
-
-  private finish(pending: Pending, outcome: { payload: string } | { error: RuntimeError }) {
-    clearTimeout(pending.timer);
-    if (this.current === pending) this.current = undefined;
-    const durationMs =
-      pending.dispatchedAt === undefined ? 0 : performance.now() - pending.dispatchedAt;
-    const result: InvokeResult = {
-      requestId: pending.requestId,
-      ok: 'payload' in outcome,
-      durationMs,
-      ...outcome,
-      ...(pending.initDurationMs === undefined ? {} : { initDurationMs: pending.initDurationMs }),
-    };
-    this.options.log.report(this.model.logicalId, result, this.model.memoryMb);
-    pending.resolve(result);
-    if (this.restartWhenIdle) {
-      this.restartWhenIdle = false;
-      this.kill();
     }
-    void this.pump();
   }
 
-  private onResponse(requestId: string, body: Buffer): 'ok' | 'unknown' | 'too-large' {
-    const pending = this.current;
-    if (pending === undefined || pending.requestId !== requestId) return 'unknown';
-    if (body.byteLength > MAX_RESPONSE_BYTES) {
-      this.finish(pending, {
-        error: {
-          errorType: 'Function.ResponseSizeTooLarge',
-          errorMessage: `Response payload size (${body.byteLength} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
-        },
-      });
-      return 'too-large';
+  private mostRecentlyUsedIdle(): LambdaEnvironment | undefined {
+    let best: LambdaEnvironment | undefined;
+    for (const env of this.environments) {
+      if (env.state !== EnvironmentState.idle) continue;
+      if (best === undefined || env.lastUsedAt > best.lastUsedAt) best = env;
     }
-    this.finish(pending, { payload: body.toString('utf8') });
-    return 'ok';
+    return best;
   }
 
-  private onError(requestId: string, error: RuntimeError): 'ok' | 'unknown' {
-    const pending = this.current;
-    if (pending === undefined || pending.requestId !== requestId) return 'unknown';
-    this.finish(pending, { error });
-    return 'ok';
-  }
-
-  private onTimeout(pending: Pending) {
-    if (this.current !== pending) return;
-    const seconds = this.model.timeoutSeconds.toFixed(2);
-    this.options.log.function(
-      this.model.logicalId,
-      'stderr',
-      `${new Date().toISOString()} ${pending.requestId} Task timed out after ${seconds} seconds`,
-    );
-    this.kill();
-    this.finish(pending, {
-      error: {
-        errorType: 'Sandbox.Timedout',
-        errorMessage: `RequestId: ${pending.requestId} Error: Task timed out after ${seconds} seconds`,
+  private dispatch(env: LambdaEnvironment) {
+    const queued = this.queue.shift();
+    if (queued === undefined) return;
+    clearTimeout(this.reapTimers.get(env));
+    this.reapTimers.delete(env);
+    env.run({
+      requestId: queued.requestId,
+      payload: queued.payload,
+      options: queued.options,
+      resolve: (outcome) => {
+        this.complete(queued, outcome);
+        if (this.retired.has(env)) void env.kill();
       },
     });
   }
 
-  private onExit(generation: number, code: number | null, signal: NodeJS.Signals | null) {
-    if (generation !== this.generation) return;
-    clearTimeout(this.initTimer);
-    this.child = undefined;
-    this.waiter = undefined;
-    this.initialised = false;
-    const reason = signal ? `signal ${signal}` : `exit status ${code}`;
-    const initError = this.initError;
-    this.initError = undefined;
-    const pending = this.current ?? this.queue.shift();
-    if (pending) {
-      this.finish(pending, {
-        error: initError ?? {
-          errorType: 'Runtime.ExitError',
-          errorMessage: `RequestId: ${pending.requestId} Error: Runtime exited with error: ${reason}`,
-        },
-      });
-    } else {
-      void this.pump();
-    }
+  private complete(queued: Queued, outcome: InvocationOutcome) {
+    const { durationMs, initDurationMs } = outcome;
+    const result: InvokeResult = {
+      requestId: queued.requestId,
+      ok: 'payload' in outcome,
+      durationMs,
+      ...('payload' in outcome ? { payload: outcome.payload } : { error: outcome.error }),
+      ...(initDurationMs === undefined ? {} : { initDurationMs }),
+    };
+    this.options.log.report(this.model.logicalId, result, this.model.memoryMb);
+    queued.resolve(result);
   }
 
-  private kill() {
-    const child = this.child;
-    if (child === undefined) return;
-    this.generation++;
-    this.child = undefined;
-    this.waiter = undefined;
-    this.initialised = false;
-    clearTimeout(this.initTimer);
-    child.kill('SIGKILL');
+  private onIdle(env: LambdaEnvironment) {
+    if (this.stopped || this.retired.has(env)) {
+      void env.kill();
+      return;
+    }
+    if (this.queue.length > 0) {
+      this.dispatch(env);
+      return;
+    }
+    const timer = setTimeout(() => {
+      if (env.state === EnvironmentState.idle) void env.kill();
+    }, this.idleTimeoutMs);
+    timer.unref();
+    this.reapTimers.set(env, timer);
+  }
+
+  private onGone(env: LambdaEnvironment, initError: RuntimeError | undefined) {
+    this.environments.delete(env);
+    clearTimeout(this.reapTimers.get(env));
+    this.reapTimers.delete(env);
+    // An environment that failed to initialise fails one waiting invocation with the reason,
+    // as the invocation that caused a cold start fails on Lambda (and a module that always
+    // throws cannot start environments forever).
+    const queued = initError === undefined ? undefined : this.queue.shift();
+    if (queued !== undefined && initError !== undefined) {
+      this.complete(queued, { error: initError, durationMs: 0 });
+    }
+    this.pump();
   }
 }
+
+const failure = (requestId: string, errorType: string, errorMessage: string): InvokeResult => ({
+  requestId,
+  ok: false,
+  error: { errorType, errorMessage },
+  durationMs: 0,
+});

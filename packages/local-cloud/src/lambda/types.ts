@@ -9,7 +9,7 @@ export interface InvokeResult {
   payload?: string;
   error?: RuntimeError;
   durationMs: number;
-  /** Set on the invocation that started a new environment. */
+  /** Set on the first invocation of each new environment. */
   initDurationMs?: number;
 }
 
@@ -19,7 +19,7 @@ export interface InvokeOptions {
   cognitoIdentity?: unknown;
 }
 
-/** How to start a function's runtime process. */
+/** How to start a function's runtime processes, and how many. */
 export interface LambdaFunctionOptions {
   /** Endpoint variables of the backends (AWS_ENDPOINT_URL_*, region, dummy credentials). */
   backendEnv: Readonly<Record<string, string>>;
@@ -28,4 +28,20 @@ export interface LambdaFunctionOptions {
   runtimeCommand: { command: string; args: string[] };
   /** LAMBDA_RUNTIME_DIR: where the runtime client lives. */
   runtimeDir: string;
+  /**
+   * Most environments (processes) of the function at once, default 10; the function's
+   * `ReservedConcurrentExecutions` lowers it.
+   */
+  concurrency?: number;
+  /** An environment idle this long is stopped (default 5 minutes). */
+  idleTimeoutMs?: number;
+}
+
+/** How many environments a function has, by state. */
+export interface EnvironmentCounts {
+  starting: number;
+  idle: number;
+  busy: number;
+  /** Invocations waiting for an environment. */
+  queued: number;
 }

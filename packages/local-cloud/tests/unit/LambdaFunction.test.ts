@@ -8,7 +8,7 @@ import type { FunctionModel } from '../../src/provision/model.js';
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/functions');
 const running: LambdaFunction[] = [];
 
-const fixtureFunction = (overrides: Partial<FunctionModel> = {}) => {
+const fixtureFunction = (overrides: Partial<FunctionModel> = {}, concurrency?: number) => {
   const log = memoryLog();
   const model: FunctionModel = {
     logicalId: 'EchoFunction',
@@ -30,6 +30,7 @@ const fixtureFunction = (overrides: Partial<FunctionModel> = {}) => {
     backendEnv: { AWS_REGION: 'us-east-1' },
     log,
     ...bootstrapCommand(),
+    ...(concurrency === undefined ? {} : { concurrency }),
   });
   running.push(fn);
   return { fn, log };
@@ -178,9 +179,9 @@ describe('LambdaFunction', () => {
     expect(lines.some((line) => line.endsWith('| line two'))).toBe(true);
   });
 
-  it('queues concurrent invocations on the one environment', async () => {
+  it('queues concurrent invocations on the one environment with concurrency 1', async () => {
     // Prepare
-    const { fn } = fixtureFunction();
+    const { fn } = fixtureFunction({}, 1);
 
     // Act
     const results = await Promise.all([1, 2, 3].map((n) => fn.invoke({ n, sleepMs: 50 })));

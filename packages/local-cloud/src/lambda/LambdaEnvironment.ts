@@ -1,0 +1,290 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { FunctionModel } from '../provision/model.js';
+import { functionEnvironment } from './environment.js';
+import { pipeLines } from './pipeLines.js';
+import {
+  MAX_RESPONSE_BYTES,
+  RuntimeApiServer,
+  type RuntimeError,
+  type RuntimeInvocation,
+} from './RuntimeApiServer.js';
+import type { InvokeOptions, LambdaFunctionOptions } from './types.js';
+
+/** One invocation, from the caller's `invoke` until its result. */
+export interface PendingInvocation {
+  requestId: string;
+  payload: string;
+  options: InvokeOptions;
+  resolve(outcome: InvocationOutcome): void;
+}
+
+/** What an environment hands back for one invocation. */
+export type InvocationOutcome = ({ payload: string } | { error: RuntimeError }) & {
+  durationMs: number;
+  initDurationMs?: number;
+};
+
+/** What the owner of an environment hears from it. */
+export interface EnvironmentEvents {
+  /** The runtime asks for work: the environment is idle until {@link LambdaEnvironment.run}. */
+  idle(env: LambdaEnvironment): void;
+  /** The process is gone (crash, timeout, kill). `initError` when it died before its first `next`. */
+  gone(env: LambdaEnvironment, initError: RuntimeError | undefined): void;
+}
+
+export const EnvironmentState = {
+  starting: 'starting',
+  idle: 'idle',
+  busy: 'busy',
+  gone: 'gone',
+} as const;
+export type EnvironmentState = (typeof EnvironmentState)[keyof typeof EnvironmentState];
+
+const traceId = () =>
+  `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+
+/**
+ * One execution environment of a function: a child process running a runtime client against
+ * its own Runtime API server, one invocation at a time. Module scope runs once per
+ * environment; its first invocation carries the `Init Duration`. A handler past its timeout
+ * or a process that exits ends the environment: it is never reused.
+ */
+export class LambdaEnvironment {
+  readonly model: FunctionModel;
+  /** When this environment last finished an invocation (or started): most recent is reused first. */
+  lastUsedAt = performance.now();
+  private readonly options: LambdaFunctionOptions;
+  private readonly events: EnvironmentEvents;
+  private readonly server: RuntimeApiServer;
+  private stateValue: EnvironmentState = EnvironmentState.starting;
+  private child: ChildProcess | undefined;
+  private waiter: ((invocation: RuntimeInvocation | undefined) => void) | undefined;
+  private current:
+    | { pending: PendingInvocation; dispatchedAt: number; timer: NodeJS.Timeout }
+    | undefined;
+  private spawnedAt = 0;
+  private initDurationMs: number | undefined;
+  private initTimer: NodeJS.Timeout | undefined;
+  private initError: RuntimeError | undefined;
+  private initialised = false;
+  private closed: Promise<void> = Promise.resolve();
+
+  constructor(model: FunctionModel, options: LambdaFunctionOptions, events: EnvironmentEvents) {
+    this.model = model;
+    this.options = options;
+    this.events = events;
+    this.server = new RuntimeApiServer({
+      next: (signal) => this.next(signal),
+      response: (id, body) => this.onResponse(id, body),
+      error: (id, error) => this.onError(id, error),
+      initError: (error) => {
+        this.initError = error;
+      },
+    });
+  }
+
+  get state(): EnvironmentState {
+    return this.stateValue;
+  }
+
+  /** Answered its invocation; idle as soon as the runtime asks for the next one. */
+  get finishing(): boolean {
+    return this.stateValue === EnvironmentState.busy && this.current === undefined;
+  }
+
+  /** Start the process (the cold start); {@link EnvironmentEvents.idle} follows when ready. */
+  async start(): Promise<void> {
+    const runtimeApi = await this.server.start();
+    if (this.stateValue === EnvironmentState.gone) {
+      await this.server.stop();
+      return;
+    }
+    const { model } = this;
+    const { command, args } = this.options.runtimeCommand;
+    // Node's heap capped near MemorySize, so a function that would run out of memory on
+    // Lambda does here too (only when the runtime client is Node itself).
+    const heap = `--max-old-space-size=${Math.max(64, Math.floor(model.memoryMb * 0.9))}`;
+    const child = spawn(command, command === process.execPath ? [heap, ...args] : args, {
+      cwd: model.codeDir,
+      env: functionEnvironment(
+        model,
+        runtimeApi,
+        this.options.backendEnv,
+        this.options.log,
+        this.options.runtimeDir,
+      ),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.spawnedAt = performance.now();
+    const log = (stream: 'stdout' | 'stderr') => (line: string) =>
+      this.options.log.function(model.logicalId, stream, line);
+    pipeLines(child.stdout, log('stdout'));
+    pipeLines(child.stderr, log('stderr'));
+    child.on('error', (error) =>
+      this.options.log.error(`${model.logicalId}: cannot start runtime: ${error.message}`),
+    );
+    child.on('exit', (code, signal) => this.onExit(code, signal));
+    const initLimitMs = Math.max(10, model.timeoutSeconds) * 1000;
+    this.initTimer = setTimeout(() => {
+      if (this.initialised) return;
+      this.end({
+        errorType: 'Sandbox.Timedout',
+        errorMessage: `Init phase did not finish within ${initLimitMs / 1000} seconds`,
+      });
+    }, initLimitMs);
+  }
+
+  /** Hand an invocation to this idle environment. */
+  run(pending: PendingInvocation): void {
+    const waiter = this.waiter;
+    if (this.stateValue !== EnvironmentState.idle || waiter === undefined)
+      throw new Error(`${this.model.logicalId}: environment is ${this.stateValue}, not idle`);
+    this.waiter = undefined;
+    this.stateValue = EnvironmentState.busy;
+    const timeoutMs = this.model.timeoutSeconds * 1000;
+    this.current = {
+      pending,
+      dispatchedAt: performance.now(),
+      timer: setTimeout(() => this.onTimeout(), timeoutMs),
+    };
+    const { clientContext, cognitoIdentity } = pending.options;
+    waiter({
+      requestId: pending.requestId,
+      payload: pending.payload,
+      deadlineMs: Date.now() + timeoutMs,
+      functionArn: this.model.arn,
+      traceId: traceId(),
+      ...(clientContext === undefined ? {} : { clientContext: JSON.stringify(clientContext) }),
+      ...(cognitoIdentity === undefined
+        ? {}
+        : { cognitoIdentity: JSON.stringify(cognitoIdentity) }),
+    });
+  }
+
+  /** End the environment now (an invocation in flight fails as a runtime exit). */
+  kill(): Promise<void> {
+    this.end(undefined);
+    return this.closed;
+  }
+
+  private next(signal: AbortSignal): Promise<RuntimeInvocation | undefined> {
+    if (!this.initialised) {
+      this.initialised = true;
+      clearTimeout(this.initTimer);
+      this.initDurationMs = performance.now() - this.spawnedAt;
+    }
+    return new Promise((resolve) => {
+      if (this.stateValue === EnvironmentState.gone) {
+        resolve(undefined);
+        return;
+      }
+      this.waiter = resolve;
+      signal.addEventListener('abort', () => {
+        if (this.waiter === resolve) this.waiter = undefined;
+        resolve(undefined);
+      });
+      this.stateValue = EnvironmentState.idle;
+      this.events.idle(this);
+    });
+  }
+
+  private finish(outcome: { payload: string } | { error: RuntimeError }) {
+    const current = this.current;
+    if (current === undefined) return;
+    this.current = undefined;
+    clearTimeout(current.timer);
+    const now = performance.now();
+    this.lastUsedAt = now;
+    const initDurationMs = this.initDurationMs;
+    this.initDurationMs = undefined;
+    current.pending.resolve({
+      ...outcome,
+      durationMs: now - current.dispatchedAt,
+      ...(initDurationMs === undefined ? {} : { initDurationMs }),
+    });
+  }
+
+  private onResponse(requestId: string, body: Buffer): 'ok' | 'unknown' | 'too-large' {
+    if (this.current?.pending.requestId !== requestId) return 'unknown';
+    if (body.byteLength > MAX_RESPONSE_BYTES) {
+      this.finish({
+        error: {
+          errorType: 'Function.ResponseSizeTooLarge',
+          errorMessage: `Response payload size (${body.byteLength} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+        },
+      });
+      return 'too-large';
+    }
+    this.finish({ payload: body.toString('utf8') });
+    return 'ok';
+  }
+
+  private onError(requestId: string, error: RuntimeError): 'ok' | 'unknown' {
+    if (this.current?.pending.requestId !== requestId) return 'unknown';
+    this.finish({ error });
+    return 'ok';
+  }
+
+  private onTimeout() {
+    const current = this.current;
+    if (current === undefined) return;
+    const { requestId } = current.pending;
+    const seconds = this.model.timeoutSeconds.toFixed(2);
+    this.options.log.function(
+      this.model.logicalId,
+      'stderr',
+      `${new Date().toISOString()} ${requestId} Task timed out after ${seconds} seconds`,
+    );
+    this.finish({
+      error: {
+        errorType: 'Sandbox.Timedout',
+        errorMessage: `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`,
+      },
+    });
+    this.end(undefined);
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null) {
+    if (this.stateValue === EnvironmentState.gone) return;
+    const reason = signal ? `signal ${signal}` : `exit status ${code}`;
+    const requestId = this.current?.pending.requestId;
+    const initError =
+      this.initError ??
+      (this.initialised
+        ? undefined
+        : { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${reason}` });
+    if (requestId !== undefined) {
+      this.finish({
+        error: this.initError ?? {
+          errorType: 'Runtime.ExitError',
+          errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${reason}`,
+        },
+      });
+    }
+    this.end(initError, false);
+  }
+
+  /** Once: kill the process, stop the Runtime API, fail what is in flight, tell the owner. */
+  private end(initError: RuntimeError | undefined, kill = true) {
+    if (this.stateValue === EnvironmentState.gone) return;
+    this.stateValue = EnvironmentState.gone;
+    clearTimeout(this.initTimer);
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.(undefined);
+    if (this.current !== undefined) {
+      const { requestId } = this.current.pending;
+      this.finish({
+        error: {
+          errorType: 'Runtime.ExitError',
+          errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal SIGKILL`,
+        },
+      });
+    }
+    if (kill) this.child?.kill('SIGKILL');
+    this.closed = this.server.stop();
+    this.events.gone(this, this.initialised ? undefined : initError);
+  }
+}
