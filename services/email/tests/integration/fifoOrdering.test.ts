@@ -5,11 +5,11 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createAwsClient } from '@shop/common/aws';
 import type { OrderEvent } from '@shop/contracts/orderEvents';
 import { ensureEmailIdentity, ensureQueue, ensureTable, type QueueRef } from '@shop/local-cloud';
-import { uniqueName, useBackends } from '@shop/local-cloud/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueName, useBackends, useFaults } from '@shop/local-cloud/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SesEmailSender } from '../../src/adapters/SesEmailSender.js';
 import { createEmailHandler } from '../../src/app/createEmailHandler.js';
-import { EmailProviderUnavailableError } from '../../src/domain/errors.js';
+import { AWS_LIMITS, SES_SEND_RETRY } from '../../src/config.js';
 import type { EmailSender, OutgoingEmail } from '../../src/domain/ports.js';
 import { deliverFromQueue } from '../support/deliverFromQueue.js';
 import { fakeLogger, fakeMetrics } from '../support/fakes.js';
@@ -19,29 +19,26 @@ import { deliverUntil, drain, mailFor, VISIBILITY_TIMEOUT_SECONDS } from './help
 
 // OrderEventsQueue.fifo end to end on a real FIFO queue of each backend: group = order id,
 // deduplication id = event id, the handler wired with the real SES adapter and DynamoDB
-// idempotency store. The first attempt at order A's confirmation fails transiently.
+// idempotency store. SES (through the fault proxy) refuses order A's first confirmation send.
 
 const { backends, clients } = useBackends();
+const faults = useFaults();
 const region = backends.region;
 const sqs = createAwsClient(SQSClient, 'SQS', { region });
-const ses = createAwsClient(SESv2Client, 'SESv2', { region });
+// As the handler builds it: one SDK attempt per send, the adapter retries refusals.
+const ses = createAwsClient(SESv2Client, 'SESv2', { region, ...AWS_LIMITS.ses });
 const dynamodb = createAwsClient(DynamoDBClient, 'DynamoDB', { region });
 const SENDER = 'orders@example.com';
 const tableName = uniqueName('email-idempotency');
 const fifoAttributes = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
 let queue: QueueRef;
 
-/** The real SES adapter, except that the first send whose subject matches fails transiently. */
-const failingOnce = (inner: EmailSender, subject: string) => {
+/** The real SES adapter, recording the subject of every send it is asked for (in order). */
+const recording = (inner: EmailSender) => {
   const attempts: string[] = [];
-  let failed = false;
   const sender: EmailSender = {
     send: async (email: OutgoingEmail) => {
       attempts.push(email.subject);
-      if (!failed && email.subject === subject) {
-        failed = true;
-        throw new EmailProviderUnavailableError('TooManyRequestsException');
-      }
       return inner.send(email);
     },
   };
@@ -78,6 +75,8 @@ describe('EmailFunction on a FIFO queue with the local backends', () => {
     });
   });
 
+  afterEach(() => faults.clear());
+
   afterAll(() => {
     sqs.destroy();
     ses.destroy();
@@ -94,10 +93,17 @@ describe('EmailFunction on a FIFO queue with the local backends', () => {
     const placedB = withOrderId(orderPlaced(), orderB);
     const confirmationA = `Your order ${orderA} is confirmed`;
     const cancellationA = `Your order ${orderA} has been cancelled`;
-    const { sender, attempts } = failingOnce(
-      new SesEmailSender({ client: ses, from: SENDER }),
-      confirmationA,
+    const { sender, attempts } = recording(
+      new SesEmailSender({ client: ses, from: SENDER, retry: SES_SEND_RETRY }),
     );
+    // SES refuses every attempt of A's first confirmation send (the adapter's retries included).
+    const refusal = await faults.add({
+      service: 'ses',
+      operation: 'SendEmail',
+      body: confirmationA,
+      error: { status: 503, code: 'ServiceUnavailable' },
+      times: SES_SEND_RETRY.attempts,
+    });
     const handler = createEmailHandler({
       sender,
       createPersistenceStore: () =>
@@ -147,6 +153,7 @@ describe('EmailFunction on a FIFO queue with the local backends', () => {
 
     // Assess
     expect(sent.Failed ?? []).toEqual([]);
+    expect(await faults.applied(refusal)).toBe(SES_SEND_RETRY.attempts);
     const mailA = await mailFor(backends, orderA);
     expect(mailA.map((mail) => mail.subject)).toEqual([confirmationA, cancellationA]);
     expect((await mailFor(backends, orderB)).map((mail) => mail.subject)).toEqual([
