@@ -64,6 +64,7 @@ describe('EmailFunction handler with the local backends', () => {
     });
     vi.stubEnv('IDEMPOTENCY_TABLE_NAME', tableName);
     vi.stubEnv('SENDER_EMAIL', SENDER);
+    vi.stubEnv('MAX_RECEIVE_COUNT', String(MAX_RECEIVE_COUNT));
     // The real entry point, wired from the environment like on Lambda.
     ({ handler } = await import('../../src/handlers/sendOrderEmail.js'));
   });
