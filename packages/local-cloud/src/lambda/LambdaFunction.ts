@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { FunctionModel } from '../provision/model.js';
 import {
   EnvironmentState,
@@ -23,6 +24,12 @@ export type {
 
 /** Environments per function unless the runner is told otherwise (Lambda scales further). */
 export const DEFAULT_CONCURRENCY = 10;
+/**
+ * Environments of one function initialising at once. Lambda's run on separate machines; here
+ * they share the host's cores, and ten cold starts at once would delay the first answer by all
+ * of them. Waiting invocations go to whichever environment is ready first.
+ */
+const MAX_STARTING = Math.max(2, availableParallelism());
 /** Lambda keeps an idle environment for minutes; so does the runner. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
 
@@ -130,7 +137,9 @@ export class LambdaFunction {
     // follows its answer within a millisecond), will take waiting invocations: a caller that
     // invokes again as soon as it has its answer must not start a second environment.
     let uncovered = this.queue.length;
+    let starting = 0;
     for (const env of this.environments) {
+      if (env.state === EnvironmentState.starting) starting++;
       if (env.state === EnvironmentState.starting || env.finishing) uncovered--;
     }
     if (uncovered <= 0 || this.environments.size >= this.concurrency) return;
@@ -147,8 +156,9 @@ export class LambdaFunction {
       }
       return;
     }
-    while (uncovered > 0 && this.environments.size < this.concurrency) {
+    while (uncovered > 0 && this.environments.size < this.concurrency && starting < MAX_STARTING) {
       uncovered--;
+      starting++;
       const env = new LambdaEnvironment(this.model, this.options, {
         idle: (ready) => this.onIdle(ready),
         gone: (ended, initError) => this.onGone(ended, initError),
@@ -207,7 +217,8 @@ export class LambdaFunction {
       return;
     }
     if (this.queue.length > 0) {
-      this.dispatch(env);
+      // Also starts the next environments, if the ones starting were all that held them back.
+      this.pump();
       return;
     }
     const timer = setTimeout(() => {
