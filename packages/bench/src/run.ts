@@ -16,6 +16,7 @@ import { type BenchResults, renderReport } from './lib/report.ts';
 import { drainQueues, resultsDir, startShop, stopShop } from './lib/shopCloud.ts';
 import { measureApiAgainstBaseline } from './sections/apiBaseline.ts';
 import { measureApi } from './sections/apiThroughput.ts';
+import { measureApiVsInProcess } from './sections/apiVsInProcess.ts';
 import { measureColdInit } from './sections/coldInit.ts';
 import { measureEndToEnd } from './sections/endToEnd.ts';
 import { measureSuite } from './sections/testSuite.ts';
@@ -34,6 +35,8 @@ const { values } = parseArgs({
     'warm-rounds': { type: 'string', default: '4' },
     connections: { type: 'string', default: '10' },
     'api-seconds': { type: 'string', default: '5' },
+    'api-rounds': { type: 'string', default: '2' },
+    'overhead-calls': { type: 'string', default: '200' },
     'e2e-runs': { type: 'string', default: '5' },
     'batching-window': { type: 'string' },
     baseline: { type: 'string' },
@@ -105,6 +108,18 @@ if (cloudSections.some((s) => selected.has(s))) {
       results.api = await measureApi(
         cloud,
         { connections: int('connections'), durationSeconds: int('api-seconds'), warmupSeconds: 1 },
+        progress,
+      );
+      await drainQueues(cloud);
+      results.apiVsInProcess = await measureApiVsInProcess(
+        cloud,
+        {
+          connections: int('connections'),
+          durationSeconds: int('api-seconds'),
+          warmupSeconds: 1,
+          rounds: int('api-rounds'),
+          overheadCalls: int('overhead-calls'),
+        },
         progress,
       );
       if (values.baseline !== undefined) {

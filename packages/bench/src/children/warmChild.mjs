@@ -1,4 +1,4 @@
-// In-process baseline for warm invocations: this process has the function's environment,
+// In-process baseline for warm invocations and API load: this process has the function's environment,
 // imports its bundle once (module scope runs once, as in a warm Lambda environment) and
 // calls the handler directly, timing each call. Driven over IPC by the parent, in rounds
 // interleaved with the same function invoked through local-cloud's runner.
@@ -23,7 +23,44 @@ const context = () => {
   };
 };
 
+// Load mode: `connections` callers, each calling the handler again as soon as it answers,
+// for `durationMs` (after `warmupMs` not counted); every call gets its own copy of the event.
+const load = async ({ event, connections, durationMs, warmupMs }) => {
+  const run = async (ms, record) => {
+    const end = performance.now() + ms;
+    const caller = async () => {
+      while (performance.now() < end) {
+        const started = performance.now();
+        let failure;
+        try {
+          const result = await handler(structuredClone(event), context());
+          const status = result?.statusCode;
+          if (!(status >= 200 && status < 300)) failure = `status ${status}`;
+        } catch (error) {
+          failure = String(error);
+        }
+        if (record) record(performance.now() - started, failure);
+      }
+    };
+    const started = performance.now();
+    await Promise.all(Array.from({ length: connections }, caller));
+    return (performance.now() - started) / 1000;
+  };
+  if (warmupMs > 0) await run(warmupMs);
+  const latenciesMs = [];
+  const failures = [];
+  const seconds = await run(durationMs, (ms, failure) => {
+    latenciesMs.push(ms);
+    if (failure !== undefined) failures.push(failure);
+  });
+  return { latenciesMs, seconds, failures: failures.length, firstFailure: failures[0] };
+};
+
 process.on('message', async (message) => {
+  if (message.load) {
+    process.send(await load(message.load));
+    return;
+  }
   const latenciesMs = [];
   const results = [];
   for (const event of message.events) {

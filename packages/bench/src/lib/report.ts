@@ -3,6 +3,7 @@
 import type { Bundle } from '../bundleSizes.ts';
 import type { ApiBaselineResult } from '../sections/apiBaseline.ts';
 import type { ApiRow } from '../sections/apiThroughput.ts';
+import type { ApiVsInProcessResult } from '../sections/apiVsInProcess.ts';
 import type { ColdInitResult } from '../sections/coldInit.ts';
 import type { EndToEndResult } from '../sections/endToEnd.ts';
 import type { SuiteResult } from '../sections/testSuite.ts';
@@ -21,6 +22,7 @@ export interface BenchResults {
   warm?: WarmRow[];
   api?: ApiRow[];
   apiBaseline?: ApiBaselineResult;
+  apiVsInProcess?: ApiVsInProcessResult;
   thumbnails?: ThumbnailsResult;
   endToEnd?: EndToEndResult;
   suite?: SuiteResult;
@@ -112,6 +114,46 @@ const sections = (r: BenchResults): string[] => {
           a.latency.p99,
           a.non2xx,
           a.errors,
+        ]),
+      ),
+    );
+  }
+  if (r.apiVsInProcess) {
+    const v = r.apiVsInProcess;
+    out.push(
+      `### Local API vs the same handler in-process (same run, ${v.rounds} rounds ABBA of ${v.durationSeconds} s, ${v.connections} connections / concurrent callers; ${v.concurrency}; means over rounds)`,
+      markdownTable(
+        [
+          'route',
+          'local API req/s',
+          'p50/p99 ms',
+          'in-process req/s',
+          'p50/p99 ms',
+          'API / in-process',
+          'goal >= 0.5',
+          'failed',
+        ],
+        v.rows.map((row) => [
+          row.route,
+          row.api.rps,
+          `${ms(row.api.p50)} / ${ms(row.api.p99)}`,
+          row.inProcess.rps,
+          `${ms(row.inProcess.p50)} / ${ms(row.inProcess.p99)}`,
+          times(row.rpsRatio),
+          row.rpsRatio >= 0.5 ? 'met' : 'not met',
+          row.api.failures + row.inProcess.failures,
+        ]),
+      ),
+      '#### Runner overhead per call (one caller, OrdersApiFunction through the runner vs in-process, interleaved)',
+      markdownTable(
+        ['route', 'runner p50/p99 ms', 'in-process p50/p99 ms', '+ms p50', 'goal <= 1 ms', 'n'],
+        v.overhead.map((o) => [
+          o.route,
+          `${ms(o.runner.p50)} / ${ms(o.runner.p99)}`,
+          `${ms(o.inProcess.p50)} / ${ms(o.inProcess.p99)}`,
+          o.overheadMs,
+          o.overheadMs <= 1 ? 'met' : 'not met',
+          o.runner.n,
         ]),
       ),
     );

@@ -58,13 +58,21 @@ export const measureApi = async (
     progress(
       `api: ${route.route} (${options.connections} connections, ${options.durationSeconds} s)`,
     );
-    const config = { ...route, headers, ...options };
-    const { stdout } = await run(process.execPath, [child, JSON.stringify(config)], {
-      maxBuffer: 1 << 20,
-      timeout: (options.durationSeconds + options.warmupSeconds + 30) * 1000,
-    });
-    const result = JSON.parse(stdout) as Omit<ApiRow, 'route' | 'connections'>;
-    rows.push({ route: route.route, connections: options.connections, ...result });
+    rows.push(await loadRoute({ ...route, headers }, options));
   }
   return rows;
+};
+
+/** One route under load: autocannon in its own process, warm-up then the measured run. */
+export const loadRoute = async (
+  route: { route: string; url: string; method: string; body?: string; headers: object },
+  options: ApiOptions,
+): Promise<ApiRow> => {
+  const config = { ...route, ...options };
+  const { stdout } = await run(process.execPath, [child, JSON.stringify(config)], {
+    maxBuffer: 1 << 20,
+    timeout: (options.durationSeconds + options.warmupSeconds + 30) * 1000,
+  });
+  const result = JSON.parse(stdout) as Omit<ApiRow, 'route' | 'connections'>;
+  return { route: route.route, connections: options.connections, ...result };
 };

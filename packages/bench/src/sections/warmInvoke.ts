@@ -33,9 +33,9 @@ interface CallResult {
   error?: string;
 }
 
-type Reply = { latenciesMs: number[]; results: CallResult[] };
+export type Reply = { latenciesMs: number[]; results: CallResult[] };
 
-const startDirect = (cloud: LocalCloud, logicalId: string) =>
+export const startDirect = (cloud: LocalCloud, logicalId: string) =>
   new Promise<ChildProcess>((resolve, reject) => {
     const fn = cloud.model.functions.get(logicalId);
     if (fn === undefined) throw new Error(`no function ${logicalId}`);
@@ -57,7 +57,7 @@ const startDirect = (cloud: LocalCloud, logicalId: string) =>
     );
   });
 
-const direct = (proc: ChildProcess, events: unknown[]) =>
+export const direct = (proc: ChildProcess, events: unknown[]) =>
   new Promise<Reply>((resolve) => {
     proc.once('message', (reply) => resolve(reply as Reply));
     proc.send({ events });

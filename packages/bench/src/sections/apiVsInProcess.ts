@@ -1,0 +1,219 @@
+// The local API next to the same handler called in-process, in one run (issue 14's goal:
+// local API throughput with 10 connections >= 50 % of 10 concurrent in-process callers, and
+// the runner's overhead per call <= 1 ms p50). Both sides use the same backends (the
+// embedded ones this process serves) and the same bundle; rounds alternate ABBA.
+//
+// - API side: autocannon (own process) -> HTTP API server -> authorizer (cached per token, as
+//   HTTP API does) -> OrdersApiFunction through the runner's environments.
+// - In-process side: a child with the function's environment imports the bundle once and
+//   calls its handler from `connections` concurrent callers, with the event the HTTP API would
+//   build (the authorizer's context included).
+// - Overhead: the same event invoked one at a time through the runner (`LambdaFunction`:
+//   Runtime API, JSON both ways, output piped) and in-process, interleaved; p50 minus p50.
+import type { LocalCloud } from '@shop/local-cloud/cloud';
+import { CUSTOMER, customerToken, ORDER_BODY, sampleEvent } from '../lib/shopCloud.ts';
+import { type Latency, latency, percentile, ratio, round } from '../lib/stats.ts';
+import { type ApiOptions, loadRoute } from './apiThroughput.ts';
+import { direct, startDirect } from './warmInvoke.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: sample events are edited in place by path
+type Json = any;
+
+export interface SideResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+export interface ApiVsInProcessRow {
+  route: string;
+  /** Per side: the mean over rounds of req/s, p50 and p99; requests and failures summed. */
+  api: SideResult;
+  inProcess: SideResult;
+  /** api req/s / in-process req/s (goal >= 0.5). */
+  rpsRatio: number;
+}
+
+export interface OverheadRow {
+  route: string;
+  runner: Latency;
+  inProcess: Latency;
+  /** runner p50 - in-process p50 (goal <= 1 ms). */
+  overheadMs: number;
+}
+
+export interface ApiVsInProcessResult {
+  connections: number;
+  durationSeconds: number;
+  rounds: number;
+  concurrency: string;
+  rows: ApiVsInProcessRow[];
+  overhead: OverheadRow[];
+}
+
+const FUNCTION_ID = 'OrdersApiFunction';
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+const summarise = (rounds: SideResult[]): SideResult => ({
+  requests: rounds.reduce((sum, r) => sum + r.requests, 0),
+  rps: round(mean(rounds.map((r) => r.rps)), 1),
+  p50: round(mean(rounds.map((r) => r.p50))),
+  p99: round(mean(rounds.map((r) => r.p99))),
+  failures: rounds.reduce((sum, r) => sum + r.failures, 0),
+});
+
+/** The events the HTTP API hands the function for GET /orders/{id} and POST /orders. */
+const apiEvents = async (orderId: string) => {
+  const place: Json = structuredClone(await sampleEvent('orders-api', 'placeOrder'));
+  place.body = JSON.stringify(ORDER_BODY);
+  delete place.headers['idempotency-key'];
+  delete place.headers['content-length'];
+  place.requestContext.authorizer.lambda.customerId = CUSTOMER.id;
+  const get: Json = structuredClone(await sampleEvent('orders-api', 'getOrder'));
+  get.rawPath = `/orders/${orderId}`;
+  get.requestContext.http.path = get.rawPath;
+  get.pathParameters = { orderId };
+  get.requestContext.authorizer.lambda.customerId = CUSTOMER.id;
+  return { get, place };
+};
+
+export const measureApiVsInProcess = async (
+  cloud: LocalCloud,
+  options: ApiOptions & { rounds: number; overheadCalls: number },
+  progress: (text: string) => void,
+): Promise<ApiVsInProcessResult> => {
+  const apiUrl = cloud.describe().apiUrl;
+  if (apiUrl === undefined) throw new Error('the template has no HTTP API');
+  const headers = {
+    authorization: `Bearer ${await customerToken(cloud)}`,
+    'content-type': 'application/json',
+  };
+  const body = JSON.stringify(ORDER_BODY);
+  const placed = await fetch(`${apiUrl}/orders`, { method: 'POST', headers, body });
+  const { orderId } = (await placed.json()) as { orderId?: string };
+  if (placed.status !== 201 || orderId === undefined)
+    throw new Error(`POST /orders answered ${placed.status}`);
+  const events = await apiEvents(orderId);
+  const routes = [
+    {
+      route: 'GET /orders/{orderId}',
+      http: { url: `${apiUrl}/orders/${orderId}`, method: 'GET', headers },
+      event: events.get,
+    },
+    {
+      route: 'POST /orders',
+      http: { url: `${apiUrl}/orders`, method: 'POST', body, headers },
+      event: events.place,
+    },
+  ];
+  const fn = cloud.functions.get(FUNCTION_ID);
+  const proc = await startDirect(cloud, FUNCTION_ID);
+  try {
+    const rows: ApiVsInProcessRow[] = [];
+    for (const route of routes) {
+      const sides = { api: [] as SideResult[], inProcess: [] as SideResult[] };
+      for (let r = 0; r < options.rounds; r++) {
+        const order =
+          r % 2 === 0 ? (['api', 'inProcess'] as const) : (['inProcess', 'api'] as const);
+        for (const side of order) {
+          progress(`api vs in-process: ${route.route}, round ${r + 1}, ${side}`);
+          if (side === 'api') {
+            const row = await loadRoute({ route: route.route, ...route.http }, options);
+            sides.api.push({
+              requests: row.requests,
+              rps: row.rps,
+              p50: row.latency.p50,
+              p99: row.latency.p99,
+              failures: row.non2xx + row.errors + row.timeouts,
+            });
+          } else {
+            const reply = await inProcessLoad(proc, route.event, options);
+            sides.inProcess.push(reply);
+          }
+        }
+      }
+      const api = summarise(sides.api);
+      const inProcess = summarise(sides.inProcess);
+      rows.push({ route: route.route, api, inProcess, rpsRatio: ratio(api.rps, inProcess.rps) });
+    }
+    const overhead: OverheadRow[] = [];
+    for (const route of routes) {
+      progress(`runner overhead: ${route.route}, ${options.overheadCalls} calls a side`);
+      const samples = { runner: [] as number[], inProcess: [] as number[] };
+      const perRound = Math.ceil(options.overheadCalls / 4);
+      await direct(
+        proc,
+        Array.from({ length: 5 }, () => route.event),
+      );
+      for (let i = 0; i < 5; i++) await fn.invoke(route.event);
+      for (let r = 0; r < 4; r++) {
+        const batch = Array.from({ length: perRound }, () => route.event);
+        const runner = async () => {
+          for (const event of batch) {
+            const started = performance.now();
+            await fn.invoke(event);
+            samples.runner.push(performance.now() - started);
+          }
+        };
+        const inProc = async () => {
+          samples.inProcess.push(...(await direct(proc, batch)).latenciesMs);
+        };
+        if (r % 2 === 0) {
+          await runner();
+          await inProc();
+        } else {
+          await inProc();
+          await runner();
+        }
+      }
+      const runner = latency(samples.runner);
+      const inProcess = latency(samples.inProcess);
+      overhead.push({
+        route: route.route,
+        runner,
+        inProcess,
+        overheadMs: round(runner.p50 - inProcess.p50),
+      });
+    }
+    return {
+      connections: options.connections,
+      durationSeconds: options.durationSeconds,
+      rounds: options.rounds,
+      concurrency: `up to ${fn.concurrency} environments per function`,
+      rows,
+      overhead,
+    };
+  } finally {
+    proc.kill();
+  }
+};
+
+type LoadReply = { latenciesMs: number[]; seconds: number; failures: number };
+
+const inProcessLoad = (
+  proc: Awaited<ReturnType<typeof startDirect>>,
+  event: unknown,
+  options: ApiOptions,
+) =>
+  new Promise<SideResult>((resolve) => {
+    proc.once('message', (message) => {
+      const reply = message as LoadReply;
+      resolve({
+        requests: reply.latenciesMs.length,
+        rps: round(reply.latenciesMs.length / reply.seconds, 1),
+        p50: round(percentile(reply.latenciesMs, 50)),
+        p99: round(percentile(reply.latenciesMs, 99)),
+        failures: reply.failures,
+      });
+    });
+    proc.send({
+      load: {
+        event,
+        connections: options.connections,
+        durationMs: options.durationSeconds * 1000,
+        warmupMs: options.warmupSeconds * 1000,
+      },
+    });
+  });
