@@ -1,8 +1,6 @@
 /// <reference path="../types/dynalite.d.ts" />
 import type { Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import sesLocalModule from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import { startFauxqs } from 'fauxqs';
@@ -10,7 +8,6 @@ import { FaultSet } from '../faults/FaultSet.js';
 import { localFaults } from '../faults/FaultsClient.js';
 import { FAULT_CONTROL_PATH } from '../faults/faultControl.js';
 import type { FaultRuleInput } from '../faults/types.js';
-import { packageRoot } from '../lambda/bootstrapPath.js';
 import { BackendProxy } from './BackendProxy.js';
 import { DynamoDBStreamsInterceptor } from './dynamoStreams/DynamoDBStreamsInterceptor.js';
 import { StreamStore } from './dynamoStreams/StreamStore.js';
@@ -90,57 +87,6 @@ const listen = async (server: Server, host: string, port = 0): Promise<string> =
   return `http://${host}:${(server.address() as AddressInfo).port}`;
 };
 
-interface StoredObject {
-  etag?: string;
-  contentLength?: number;
-}
-
-// fauxqs's spy says *that* an object changed, not its size or ETag, and a HEAD afterwards
-// may already see the next write. Its S3 store is internal, so the store methods that
-// write are wrapped once to remember the store they run on: the spy listener, called
-// synchronously inside them, then reads the object as it was written. fauxqs is pinned
-// (2.4.1); if its layout changes this quietly does nothing and the runner falls back to HEAD.
-let activeS3Store: { headObject(bucket: string, key: string): StoredObject } | undefined;
-let storePatched = false;
-
-const patchS3Store = async () => {
-  if (storePatched) return;
-  storePatched = true;
-  try {
-    let base: string;
-    try {
-      base = import.meta.resolve('fauxqs');
-    } catch {
-      base = pathToFileURL(
-        path.join(packageRoot(), 'node_modules', 'fauxqs', 'dist', 'app.js'),
-      ).href;
-    }
-    const module = (await import(new URL('./s3/s3Store.js', base).href)) as {
-      S3Store?: { prototype: Record<string, unknown> };
-    };
-    const prototype = module.S3Store?.prototype;
-    if (prototype === undefined) return;
-    for (const method of ['putObject', 'completeMultipartUpload']) {
-      const original = prototype[method];
-      if (typeof original !== 'function') continue;
-      prototype[method] = function (this: typeof activeS3Store, ...args: unknown[]) {
-        activeS3Store = this;
-        return original.apply(this, args);
-      };
-    }
-  } catch {
-    // Falls back to HEAD.
-  }
-};
-
-const storedObject = (bucket: string, key: string): StoredObject | undefined => {
-  try {
-    return activeS3Store?.headObject(bucket, key);
-  } catch {
-    return undefined;
-  }
-};
-
 // fauxqs reports S3 object events to its message spy; wrap the spy's recorder so the
 // runner hears of each event as it happens instead of polling the spy's buffer.
 const s3Watcher = (spy: unknown) => {
@@ -151,11 +97,12 @@ const s3Watcher = (spy: unknown) => {
     record(message);
     const event = message as { service?: string } & S3BackendEvent;
     if (event.service !== 's3' || event.status === 'downloaded') return;
-    const stored = event.status === 'uploaded' ? storedObject(event.bucket, event.key) : undefined;
+    // Size and ETag as written (patches/fauxqs@2.4.1.patch adds them to the spy's event;
+    // a HEAD afterwards could already see the next write).
     const details =
-      stored?.etag === undefined || stored.contentLength === undefined
-        ? {}
-        : { eTag: stored.etag.replaceAll('"', ''), size: stored.contentLength };
+      event.status === 'uploaded' && event.eTag !== undefined && event.size !== undefined
+        ? { eTag: event.eTag, size: event.size }
+        : {};
     for (const listener of listeners) {
       listener({ bucket: event.bucket, key: event.key, status: event.status, ...details });
     }
@@ -234,7 +181,6 @@ export const startBackends = async (options: StartBackendsOptions = {}): Promise
   if (options.externalEndpoint) return external(options.externalEndpoint, region, options);
   const host = options.host ?? '127.0.0.1';
 
-  await patchS3Store();
   const ports = options.ports ?? {};
   await ensurePortFree('SQS/S3 (fauxqs)', ports.sqsS3, host);
   await ensurePortFree('DynamoDB (dynalite)', ports.dynamodb, host);
