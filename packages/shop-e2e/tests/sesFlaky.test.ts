@@ -57,7 +57,7 @@ describe('50 orders while SES fails every confirmation twice', () => {
     expect(responses.map((response) => response.status)).toEqual(Array(ORDERS).fill(201));
     expect(new Set(orderIds).size).toBe(ORDERS);
     expect(counts).toEqual({ sent: ORDERS, delivered: ORDERS, duplicated: 0, lost: 0 });
-    // Each email was refused twice (both SDK attempts of its first send), then accepted.
+    // Each email was refused twice, then accepted: three sends per email, no fourth.
     const stats = await faults.stats(rule);
     expect(stats).toMatchObject({ keys: ORDERS, applied: 2 * ORDERS, matched: 3 * ORDERS });
     expect(await peekQueue(shop.cloud, 'OrderEventsDeadLetterQueue')).toEqual([]);

@@ -65,7 +65,8 @@ describe('a stalled dependency', () => {
 
     // Assess
     expect(counts).toEqual({ sent: 5, delivered: 5, duplicated: 0, lost: 0 });
-    // Two emails' first sends stalled on both SDK attempts (2 x 2 s each), then went through.
+    // Four sends stalled, each given up after the SES client's 2 s per attempt (never
+    // forwarded); the records were delivered again and sent.
     expect(await faults.applied(rule)).toBe(4);
     const invocations = shop.invocations.slice(from);
     const summary = invocationSummary(invocations);
@@ -75,7 +76,8 @@ describe('a stalled dependency', () => {
     const longest = Math.max(
       ...invocations.filter((i) => i.functionId === 'EmailFunction').map((i) => i.durationMs),
     );
-    expect(longest).toBeGreaterThan(4_000);
+    // At least one send waited out its 2 s; none waited out the stall.
+    expect(longest).toBeGreaterThan(2_000);
     expect(longest).toBeLessThan(STALL_MS);
     expect(await peekQueue(shop.cloud, 'OrderEventsDeadLetterQueue')).toEqual([]);
     recordResult('faults-stall-ses', {
@@ -118,7 +120,7 @@ describe('a stalled dependency', () => {
     const publisher = invocations.filter((i) => i.functionId === 'OrderEventsPublisherFunction');
     expect(publisher.length).toBeGreaterThanOrEqual(2);
     const longest = Math.max(...publisher.map((i) => i.durationMs));
-    expect(longest).toBeGreaterThan(9_000);
+    expect(longest).toBeGreaterThan(3_000);
     expect(longest).toBeLessThan(STALL_MS);
     expect(await peekQueue(shop.cloud, 'OrderEventsPublisherDeadLetterQueue')).toEqual([]);
     recordResult('faults-stall-sqs', {

@@ -149,8 +149,9 @@ describe('SES refusing a confirmation while its order is cancelled', () => {
   it('emails the cancellation only after the confirmation', async () => {
     // Prepare
     const started = Date.now();
-    // The next confirmation fails two deliveries (2 SDK attempts each): this test's order is
-    // the only one in flight.
+    // The next 4 sends of a confirmation are refused, more than one delivery of the message
+    // tries (the email service retries a refused send within a delivery, up to 3 sends): this
+    // test's order is the only one in flight.
     const rule = await faults.add({
       id: 'confirmation-refused',
       service: 'ses',
