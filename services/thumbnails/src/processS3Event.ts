@@ -57,7 +57,15 @@ const apply = async (deps: S3EventProcessorDeps, change: S3Change): Promise<void
     deps.metrics.addMetric(METRICS.deleted, MetricUnit.Count, result.keys.length);
     return;
   }
-  const result = await createThumbnails(change, deps, deps.settings);
+  const result = await createThumbnails(
+    {
+      bucket: change.bucket,
+      key: change.key,
+      ...(change.sequencer === undefined ? {} : { sequencer: change.sequencer }),
+    },
+    deps,
+    deps.settings,
+  );
   if (result.status === 'skipped') {
     const { status: _status, reason, ...details } = result;
     return skip(deps, reason, { ...fields, ...details });

@@ -14,7 +14,14 @@ const recordSchema = z.object({
 
 /** One record of an S3 notification, decoded. */
 export type S3Change =
-  | { action: 'created' | 'removed'; eventName: string; bucket: string; key: string }
+  | {
+      action: 'created' | 'removed';
+      eventName: string;
+      bucket: string;
+      key: string;
+      /** Orders events for one key; carried into the outcome the indexer compares it with. */
+      sequencer?: string;
+    }
   | { action: 'ignored'; eventName: string; problem: string };
 
 const actionOf = (eventName: string): 'created' | 'removed' | undefined => {
@@ -34,7 +41,14 @@ const toChange = (record: unknown): S3Change => {
   if (action === undefined)
     return { action: 'ignored', eventName, problem: 'event type not handled' };
   try {
-    return { action, eventName, bucket: s3.bucket.name, key: decodeS3EventKey(s3.object.key) };
+    const { sequencer } = s3.object;
+    return {
+      action,
+      eventName,
+      bucket: s3.bucket.name,
+      key: decodeS3EventKey(s3.object.key),
+      ...(sequencer === undefined ? {} : { sequencer }),
+    };
   } catch {
     return { action: 'ignored', eventName, problem: 'key is not valid URL encoding' };
   }

@@ -7,10 +7,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { SourceChangedError } from '../domain/errors.js';
 import type { ObjectHead, SourceStore, Thumbnail, ThumbnailStore } from '../domain/ports.js';
+import { parseOutcome, type ThumbnailOutcome } from '../domain/ThumbnailOutcome.js';
 
 /** Object metadata (`x-amz-meta-source-etag`) naming the source version a thumbnail shows. */
 export const SOURCE_ETAG_METADATA = 'source-etag';
 export const THUMBNAIL_CONTENT_TYPE = 'image/webp';
+export const OUTCOME_CONTENT_TYPE = 'application/json';
 
 export interface S3MediaStoreOptions {
   thumbnailsBucket: string;
@@ -33,7 +35,7 @@ const unquote = (etag: string | undefined): string => (etag ?? '').replace(/"/g,
 /**
  * S3 behind both ports: reads originals from the uploads bucket (HEAD, then a GET pinned to
  * the HEAD's ETag) and keeps thumbnails in the thumbnails bucket, each tagged with the ETag of
- * the source it was made from.
+ * the source it was made from, next to the upload's outcome document.
  */
 export class S3MediaStore implements SourceStore, ThumbnailStore {
   readonly #s3: S3Client;
@@ -72,16 +74,41 @@ export class S3MediaStore implements SourceStore, ThumbnailStore {
     }
   }
 
-  async sourceEtagOf(key: string): Promise<string | undefined> {
+  async exists(key: string): Promise<boolean> {
     try {
-      const head = await this.#s3.send(
+      await this.#s3.send(
         new HeadObjectCommand({ Bucket: this.#options.thumbnailsBucket, Key: key }),
       );
-      return head.Metadata?.[SOURCE_ETAG_METADATA];
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  async readOutcome(key: string): Promise<ThumbnailOutcome | undefined> {
+    try {
+      const object = await this.#s3.send(
+        new GetObjectCommand({ Bucket: this.#options.thumbnailsBucket, Key: key }),
+      );
+      return parseOutcome((await object.Body?.transformToString('utf8')) ?? '');
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
+  }
+
+  async writeOutcome(key: string, outcome: ThumbnailOutcome): Promise<void> {
+    await this.#s3.send(
+      new PutObjectCommand({
+        Bucket: this.#options.thumbnailsBucket,
+        Key: key,
+        Body: JSON.stringify(outcome),
+        ContentType: OUTCOME_CONTENT_TYPE,
+        // Rewritten on every new version of the upload: never cached.
+        CacheControl: 'no-cache',
+      }),
+    );
   }
 
   async put(thumbnail: Thumbnail, sourceEtag: string): Promise<void> {

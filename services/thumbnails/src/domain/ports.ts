@@ -1,5 +1,6 @@
 // What the use cases need from the outside world. Adapters implement these over S3 and
 // sharp; unit tests pass in-memory fakes.
+import type { ThumbnailOutcome } from './ThumbnailOutcome.js';
 
 /** What a HEAD tells us about a stored object. */
 export interface ObjectHead {
@@ -29,12 +30,16 @@ export interface Thumbnail {
 
 /** The separate bucket thumbnails are written to. */
 export interface ThumbnailStore {
-  /** The source ETag recorded on a thumbnail, `undefined` if there is no such thumbnail. */
-  sourceEtagOf(key: string): Promise<string | undefined>;
+  /** Whether an object exists at `key` (HEAD). */
+  exists(key: string): Promise<boolean>;
   /** Write one thumbnail, recording the ETag of the source it was made from. */
   put(thumbnail: Thumbnail, sourceEtag: string): Promise<void>;
   /** Delete exactly these keys (missing keys are not an error). */
   delete(keys: readonly string[]): Promise<void>;
+  /** The outcome stored at `key`; `undefined` when there is none (or it is not an outcome). */
+  readOutcome(key: string): Promise<ThumbnailOutcome | undefined>;
+  /** Write the outcome document at `key` (its Object Created event is the outcome event). */
+  writeOutcome(key: string, outcome: ThumbnailOutcome): Promise<void>;
 }
 
 /** One rendered size, before it has a key. */

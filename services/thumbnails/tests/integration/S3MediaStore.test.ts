@@ -50,7 +50,7 @@ describe('S3MediaStore', () => {
     expect(new TextDecoder().decode(bytes)).toBe('v2');
   });
 
-  it('writes thumbnails with their metadata and reads the source ETag back', async () => {
+  it('writes thumbnails with their metadata and tells that they exist', async () => {
     // Prepare
     const thumbnail = {
       key: 'p/z.jpg/128.webp',
@@ -60,12 +60,12 @@ describe('S3MediaStore', () => {
     };
 
     // Act
-    const before = await store.sourceEtagOf(thumbnail.key);
+    const before = await store.exists(thumbnail.key);
     await store.put(thumbnail, 'abc123');
 
     // Assess
-    expect(before).toBeUndefined();
-    expect(await store.sourceEtagOf(thumbnail.key)).toBe('abc123');
+    expect(before).toBe(false);
+    expect(await store.exists(thumbnail.key)).toBe(true);
     const head = await s3.send(new HeadObjectCommand({ Bucket: THUMBS, Key: thumbnail.key }));
     expect(head).toMatchObject({
       ContentType: 'image/webp',
@@ -83,6 +83,32 @@ describe('S3MediaStore', () => {
     await store.delete([thumbnail.key, 'p/d.jpg/512.webp']);
 
     // Assess
-    expect(await store.sourceEtagOf(thumbnail.key)).toBeUndefined();
+    expect(await store.exists(thumbnail.key)).toBe(false);
+  });
+
+  it('writes an outcome as JSON and reads it back; a missing or foreign one reads as none', async () => {
+    // Prepare
+    const outcome = {
+      version: 1 as const,
+      status: 'skipped' as const,
+      reason: 'empty',
+      source: { bucket: UPLOADS, key: 'uploads/p/o.jpg', eTag: 'e', size: 0, sequencer: '0A' },
+      thumbnails: [],
+      writtenAt: '2026-03-14T09:27:00.000Z',
+    };
+    await s3.send(new PutObjectCommand({ Bucket: THUMBS, Key: 'p/f.jpg/outcome.json', Body: '{' }));
+
+    // Act
+    const missing = await store.readOutcome('p/o.jpg/outcome.json');
+    await store.writeOutcome('p/o.jpg/outcome.json', outcome);
+
+    // Assess
+    expect(missing).toBeUndefined();
+    expect(await store.readOutcome('p/o.jpg/outcome.json')).toEqual(outcome);
+    expect(await store.readOutcome('p/f.jpg/outcome.json')).toBeUndefined();
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: THUMBS, Key: 'p/o.jpg/outcome.json' }),
+    );
+    expect(head.ContentType).toBe('application/json');
   });
 });

@@ -48,10 +48,13 @@ const getThumb = async (key: string) => {
   const object = await s3.send(new GetObjectCommand({ Bucket: THUMBS, Key: key }));
   return { object, bytes: await defined(object.Body).transformToByteArray() };
 };
+/** Every key under `prefix` in the thumbnails bucket: thumbnails and outcomes. */
 const thumbKeys = async (prefix: string) => {
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: THUMBS, Prefix: prefix }));
   return (listed.Contents ?? []).map((item) => item.Key).sort();
 };
+const outcomeOf = async (prefix: string) =>
+  JSON.parse(new TextDecoder().decode((await getThumb(`${prefix}outcome.json`)).bytes));
 const skipReasons = () =>
   output
     .logs()
@@ -84,7 +87,12 @@ describe('s3Event handler against S3', () => {
     const expected = [128, 512, 1024].map(
       (width) => `p-0/summer sale +1 café 商品.jpg/${width}.webp`,
     );
-    expect(await thumbKeys('p-0/')).toEqual(expected.sort());
+    expect(await thumbKeys('p-0/')).toEqual(
+      [...expected, 'p-0/summer sale +1 café 商品.jpg/outcome.json'].sort(),
+    );
+    const outcome = await outcomeOf('p-0/summer sale +1 café 商品.jpg/');
+    expect(outcome).toMatchObject({ status: 'generated', source: { key, eTag: etag } });
+    expect(outcome.thumbnails.map((t: { key: string }) => t.key)).toEqual([...expected].reverse());
     const sizes: Record<string, [number?, number?]> = {};
     for (const thumbKey of expected) {
       const { object, bytes } = await getThumb(thumbKey);
@@ -154,6 +162,7 @@ describe('s3Event handler against S3', () => {
       'p-4/a b.jpg/nested.jpg/1024.webp',
       'p-4/a b.jpg/nested.jpg/128.webp',
       'p-4/a b.jpg/nested.jpg/512.webp',
+      'p-4/a b.jpg/nested.jpg/outcome.json',
     ]);
   });
 
@@ -182,10 +191,27 @@ describe('s3Event handler against S3', () => {
       ['uploads/p-5/bomb.png', 'too-many-pixels'],
     ]);
     expect(await thumbKeys('p-5/')).toEqual([
+      'p-5/bomb.png/outcome.json',
+      'p-5/broken.jpg/outcome.json',
+      'p-5/empty.jpg/outcome.json',
       'p-5/good.jpg/1024.webp',
       'p-5/good.jpg/128.webp',
       'p-5/good.jpg/512.webp',
+      'p-5/good.jpg/outcome.json',
+      'p-5/notes.jpg/outcome.json',
     ]);
+    for (const [name, reason] of [
+      ['notes.jpg', 'not-an-image'],
+      ['empty.jpg', 'empty'],
+      ['broken.jpg', 'corrupt'],
+      ['bomb.png', 'too-many-pixels'],
+    ]) {
+      expect(await outcomeOf(`p-5/${name}/`)).toMatchObject({
+        status: 'skipped',
+        reason,
+        thumbnails: [],
+      });
+    }
   });
 
   it('handles the sample events of events/thumbnails end to end', async () => {
@@ -200,7 +226,7 @@ describe('s3Event handler against S3', () => {
     await handler(sampleEvent('delete.json', UPLOADS), context);
 
     // Assess
-    expect(afterPut).toHaveLength(3);
+    expect(afterPut).toHaveLength(4);
     expect(await thumbKeys('p-1/summer sale +1 café 商品.jpg/')).toEqual([]);
   });
 });

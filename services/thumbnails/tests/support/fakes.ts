@@ -8,6 +8,7 @@ import type {
   Thumbnail,
   ThumbnailStore,
 } from '../../src/domain/ports.js';
+import type { ThumbnailOutcome } from '../../src/domain/ThumbnailOutcome.js';
 
 // In-memory ports for the use-case tests. They record every call, so tests can assert on
 // effects (what was read, written, deleted) and not only on return values.
@@ -44,19 +45,40 @@ export class FakeThumbnailStore implements ThumbnailStore {
   readonly objects = new Map<string, { thumbnail: Thumbnail; sourceEtag: string }>();
   readonly writes: string[] = [];
   readonly deletes: string[][] = [];
+  readonly outcomes = new Map<string, ThumbnailOutcome>();
+  /** Every outcome write, in order: [key, status]. */
+  readonly outcomeWrites: [string, string][] = [];
+  /** Every call, in order, so tests can see that the outcome is written last. */
+  readonly calls: string[] = [];
 
-  async sourceEtagOf(key: string): Promise<string | undefined> {
-    return this.objects.get(key)?.sourceEtag;
+  async exists(key: string): Promise<boolean> {
+    return this.objects.has(key) || this.outcomes.has(key);
+  }
+
+  async readOutcome(key: string): Promise<ThumbnailOutcome | undefined> {
+    return this.outcomes.get(key);
+  }
+
+  async writeOutcome(key: string, outcome: ThumbnailOutcome): Promise<void> {
+    this.calls.push(`outcome ${key}`);
+    this.outcomeWrites.push([key, outcome.status]);
+    this.outcomes.set(key, structuredClone(outcome));
   }
 
   async put(thumbnail: Thumbnail, sourceEtag: string): Promise<void> {
     this.writes.push(thumbnail.key);
+    this.calls.push(`put ${thumbnail.key}`);
     this.objects.set(thumbnail.key, { thumbnail, sourceEtag });
   }
 
   async delete(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
     this.deletes.push([...keys]);
-    for (const key of keys) this.objects.delete(key);
+    this.calls.push(`delete ${keys.join(',')}`);
+    for (const key of keys) {
+      this.objects.delete(key);
+      this.outcomes.delete(key);
+    }
   }
 }
 

@@ -6,88 +6,135 @@ import { FakeRenderer, FakeSourceStore, FakeThumbnailStore } from '../support/fa
 
 const BUCKET = 'uploads-bucket';
 const KEY = 'uploads/p-1/front view.jpg';
+const OUTCOME = 'p-1/front view.jpg/outcome.json';
+const SEQ = '0067F3E1A5B2C3D4E5';
 const settings = { widths: [128, 1024, 512], maxSourceBytes: 1000 };
+const upload = { bucket: BUCKET, key: KEY, sequencer: SEQ };
+const THUMBS = ['1024', '512', '128'].map((w) => `p-1/front view.jpg/${w}.webp`);
 
 const setup = (body: Uint8Array = new Uint8Array([1, 2, 3])) => {
   const sources = new FakeSourceStore();
   const thumbnails = new FakeThumbnailStore();
   const renderer = new FakeRenderer();
   const etag = sources.put(BUCKET, KEY, body);
-  return { sources, thumbnails, renderer, etag, deps: { sources, thumbnails, renderer } };
+  const now = () => new Date('2026-03-14T09:27:00.000Z');
+  return { sources, thumbnails, renderer, etag, deps: { sources, thumbnails, renderer, now } };
 };
 
 describe('createThumbnails', () => {
-  it('writes one thumbnail per width under the shared key mapping, the largest last', async () => {
+  it('writes one thumbnail per width, then the generated outcome listing them, last', async () => {
     // Prepare
     const { deps, thumbnails, renderer, etag } = setup();
 
     // Act
-    const result = await createThumbnails({ bucket: BUCKET, key: KEY }, deps, settings);
+    const result = await createThumbnails(upload, deps, settings);
 
     // Assess
     expect(result).toMatchObject({ status: 'created', etag, sourceBytes: 3 });
     expect(renderer.calls).toEqual([[1024, 512, 128]]);
-    expect(thumbnails.writes).toEqual([
-      'p-1/front view.jpg/128.webp',
-      'p-1/front view.jpg/512.webp',
-      'p-1/front view.jpg/1024.webp',
-    ]);
-    expect(thumbnails.objects.get('p-1/front view.jpg/1024.webp')?.sourceEtag).toBe(etag);
+    expect(thumbnails.calls).toEqual([...THUMBS.map((key) => `put ${key}`), `outcome ${OUTCOME}`]);
+    expect(thumbnails.objects.get(THUMBS[0] as string)?.sourceEtag).toBe(etag);
+    expect(thumbnails.outcomes.get(OUTCOME)).toEqual({
+      version: 1,
+      status: 'generated',
+      source: { bucket: BUCKET, key: KEY, eTag: etag, size: 3, sequencer: SEQ },
+      thumbnails: [
+        { key: THUMBS[0], width: 1024, height: 512, bytes: 9 },
+        { key: THUMBS[1], width: 512, height: 256, bytes: 8 },
+        { key: THUMBS[2], width: 128, height: 64, bytes: 8 },
+      ],
+      writtenAt: '2026-03-14T09:27:00.000Z',
+    });
   });
 
-  it('does nothing when the largest thumbnail already records the same source ETag', async () => {
+  it('only rewrites the outcome with the new sequencer when the same bytes come again', async () => {
     // Prepare
     const { deps, sources, thumbnails, renderer } = setup();
-    await createThumbnails({ bucket: BUCKET, key: KEY }, deps, settings);
+    await createThumbnails(upload, deps, settings);
     thumbnails.writes.length = 0;
 
     // Act
-    const result = await createThumbnails({ bucket: BUCKET, key: KEY }, deps, settings);
+    const result = await createThumbnails({ ...upload, sequencer: 'AA' }, deps, settings);
+    const repeated = await createThumbnails({ ...upload, sequencer: 'AA' }, deps, settings);
 
     // Assess
     expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.unchanged });
+    expect(repeated).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.unchanged });
     expect(sources.reads).toHaveLength(1);
     expect(renderer.calls).toHaveLength(1);
     expect(thumbnails.writes).toEqual([]);
+    expect(thumbnails.outcomeWrites).toHaveLength(2);
+    expect(thumbnails.outcomes.get(OUTCOME)).toMatchObject({
+      status: 'generated',
+      source: { sequencer: 'AA' },
+      thumbnails: [{ key: THUMBS[0] }, { key: THUMBS[1] }, { key: THUMBS[2] }],
+    });
   });
 
   it('regenerates the thumbnails of an overwritten object', async () => {
     // Prepare
     const { deps, sources, thumbnails } = setup();
-    await createThumbnails({ bucket: BUCKET, key: KEY }, deps, settings);
+    await createThumbnails(upload, deps, settings);
     const newEtag = sources.put(BUCKET, KEY, new Uint8Array([9, 9, 9, 9]));
 
     // Act
-    const result = await createThumbnails({ bucket: BUCKET, key: KEY }, deps, settings);
+    const result = await createThumbnails({ ...upload, sequencer: 'AB' }, deps, settings);
 
     // Assess
     expect(result).toMatchObject({ status: 'created', etag: newEtag });
     expect(thumbnails.writes).toHaveLength(6);
-    expect(thumbnails.objects.get('p-1/front view.jpg/1024.webp')?.sourceEtag).toBe(newEtag);
+    expect(thumbnails.outcomes.get(OUTCOME)?.source).toMatchObject({ eTag: newEtag });
+  });
+
+  it('removes the thumbnails of the previous version when an overwrite is rejected', async () => {
+    // Prepare
+    const { deps, sources, thumbnails, renderer } = setup();
+    await createThumbnails(upload, deps, settings);
+    sources.put(BUCKET, KEY, new Uint8Array([7, 7]));
+    renderer.failWith = new ImageRejectedError(SKIP_REASONS.notAnImage, 'no signature');
+
+    // Act
+    const result = await createThumbnails({ ...upload, sequencer: 'AB' }, deps, settings);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.notAnImage });
+    expect(thumbnails.objects.size).toBe(0);
+    expect(thumbnails.calls.at(-1)).toBe(`outcome ${OUTCOME}`);
+    expect(thumbnails.outcomes.get(OUTCOME)).toMatchObject({
+      status: 'skipped',
+      reason: 'not-an-image',
+      detail: 'no signature',
+      thumbnails: [],
+    });
   });
 
   it('skips an object over the byte limit without downloading it', async () => {
     // Prepare
-    const { deps, sources } = setup(new Uint8Array(1001));
+    const { deps, sources, thumbnails } = setup(new Uint8Array(1001));
 
     // Act
-    const result = await createThumbnails({ bucket: BUCKET, key: KEY }, deps, settings);
+    const result = await createThumbnails(upload, deps, settings);
 
     // Assess
     expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.tooManyBytes });
     expect(sources.reads).toEqual([]);
+    expect(thumbnails.outcomes.get(OUTCOME)).toMatchObject({
+      status: 'skipped',
+      reason: 'too-many-bytes',
+    });
   });
 
-  it('skips a zero-byte object without downloading it', async () => {
+  it('skips a zero-byte object without downloading it, with a skipped outcome', async () => {
     // Prepare
-    const { deps, sources } = setup(new Uint8Array(0));
+    const { deps, sources, thumbnails } = setup(new Uint8Array(0));
 
     // Act
-    const result = await createThumbnails({ bucket: BUCKET, key: KEY }, deps, settings);
+    const result = await createThumbnails(upload, deps, settings);
 
     // Assess
     expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.empty });
     expect(sources.reads).toEqual([]);
+    expect(thumbnails.outcomes.get(OUTCOME)).toMatchObject({ status: 'skipped', reason: 'empty' });
   });
 
   it('skips keys outside uploads/<productId>/<name> without touching S3', async () => {
@@ -100,32 +147,33 @@ describe('createThumbnails', () => {
     // Assess
     expect(result).toEqual({ status: 'skipped', reason: SKIP_REASONS.notAnUploadKey });
     expect(sources.reads).toEqual([]);
-    expect(thumbnails.writes).toEqual([]);
+    expect(thumbnails.calls).toEqual([]);
   });
 
-  it('skips an object deleted before it was processed', async () => {
+  it('skips an object deleted before it was processed, writing no outcome', async () => {
     // Prepare
-    const { deps, sources } = setup();
+    const { deps, sources, thumbnails } = setup();
     sources.objects.clear();
 
     // Act
-    const result = await createThumbnails({ bucket: BUCKET, key: KEY }, deps, settings);
+    const result = await createThumbnails(upload, deps, settings);
 
     // Assess
     expect(result).toEqual({ status: 'skipped', reason: SKIP_REASONS.sourceMissing });
+    expect(thumbnails.calls).toEqual([]);
   });
 
-  it('skips as superseded when the object changes between HEAD and GET', async () => {
+  it('skips as superseded when the object changes between HEAD and GET, writing nothing', async () => {
     // Prepare
     const { deps, sources, thumbnails } = setup();
     sources.changeBeforeRead = true;
 
     // Act
-    const result = await createThumbnails({ bucket: BUCKET, key: KEY }, deps, settings);
+    const result = await createThumbnails(upload, deps, settings);
 
     // Assess
     expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
-    expect(thumbnails.writes).toEqual([]);
+    expect(thumbnails.calls).toEqual([]);
   });
 
   it('turns a rejected image into a skip carrying the reason and detail', async () => {
@@ -134,7 +182,7 @@ describe('createThumbnails', () => {
     renderer.failWith = new ImageRejectedError(SKIP_REASONS.tooManyPixels, '50000x50000');
 
     // Act
-    const result = await createThumbnails({ bucket: BUCKET, key: KEY }, deps, settings);
+    const result = await createThumbnails(upload, deps, settings);
 
     // Assess
     expect(result).toEqual({
@@ -147,15 +195,36 @@ describe('createThumbnails', () => {
     expect(thumbnails.writes).toEqual([]);
   });
 
-  it('lets infrastructure errors through, so the invocation is retried', async () => {
+  it('records a failed outcome and lets the error through, so the invocation is retried', async () => {
     // Prepare
-    const { deps, renderer } = setup();
+    const { deps, renderer, thumbnails } = setup();
     renderer.failWith = new Error('out of file descriptors');
 
     // Act
-    const attempt = createThumbnails({ bucket: BUCKET, key: KEY }, deps, settings);
+    const attempt = createThumbnails(upload, deps, settings);
 
     // Assess
     await expect(attempt).rejects.toThrow('out of file descriptors');
+    expect(thumbnails.outcomes.get(OUTCOME)).toMatchObject({
+      status: 'failed',
+      reason: 'render-error',
+      detail: 'out of file descriptors',
+      thumbnails: [],
+    });
+  });
+
+  it('renders again after a failed outcome instead of calling it unchanged', async () => {
+    // Prepare
+    const { deps, renderer, thumbnails } = setup();
+    renderer.failWith = new Error('transient');
+    await expect(createThumbnails(upload, deps, settings)).rejects.toThrow();
+    renderer.failWith = undefined;
+
+    // Act
+    const result = await createThumbnails(upload, deps, settings);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'created' });
+    expect(thumbnails.outcomes.get(OUTCOME)?.status).toBe('generated');
   });
 });

@@ -24,6 +24,13 @@ let handler: typeof Handler;
 let photo: Buffer;
 
 const notFound = () => new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
+const noSuchKey = () =>
+  new S3ServiceException({
+    name: 'NoSuchKey',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 404 },
+    message: 'The specified key does not exist.',
+  });
 const body = (bytes: Uint8Array) =>
   ({ transformToByteArray: async () => bytes }) as unknown as GetObjectCommandOutput['Body'];
 
@@ -54,6 +61,7 @@ let stdout: ReturnType<typeof captureOutput>;
 beforeEach(() => {
   s3.reset();
   s3.on(HeadObjectCommand, { Bucket: THUMBS }).rejects(notFound());
+  s3.on(GetObjectCommand, { Bucket: THUMBS }).rejects(noSuchKey());
   s3.on(PutObjectCommand).resolves({});
   s3.on(DeleteObjectsCommand).resolves({});
   stdout = captureOutput();
@@ -69,7 +77,22 @@ describe('s3Event handler', () => {
     await handler(s3Event({ bucket: UPLOADS, key: 'uploads/p-1/front view.jpg' }), context);
 
     // Assess
-    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 3);
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 4);
+    const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    expect(puts.at(-1)).toMatchObject({
+      Bucket: THUMBS,
+      Key: 'p-1/front view.jpg/outcome.json',
+      ContentType: 'application/json',
+    });
+    expect(JSON.parse(String(puts.at(-1)?.Body))).toMatchObject({
+      status: 'generated',
+      source: { key: 'uploads/p-1/front view.jpg', eTag: `etag-${photo.byteLength}` },
+      thumbnails: [
+        { key: 'p-1/front view.jpg/1024.webp', width: 1024, height: 768 },
+        { key: 'p-1/front view.jpg/512.webp', width: 512, height: 384 },
+        { key: 'p-1/front view.jpg/128.webp', width: 128, height: 96 },
+      ],
+    });
     for (const width of [128, 512, 1024]) {
       expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
         Bucket: THUMBS,
@@ -109,8 +132,25 @@ describe('s3Event handler', () => {
       ['uploads/p-1/bomb.png', 'too-many-pixels'],
     ]);
     expect(skips.every((line) => line.level === 'WARN')).toBe(true);
-    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 3);
+    // 3 thumbnails + 1 outcome for the good one, 1 skipped outcome for each bad one.
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 6);
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Key: 'p-1/good.jpg/1024.webp' });
+    const outcome = (key: string) =>
+      JSON.parse(
+        String(
+          s3.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === key)?.args[0]
+            .input.Body,
+        ),
+      );
+    expect(outcome('p-1/notes.jpg/outcome.json')).toMatchObject({
+      status: 'skipped',
+      reason: 'not-an-image',
+      thumbnails: [],
+    });
+    expect(outcome('p-1/bomb.png/outcome.json')).toMatchObject({
+      status: 'skipped',
+      reason: 'too-many-pixels',
+    });
     const skipped = stdout.metrics().filter((line) => line.ThumbnailsSkipped === 1);
     expect(skipped.map((line) => line.reason)).toEqual(['not-an-image', 'too-many-pixels']);
   });
@@ -126,31 +166,50 @@ describe('s3Event handler', () => {
     await handler(s3Event({ bucket: UPLOADS, key: 'uploads/p-1/huge.jpg' }), context);
 
     // Assess
-    expect(s3).not.toHaveReceivedCommand(GetObjectCommand);
+    expect(s3).not.toHaveReceivedCommandWith(GetObjectCommand, { Bucket: UPLOADS });
     const [skip] = stdout.logs().filter((line) => line.message === 'thumbnails skipped');
     expect(skip).toMatchObject({ reason: 'too-many-bytes', sourceBytes: 2_000_000 });
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Key: 'p-1/huge.jpg/outcome.json' });
   });
 
-  it('does not download or write again when the thumbnails match the source ETag', async () => {
+  it('does not download or write again when the outcome names the same ETag and sequencer', async () => {
     // Prepare
     givenUploads({ 'uploads/p-1/a.jpg': photo });
-    s3.on(HeadObjectCommand, { Bucket: THUMBS, Key: 'p-1/a.jpg/1024.webp' }).resolves({
-      Metadata: { 'source-etag': `etag-${photo.byteLength}` },
-    });
+    const event = s3Event({ bucket: UPLOADS, key: 'uploads/p-1/a.jpg' });
+    const sequencer = event.Records[0]?.s3.object.sequencer;
+    const outcome = {
+      version: 1,
+      status: 'generated',
+      source: {
+        bucket: UPLOADS,
+        key: 'uploads/p-1/a.jpg',
+        eTag: `etag-${photo.byteLength}`,
+        size: photo.byteLength,
+        sequencer,
+      },
+      thumbnails: [{ key: 'p-1/a.jpg/1024.webp', width: 1024, height: 768, bytes: 10 }],
+      writtenAt: '2026-03-14T09:27:00.000Z',
+    };
+    s3.on(GetObjectCommand, { Bucket: THUMBS, Key: 'p-1/a.jpg/outcome.json' }).resolves({
+      Body: { transformToString: async () => JSON.stringify(outcome) },
+    } as unknown as GetObjectCommandOutput);
 
     // Act
-    await handler(s3Event({ bucket: UPLOADS, key: 'uploads/p-1/a.jpg' }), context);
+    await handler(event, context);
 
     // Assess
-    expect(s3).not.toHaveReceivedCommand(GetObjectCommand);
+    expect(s3).not.toHaveReceivedCommandWith(GetObjectCommand, { Bucket: UPLOADS });
     expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
     const [skip] = stdout.logs().filter((line) => line.message === 'thumbnails skipped');
     expect(skip).toMatchObject({ reason: 'unchanged', level: 'INFO' });
   });
 
-  it('deletes exactly the thumbnail keys of a removed upload', async () => {
+  it('deletes exactly the thumbnails of a removed upload that exist, and its outcome', async () => {
     // Prepare
     s3.on(HeadObjectCommand, { Bucket: UPLOADS }).rejects(notFound());
+    for (const width of [1024, 128]) {
+      s3.on(HeadObjectCommand, { Bucket: THUMBS, Key: `p-1/é b.jpg/${width}.webp` }).resolves({});
+    }
 
     // Act
     await handler(
@@ -165,12 +224,12 @@ describe('s3Event handler', () => {
         Quiet: true,
         Objects: [
           { Key: 'p-1/é b.jpg/1024.webp' },
-          { Key: 'p-1/é b.jpg/512.webp' },
           { Key: 'p-1/é b.jpg/128.webp' },
+          { Key: 'p-1/é b.jpg/outcome.json' },
         ],
       },
     });
-    expect(stdout.metrics()[0]).toMatchObject({ ThumbnailsDeleted: 3 });
+    expect(stdout.metrics()[0]).toMatchObject({ ThumbnailsDeleted: 2 });
   });
 
   it('finishes the other records, then fails the invocation when S3 fails', async () => {
@@ -194,7 +253,7 @@ describe('s3Event handler', () => {
 
     // Assess
     await expect(attempt).rejects.toThrow('1 of 2 record(s) failed');
-    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 3);
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 4);
     expect(stdout.logs().some((line) => line.message === 'record failed')).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ describe('events/thumbnails samples', () => {
         eventName: 'ObjectCreated:Put',
         bucket: 'shop-dev-uploads-123456789012-us-east-1',
         key: 'uploads/p-1/summer sale +1 café 商品.jpg',
+        sequencer: '0067F3E1A5B2C3D4E5',
       },
     ]);
   });
@@ -21,6 +22,7 @@ describe('events/thumbnails samples', () => {
         eventName: 'ObjectRemoved:Delete',
         bucket: 'shop-dev-uploads-123456789012-us-east-1',
         key: 'uploads/p-1/summer sale +1 café 商品.jpg',
+        sequencer: '0067F3EA0B7D1E2F30',
       },
     ]);
   });
