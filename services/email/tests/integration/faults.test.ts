@@ -4,7 +4,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createAwsClient, withDeadline } from '@shop/common/aws';
 import type { OrderEvent } from '@shop/contracts/orderEvents';
-import { ensureEmailIdentity, ensureQueue, ensureTable, type QueueRef } from '@shop/local-cloud';
+import { ensureEmailIdentity, type QueueRef } from '@shop/local-cloud';
 import { uniqueName, useBackends, useFaults } from '@shop/local-cloud/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SesEmailSender } from '../../src/adapters/SesEmailSender.js';
@@ -15,7 +15,14 @@ import { type Delivery, deliverFromQueue, type SqsHandler } from '../support/del
 import { fakeLogger, fakeMetrics } from '../support/fakes.js';
 import { lambdaContext } from '../support/lambda.js';
 import { orderPlaced, withOrderId } from '../support/orderEvents.js';
-import { deliverUntil, drain, mailFor, VISIBILITY_TIMEOUT_SECONDS, waitFor } from './helpers.js';
+import {
+  createIdempotencyTable,
+  createOrderEventsQueue,
+  deliverUntil,
+  drain,
+  mailFor,
+  waitFor,
+} from './helpers.js';
 
 // The README's delivery guarantee, sentence by sentence, with the fault proxy in front of each
 // backend (embedded, or moto through AWS_ENDPOINT_URL). The handler is wired as
@@ -31,7 +38,6 @@ const dynamodb = createAwsClient(DynamoDBClient, 'DynamoDB', { region, ...AWS_LI
 const ses = createAwsClient(SESv2Client, 'SESv2', { region, ...AWS_LIMITS.ses });
 const SENDER = 'orders@example.com';
 const tableName = uniqueName('email-faults-idempotency');
-const fifoAttributes = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
 /** Roomy, so waits for in-progress records never push a message into the DLQ. */
 const MAX_RECEIVE_COUNT = 10;
 let queue: QueueRef;
@@ -100,25 +106,9 @@ const newOrder = () => withOrderId(orderPlaced(), uniqueName('ORD'));
 
 describe('EmailFunction under faults', () => {
   beforeAll(async () => {
-    await ensureTable(
-      clients,
-      {
-        TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      },
-      'expiration',
-    );
+    await createIdempotencyTable(clients, tableName);
     await ensureEmailIdentity(clients, SENDER);
-    const dlq = await ensureQueue(clients, `${uniqueName('faults-dlq')}.fifo`, {
-      attributes: fifoAttributes,
-    });
-    queue = await ensureQueue(clients, `${uniqueName('faults')}.fifo`, {
-      visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
-      deadLetter: { queueArn: dlq.arn, maxReceiveCount: MAX_RECEIVE_COUNT },
-      attributes: fifoAttributes,
-    });
+    ({ queue } = await createOrderEventsQueue(clients, 'faults', MAX_RECEIVE_COUNT));
   });
 
   afterEach(() => faults.clear());
@@ -392,14 +382,11 @@ describe('EmailFunction under faults', () => {
   it('moves a message SES keeps refusing to the DLQ with one error naming the event and the DLQ', async () => {
     // Prepare: a queue with maxReceiveCount 2, and the handler told so.
     const maxReceiveCount = 2;
-    const dlq = await ensureQueue(clients, `${uniqueName('faults-exhaust-dlq')}.fifo`, {
-      attributes: fifoAttributes,
-    });
-    const small = await ensureQueue(clients, `${uniqueName('faults-exhaust')}.fifo`, {
-      visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
-      deadLetter: { queueArn: dlq.arn, maxReceiveCount },
-      attributes: fifoAttributes,
-    });
+    const { queue: small, deadLetterQueue: dlq } = await createOrderEventsQueue(
+      clients,
+      'faults-exhaust',
+      maxReceiveCount,
+    );
     const event = newOrder();
     await faults.add({
       service: 'ses',

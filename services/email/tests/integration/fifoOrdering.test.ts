@@ -4,7 +4,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createAwsClient } from '@shop/common/aws';
 import type { OrderEvent } from '@shop/contracts/orderEvents';
-import { ensureEmailIdentity, ensureQueue, ensureTable, type QueueRef } from '@shop/local-cloud';
+import { ensureEmailIdentity, type QueueRef } from '@shop/local-cloud';
 import { uniqueName, useBackends, useFaults } from '@shop/local-cloud/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SesEmailSender } from '../../src/adapters/SesEmailSender.js';
@@ -15,7 +15,13 @@ import { deliverFromQueue } from '../support/deliverFromQueue.js';
 import { fakeLogger, fakeMetrics } from '../support/fakes.js';
 import { lambdaContext } from '../support/lambda.js';
 import { orderCancelled, orderPlaced, withOrderId } from '../support/orderEvents.js';
-import { deliverUntil, drain, mailFor, VISIBILITY_TIMEOUT_SECONDS } from './helpers.js';
+import {
+  createIdempotencyTable,
+  createOrderEventsQueue,
+  deliverUntil,
+  drain,
+  mailFor,
+} from './helpers.js';
 
 // OrderEventsQueue.fifo end to end on a real FIFO queue of each backend: group = order id,
 // deduplication id = event id, the handler wired with the real SES adapter and DynamoDB
@@ -30,7 +36,6 @@ const ses = createAwsClient(SESv2Client, 'SESv2', { region, ...AWS_LIMITS.ses })
 const dynamodb = createAwsClient(DynamoDBClient, 'DynamoDB', { region });
 const SENDER = 'orders@example.com';
 const tableName = uniqueName('email-idempotency');
-const fifoAttributes = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
 let queue: QueueRef;
 
 /** The real SES adapter, recording the subject of every send it is asked for (in order). */
@@ -54,25 +59,9 @@ const entry = (event: OrderEvent, id: string) => ({
 
 describe('EmailFunction on a FIFO queue with the local backends', () => {
   beforeAll(async () => {
-    await ensureTable(
-      clients,
-      {
-        TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      },
-      'expiration',
-    );
+    await createIdempotencyTable(clients, tableName);
     await ensureEmailIdentity(clients, SENDER);
-    const deadLetterQueue = await ensureQueue(clients, `${uniqueName('order-events-dlq')}.fifo`, {
-      attributes: fifoAttributes,
-    });
-    queue = await ensureQueue(clients, `${uniqueName('order-events')}.fifo`, {
-      visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
-      deadLetter: { queueArn: deadLetterQueue.arn, maxReceiveCount: 5 },
-      attributes: fifoAttributes,
-    });
+    ({ queue } = await createOrderEventsQueue(clients, 'order-events', 5));
   });
 
   afterEach(() => faults.clear());

@@ -1,4 +1,12 @@
-import type { Backends, SentEmail } from '@shop/local-cloud';
+import {
+  type BackendClients,
+  type Backends,
+  ensureQueue,
+  ensureTable,
+  type QueueRef,
+  type SentEmail,
+} from '@shop/local-cloud';
+import { uniqueName } from '@shop/local-cloud/testing';
 import type { Delivery } from '../support/deliverFromQueue.js';
 
 /** Short, so failed messages come back quickly; the template's queue uses 180 s. */
@@ -79,3 +87,35 @@ export const drain = async (
 /** Emails the SES backend accepted for one order (subjects carry the order id). */
 export const mailFor = async (backends: Backends, orderId: string): Promise<SentEmail[]> =>
   (await backends.sentEmails()).filter((email) => email.subject.includes(orderId));
+
+/** EmailIdempotencyTable as the template defines it (Powertools' key `id`, TTL `expiration`). */
+export const createIdempotencyTable = async (clients: BackendClients, tableName: string) => {
+  await ensureTable(
+    clients,
+    {
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    },
+    'expiration',
+  );
+};
+
+/** OrderEventsQueue as the template defines it: FIFO, with a FIFO DLQ after `maxReceiveCount`. */
+export const createOrderEventsQueue = async (
+  clients: BackendClients,
+  name: string,
+  maxReceiveCount: number,
+): Promise<{ queue: QueueRef; deadLetterQueue: QueueRef }> => {
+  const attributes = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
+  const deadLetterQueue = await ensureQueue(clients, `${uniqueName(`${name}-dlq`)}.fifo`, {
+    attributes,
+  });
+  const queue = await ensureQueue(clients, `${uniqueName(name)}.fifo`, {
+    visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
+    deadLetter: { queueArn: deadLetterQueue.arn, maxReceiveCount },
+    attributes,
+  });
+  return { queue, deadLetterQueue };
+};

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createAwsClient } from '@shop/common/aws';
-import { ensureEmailIdentity, ensureTable } from '@shop/local-cloud';
+import { ensureEmailIdentity } from '@shop/local-cloud';
 import { uniqueName, useBackends } from '@shop/local-cloud/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SesEmailSender } from '../../src/adapters/SesEmailSender.js';
@@ -12,7 +12,7 @@ import type { EmailSender } from '../../src/domain/ports.js';
 import { fakeLogger, fakeMetrics } from '../support/fakes.js';
 import { lambdaContext, sqsEvent, sqsRecord } from '../support/lambda.js';
 import { orderPlaced, withOrderId } from '../support/orderEvents.js';
-import { mailFor, waitFor } from './helpers.js';
+import { createIdempotencyTable, mailFor, waitFor } from './helpers.js';
 
 // Powertools idempotency against the real DynamoDB conditional writes of each backend.
 
@@ -50,16 +50,7 @@ describe('idempotency records in DynamoDB', () => {
   const sesSender = () => new SesEmailSender({ client: ses, from: SENDER });
 
   beforeAll(async () => {
-    await ensureTable(
-      clients,
-      {
-        TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      },
-      'expiration',
-    );
+    await createIdempotencyTable(clients, tableName);
     await ensureEmailIdentity(clients, SENDER);
   });
 

@@ -6,13 +6,20 @@ import {
 } from '@aws-sdk/client-sqs';
 import { createAwsClient } from '@shop/common/aws';
 import type { OrderEvent } from '@shop/contracts/orderEvents';
-import { ensureEmailIdentity, ensureQueue, ensureTable, type QueueRef } from '@shop/local-cloud';
+import { ensureEmailIdentity, type QueueRef } from '@shop/local-cloud';
 import { uniqueName, useBackends } from '@shop/local-cloud/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Delivery, deliverFromQueue, type SqsHandler } from '../support/deliverFromQueue.js';
 import { lambdaContext } from '../support/lambda.js';
 import { orderCancelled, orderPlaced, withOrderId } from '../support/orderEvents.js';
-import { deliverUntil, drain, mailFor, VISIBILITY_TIMEOUT_SECONDS, waitFor } from './helpers.js';
+import {
+  createIdempotencyTable,
+  createOrderEventsQueue,
+  deliverUntil,
+  drain,
+  mailFor,
+  waitFor,
+} from './helpers.js';
 
 const { backends, clients } = useBackends();
 const sqs = createAwsClient(SQSClient, 'SQS', { region: backends.region });
@@ -23,7 +30,6 @@ let deadLetterQueue: QueueRef;
 let handler: SqsHandler;
 
 // As in the template: OrderEventsQueue and its dead-letter queue are FIFO queues.
-const fifoAttributes = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
 const MAX_RECEIVE_COUNT = 2;
 
 /** What the publisher sends for an event: group = order id, deduplication id = event id. */
@@ -43,25 +49,13 @@ const deliver = (options: { deleteSucceeded?: boolean } = {}) =>
 
 describe('EmailFunction handler with the local backends', () => {
   beforeAll(async () => {
-    await ensureTable(
-      clients,
-      {
-        TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      },
-      'expiration',
-    );
+    await createIdempotencyTable(clients, tableName);
     await ensureEmailIdentity(clients, SENDER);
-    deadLetterQueue = await ensureQueue(clients, `${uniqueName('order-events-dlq')}.fifo`, {
-      attributes: fifoAttributes,
-    });
-    queue = await ensureQueue(clients, `${uniqueName('order-events')}.fifo`, {
-      visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
-      deadLetter: { queueArn: deadLetterQueue.arn, maxReceiveCount: MAX_RECEIVE_COUNT },
-      attributes: fifoAttributes,
-    });
+    ({ queue, deadLetterQueue } = await createOrderEventsQueue(
+      clients,
+      'order-events',
+      MAX_RECEIVE_COUNT,
+    ));
     vi.stubEnv('IDEMPOTENCY_TABLE_NAME', tableName);
     vi.stubEnv('SENDER_EMAIL', SENDER);
     vi.stubEnv('MAX_RECEIVE_COUNT', String(MAX_RECEIVE_COUNT));
