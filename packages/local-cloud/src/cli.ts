@@ -5,7 +5,6 @@ import { parseArgs } from 'node:util';
 import { BackendPortInUseError } from './backends/startBackends.js';
 import { startLocalCloud } from './cloud/startLocalCloud.js';
 import { renderBanner } from './dev/banner.js';
-import { runDemo } from './dev/demo.js';
 import {
   checkPreviousRun,
   PreviousRunError,
@@ -16,7 +15,13 @@ import {
 } from './dev/devState.js';
 import { consoleLog } from './dev/log.js';
 import { stopOnSignals } from './dev/stopOnSignals.js';
-import { DEFAULT_DEMO_TOKEN, demoToken, tokenFromState } from './dev/token.js';
+import {
+  DEFAULT_TOKEN_SUBJECT,
+  DEFAULT_TOKEN_TTL,
+  stackToken,
+  type TokenOptions,
+  tokenFromState,
+} from './dev/token.js';
 import { watchSources } from './dev/watch.js';
 import { FaultRuleError } from './faults/errors.js';
 import { parseFaultFile } from './faults/parseFaultRules.js';
@@ -28,8 +33,7 @@ const USAGE = `Usage: local-cloud <command> [options]
 
 Commands:
   dev     run template.yaml locally: backends, resources, functions, triggers (default)
-  demo    against a running dev: upload an image, place an order, show the results
-  token   against a running dev: print a signed customer token (HS256, the stack's secret)
+  token   against a running dev: print an HS256 JWT signed with one of the stack's secrets
 
 Options (dev):
   --template <file>              SAM template (default: template.yaml, searched upwards)
@@ -50,11 +54,14 @@ Options (dev):
                                  ReservedConcurrentExecutions lowers it; 1 = one at a time)
   --no-watch                     do not rebuild and reload on source changes
   --quiet                        no REPORT line per invocation
+  --token-secret <logical id>    print a token signed with this secret in the banner
+                                 (with --sub, --email, --issuer, --audience, --ttl as below)
   -h, --help                     this text
 
 Options (token):
-  --customer <id> --email <address>   the token's sub and email (default: the demo customer)
-  --secret <logical id>          the signing secret (default SigningKeySecret, or the only one)
+  --secret <logical id>          the signing secret (default: the stack's only secret)
+  --sub <id> (or --customer)     the token's sub (default local-user)
+  --email <address>              an email claim
   --issuer <iss> --audience <aud>   default: the JwtIssuer / JwtAudience parameters
   --ttl <duration>               lifetime, e.g. 3600s or 12h (default 12h)
 
@@ -73,6 +80,26 @@ const findTemplate = (start: string): string | undefined => {
 };
 
 export { stateFileFor };
+
+/** The token flags shared by `token` and `dev --token-secret`. */
+const tokenOptionsOf = (values: Record<string, string | boolean | undefined>): TokenOptions => {
+  const text = (name: string) => {
+    const value = values[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const subject = text('sub') ?? text('customer');
+  const email = text('email');
+  const issuer = text('issuer');
+  const audience = text('audience');
+  const ttl = text('ttl');
+  return {
+    ...(subject ? { subject } : {}),
+    ...(email ? { email } : {}),
+    ...(issuer ? { issuer } : {}),
+    ...(audience ? { audience } : {}),
+    ...(ttl ? { expiresIn: /^\d+$/.test(ttl) ? `${ttl}s` : ttl } : {}),
+  };
+};
 
 const dev = async (values: Record<string, string | boolean | undefined>) => {
   const started = performance.now();
@@ -141,7 +168,17 @@ const dev = async (values: Record<string, string | boolean | undefined>) => {
     ...(faults ? { faults } : {}),
   });
   const faultRules = (await cloud.backends.faults?.list()) ?? [];
-  const token = await demoToken(cloud.model);
+  const tokenOptions = tokenOptionsOf(values);
+  const tokenSecret =
+    values['token-secret'] === undefined ? undefined : String(values['token-secret']);
+  const token =
+    tokenSecret === undefined
+      ? undefined
+      : await stackToken(cloud.model, { ...tokenOptions, secret: tokenSecret });
+  if (tokenSecret !== undefined && token === undefined)
+    log.warn(
+      `--token-secret ${tokenSecret}: the stack has no such secret or no issuer/audience (JwtIssuer/JwtAudience parameters, or --issuer/--audience); no token`,
+    );
   const watching = values.watch !== false;
   const stopWatching = watching
     ? watchSources(path.dirname(templatePath), cloud.model, cloud.functions, log)
@@ -166,9 +203,10 @@ const dev = async (values: Record<string, string | boolean | undefined>) => {
           ? {
               token: {
                 value: token,
-                customerId: DEFAULT_DEMO_TOKEN.customerId,
-                email: DEFAULT_DEMO_TOKEN.email,
-                expiresIn: DEFAULT_DEMO_TOKEN.expiresIn,
+                secret: String(tokenSecret),
+                subject: tokenOptions.subject ?? DEFAULT_TOKEN_SUBJECT,
+                ...(tokenOptions.email ? { email: tokenOptions.email } : {}),
+                expiresIn: tokenOptions.expiresIn ?? DEFAULT_TOKEN_TTL,
               },
             }
           : {}),
@@ -209,6 +247,8 @@ const main = async () => {
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       customer: { type: 'string' },
+      sub: { type: 'string' },
+      'token-secret': { type: 'string' },
       email: { type: 'string' },
       secret: { type: 'string' },
       issuer: { type: 'string' },
@@ -222,24 +262,13 @@ const main = async () => {
   }
   const command = positionals[0] ?? 'dev';
   if (command === 'dev') return dev(values);
-  if (command === 'demo') {
-    const templatePath = path.resolve(
-      String(values.template ?? findTemplate(process.cwd()) ?? 'template.yaml'),
-    );
-    return runDemo(stateFileFor(templatePath));
-  }
   if (command === 'token') {
     const templatePath = path.resolve(
       String(values.template ?? findTemplate(process.cwd()) ?? 'template.yaml'),
     );
-    const { customer, email, secret, issuer, audience, ttl } = values;
     const token = await tokenFromState(stateFileFor(templatePath), {
-      ...(customer ? { customerId: customer } : {}),
-      ...(email ? { email } : {}),
-      ...(secret ? { secret } : {}),
-      ...(issuer ? { issuer } : {}),
-      ...(audience ? { audience } : {}),
-      ...(ttl ? { expiresIn: /^\d+$/.test(ttl) ? `${ttl}s` : ttl } : {}),
+      ...tokenOptionsOf(values),
+      ...(values.secret ? { secret: values.secret } : {}),
     });
     process.stdout.write(`${token}\n`);
     return;

@@ -3,9 +3,10 @@ import { type BackendsDescriptor, describeBackends } from '../backends/connect.j
 import { type BackendPorts, startBackends } from '../backends/startBackends.js';
 import type { Backends } from '../backends/types.js';
 import { type BackendClients, backendClients } from '../clients.js';
-import { consoleLog, type RunnerLog } from '../dev/log.js';
 import type { FaultRuleInput } from '../faults/types.js';
 import { bootstrapCommand } from '../lambda/bootstrapPath.js';
+import { FunctionPool } from '../lambda/FunctionPool.js';
+import type { RunnerLog } from '../lambda/types.js';
 import type { LocalStackModel } from '../provision/model.js';
 import { provisionStack } from '../provision/provisionStack.js';
 import { loadTemplate } from '../template/parseTemplate.js';
@@ -22,7 +23,6 @@ import {
 } from '../triggers/s3/s3ChangeFeeds.js';
 import { createSequencer } from '../triggers/s3/s3Events.js';
 import { SqsPoller } from '../triggers/sqs/SqsPoller.js';
-import { FunctionPool } from './FunctionPool.js';
 
 /** Options for {@link startLocalCloud}. */
 export interface LocalCloudOptions {
@@ -42,7 +42,8 @@ export interface LocalCloudOptions {
   /** Port of the (first) HTTP API; further APIs take the next ports. 0 = free ports. */
   port?: number;
   host?: string;
-  log?: RunnerLog;
+  /** Where runner messages and function output go (the CLI's `consoleLog`, a test's `memoryLog`). */
+  log: RunnerLog;
   /** See {@link SqsPollerOptions.retryDelaySeconds}. */
   sqsRetryDelaySeconds?: number;
   sqsWaitTimeSeconds?: number;
@@ -133,12 +134,12 @@ const describe = (
  * EventBridge rules, SQS and DynamoDB Streams event source mappings.
  *
  * @example
- * const cloud = await startLocalCloud({ templatePath: 'template.yaml', port: 3000 });
+ * const cloud = await startLocalCloud({ templatePath: 'template.yaml', port: 3000, log: consoleLog() });
  * console.log(cloud.describe().apiUrl);
  * await cloud.stop();
  */
 export const startLocalCloud = async (options: LocalCloudOptions): Promise<LocalCloud> => {
-  const log = options.log ?? consoleLog();
+  const { log } = options;
   const region = options.region ?? options.backends?.region ?? 'us-east-1';
   const template = await loadTemplate(options.templatePath);
   const stack = new Stack(template, {

@@ -7,7 +7,8 @@ import type { FaultRuleStats } from '../faults/types.js';
 export interface BannerExtras {
   templatePath: string;
   startedInMs: number;
-  token?: { value: string; customerId: string; email: string; expiresIn: string };
+  /** A token from `--token-secret`: signed with that secret, for `subject`. */
+  token?: { value: string; secret: string; subject: string; email?: string; expiresIn: string };
   watching: boolean;
   stateFile?: string;
   /** The fault proxy's control URL and the rules in force at start. */
@@ -17,8 +18,8 @@ export interface BannerExtras {
 const list = (items: string[]) => items.join(', ');
 
 /**
- * The one start-up banner of `pnpm dev`: where the API is, what was created, a demo
- * token, where sent emails can be read, and what is not emulated.
+ * The one start-up banner of `dev`: where the API is, what was created, a token (with
+ * `--token-secret`), where sent emails can be read, and what is not emulated.
  */
 export const renderBanner = (cloud: LocalCloud, extras: BannerExtras, color = false): string => {
   const bold = (text: string) => (color ? styleText('bold', text) : text);
@@ -128,7 +129,7 @@ export const renderBanner = (cloud: LocalCloud, extras: BannerExtras, color = fa
     row(
       'Token',
       dim(
-        `demo customer ${extras.token.customerId} <${extras.token.email}>, valid ${extras.token.expiresIn}:`,
+        `sub ${extras.token.subject}${extras.token.email ? ` <${extras.token.email}>` : ''}, signed with ${extras.token.secret}, valid ${extras.token.expiresIn}:`,
       ),
     );
     lines.push(`  export TOKEN=${extras.token.value}`);
@@ -139,7 +140,8 @@ export const renderBanner = (cloud: LocalCloud, extras: BannerExtras, color = fa
       lines.push(dim(`  curl -H "Authorization: Bearer $TOKEN" ${api.url}${path}`));
     }
   }
-  if (extras.stateFile) lines.push(dim(`  pnpm demo uses ${extras.stateFile}`));
+  if (extras.stateFile)
+    lines.push(dim(`  State: ${extras.stateFile} (local-cloud token and other tools read it)`));
   lines.push('');
   if (extras.watching)
     lines.push(

@@ -3,10 +3,10 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LocalCloudDescriptor } from '../cloud/startLocalCloud.js';
 
-/** What `dev` records for `demo`, `token` and other tools: the cloud and its process. */
+/** What `dev` records for `token` and other tools: the cloud and its process. */
 export type DevState = LocalCloudDescriptor & {
   pid: number;
-  /** The demo customer's token, when the template has the signing secret. */
+  /** The token the banner showed (`dev --token-secret <id>`). */
   token?: string;
 };
 
@@ -122,7 +122,7 @@ export const checkPreviousRun = async (
   return {
     kind: 'running',
     clash: false,
-    message: `another local-cloud runs from this template (pid ${state.pid}${where}); ${shown} now describes this one, so pnpm demo and pnpm run token reach this run`,
+    message: `another local-cloud runs from this template (pid ${state.pid}${where}); ${shown} now describes this one, so tools reading it (token, a demo) reach this run`,
   };
 };
 

@@ -1,16 +1,7 @@
 import { styleText } from 'node:util';
-import type { InvokeResult } from '../lambda/LambdaFunction.js';
+import type { RunnerLog } from '../lambda/types.js';
 
-/** Where the runner's own messages and the functions' output go. */
-export interface RunnerLog {
-  /** One line a function's process wrote. */
-  function(functionId: string, stream: 'stdout' | 'stderr', line: string): void;
-  /** The REPORT line after an invocation. */
-  report(functionId: string, result: InvokeResult, memoryMb: number): void;
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+export type { RunnerLog };
 
 type Style = Extract<Parameters<typeof styleText>[0], string>;
 const PALETTE: Style[] = [

@@ -4,118 +4,113 @@ import { SignJWT } from 'jose';
 import type { LocalStackModel } from '../provision/model.js';
 import { isAlive, readDevState } from './devState.js';
 
-/** Which secret and parameters make the demo customer's token. */
-export interface DemoTokenSettings {
-  /** Logical ID of the HS256 signing key secret. */
-  secret: string;
-  issuerParameter: string;
-  audienceParameter: string;
-  customerId: string;
-  email: string;
-  /** jose duration, e.g. '12h'. */
-  expiresIn: string;
+/**
+ * Template parameters a token's issuer and audience come from when no `--issuer`/`--audience`
+ * is given (a common naming; any other template passes them explicitly).
+ */
+export const TOKEN_PARAMETERS = { issuer: 'JwtIssuer', audience: 'JwtAudience' } as const;
+
+/** What a token is made of: who it is for, who signs it, how long it lasts. */
+export interface TokenOptions {
+  /** Logical ID of the secret whose SecretString is the HS256 key (default: the only secret). */
+  secret?: string;
+  /** `sub` (default `local-user`). */
+  subject?: string;
+  /** An `email` claim, when given. */
+  email?: string;
+  /** Default: the `JwtIssuer` template parameter. */
+  issuer?: string;
+  /** Default: the `JwtAudience` template parameter. */
+  audience?: string;
+  /** jose duration, e.g. '3600s' or '12h' (default 12h). */
+  expiresIn?: string;
 }
 
-export const DEFAULT_DEMO_TOKEN: DemoTokenSettings = {
-  secret: 'SigningKeySecret',
-  issuerParameter: 'JwtIssuer',
-  audienceParameter: 'JwtAudience',
-  customerId: 'demo-customer',
-  email: 'demo.customer@example.com',
-  expiresIn: '12h',
-};
+export const DEFAULT_TOKEN_SUBJECT = 'local-user';
+export const DEFAULT_TOKEN_TTL = '12h';
 
 /**
- * Mint an HS256 customer token (`sub` = customer id, `email`), signed with the secret's
- * value as UTF-8 bytes.
+ * Mint an HS256 JWT (`sub`, optional `email`, `iss`, `aud`), signed with `key` as UTF-8 bytes.
  *
  * @example
- * await mintToken({ key, issuer: 'shop-auth', audience: 'shop-orders-api', customerId: 'c-1', email: 'c@example.com' });
+ * await signToken({ key, issuer: 'my-auth', audience: 'my-api', subject: 'u-1' });
  */
-export const mintToken = async (options: {
+export const signToken = async (options: {
   key: string;
   issuer: string;
   audience: string;
-  customerId: string;
-  email: string;
+  subject: string;
+  email?: string;
   expiresIn?: string;
 }): Promise<string> =>
-  new SignJWT({ email: options.email })
+  new SignJWT(options.email === undefined ? {} : { email: options.email })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(options.customerId)
+    .setSubject(options.subject)
     .setIssuer(options.issuer)
     .setAudience(options.audience)
     .setIssuedAt()
-    .setExpirationTime(options.expiresIn ?? '12h')
+    .setExpirationTime(options.expiresIn ?? DEFAULT_TOKEN_TTL)
     .sign(new TextEncoder().encode(options.key));
 
-/** The demo customer's token for a provisioned stack, if it has the secret and parameters. */
-export const demoToken = async (
+const stringParameter = (parameters: Record<string, unknown>, name: string) => {
+  const value = parameters[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/**
+ * A token for a provisioned stack, signed with one of its secrets (`options.secret`, the
+ * logical ID, is required here: `dev --token-secret <id>`); `undefined` when the stack lacks
+ * that secret or an issuer/audience.
+ */
+export const stackToken = async (
   model: LocalStackModel,
-  settings: DemoTokenSettings = DEFAULT_DEMO_TOKEN,
+  options: TokenOptions & { secret: string },
 ): Promise<string | undefined> => {
-  const secret = model.secrets.get(settings.secret);
-  const issuer = model.parameters.get(settings.issuerParameter);
-  const audience = model.parameters.get(settings.audienceParameter);
-  if (secret === undefined || typeof issuer !== 'string' || typeof audience !== 'string')
-    return undefined;
-  return mintToken({
+  const secret = model.secrets.get(options.secret);
+  const parameters = Object.fromEntries(model.parameters);
+  const issuer = options.issuer ?? stringParameter(parameters, TOKEN_PARAMETERS.issuer);
+  const audience = options.audience ?? stringParameter(parameters, TOKEN_PARAMETERS.audience);
+  if (secret === undefined || issuer === undefined || audience === undefined) return undefined;
+  return signToken({
     key: secret.value,
     issuer,
     audience,
-    customerId: settings.customerId,
-    email: settings.email,
-    expiresIn: settings.expiresIn,
+    subject: options.subject ?? DEFAULT_TOKEN_SUBJECT,
+    ...(options.email === undefined ? {} : { email: options.email }),
+    expiresIn: options.expiresIn ?? DEFAULT_TOKEN_TTL,
   });
 };
-
-/** Options of `local-cloud token`; unset ones come from {@link DEFAULT_DEMO_TOKEN} and the state. */
-export interface StateTokenOptions {
-  customerId?: string;
-  email?: string;
-  /** Logical ID of the signing secret (default: SigningKeySecret, or the stack's only secret). */
-  secret?: string;
-  issuer?: string;
-  audience?: string;
-  expiresIn?: string;
-}
 
 /**
  * Mint a token against a running `local-cloud dev`: the signing secret's ARN and the Secrets
  * Manager endpoint come from its state file, the key from that endpoint.
  *
  * @example
- * const token = await tokenFromState('node_modules/.cache/local-cloud/dev.json', { customerId: 'c-1' });
+ * const token = await tokenFromState('node_modules/.cache/local-cloud/dev.json', { subject: 'u-1' });
  */
 export const tokenFromState = async (
   stateFile: string,
-  options: StateTokenOptions = {},
+  options: TokenOptions = {},
 ): Promise<string> => {
   const state = await readDevState(stateFile);
   if (state === undefined || !isAlive(state.pid))
     throw new Error(
       `no running local cloud found (${path.relative(process.cwd(), stateFile) || stateFile}${state ? `: pid ${state.pid} has ended` : ''}); start it with: pnpm dev`,
     );
-  const secrets = Object.entries(state.secrets);
-  const secretId =
-    options.secret ??
-    (state.secrets[DEFAULT_DEMO_TOKEN.secret] || secrets.length !== 1
-      ? DEFAULT_DEMO_TOKEN.secret
-      : secrets[0]?.[0]);
+  const secretIds = Object.keys(state.secrets);
+  const secretId = options.secret ?? (secretIds.length === 1 ? secretIds[0] : undefined);
   const secret = secretId === undefined ? undefined : state.secrets[secretId];
   if (secret === undefined)
     throw new Error(
-      `the running stack has no secret ${secretId}; give --secret <logical id> (${secrets.map(([id]) => id).join(', ') || 'it has none'})`,
+      secretId === undefined && secretIds.length > 1
+        ? `the running stack has ${secretIds.length} secrets; give --secret <logical id> (${secretIds.join(', ')})`
+        : `the running stack has no secret ${secretId ?? ''}; give --secret <logical id> (${secretIds.join(', ') || 'it has none'})`,
     );
-  const parameter = (name: string) => {
-    const value = state.parameters[name];
-    return typeof value === 'string' ? value : undefined;
-  };
-  const issuer = options.issuer ?? parameter(DEFAULT_DEMO_TOKEN.issuerParameter);
-  const audience = options.audience ?? parameter(DEFAULT_DEMO_TOKEN.audienceParameter);
+  const issuer = options.issuer ?? stringParameter(state.parameters, TOKEN_PARAMETERS.issuer);
+  const audience = options.audience ?? stringParameter(state.parameters, TOKEN_PARAMETERS.audience);
   if (issuer === undefined || audience === undefined)
     throw new Error(
-      `the running stack has no ${DEFAULT_DEMO_TOKEN.issuerParameter}/${DEFAULT_DEMO_TOKEN.audienceParameter} parameters; give --issuer and --audience`,
+      `the running stack has no ${TOKEN_PARAMETERS.issuer}/${TOKEN_PARAMETERS.audience} parameters; give --issuer and --audience`,
     );
   const client = new SecretsManagerClient({
     region: state.backends.region,
@@ -125,13 +120,13 @@ export const tokenFromState = async (
   try {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secret.arn }));
     if (!SecretString) throw new Error(`secret ${secretId} has no SecretString`);
-    return await mintToken({
+    return await signToken({
       key: SecretString,
       issuer,
       audience,
-      customerId: options.customerId ?? DEFAULT_DEMO_TOKEN.customerId,
-      email: options.email ?? DEFAULT_DEMO_TOKEN.email,
-      expiresIn: options.expiresIn ?? DEFAULT_DEMO_TOKEN.expiresIn,
+      subject: options.subject ?? DEFAULT_TOKEN_SUBJECT,
+      ...(options.email === undefined ? {} : { email: options.email }),
+      expiresIn: options.expiresIn ?? DEFAULT_TOKEN_TTL,
     });
   } finally {
     client.destroy();

@@ -1,6 +1,7 @@
 import { existsSync, type FSWatcher, readdirSync, readFileSync, watch } from 'node:fs';
 import path from 'node:path';
-import type { FunctionPool } from '../cloud/FunctionPool.js';
+import { packageRoot } from '../lambda/bootstrapPath.js';
+import type { FunctionPool } from '../lambda/FunctionPool.js';
 import type { LocalStackModel } from '../provision/model.js';
 import { runBuild } from './buildPackage.js';
 import type { RunnerLog } from './log.js';
@@ -129,7 +130,8 @@ export const watchSources = (
   for (const pkg of packages) {
     const src = path.join(pkg.dir, 'src');
     if (!existsSync(src)) continue;
-    if (pkg.name === '@shop/local-cloud') continue;
+    // The runner itself (when it lives in the watched workspace) is no function's code.
+    if (path.resolve(pkg.dir) === path.resolve(packageRoot())) continue;
     watchers.push(
       watch(src, { recursive: true }, (_event, file) => {
         if (file && /\.(test|spec)\.[cm]?[jt]s$/.test(file)) return;

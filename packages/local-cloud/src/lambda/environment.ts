@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { RunnerLog } from '../dev/log.js';
 import type { FunctionModel } from '../provision/model.js';
+import type { RunnerLog } from './types.js';
 
 /** Variables Lambda sets itself; a function's configuration may not override them. */
 export const RESERVED_VARIABLES = new Set([

@@ -1,4 +1,3 @@
-import type { RunnerLog } from '../dev/log.js';
 import type { RuntimeError } from './RuntimeApiServer.js';
 
 /** The outcome of one invocation. */
@@ -11,6 +10,20 @@ export interface InvokeResult {
   durationMs: number;
   /** Set on the first invocation of each new environment. */
   initDurationMs?: number;
+}
+
+/**
+ * Where the runner's own messages and the functions' output go. Defined here, at the bottom
+ * of everything that logs; `dev/log.ts` implements it for the terminal.
+ */
+export interface RunnerLog {
+  /** One line a function's process wrote. */
+  function(functionId: string, stream: 'stdout' | 'stderr', line: string): void;
+  /** The REPORT line after an invocation. */
+  report(functionId: string, result: InvokeResult, memoryMb: number): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
 }
 
 /** Per-invocation extras Lambda passes to the runtime. */

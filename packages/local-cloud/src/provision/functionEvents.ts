@@ -3,6 +3,7 @@ import { isRecord, type ProvisionContext, type ResourceInput } from './context.j
 import { IMPLICIT_HTTP_API, registerHttpApi } from './httpApis.js';
 import type { FunctionModel, SqsMappingModel } from './model.js';
 import { parseKeyFilter, parseS3Events } from './notifications.js';
+import { parseFilterCriteria } from './parseFilterCriteria.js';
 import { streamMapping } from './streamMappings.js';
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'];
@@ -68,23 +69,6 @@ const s3Event = (
     events: parseS3Events(props.Events, `${path}.Events`),
     filter: parseKeyFilter(props.Filter, `${path}.Filter`),
     target: { kind: 'function', functionId: fn.logicalId },
-  });
-};
-
-/** Parse `FilterCriteria: { Filters: [{ Pattern: '<json>' }] }` into pattern objects. */
-export const parseFilterCriteria = (value: unknown, path: string): unknown[] => {
-  if (value === undefined) return [];
-  const filters = isRecord(value) ? value.Filters : undefined;
-  if (!Array.isArray(filters)) throw new TemplateError(path, 'expected Filters: [{ Pattern }]');
-  return filters.map((filter, i) => {
-    const pattern = isRecord(filter) ? filter.Pattern : undefined;
-    try {
-      return typeof pattern === 'string' ? (JSON.parse(pattern) as unknown) : pattern;
-    } catch (error) {
-      throw new TemplateError(`${path}.Filters[${i}].Pattern`, 'is not valid JSON', {
-        cause: error,
-      });
-    }
   });
 };
 

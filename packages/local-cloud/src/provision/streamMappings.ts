@@ -1,7 +1,7 @@
 import { TemplateError } from '../template/errors.js';
 import { isRecord, type ProvisionContext } from './context.js';
-import { parseFilterCriteria } from './functionEvents.js';
 import type { StreamMappingModel } from './model.js';
+import { parseFilterCriteria } from './parseFilterCriteria.js';
 
 const integer = (
   value: unknown,

@@ -26,7 +26,7 @@ export const eventually = async <T>(
 };
 
 /** A cloud the global setup started, and real SDK clients for its backends. */
-export const useCloud = (which: 'fixtureCloud' | 'systemCloud') => {
+export const useCloud = (which: 'fixtureCloud') => {
   const cloud: LocalCloudDescriptor = inject(which);
   const backends = connectBackends(cloud.backends);
   return { cloud, backends, clients: backendClients(backends) };

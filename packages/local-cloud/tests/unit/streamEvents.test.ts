@@ -1,6 +1,6 @@
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { describe, expect, it } from 'vitest';
-import { parseFilterCriteria } from '../../src/provision/functionEvents.js';
+import { parseFilterCriteria } from '../../src/provision/parseFilterCriteria.js';
 import {
   batchOutcome,
   streamEventRecord,

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import {
-  DEMO_ORDER,
   type LocalCloud,
   type LocalCloudDescriptor,
   loadTemplate,
-  mintToken,
   startLocalCloud,
 } from '@shop/local-cloud/cloud';
+import { DEMO_ORDER } from '../../src/demo.js';
+import { mintToken } from '../../src/token.js';
 import { type Invocation, invocationLog } from './invocationLog.js';
 
 const packageDir = path.resolve(import.meta.dirname, '../..');

@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { BackendClients } from '../../clients.js';
-import type { FunctionPool } from '../../cloud/FunctionPool.js';
-import type { RunnerLog } from '../../dev/log.js';
+import type { FunctionPool } from '../../lambda/FunctionPool.js';
+import type { RunnerLog } from '../../lambda/types.js';
 import type { LocalStackModel, StreamMappingModel } from '../../provision/model.js';
 import { matchesPattern } from '../eventbridge/eventPattern.js';
 import { type DiscardInfo, deliverStreamBatch } from './deliverStreamBatch.js';

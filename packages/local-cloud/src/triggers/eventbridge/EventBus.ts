@@ -1,7 +1,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { BackendClients } from '../../clients.js';
-import type { FunctionPool } from '../../cloud/FunctionPool.js';
-import type { RunnerLog } from '../../dev/log.js';
+import type { FunctionPool } from '../../lambda/FunctionPool.js';
+import type { RunnerLog } from '../../lambda/types.js';
 import type { LocalStackModel, RuleModel, RuleTarget } from '../../provision/model.js';
 import { matchesPattern } from './eventPattern.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RunnerLog } from '../../dev/log.js';
+import type { RunnerLog } from '../../lambda/types.js';
 import type { LocalStackModel, RuleModel } from '../../provision/model.js';
 import type { EventBus } from './EventBus.js';
 import { parseSchedule, type Schedule } from './schedule.js';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RunnerLog } from '../../dev/log.js';
 import type { InvokeResult } from '../../lambda/LambdaFunction.js';
+import type { RunnerLog } from '../../lambda/types.js';
 import type { CorsModel, HttpApiModel } from '../../provision/model.js';
 import { Authorizers } from './authorizer.js';
 import {

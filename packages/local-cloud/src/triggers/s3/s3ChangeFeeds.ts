@@ -5,11 +5,11 @@ import {
   type Message,
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { decodeS3EventKey } from '@shop/contracts/mediaKeys';
 import type { S3BackendEvent } from '../../backends/types.js';
 import type { BackendClients } from '../../clients.js';
-import type { RunnerLog } from '../../dev/log.js';
+import type { RunnerLog } from '../../lambda/types.js';
 import { ensureQueue } from '../../resources.js';
+import { decodeS3EventKey } from './s3EventKeys.js';
 import type { S3ChangeApi, S3ObjectChange } from './s3Events.js';
 
 /** Reports object changes in buckets, in order. */

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { encodeS3EventKey } from '@shop/contracts/mediaKeys';
 import type { BucketNotification } from '../../provision/model.js';
+import { encodeS3EventKey } from './s3EventKeys.js';
 
 /** How an object came or went: the API part of the event name. */
 export type S3ChangeApi = 'Put' | 'Post' | 'Copy' | 'CompleteMultipartUpload' | 'Delete';

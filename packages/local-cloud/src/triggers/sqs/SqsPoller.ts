@@ -5,8 +5,8 @@ import {
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { BackendClients } from '../../clients.js';
-import type { FunctionPool } from '../../cloud/FunctionPool.js';
-import type { RunnerLog } from '../../dev/log.js';
+import type { FunctionPool } from '../../lambda/FunctionPool.js';
+import type { RunnerLog } from '../../lambda/types.js';
 import type { QueueModel, SqsMappingModel } from '../../provision/model.js';
 import { matchesPattern } from '../eventbridge/eventPattern.js';
 import { failedItems, sqsEvent } from './sqsEvents.js';

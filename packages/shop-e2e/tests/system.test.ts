@@ -11,15 +11,18 @@ import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { OrderPlacedEvent } from '@shop/contracts/orderEvents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ORDER } from '../../src/dev/demo.js';
-import { SAMPLE_JPEG_LANDSCAPE, SAMPLE_JPEG_PORTRAIT } from '../../src/dev/sampleImages.js';
-import { mintToken } from '../../src/dev/token.js';
-import { eventually, type Json, json, useCloud } from './support.js';
+import { DEMO_ORDER } from '../src/demo.js';
+import { SAMPLE_JPEG_LANDSCAPE, SAMPLE_JPEG_PORTRAIT } from '../src/sampleImages.js';
+import { mintToken } from '../src/token.js';
+import { eventually, type Json, json } from './support/polling.js';
+import { startShop } from './support/startShop.js';
 
 // The shop itself, run from the repository's template.yaml with the services' bundles,
-// driven only through HTTP and the AWS SDK.
-const { cloud, backends, clients } = useCloud('systemCloud');
-afterAll(() => clients.destroy());
+// driven only through HTTP and the AWS SDK (no faults: every flow end to end).
+const shop = await startShop('system');
+const cloud = shop.described;
+const { backends, clients } = shop.cloud;
+afterAll(() => shop.stop());
 
 const uploads = cloud.buckets.UploadsBucket as string;
 const thumbnails = cloud.buckets.ThumbnailsBucket as string;

@@ -1,8 +1,8 @@
 import { type MessageAttributeValue, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { BackendClients } from '../clients.js';
-import type { RunnerLog } from '../dev/log.js';
-import { type InvokeResult, LambdaFunction } from '../lambda/LambdaFunction.js';
 import type { DestinationModel, LocalStackModel } from '../provision/model.js';
+import { type InvokeResult, LambdaFunction } from './LambdaFunction.js';
+import type { RunnerLog } from './types.js';
 
 /** Options for {@link FunctionPool}. */
 export interface FunctionPoolOptions {

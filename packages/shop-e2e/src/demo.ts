@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { connectBackends } from '../backends/connect.js';
-import { backendClients } from '../clients.js';
-import type { LocalCloudDescriptor } from '../cloud/startLocalCloud.js';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { backendClients, connectBackends } from '@shop/local-cloud';
+import type { DevState } from '@shop/local-cloud/cloud';
 import { SAMPLE_JPEG_LANDSCAPE } from './sampleImages.js';
-
-type DevState = LocalCloudDescriptor & { token?: string };
+import { DEMO_CUSTOMER, mintToken } from './token.js';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -49,6 +48,28 @@ export const DEMO_ORDER = {
   note: 'Placed by pnpm demo',
 };
 
+type Clients = ReturnType<typeof backendClients>;
+
+/** The demo customer's token for the running shop, when it has the signing secret and parameters. */
+const demoToken = async (state: DevState, clients: Clients): Promise<string | undefined> => {
+  const secret = state.secrets.SigningKeySecret;
+  const issuer = state.parameters.JwtIssuer;
+  const audience = state.parameters.JwtAudience;
+  if (secret === undefined || typeof issuer !== 'string' || typeof audience !== 'string')
+    return undefined;
+  const { SecretString } = await clients.secretsManager.send(
+    new GetSecretValueCommand({ SecretId: secret.arn }),
+  );
+  if (!SecretString) return undefined;
+  return mintToken({
+    key: SecretString,
+    issuer,
+    audience,
+    customerId: DEMO_CUSTOMER.id,
+    email: DEMO_CUSTOMER.email,
+  });
+};
+
 /**
  * `pnpm demo`: against a running `pnpm dev`, upload a sample image and place an order, then
  * show the thumbnails, the catalog item and the confirmation email as they appear.
@@ -78,12 +99,13 @@ export const runDemo = async (stateFile: string): Promise<void> => {
       );
     }
     let orderId: string | undefined;
-    if (state.apiUrl && state.token) {
+    const token = await demoToken(state, clients);
+    if (state.apiUrl && token) {
       out(`2. POST ${state.apiUrl}/orders as the demo customer`);
       const response = await fetch(`${state.apiUrl}/orders`, {
         method: 'POST',
         headers: {
-          authorization: `Bearer ${state.token}`,
+          authorization: `Bearer ${token}`,
           'content-type': 'application/json',
           'idempotency-key': crypto.randomUUID(),
         },
