@@ -55,7 +55,10 @@ interface Conclusion {
  * Write the outcome LAST: first delete what the previous outcome listed that this one does not
  * (an overwrite of a good image by a bad one leaves no stale thumbnails; with no thumbnails,
  * the expected keys go too, in case an older run left some without an outcome), then the
- * outcome document, whose Object Created event tells the indexer.
+ * outcome document, whose Object Created event tells the indexer. If the upload was replaced
+ * or deleted meanwhile (a HEAD shows another ETag), nothing is written: the newer version's
+ * own event writes its outcome, and an older outcome must not overwrite it. Returns whether
+ * the outcome was written.
  */
 const conclude = async (
   deps: CreateThumbnailsDeps,
@@ -63,7 +66,9 @@ const conclude = async (
   source: ThumbnailOutcome['source'],
   previous: ThumbnailOutcome | undefined,
   conclusion: Conclusion,
-): Promise<void> => {
+): Promise<boolean> => {
+  const current = await deps.sources.head(source.bucket, source.key);
+  if (current?.etag !== source.eTag) return false;
   const kept = new Set(conclusion.thumbnails.map((thumbnail) => thumbnail.key));
   const candidates = [
     ...(previous?.thumbnails ?? []).map((thumbnail) => thumbnail.key),
@@ -79,6 +84,7 @@ const conclude = async (
     thumbnails: conclusion.thumbnails,
     writtenAt: (deps.now ?? (() => new Date()))().toISOString(),
   });
+  return true;
 };
 
 const sourceOf = (object: CreatedObject, head: ObjectHead): ThumbnailOutcome['source'] => ({
@@ -120,12 +126,13 @@ export const createThumbnails = async (
   const source = sourceOf(object, head);
   const previous = await deps.thumbnails.readOutcome(at.outcomeKey);
   const reject = async (reason: SkipReason, detail?: string) => {
-    await conclude(deps, at, source, previous, {
+    const written = await conclude(deps, at, source, previous, {
       status: OUTCOME_STATUSES.skipped,
       reason,
       ...(detail === undefined ? {} : { detail }),
       thumbnails: [],
     });
+    if (!written) return skipped(SKIP_REASONS.superseded, known);
     return skipped(reason, { ...known, ...(detail === undefined ? {} : { detail }) });
   };
 
@@ -188,9 +195,11 @@ export const createThumbnails = async (
     height,
     bytes: data.byteLength,
   }));
-  await conclude(deps, at, source, previous, {
+  const concluded = await conclude(deps, at, source, previous, {
     status: OUTCOME_STATUSES.generated,
     thumbnails: written,
   });
+  // Replaced meanwhile: the newer version's run rewrites these keys (or its delete removes them).
+  if (!concluded) return skipped(SKIP_REASONS.superseded, known);
   return { status: 'created', ...known, thumbnails: written };
 };

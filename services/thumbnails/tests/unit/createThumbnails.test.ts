@@ -108,6 +108,23 @@ describe('createThumbnails', () => {
     });
   });
 
+  it('writes no outcome when the upload is replaced while it is being rendered', async () => {
+    // Prepare
+    const { deps, sources, thumbnails, renderer } = setup();
+    const render = renderer.render.bind(renderer);
+    renderer.render = async (body, widths) => {
+      sources.put(BUCKET, KEY, new Uint8Array([5, 5, 5, 5, 5]));
+      return render(body, widths);
+    };
+
+    // Act
+    const result = await createThumbnails(upload, deps, settings);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
+    expect(thumbnails.outcomeWrites).toEqual([]);
+  });
+
   it('skips an object over the byte limit without downloading it', async () => {
     // Prepare
     const { deps, sources, thumbnails } = setup(new Uint8Array(1001));
