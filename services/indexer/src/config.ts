@@ -1,6 +1,5 @@
 import type { AwsCallLimits } from '@shop/common/aws';
-import { loadConfig, positiveIntList } from '@shop/common/config';
-import { DEFAULT_THUMBNAIL_WIDTHS } from '@shop/contracts/mediaKeys';
+import { loadConfig } from '@shop/common/config';
 import * as z from 'zod';
 
 // The only module that reads the environment.
@@ -8,9 +7,8 @@ import * as z from 'zod';
 const schema = z.object({
   MEDIA_TABLE_NAME: z.string().min(3),
   UPLOADS_BUCKET: z.string().min(3),
-  /** Recorded on each item so readers know where the thumbnail keys live; optional. */
-  THUMBNAILS_BUCKET: z.string().min(3).optional(),
-  THUMBNAIL_WIDTHS: positiveIntList.default([...DEFAULT_THUMBNAIL_WIDTHS]),
+  /** Where the thumbnailer's outcome events come from; recorded on each item. */
+  THUMBNAILS_BUCKET: z.string().min(3),
 });
 
 /** The indexer's settings, validated once at cold start. */
@@ -18,25 +16,23 @@ export interface IndexerConfig {
   mediaTableName: string;
   /** The only bucket whose events are accepted (the rule filters on it too). */
   uploadsBucket: string;
-  thumbnailsBucket?: string;
-  /** Distinct widths, smallest first: the thumbnail keys recorded on each item. */
-  thumbnailWidths: readonly number[];
+  /** The only other bucket whose events are accepted: the thumbnailer's outcomes. */
+  thumbnailsBucket: string;
 }
 
 /**
  * Read and validate the environment.
  *
  * @example
- * const config = readConfig({ MEDIA_TABLE_NAME: 'media', UPLOADS_BUCKET: 'uploads' });
- * config.thumbnailWidths; // [128, 512, 1024]
+ * const config = readConfig({ MEDIA_TABLE_NAME: 'media', UPLOADS_BUCKET: 'uploads', THUMBNAILS_BUCKET: 'thumbs' });
+ * config.thumbnailsBucket; // 'thumbs'
  */
 export const readConfig = (env?: Readonly<Record<string, string | undefined>>): IndexerConfig => {
   const raw = loadConfig(schema, env);
   return Object.freeze({
     mediaTableName: raw.MEDIA_TABLE_NAME,
     uploadsBucket: raw.UPLOADS_BUCKET,
-    ...(raw.THUMBNAILS_BUCKET === undefined ? {} : { thumbnailsBucket: raw.THUMBNAILS_BUCKET }),
-    thumbnailWidths: Object.freeze([...new Set(raw.THUMBNAIL_WIDTHS)].sort((a, b) => a - b)),
+    thumbnailsBucket: raw.THUMBNAILS_BUCKET,
   });
 };
 
@@ -45,7 +41,8 @@ export const readConfig = (env?: Readonly<Record<string, string | undefined>>): 
  * invocation deadline is remaining time - 2 s: records still running then fail, are reported
  * in batchItemFailures, and SQS redelivers them. One call (S3 HEAD, DynamoDB write):
  *   3 x 1.5 s + 1 s + 2 s (throttling backoff) = 7.5 s < 28 s
- * A batch of 10 records, two calls each, runs one record at a time; the deadline caps the sum.
+ * A batch of 10 records, two calls each (an outcome: GET, write, at worst GET item, HEAD and
+ * two writes), runs one record at a time; the deadline caps the sum.
  */
 export const AWS_LIMITS = {
   deadlineMarginMs: 2_000,

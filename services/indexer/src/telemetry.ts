@@ -1,6 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createLogger } from '@shop/common/logger';
-import type { IndexOutcome, ObjectChange } from './domain/types.js';
+import type { IndexChange, IndexOutcome } from './domain/types.js';
 
 /** The indexer's structured logger. */
 export const logger = createLogger('indexer');
@@ -12,6 +12,7 @@ export const metrics = new Metrics({ namespace: 'Shop', serviceName: 'indexer' }
 export const METRIC_NAMES = {
   indexed: 'ObjectsIndexed',
   deleted: 'ObjectsDeleted',
+  processed: 'OutcomesRecorded',
   ignored: 'EventsIgnored',
 } as const;
 
@@ -22,11 +23,17 @@ export const METRIC_NAMES = {
  * @example
  * reportOutcome({ result: 'indexed', key, productId }, change);
  */
-export const reportOutcome = (outcome: IndexOutcome, change: ObjectChange): void => {
+export const reportOutcome = (outcome: IndexOutcome, change: IndexChange): void => {
   metrics.addMetric(METRIC_NAMES[outcome.result], MetricUnit.Count, 1);
   const context = { eventId: change.eventId, key: outcome.key, sequencer: change.sequencer };
   if (outcome.result === 'ignored') {
-    logger.info('event ignored', { ...context, reason: outcome.reason });
+    logger.info('event ignored', { ...context, kind: change.kind, reason: outcome.reason });
+  } else if (outcome.result === 'processed') {
+    logger.info('thumbnail outcome recorded', {
+      ...context,
+      productId: outcome.productId,
+      status: outcome.status,
+    });
   } else {
     logger.info(`object ${outcome.result}`, { ...context, productId: outcome.productId });
   }

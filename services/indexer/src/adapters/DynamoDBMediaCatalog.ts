@@ -5,8 +5,13 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ActiveMediaItem, DeletedMediaItem, MediaItem } from '../domain/MediaItem.js';
-import type { MediaCatalog, WriteResult } from '../domain/ports.js';
+import type {
+  DeletedMediaItem,
+  LiveMediaItem,
+  MediaItem,
+  OutcomeFields,
+} from '../domain/MediaItem.js';
+import type { MediaCatalog, MediaPage, WriteResult } from '../domain/ports.js';
 import { MEDIA_TABLE } from './mediaTable.js';
 
 // Every write carries the same guard: apply only if no event has been applied to this key yet,
@@ -25,12 +30,11 @@ const guarded = async (write: () => Promise<unknown>): Promise<WriteResult> => {
   }
 };
 
-/** One page of a product's media. */
-export interface MediaPage {
-  items: ActiveMediaItem[];
-  /** Pass back as `cursor` for the next page; absent on the last page. */
-  cursor?: Record<string, unknown>;
-}
+// An outcome applies to the upload event it answers (equal sequencer), and outcomes of that
+// upload apply in the order the thumbnailer wrote them (the outcome object's sequencer).
+const OUTCOME_OF_THIS_UPLOAD =
+  '#sequencer = :sequencer AND (attribute_not_exists(#outcomeSequencer) OR #outcomeSequencer < :outcomeSequencer)';
+const OPTIONAL_OUTCOME_ATTRIBUTES = ['reason', 'detail'] as const;
 
 /** {@link MediaCatalog} over MediaTable. */
 export class DynamoDBMediaCatalog implements MediaCatalog {
@@ -42,7 +46,7 @@ export class DynamoDBMediaCatalog implements MediaCatalog {
     this.#tableName = tableName;
   }
 
-  async putActive(item: ActiveMediaItem): Promise<WriteResult> {
+  async putActive(item: LiveMediaItem): Promise<WriteResult> {
     return guarded(() =>
       this.#client.send(
         new PutCommand({
@@ -57,13 +61,18 @@ export class DynamoDBMediaCatalog implements MediaCatalog {
   }
 
   /**
-   * An update, not a put: the attributes of the last live version stay on the tombstone, and
+   * An update, not a put: the attributes of the last live version stay on the tombstone
+   * (its thumbnails become an empty list: the thumbnailer deletes them with the upload), and
    * the `byProduct` sort key is removed so the deleted object drops out of that index.
    */
   async markDeleted(item: DeletedMediaItem): Promise<WriteResult> {
     const { key, ...attributes } = item;
     const entries = Object.entries(attributes);
-    const names: Record<string, string> = { '#productSort': MEDIA_TABLE.productSortAttribute };
+    const names: Record<string, string> = {
+      '#productSort': MEDIA_TABLE.productSortAttribute,
+      '#reason': 'reason',
+      '#detail': 'detail',
+    };
     const values: Record<string, unknown> = {};
     for (const [name, value] of entries) {
       names[`#${name}`] = name;
@@ -75,8 +84,38 @@ export class DynamoDBMediaCatalog implements MediaCatalog {
         new UpdateCommand({
           TableName: this.#tableName,
           Key: { [MEDIA_TABLE.partitionKey]: key },
-          UpdateExpression: `SET ${assignments} REMOVE #productSort`,
+          UpdateExpression: `SET ${assignments} REMOVE #productSort, #reason, #detail`,
           ConditionExpression: NEWER_EVENT_ONLY,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+  }
+
+  async applyOutcome(key: string, sequencer: string, fields: OutcomeFields): Promise<WriteResult> {
+    const values: Record<string, unknown> = {
+      ':sequencer': sequencer,
+      ':updatedAt': new Date().toISOString(),
+    };
+    const names: Record<string, string> = { '#sequencer': 'sequencer', '#updatedAt': 'updatedAt' };
+    const set: string[] = ['#updatedAt = :updatedAt'];
+    for (const [name, value] of Object.entries(fields)) {
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      set.push(`#${name} = :${name}`);
+    }
+    // A skip reason left over from an earlier outcome of the same upload goes.
+    const remove = OPTIONAL_OUTCOME_ATTRIBUTES.filter((name) => fields[name] === undefined);
+    for (const name of remove) names[`#${name}`] = name;
+    const removal = remove.length === 0 ? '' : ` REMOVE ${remove.map((n) => `#${n}`).join(', ')}`;
+    return guarded(() =>
+      this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { [MEDIA_TABLE.partitionKey]: key },
+          UpdateExpression: `SET ${set.join(', ')}${removal}`,
+          ConditionExpression: OUTCOME_OF_THIS_UPLOAD,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
@@ -114,7 +153,7 @@ export class DynamoDBMediaCatalog implements MediaCatalog {
       }),
     );
     return {
-      items: (Items ?? []) as ActiveMediaItem[],
+      items: (Items ?? []) as LiveMediaItem[],
       ...(LastEvaluatedKey === undefined ? {} : { cursor: LastEvaluatedKey }),
     };
   }

@@ -2,10 +2,12 @@ import * as z from 'zod';
 import { MalformedEventError } from '../domain/errors.js';
 import { objectKeyFromEvent } from '../domain/objectKey.js';
 import { normaliseSequencer } from '../domain/sequencer.js';
-import { CHANGE_KINDS, type ChangeKind, type ObjectChange } from '../domain/types.js';
+import { CHANGE_KINDS, type ChangeKind, type IndexChange } from '../domain/types.js';
 
 // Each IndexQueue message is an S3 event as EventBridge delivers it ("EventBridge event
-// message structure", S3 User Guide), sent by UploadsEventsRule as the SQS message body.
+// message structure", S3 User Guide), sent as the SQS message body by UploadsEventsRule
+// (uploads bucket: Object Created / Object Deleted) or ThumbnailOutcomesRule (thumbnails
+// bucket: Object Created of `*/outcome.json`, the thumbnailer's outcome event).
 // The schemas follow Powertools parser 2.35's SqsRecordSchema and
 // S3EventNotificationEventBridgeSchema, tightened to what the indexer relies on. They are
 // written out here rather than imported: the parser's schemas `import { z } from 'zod'`, which
@@ -116,30 +118,37 @@ const describeIssues = (error: z.ZodError): string =>
 
 const unquote = (eTag: string) => eTag.replace(/^"(.*)"$/, '$1');
 
+/** The buckets IndexQueue's events may come from. */
+export interface IndexedBuckets {
+  uploadsBucket: string;
+  thumbnailsBucket: string;
+}
+
+/** The suffix of the thumbnailer's outcome objects (ThumbnailOutcomesRule matches it too). */
+export const OUTCOME_SUFFIX = '/outcome.json';
+
 /**
- * Validate one SQS record from IndexQueue and turn it into an {@link ObjectChange}.
+ * Validate one SQS record from IndexQueue and turn it into an {@link IndexChange}: an upload
+ * created or deleted, or a thumbnailer outcome written.
  *
  * @throws {MalformedEventError} when the record can never be indexed: not an S3 object event
- * of the documented shape, an unusable sequencer, or a bucket other than `uploadsBucket`.
+ * of the documented shape, an unusable sequencer, a bucket other than the two, or a thumbnails
+ * bucket event that is not an outcome being written.
  *
  * @example
- * const change = parseIndexMessage(record, config.uploadsBucket);
+ * const change = parseIndexMessage(record, config);
  * change.kind; // 'created'
  */
-export const parseIndexMessage = (record: unknown, uploadsBucket: string): ObjectChange => {
+export const parseIndexMessage = (record: unknown, buckets: IndexedBuckets): IndexChange => {
   const parsed = IndexMessageSchema.safeParse(record);
   if (!parsed.success) {
     throw new MalformedEventError(describeIssues(parsed.error), { cause: parsed.error });
   }
   const event = parsed.data.body;
   const { bucket, object } = event.detail;
-  if (bucket.name !== uploadsBucket) {
-    throw new MalformedEventError(`event is for bucket "${bucket.name}", not the uploads bucket`);
-  }
   const kind = kindOf.get(event['detail-type']);
   if (kind === undefined) throw new MalformedEventError('unexpected detail-type');
-  return {
-    kind,
+  const common = {
     eventId: event.id,
     bucket: bucket.name,
     key: objectKeyFromEvent(object.key),
@@ -147,4 +156,14 @@ export const parseIndexMessage = (record: unknown, uploadsBucket: string): Objec
     ...(kind === 'created' && object.etag !== undefined ? { eTag: unquote(object.etag) } : {}),
     eventTime: event.time,
   };
+  if (bucket.name === buckets.thumbnailsBucket) {
+    if (kind !== 'created' || !common.key.endsWith(OUTCOME_SUFFIX)) {
+      throw new MalformedEventError('thumbnails bucket event is not an outcome being written');
+    }
+    return { kind: 'outcome', ...common };
+  }
+  if (bucket.name !== buckets.uploadsBucket) {
+    throw new MalformedEventError(`event is for bucket "${bucket.name}", not the uploads bucket`);
+  }
+  return { kind, ...common };
 };

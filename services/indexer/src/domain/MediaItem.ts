@@ -1,9 +1,29 @@
-import { thumbnailKeys, type UploadKey } from '@shop/contracts/mediaKeys';
+import type { UploadKey } from '@shop/contracts/mediaKeys';
 import type { ObjectSnapshot } from './ports.js';
 
-/** Lifecycle of a catalog entry, `as const` rather than an enum. */
-export const MEDIA_STATUS = { ACTIVE: 'ACTIVE', DELETED: 'DELETED' } as const;
+/**
+ * Lifecycle of a catalog entry, `as const` rather than an enum. An upload is `processing`
+ * until the thumbnailer's outcome for that exact upload arrives: `ready` (thumbnails listed),
+ * `skipped` (not a usable image; `reason` says why) or `failed` (the thumbnailer failed and
+ * Lambda retries it; a later outcome replaces this). `deleted` is the tombstone.
+ */
+export const MEDIA_STATUS = {
+  processing: 'processing',
+  ready: 'ready',
+  skipped: 'skipped',
+  failed: 'failed',
+  deleted: 'deleted',
+} as const;
 export type MediaStatus = (typeof MEDIA_STATUS)[keyof typeof MEDIA_STATUS];
+export type LiveStatus = Exclude<MediaStatus, 'deleted'>;
+
+/** One thumbnail that exists in the thumbnails bucket, as the thumbnailer reported it. */
+export interface MediaThumbnail {
+  key: string;
+  width: number;
+  height: number;
+  bytes: number;
+}
 
 /** What every catalog entry carries, live or deleted. */
 interface MediaItemBase {
@@ -13,18 +33,33 @@ interface MediaItemBase {
   productId: string;
   /** File name below `uploads/<productId>/` (may contain `/`). */
   name: string;
-  /** The S3 sequencer of the last applied event, normalised (see sequencer.ts). */
+  /** The S3 sequencer of the upload event this item describes, normalised (sequencer.ts). */
   sequencer: string;
-  /** Keys the thumbnailer writes for this upload (same mapping function). */
-  thumbnailKeys: string[];
+  /** Exactly the thumbnails the thumbnailer wrote for this upload (empty until `ready`). */
+  thumbnails: MediaThumbnail[];
   thumbnailsBucket?: string;
   /** When the indexer wrote this version of the item. */
   updatedAt: string;
 }
 
+/** The thumbnailer's outcome for the item's upload, once known. */
+export interface OutcomeFields {
+  status: Exclude<LiveStatus, 'processing'>;
+  thumbnails: MediaThumbnail[];
+  /** Why it was skipped or failed (a skip reason of the thumbnailer, or `render-error`). */
+  reason?: string;
+  detail?: string;
+  /** Normalised sequencer of the outcome object's write: orders outcomes of one upload. */
+  outcomeSequencer: string;
+  /** When the thumbnailer wrote the outcome (ISO 8601). */
+  processedAt: string;
+}
+
 /** A live object, with what a HEAD said about it when its event was processed. */
-export interface ActiveMediaItem extends MediaItemBase {
-  status: typeof MEDIA_STATUS.ACTIVE;
+export interface LiveMediaItem
+  extends MediaItemBase,
+    Partial<Omit<OutcomeFields, 'status' | 'thumbnails'>> {
+  status: LiveStatus;
   size: number;
   eTag: string;
   contentType?: string;
@@ -38,19 +73,19 @@ export interface ActiveMediaItem extends MediaItemBase {
 
 /**
  * A tombstone: kept (not deleted) so that an older `Object Created` delivered late cannot
- * bring the object back. Attributes of the last live version stay on the item.
+ * bring the object back. Attributes of the last live version stay on the item, except the
+ * thumbnails, which the thumbnailer deletes with the upload.
  */
 export interface DeletedMediaItem extends MediaItemBase {
-  status: typeof MEDIA_STATUS.DELETED;
+  status: typeof MEDIA_STATUS.deleted;
   /** ISO 8601, the time of the delete event. */
   deletedAt: string;
 }
 
-export type MediaItem = ActiveMediaItem | DeletedMediaItem;
+export type MediaItem = LiveMediaItem | DeletedMediaItem;
 
 /** Settings that shape every item. */
 export interface ItemSettings {
-  thumbnailWidths: readonly number[];
   thumbnailsBucket?: string;
 }
 
@@ -76,7 +111,7 @@ const baseOf = (
   productId: upload.productId,
   name: upload.name,
   sequencer,
-  thumbnailKeys: thumbnailKeys(upload, settings.thumbnailWidths),
+  thumbnails: [],
   ...(settings.thumbnailsBucket === undefined
     ? {}
     : { thumbnailsBucket: settings.thumbnailsBucket }),
@@ -84,21 +119,21 @@ const baseOf = (
 });
 
 /**
- * The catalog entry of a live object.
+ * The catalog entry of a live object whose thumbnails are not known yet (`processing`).
  *
  * @example
- * buildActiveItem(upload, 'uploads-bucket', seq, head, { thumbnailWidths: [128] }, new Date());
+ * buildUploadedItem(upload, 'uploads-bucket', seq, head, { thumbnailsBucket }, new Date());
  */
-export const buildActiveItem = (
+export const buildUploadedItem = (
   upload: UploadKey,
   bucket: string,
   sequencer: string,
   snapshot: ObjectSnapshot,
   settings: ItemSettings,
   now: Date,
-): ActiveMediaItem => ({
+): LiveMediaItem => ({
   ...baseOf(upload, bucket, sequencer, settings, now),
-  status: MEDIA_STATUS.ACTIVE,
+  status: MEDIA_STATUS.processing,
   size: snapshot.size,
   eTag: snapshot.eTag,
   ...(snapshot.contentType === undefined ? {} : { contentType: snapshot.contentType }),
@@ -122,6 +157,6 @@ export const buildDeletedItem = (
   now: Date,
 ): DeletedMediaItem => ({
   ...baseOf(upload, bucket, sequencer, settings, now),
-  status: MEDIA_STATUS.DELETED,
+  status: MEDIA_STATUS.deleted,
   deletedAt,
 });

@@ -1,5 +1,5 @@
 import { parseUploadKey } from '@shop/contracts/mediaKeys';
-import { buildActiveItem, buildDeletedItem, type ItemSettings } from './MediaItem.js';
+import { buildDeletedItem, buildUploadedItem, type ItemSettings } from './MediaItem.js';
 import type { MediaCatalog, ObjectInspector } from './ports.js';
 import {
   IGNORE_REASONS,
@@ -11,13 +11,13 @@ import {
 /** What {@link indexObjectChange} works with. */
 export interface IndexDependencies {
   inspector: ObjectInspector;
-  catalog: MediaCatalog;
+  catalog: Pick<MediaCatalog, 'putActive' | 'markDeleted'>;
   settings: ItemSettings;
   now?: () => Date;
 }
 
 /**
- * Apply one S3 object event to the media catalog. Safe to run for duplicates and in any
+ * Apply one S3 object event of the uploads bucket to the media catalog. Safe to run for duplicates and in any
  * order: every write is conditional on the event's sequencer being newer than the stored one,
  * and deletes leave a tombstone, so an older Object Created never resurrects a deleted key.
  *
@@ -65,7 +65,9 @@ export const indexObjectChange = async (
   if (change.eTag !== undefined && snapshot.eTag !== change.eTag) {
     return ignored(IGNORE_REASONS.superseded);
   }
-  const item = buildActiveItem(upload, change.bucket, change.sequencer, snapshot, settings, now);
+  // A new upload version starts `processing`: its thumbnails are unknown until the
+  // thumbnailer's outcome for exactly this upload event arrives (applyThumbnailOutcome.ts).
+  const item = buildUploadedItem(upload, change.bucket, change.sequencer, snapshot, settings, now);
   const written = await catalog.putActive(item);
   return written === 'applied'
     ? { result: 'indexed', key: upload.key, productId: upload.productId }

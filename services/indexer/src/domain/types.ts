@@ -1,8 +1,10 @@
+import type { LiveStatus } from './MediaItem.js';
+
 /** The two S3 event types the indexer consumes (EventBridge `detail-type`s). */
 export const CHANGE_KINDS = { created: 'Object Created', deleted: 'Object Deleted' } as const;
 export type ChangeKind = keyof typeof CHANGE_KINDS;
 
-/** One S3 object event, validated and normalised. */
+/** One S3 object event of the uploads bucket, validated and normalised. */
 export interface ObjectChange {
   kind: ChangeKind;
   /** The EventBridge event id (for logs). */
@@ -17,6 +19,23 @@ export interface ObjectChange {
   /** ISO 8601 time of the event. */
   eventTime: string;
 }
+
+/**
+ * The thumbnailer's outcome event: `Object Created` of `<productId>/<name>/outcome.json` in the
+ * thumbnails bucket. `sequencer` and `eTag` are those of the outcome object's write.
+ */
+export interface OutcomeChange {
+  kind: 'outcome';
+  eventId: string;
+  bucket: string;
+  key: string;
+  sequencer: string;
+  eTag?: string;
+  eventTime: string;
+}
+
+/** Anything IndexQueue carries. */
+export type IndexChange = ObjectChange | OutcomeChange;
 
 /** Why an event changed nothing. */
 export const IGNORE_REASONS = {
@@ -35,4 +54,5 @@ export type IgnoreReason = (typeof IGNORE_REASONS)[keyof typeof IGNORE_REASONS];
 export type IndexOutcome =
   | { result: 'indexed'; key: string; productId: string }
   | { result: 'deleted'; key: string; productId: string }
+  | { result: 'processed'; key: string; productId: string; status: LiveStatus }
   | { result: 'ignored'; key: string; reason: IgnoreReason };

@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBMediaCatalog } from '../../src/adapters/DynamoDBMediaCatalog.js';
 import { mediaTableDefinition } from '../../src/adapters/mediaTable.js';
 import {
-  type ActiveMediaItem,
   buildDeletedItem,
+  type LiveMediaItem,
   MEDIA_STATUS,
   productSortKey,
 } from '../../src/domain/MediaItem.js';
@@ -28,15 +28,15 @@ const active = (productId: string, name: string, lastModified: string, sequencer
     productId,
     name,
     sequencer: normaliseSequencer(sequencer),
-    thumbnailKeys: [`${productId}/${name}/128.webp`],
+    thumbnails: [],
     updatedAt: '2026-03-14T12:00:00.000Z',
-    status: MEDIA_STATUS.ACTIVE,
+    status: MEDIA_STATUS.processing,
     size: 1,
     eTag: 'etag',
     metadata: {},
     lastModified,
     productSort: productSortKey(lastModified, key),
-  } satisfies ActiveMediaItem;
+  } satisfies LiveMediaItem;
 };
 
 describe('DynamoDBMediaCatalog', () => {
@@ -55,7 +55,7 @@ describe('DynamoDBMediaCatalog', () => {
       'uploads',
       normaliseSequencer('0B'),
       '2026-03-04T11:00:00Z',
-      { thumbnailWidths: [128] },
+      {},
       new Date(),
     );
     expect(await catalog.markDeleted(tombstone)).toBe('applied');
@@ -105,7 +105,7 @@ describe('DynamoDBMediaCatalog', () => {
       'uploads',
       normaliseSequencer('0B'),
       '2026-03-04T11:00:00Z',
-      { thumbnailWidths: [128], thumbnailsBucket: 'thumbs' },
+      { thumbnailsBucket: 'thumbs' },
       new Date('2026-03-04T11:00:01.000Z'),
     );
 

@@ -81,20 +81,16 @@ describe('indexer (SQS handler against the local backends)', () => {
       bucket,
       productId: 'prod-a',
       name: 'front view é+1.jpg',
-      status: 'ACTIVE',
+      status: 'processing',
       size: 11,
       eTag: etag,
       contentType: 'image/jpeg',
       metadata: { alt: 'Front view' },
       sequencer: normaliseSequencer('617f08299329d189'),
-      thumbnailKeys: [
-        'prod-a/front view é+1.jpg/128.webp',
-        'prod-a/front view é+1.jpg/512.webp',
-        'prod-a/front view é+1.jpg/1024.webp',
-      ],
+      thumbnails: [],
       thumbnailsBucket: 'thumbnails-bucket',
     });
-    expect(item?.status === 'ACTIVE' && item.lastModified).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(item?.status === 'processing' && item.lastModified).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
   it('indexes an event that carries the raw key (spaces and unicode)', async () => {
@@ -104,7 +100,7 @@ describe('indexer (SQS handler against the local backends)', () => {
     const response = await deliver(created(key, '617f08299329d189', etag, true));
 
     expect(response.batchItemFailures).toEqual([]);
-    expect((await catalog.get(key))?.status).toBe('ACTIVE');
+    expect((await catalog.get(key))?.status).toBe('processing');
   });
 
   it('marks a deleted object deleted and drops it from the product listing', async () => {
@@ -121,7 +117,7 @@ describe('indexer (SQS handler against the local backends)', () => {
     expect(response.batchItemFailures).toEqual([]);
     const item = await catalog.get(key);
     expect(item).toMatchObject({
-      status: 'DELETED',
+      status: 'deleted',
       deletedAt: '2026-03-14T09:26:53Z',
       eTag: etag,
     });
@@ -145,12 +141,12 @@ describe('indexer (SQS handler against the local backends)', () => {
     // Assess
     expect(first.batchItemFailures).toEqual([]);
     expect(afterDeleteFirst).toMatchObject({
-      status: 'DELETED',
+      status: 'deleted',
       sequencer: normaliseSequencer('6745d1d2b7c4e910'),
     });
     expect(second.batchItemFailures).toEqual([]);
     expect(await catalog.get(key)).toMatchObject({
-      status: 'ACTIVE',
+      status: 'processing',
       sequencer: normaliseSequencer('6745d1e5000a0b0c'),
     });
   });
@@ -196,7 +192,7 @@ describe('indexer (SQS handler against the local backends)', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
-    expect((await catalog.get(key))?.status).toBe('ACTIVE');
+    expect((await catalog.get(key))?.status).toBe('processing');
   });
 
   it('parses a message as the queue delivers it', async () => {
@@ -235,6 +231,6 @@ describe('indexer (SQS handler against the local backends)', () => {
     // Assess
     expect(records).toHaveLength(1);
     expect(response.batchItemFailures).toEqual([]);
-    expect((await catalog.get(key))?.status).toBe('ACTIVE');
+    expect((await catalog.get(key))?.status).toBe('processing');
   });
 });

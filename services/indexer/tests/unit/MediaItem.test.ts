@@ -1,8 +1,8 @@
 import { parseUploadKey, type UploadKey } from '@shop/contracts/mediaKeys';
 import { describe, expect, it } from 'vitest';
 import {
-  buildActiveItem,
   buildDeletedItem,
+  buildUploadedItem,
   MEDIA_STATUS,
   productSortKey,
 } from '../../src/domain/MediaItem.js';
@@ -20,15 +20,15 @@ const snapshot: ObjectSnapshot = {
   lastModified: '2026-03-14T09:26:53.000Z',
 };
 
-describe('buildActiveItem', () => {
+describe('buildUploadedItem', () => {
   it('maps the key, the HEAD and the event to a live catalog entry', () => {
     // Act
-    const item = buildActiveItem(
+    const item = buildUploadedItem(
       upload,
       'uploads-bucket',
       sequencer,
       snapshot,
-      { thumbnailWidths: [128, 512], thumbnailsBucket: 'thumbs-bucket' },
+      { thumbnailsBucket: 'thumbs-bucket' },
       now,
     );
 
@@ -39,10 +39,10 @@ describe('buildActiveItem', () => {
       productId: 'prod-1042',
       name: 'front view.jpg',
       sequencer,
-      thumbnailKeys: ['prod-1042/front view.jpg/128.webp', 'prod-1042/front view.jpg/512.webp'],
+      thumbnails: [],
       thumbnailsBucket: 'thumbs-bucket',
       updatedAt: '2026-03-14T09:27:00.000Z',
-      status: MEDIA_STATUS.ACTIVE,
+      status: MEDIA_STATUS.processing,
       size: 482113,
       eTag: '9b2cf535f27731c974343645a3985328',
       contentType: 'image/jpeg',
@@ -57,29 +57,29 @@ describe('buildActiveItem', () => {
     const { contentType: _omitted, ...withoutType } = snapshot;
 
     // Act
-    const item = buildActiveItem(upload, 'b', sequencer, withoutType, { thumbnailWidths: [] }, now);
+    const item = buildUploadedItem(upload, 'b', sequencer, withoutType, {}, now);
 
     // Assess
     expect(Object.keys(item)).not.toContain('contentType');
     expect(Object.keys(item)).not.toContain('thumbnailsBucket');
-    expect(item.thumbnailKeys).toEqual([]);
+    expect(item.thumbnails).toEqual([]);
   });
 
   it('copies the metadata instead of sharing the object', () => {
-    const item = buildActiveItem(upload, 'b', sequencer, snapshot, { thumbnailWidths: [] }, now);
+    const item = buildUploadedItem(upload, 'b', sequencer, snapshot, {}, now);
     expect(item.metadata).not.toBe(snapshot.metadata);
   });
 });
 
 describe('buildDeletedItem', () => {
-  it('maps a delete event to a tombstone with the same thumbnail keys', () => {
+  it('maps a delete event to a tombstone without thumbnails', () => {
     // Act
     const item = buildDeletedItem(
       upload,
       'uploads-bucket',
       sequencer,
       '2026-03-14T10:02:11Z',
-      { thumbnailWidths: [128] },
+      {},
       now,
     );
 
@@ -90,9 +90,9 @@ describe('buildDeletedItem', () => {
       productId: 'prod-1042',
       name: 'front view.jpg',
       sequencer,
-      thumbnailKeys: ['prod-1042/front view.jpg/128.webp'],
+      thumbnails: [],
       updatedAt: '2026-03-14T09:27:00.000Z',
-      status: MEDIA_STATUS.DELETED,
+      status: MEDIA_STATUS.deleted,
       deletedAt: '2026-03-14T10:02:11Z',
     });
   });

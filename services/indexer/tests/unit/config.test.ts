@@ -3,34 +3,27 @@ import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.js';
 
 describe('readConfig', () => {
-  it('applies the default thumbnail widths and leaves the thumbnails bucket out', () => {
+  it('reads the table and both buckets', () => {
     // Act
-    const config = readConfig({ MEDIA_TABLE_NAME: 'media', UPLOADS_BUCKET: 'uploads' });
+    const config = readConfig({
+      MEDIA_TABLE_NAME: 'media',
+      UPLOADS_BUCKET: 'uploads',
+      THUMBNAILS_BUCKET: 'thumbs',
+    });
 
     // Assess
     expect(config).toEqual({
       mediaTableName: 'media',
       uploadsBucket: 'uploads',
-      thumbnailWidths: [128, 512, 1024],
+      thumbnailsBucket: 'thumbs',
     });
-  });
-
-  it('reads widths as a distinct, ascending list', () => {
-    const config = readConfig({
-      MEDIA_TABLE_NAME: 'media',
-      UPLOADS_BUCKET: 'uploads',
-      THUMBNAILS_BUCKET: 'thumbs',
-      THUMBNAIL_WIDTHS: '512, 128,512',
-    });
-    expect(config.thumbnailWidths).toEqual([128, 512]);
-    expect(config.thumbnailsBucket).toBe('thumbs');
   });
 
   it('names every missing or malformed variable', () => {
     // Act
     let caught: unknown;
     try {
-      readConfig({ THUMBNAIL_WIDTHS: '128,big' });
+      readConfig({ THUMBNAILS_BUCKET: 'x' });
     } catch (error) {
       caught = error;
     }
@@ -39,7 +32,7 @@ describe('readConfig', () => {
     expect(caught).toBeInstanceOf(ConfigError);
     const names = (caught as ConfigError).problems.map((problem) => problem.split(' ')[0]);
     expect(names).toEqual(
-      expect.arrayContaining(['MEDIA_TABLE_NAME', 'UPLOADS_BUCKET', 'THUMBNAIL_WIDTHS.1']),
+      expect.arrayContaining(['MEDIA_TABLE_NAME', 'UPLOADS_BUCKET', 'THUMBNAILS_BUCKET']),
     );
   });
 });

@@ -8,6 +8,10 @@ import { normaliseSequencer } from '../../src/domain/sequencer.js';
 import { s3Event, sqsRecord } from '../support/events.js';
 
 const BUCKET = 'shop-uploads-123456789012-eu-west-1';
+const BUCKETS = {
+  uploadsBucket: BUCKET,
+  thumbnailsBucket: 'shop-thumbnails-123456789012-eu-west-1',
+};
 const fixture = (name: string): SQSEvent =>
   JSON.parse(readFileSync(new URL(`../../../../events/indexer/${name}`, import.meta.url), 'utf8'));
 
@@ -28,7 +32,7 @@ describe('parseIndexMessage', () => {
     const [record] = fixture('object-created.json').Records;
 
     // Act
-    const change = parseIndexMessage(record, BUCKET);
+    const change = parseIndexMessage(record, BUCKETS);
 
     // Assess
     expect(change).toEqual({
@@ -42,9 +46,41 @@ describe('parseIndexMessage', () => {
     });
   });
 
+  it('reads the thumbnailer outcome sample event as an outcome change', () => {
+    // Prepare
+    const [record] = fixture('thumbnails-outcome.json').Records;
+
+    // Act
+    const change = parseIndexMessage(record, BUCKETS);
+
+    // Assess
+    expect(change).toEqual({
+      kind: 'outcome',
+      eventId: '8c2e5f1a-7b3d-4c9e-a1f0-6d5b4a3c2e1f',
+      bucket: BUCKETS.thumbnailsBucket,
+      key: 'prod-1042/front view.jpg/outcome.json',
+      sequencer: normaliseSequencer('0069B528EF81D3A2B7'),
+      eTag: '5d41402abc4b2a76b9719d911017c592',
+      eventTime: '2026-03-14T09:26:55Z',
+    });
+  });
+
+  it('rejects thumbnails bucket events that are not an outcome being written', () => {
+    const thumbnail = created({ bucket: BUCKETS.thumbnailsBucket, key: 'p1/a.jpg/128.webp' });
+    const deletion = s3Event({
+      type: 'Object Deleted',
+      bucket: BUCKETS.thumbnailsBucket,
+      key: 'p1/a.jpg/outcome.json',
+      sequencer: '0A',
+    });
+    for (const event of [thumbnail, deletion]) {
+      expect(() => parseIndexMessage(sqsRecord(event), BUCKETS)).toThrow(MalformedEventError);
+    }
+  });
+
   it('reads the Object Deleted sample event', () => {
     const [record] = fixture('object-deleted.json').Records;
-    const change = parseIndexMessage(record, BUCKET);
+    const change = parseIndexMessage(record, BUCKETS);
     expect(change).toMatchObject({ kind: 'deleted', key: 'uploads/prod-1042/front view.jpg' });
     expect(change).not.toHaveProperty('eTag');
   });
@@ -52,7 +88,7 @@ describe('parseIndexMessage', () => {
   it('reads both records of the out-of-order sample, the delete carrying the newer sequencer', () => {
     // Act
     const [first, second] = fixture('out-of-order.json').Records.map((record) =>
-      parseIndexMessage(record, BUCKET),
+      parseIndexMessage(record, BUCKETS),
     );
 
     // Assess
@@ -67,7 +103,7 @@ describe('parseIndexMessage', () => {
     event.detail['source-ip-address'] = '2001:db8::1';
 
     // Act
-    const change = parseIndexMessage(sqsRecord(event), BUCKET);
+    const change = parseIndexMessage(sqsRecord(event), BUCKETS);
 
     // Assess
     expect(change.key).toBe('uploads/p1/front view é.jpg');
@@ -85,7 +121,7 @@ describe('parseIndexMessage', () => {
     ['another bucket', () => sqsRecord(created({ bucket: 'someone-elses-bucket' }))],
     ['no SQS envelope', () => ({ body: JSON.stringify(created()) })],
   ])('rejects a message with %s as malformed', (_label, build) => {
-    expect(() => parseIndexMessage(build(), BUCKET)).toThrow(MalformedEventError);
+    expect(() => parseIndexMessage(build(), BUCKETS)).toThrow(MalformedEventError);
   });
 
   it('reports any other body only ever as malformed', () => {
@@ -96,7 +132,7 @@ describe('parseIndexMessage', () => {
         try {
           parseIndexMessage(
             sqsRecord(typeof body === 'string' ? body : JSON.stringify(body)),
-            BUCKET,
+            BUCKETS,
           );
         } catch (error) {
           thrown = error;

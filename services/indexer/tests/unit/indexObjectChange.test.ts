@@ -1,47 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { indexObjectChange } from '../../src/domain/indexObjectChange.js';
-import type { ActiveMediaItem, DeletedMediaItem, MediaItem } from '../../src/domain/MediaItem.js';
-import type {
-  MediaCatalog,
-  ObjectInspector,
-  ObjectSnapshot,
-  WriteResult,
-} from '../../src/domain/ports.js';
+import type { ObjectSnapshot } from '../../src/domain/ports.js';
 import { normaliseSequencer } from '../../src/domain/sequencer.js';
 import type { ObjectChange } from '../../src/domain/types.js';
-
-// In-memory fakes with the same guard as MediaTable: write only if the stored sequencer is
-// absent or older.
-class FakeCatalog implements MediaCatalog {
-  readonly items = new Map<string, MediaItem>();
-  writes = 0;
-
-  async putActive(item: ActiveMediaItem): Promise<WriteResult> {
-    return this.#write(item);
-  }
-
-  async markDeleted(item: DeletedMediaItem): Promise<WriteResult> {
-    return this.#write({ ...this.items.get(item.key), ...item } as MediaItem);
-  }
-
-  #write(item: MediaItem): WriteResult {
-    const stored = this.items.get(item.key);
-    if (stored !== undefined && !(stored.sequencer < item.sequencer)) return 'stale';
-    this.items.set(item.key, item);
-    this.writes += 1;
-    return 'applied';
-  }
-}
-
-class FakeInspector implements ObjectInspector {
-  readonly objects = new Map<string, ObjectSnapshot>();
-  heads = 0;
-
-  async inspect(_bucket: string, key: string) {
-    this.heads += 1;
-    return this.objects.get(key);
-  }
-}
+import { FakeCatalog, FakeInspector } from '../support/fakes.js';
 
 const KEY = 'uploads/prod-1/front view.jpg';
 const snapshot: ObjectSnapshot = {
@@ -70,7 +32,7 @@ const setup = () => {
   const dependencies = {
     catalog,
     inspector,
-    settings: { thumbnailWidths: [128] },
+    settings: { thumbnailsBucket: 'thumbs' },
     now: () => new Date('2026-03-14T10:00:01.000Z'),
   };
   return { catalog, inspector, dependencies };
@@ -87,10 +49,11 @@ describe('indexObjectChange', () => {
     // Assess
     expect(outcome).toEqual({ result: 'indexed', key: KEY, productId: 'prod-1' });
     expect(catalog.items.get(KEY)).toMatchObject({
-      status: 'ACTIVE',
+      status: 'processing',
       contentType: 'image/jpeg',
       metadata: { alt: 'front' },
-      thumbnailKeys: ['prod-1/front view.jpg/128.webp'],
+      thumbnails: [],
+      thumbnailsBucket: 'thumbs',
     });
   });
 
@@ -102,7 +65,7 @@ describe('indexObjectChange', () => {
 
     expect(outcome).toEqual({ result: 'deleted', key: KEY, productId: 'prod-1' });
     expect(catalog.items.get(KEY)).toMatchObject({
-      status: 'DELETED',
+      status: 'deleted',
       deletedAt: '2026-03-14T10:00:00Z',
     });
   });
@@ -117,7 +80,7 @@ describe('indexObjectChange', () => {
 
     // Assess
     expect(outcome).toEqual({ result: 'ignored', key: KEY, reason: 'stale-or-duplicate' });
-    expect(catalog.items.get(KEY)?.status).toBe('DELETED');
+    expect(catalog.items.get(KEY)?.status).toBe('deleted');
   });
 
   it('changes nothing for a duplicate delivery', async () => {
@@ -139,7 +102,7 @@ describe('indexObjectChange', () => {
     const outcome = await indexObjectChange(change('created', '0C'), dependencies);
 
     expect(outcome.result).toBe('indexed');
-    expect(catalog.items.get(KEY)?.status).toBe('ACTIVE');
+    expect(catalog.items.get(KEY)?.status).toBe('processing');
   });
 
   it('acknowledges a created object that vanished before the HEAD, writing nothing', async () => {

@@ -17,7 +17,7 @@ let telemetry: typeof import('../../src/telemetry.js');
 beforeAll(async () => {
   vi.stubEnv('MEDIA_TABLE_NAME', 'media-table');
   vi.stubEnv('UPLOADS_BUCKET', BUCKET);
-  vi.stubEnv('THUMBNAIL_WIDTHS', '128,512');
+  vi.stubEnv('THUMBNAILS_BUCKET', 'shop-thumbnails');
   ({ handler } = await import('../../src/handlers/sqs.js'));
   telemetry = await import('../../src/telemetry.js');
 });
@@ -84,15 +84,15 @@ describe('sqs handler', () => {
       Item: expect.objectContaining({
         key: 'uploads/prod-1/front view.jpg',
         productId: 'prod-1',
-        status: 'ACTIVE',
+        status: 'processing',
         contentType: 'image/jpeg',
         metadata: { alt: 'front' },
-        thumbnailKeys: ['prod-1/front view.jpg/128.webp', 'prod-1/front view.jpg/512.webp'],
+        thumbnails: [],
       }),
     });
     expect(dynamoMock).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { key: 'uploads/prod-2/x.png' },
-      ExpressionAttributeValues: expect.objectContaining({ ':status': 'DELETED' }),
+      ExpressionAttributeValues: expect.objectContaining({ ':status': 'deleted' }),
     });
     expect(countsOf(addMetric).sort()).toEqual(['ObjectsDeleted=1', 'ObjectsIndexed=1']);
     expect(telemetry.logger.warn).toHaveBeenCalledTimes(1);
