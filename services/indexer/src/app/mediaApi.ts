@@ -1,0 +1,130 @@
+import { AppError, BadRequestError, toHttpResponse, UnauthorizedError } from '@shop/common/errors';
+import { type HttpResponse, jsonResponse } from '@shop/common/http';
+import type { Logger } from '@shop/common/logger';
+import { parseUploadKey, UPLOADS_PREFIX } from '@shop/contracts/mediaKeys';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import * as z from 'zod';
+import { type ListProductMediaInput, listProductMedia } from '../domain/listProductMedia.js';
+import type { LiveMediaItem } from '../domain/MediaItem.js';
+import type { MediaCatalog } from '../domain/ports.js';
+import { type MediaItemBody, type MediaPageBody, mediaQuerySchema } from './mediaApiSchemas.js';
+
+// GET /products/{productId}/media: parse -> use case -> response, three named steps.
+//
+// Access: any caller the OrdersApi authorizer accepts (a valid shop JWT). Product media are
+// storefront data, not one customer's; the tokens carry no merchant claim, so a merchant-only
+// scope would need one (and a second authorizer rule) first. The function checks the
+// authorizer's context once more, as the orders routes do.
+
+/** The request as API Gateway (HTTP API, payload 2.0, Lambda authorizer) delivers it. */
+export type MediaApiEvent = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayProxyEventV2['requestContext'] & {
+    authorizer?: { lambda?: unknown };
+  };
+};
+
+const callerSchema = z.object({ customerId: z.string().min(1) });
+const cursorSchema = z.object({ key: z.string(), productId: z.string(), productSort: z.string() });
+
+const validProductId = (productId: string | undefined): productId is string =>
+  productId !== undefined &&
+  !productId.includes('/') &&
+  parseUploadKey(`${UPLOADS_PREFIX}${productId}/x`)?.productId === productId;
+
+const encodeCursor = (after: Record<string, unknown>): string =>
+  Buffer.from(JSON.stringify(after), 'utf8').toString('base64url');
+
+const decodeCursor = (cursor: string, productId: string): Record<string, unknown> => {
+  try {
+    const parsed = cursorSchema.parse(
+      JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')),
+    );
+    if (parsed.productId === productId) return parsed;
+  } catch {
+    // reported below
+  }
+  throw new BadRequestError('cursor is not a cursor of this product', {
+    details: [{ field: 'cursor', message: 'invalid' }],
+  });
+};
+
+/** Parse step: path, query and cursor, or a 400 naming the field. */
+export const parseMediaRequest = (event: MediaApiEvent): ListProductMediaInput => {
+  const productId = event.pathParameters?.productId;
+  if (!validProductId(productId)) {
+    throw new BadRequestError('productId is not a product id', {
+      details: [{ field: 'productId', message: 'invalid' }],
+    });
+  }
+  const query = mediaQuerySchema.safeParse(event.queryStringParameters ?? {});
+  if (!query.success) {
+    throw new BadRequestError('invalid query parameters', {
+      details: query.error.issues.map((issue) => ({
+        field: issue.path.join('.'),
+        message: issue.message,
+      })),
+    });
+  }
+  const { limit, cursor } = query.data;
+  return {
+    productId,
+    limit,
+    ...(cursor === undefined ? {} : { after: decodeCursor(cursor, productId) }),
+  };
+};
+
+const toItemBody = (item: LiveMediaItem): MediaItemBody => ({
+  key: item.key,
+  name: item.name,
+  status: item.status,
+  ...(item.reason === undefined ? {} : { reason: item.reason }),
+  ...(item.detail === undefined ? {} : { detail: item.detail }),
+  ...(item.contentType === undefined ? {} : { contentType: item.contentType }),
+  size: item.size,
+  eTag: item.eTag,
+  metadata: item.metadata,
+  lastModified: item.lastModified,
+  ...(item.processedAt === undefined ? {} : { processedAt: item.processedAt }),
+  ...(item.thumbnailsBucket === undefined ? {} : { thumbnailsBucket: item.thumbnailsBucket }),
+  thumbnails: (item.thumbnails ?? []).map(({ key, width, height, bytes }) => ({
+    key,
+    width,
+    height,
+    bytes,
+  })),
+});
+
+/** What the handler needs. */
+export interface MediaApiDependencies {
+  catalog: Pick<MediaCatalog, 'listByProduct'>;
+  logger: Logger;
+}
+
+/**
+ * The HTTP handler of GET /products/{productId}/media.
+ *
+ * @example
+ * export const handler = createMediaApiHandler({ catalog, logger });
+ */
+export const createMediaApiHandler =
+  (deps: MediaApiDependencies) =>
+  async (event: MediaApiEvent, context: Context): Promise<HttpResponse> => {
+    try {
+      if (!callerSchema.safeParse(event.requestContext.authorizer?.lambda).success) {
+        throw new UnauthorizedError('A bearer token is required');
+      }
+      const input = parseMediaRequest(event);
+      const page = await listProductMedia(input, deps);
+      const body: MediaPageBody = {
+        productId: input.productId,
+        items: page.items.map(toItemBody),
+        nextCursor: page.after === undefined ? null : encodeCursor(page.after),
+      };
+      return jsonResponse(200, body);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.statusCode >= 500) {
+        deps.logger.error('media request failed', { error: error as Error });
+      }
+      return toHttpResponse(error, context.awsRequestId);
+    }
+  };

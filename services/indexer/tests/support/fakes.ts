@@ -1,0 +1,89 @@
+import type {
+  DeletedMediaItem,
+  LiveMediaItem,
+  MediaItem,
+  OutcomeFields,
+} from '../../src/domain/MediaItem.js';
+import type {
+  MediaCatalog,
+  MediaPage,
+  ObjectInspector,
+  ObjectSnapshot,
+  OutcomeReader,
+  StoredText,
+  WriteResult,
+} from '../../src/domain/ports.js';
+
+// In-memory ports with the same conditions as MediaTable (see DynamoDBMediaCatalog): upload
+// events write only if the stored sequencer is absent or older; an outcome only onto the item
+// of its own upload event, in outcome order.
+
+export class FakeCatalog implements MediaCatalog {
+  readonly items = new Map<string, MediaItem>();
+  writes = 0;
+
+  async putActive(item: LiveMediaItem): Promise<WriteResult> {
+    return this.#write(structuredClone(item));
+  }
+
+  async markDeleted(item: DeletedMediaItem): Promise<WriteResult> {
+    const {
+      productSort: _gone,
+      reason: _r,
+      detail: _d,
+      ...kept
+    } = (this.items.get(item.key) ?? {}) as Partial<LiveMediaItem>;
+    return this.#write({ ...kept, ...structuredClone(item) } as MediaItem);
+  }
+
+  async applyOutcome(key: string, sequencer: string, fields: OutcomeFields): Promise<WriteResult> {
+    const stored = this.items.get(key) as (MediaItem & Partial<OutcomeFields>) | undefined;
+    if (stored === undefined || stored.sequencer !== sequencer) return 'stale';
+    if (
+      stored.outcomeSequencer !== undefined &&
+      !(stored.outcomeSequencer < fields.outcomeSequencer)
+    )
+      return 'stale';
+    const { reason: _r, detail: _d, ...rest } = stored;
+    this.items.set(key, { ...rest, ...structuredClone(fields) } as MediaItem);
+    this.writes += 1;
+    return 'applied';
+  }
+
+  async get(key: string): Promise<MediaItem | undefined> {
+    return this.items.get(key);
+  }
+
+  async listByProduct(productId: string): Promise<MediaPage> {
+    const items = [...this.items.values()].filter(
+      (item): item is LiveMediaItem => item.productId === productId && item.status !== 'deleted',
+    );
+    return { items };
+  }
+
+  #write(item: MediaItem): WriteResult {
+    const stored = this.items.get(item.key);
+    if (stored !== undefined && !(stored.sequencer < item.sequencer)) return 'stale';
+    this.items.set(item.key, item);
+    this.writes += 1;
+    return 'applied';
+  }
+}
+
+export class FakeInspector implements ObjectInspector {
+  readonly objects = new Map<string, ObjectSnapshot>();
+  heads = 0;
+
+  async inspect(_bucket: string, key: string) {
+    this.heads += 1;
+    return this.objects.get(key);
+  }
+}
+
+export class FakeOutcomeReader implements OutcomeReader {
+  readonly objects = new Map<string, StoredText>();
+
+  async read(_bucket: string, key: string): Promise<StoredText | undefined> {
+    return this.objects.get(key);
+  }
+}

@@ -1,0 +1,238 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from '@shop/common/logger';
+import type { Context } from 'aws-lambda';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  COMPONENTS,
+  MEDIA_RESPONSES,
+  OPENAPI_PATH,
+  renderOpenApi,
+} from '../../scripts/generateOpenApi.js';
+import { createMediaApiHandler, type MediaApiEvent } from '../../src/app/mediaApi.js';
+import type { LiveMediaItem } from '../../src/domain/MediaItem.js';
+import { FakeCatalog } from '../support/fakes.js';
+
+const context = { awsRequestId: 'req-1' } as Context;
+const caller = { customerId: 'cus_1', email: 'ann@example.com' };
+
+const item = (name: string, lastModified: string, extra: Partial<LiveMediaItem> = {}) =>
+  ({
+    key: `uploads/prod-1/${name}`,
+    bucket: 'uploads',
+    productId: 'prod-1',
+    name,
+    sequencer: '0A',
+    status: 'ready',
+    size: 10,
+    eTag: 'etag',
+    metadata: { alt: name },
+    lastModified,
+    productSort: `${lastModified}#uploads/prod-1/${name}`,
+    thumbnails: [{ key: `prod-1/${name}/128.webp`, width: 128, height: 96, bytes: 900 }],
+    thumbnailsBucket: 'thumbs',
+    processedAt: lastModified,
+    outcomeSequencer: '1A',
+    updatedAt: lastModified,
+    ...extra,
+  }) as LiveMediaItem;
+
+/** A catalog over a sorted array, paging with an index key like DynamoDB's. */
+class PagedCatalog extends FakeCatalog {
+  readonly all: LiveMediaItem[];
+
+  constructor(all: LiveMediaItem[]) {
+    super();
+    this.all = all;
+  }
+  override async listByProduct(
+    productId: string,
+    options: { limit?: number; cursor?: Record<string, unknown> } = {},
+  ) {
+    const sorted = this.all
+      .filter((media) => media.productId === productId)
+      .sort((a, b) => (a.productSort < b.productSort ? 1 : -1));
+    const start =
+      options.cursor === undefined
+        ? 0
+        : sorted.findIndex((media) => media.key === options.cursor?.key) + 1;
+    const items = sorted.slice(start, start + (options.limit ?? 50));
+    const last = items.at(-1);
+    return start + items.length < sorted.length && last !== undefined
+      ? { items, cursor: { key: last.key, productId, productSort: last.productSort } }
+      : { items };
+  }
+}
+
+const event = (
+  productId: string | undefined,
+  query: Record<string, string> = {},
+  authorizer: unknown = { lambda: caller },
+) =>
+  ({
+    routeKey: 'GET /products/{productId}/media',
+    rawPath: `/products/${productId}/media`,
+    pathParameters: productId === undefined ? {} : { productId },
+    queryStringParameters: query,
+    headers: {},
+    requestContext: { authorizer },
+  }) as unknown as MediaApiEvent;
+
+const harness = (items: LiveMediaItem[] = []) => {
+  const catalog = new PagedCatalog(items);
+  const errors: unknown[] = [];
+  const logger = { error: (...args: unknown[]) => errors.push(args) } as unknown as Logger;
+  const handler = createMediaApiHandler({ catalog, logger });
+  return { catalog, handler, errors };
+};
+const body = (response: { body?: string }) => JSON.parse(response.body ?? '{}');
+
+describe('GET /products/{productId}/media', () => {
+  it('lists a product media newest first, with status and the thumbnails that exist', async () => {
+    // Prepare
+    const { handler } = harness([
+      item('a.jpg', '2026-03-14T09:00:00.000Z'),
+      item('b.txt', '2026-03-14T10:00:00.000Z', {
+        status: 'skipped',
+        reason: 'not-an-image',
+        thumbnails: [],
+      }),
+    ]);
+
+    // Act
+    const response = await handler(event('prod-1'), context);
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    const page = body(response);
+    expect(page.items.map((media: { name: string }) => media.name)).toEqual(['b.txt', 'a.jpg']);
+    expect(page.items[0]).toMatchObject({
+      status: 'skipped',
+      reason: 'not-an-image',
+      thumbnails: [],
+    });
+    expect(page.items[1]).toMatchObject({
+      status: 'ready',
+      thumbnails: [{ key: 'prod-1/a.jpg/128.webp', width: 128, height: 96, bytes: 900 }],
+    });
+    expect(page.items[1]).not.toHaveProperty('outcomeSequencer');
+    expect(page.nextCursor).toBeNull();
+  });
+
+  it('pages through every item exactly once with limit and cursor', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 1, max: 5 }),
+        async (count, limit) => {
+          // Prepare
+          const items = Array.from({ length: count }, (_, index) =>
+            item(`n${index}.jpg`, `2026-03-14T09:00:${String(index).padStart(2, '0')}.000Z`),
+          );
+          const { handler } = harness(items);
+
+          // Act
+          const seen: string[] = [];
+          let cursor: string | null = null;
+          do {
+            const query: Record<string, string> = { limit: String(limit) };
+            if (cursor !== null) query.cursor = cursor;
+            const page = body(await handler(event('prod-1', query), context));
+            seen.push(...page.items.map((media: { name: string }) => media.name));
+            cursor = page.nextCursor;
+          } while (cursor !== null);
+
+          // Assess
+          expect(seen).toEqual(items.map((media) => media.name).reverse());
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it.each([
+    ['a bad product id', 'prod/1', {}],
+    ['a limit over the maximum', 'prod-1', { limit: '101' }],
+    [
+      'a cursor of another product',
+      'prod-1',
+      {
+        cursor: Buffer.from(
+          JSON.stringify({ key: 'k', productId: 'other', productSort: 's' }),
+        ).toString('base64url'),
+      },
+    ],
+    ['a cursor that is not one', 'prod-1', { cursor: 'not-a-cursor' }],
+  ])('answers 400 for %s', async (_case, productId, query) => {
+    const { handler } = harness();
+
+    const response = await handler(event(productId, query), context);
+
+    expect(response.statusCode).toBe(400);
+    expect(body(response).error).toMatchObject({ code: 'BAD_REQUEST', requestId: 'req-1' });
+  });
+
+  it('answers 401 without a caller in the authorizer context', async () => {
+    const { handler } = harness();
+
+    const response = await handler(event('prod-1', {}, null), context);
+
+    expect(response.statusCode).toBe(401);
+  });
+
+  it('answers a generic 500 when the catalog fails', async () => {
+    const { handler, catalog, errors } = harness();
+    catalog.listByProduct = async () => {
+      throw new Error('table MediaTable unavailable');
+    };
+
+    const response = await handler(event('prod-1'), context);
+
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('MediaTable');
+    expect(errors).toHaveLength(1);
+  });
+});
+
+describe('openapi.yaml', () => {
+  it('is what scripts/generateOpenApi.ts writes from the zod schemas', () => {
+    expect(readFileSync(OPENAPI_PATH, 'utf8')).toBe(renderOpenApi());
+  });
+
+  // One scenario per status the function itself answers; 403 is API Gateway's alone.
+  const SCENARIOS: Record<string, () => Promise<{ statusCode: number; body?: string }>> = {
+    '200': () =>
+      harness([item('a.jpg', '2026-03-14T09:00:00.000Z')]).handler(event('prod-1'), context),
+    '400': () => harness().handler(event('prod-1', { limit: '0' }), context),
+    '401': () => harness().handler(event('prod-1', {}, {}), context),
+    '500': () => {
+      const { handler, catalog } = harness();
+      catalog.listByProduct = async () => {
+        throw new Error('down');
+      };
+      return handler(event('prod-1'), context);
+    },
+  };
+
+  it('documents exactly the statuses the route answers', () => {
+    expect(Object.keys(MEDIA_RESPONSES).filter((status) => status !== '403')).toEqual(
+      Object.keys(SCENARIOS),
+    );
+  });
+
+  it.each(Object.keys(SCENARIOS))('answers %s with the documented schema', async (status) => {
+    // Act
+    const response = await (
+      SCENARIOS[status] as () => Promise<{ statusCode: number; body?: string }>
+    )();
+
+    // Assess
+    expect(String(response.statusCode)).toBe(status);
+    const documented = MEDIA_RESPONSES[status as keyof typeof MEDIA_RESPONSES];
+    const id = documented.content['application/json'].schema.$ref
+      .split('/')
+      .pop() as keyof typeof COMPONENTS;
+    const parsed = COMPONENTS[id].strict?.() ?? COMPONENTS[id];
+    expect(parsed.safeParse(body(response)).error).toBeUndefined();
+  });
+});
