@@ -64,11 +64,9 @@ export const mediaItemSchema = z
       .optional()
       .meta({ description: 'When the thumbnailer reported.' }),
     thumbnailsBucket: z.string().optional(),
-    thumbnails: z
-      .array(thumbnailSchema)
-      .meta({
-        description: 'Exactly the thumbnails that exist, largest first; empty unless ready.',
-      }),
+    thumbnails: z.array(thumbnailSchema).meta({
+      description: 'Exactly the thumbnails that exist, largest first; empty unless ready.',
+    }),
   })
   .meta({ description: 'One upload of the product and what the thumbnailer made of it.' });
 
