@@ -55,11 +55,12 @@ const api = (path: string, init: RequestInit = {}, bearer = token) =>
     },
   });
 
+// The thumbnail images (the thumbnailer also writes an outcome.json next to them).
 const thumbnailsOf = async (prefix: string) => {
   const { Contents = [] } = await clients.s3.send(
     new ListObjectsV2Command({ Bucket: thumbnails, Prefix: prefix }),
   );
-  return Contents;
+  return Contents.filter((object) => object.Key?.endsWith('.webp'));
 };
 
 const catalogItem = async (key: string): Promise<Json | undefined> => {
@@ -104,12 +105,15 @@ describe('product images', () => {
       `${prefix}128.webp`,
       `${prefix}512.webp`,
     ]);
-    const item = await eventually(() => catalogItem(key), 'the catalog item');
+    const item = await eventually(async () => {
+      const current = await catalogItem(key);
+      return current?.status === 'ready' ? current : undefined;
+    }, 'a ready catalog item');
     expect(item).toMatchObject({
       key,
       productId,
       name: 'front view.jpg',
-      status: 'ACTIVE',
+      status: 'ready',
       size: SAMPLE_JPEG_LANDSCAPE.byteLength,
     });
   });
@@ -156,7 +160,7 @@ describe('product images', () => {
     );
     const item = await eventually(async () => {
       const current = await catalogItem(key);
-      return current?.status === 'DELETED' ? current : undefined;
+      return current?.status === 'deleted' ? current : undefined;
     }, 'a deleted catalog item');
     expect(item.deletedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });

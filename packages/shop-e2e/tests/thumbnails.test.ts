@@ -46,7 +46,8 @@ const thumbnailsOf = async (productId: string) => {
   const { Contents = [] } = await shop.cloud.clients.s3.send(
     new ListObjectsV2Command({ Bucket: bucket('ThumbnailsBucket'), Prefix: `${productId}/` }),
   );
-  return Contents.map((object) => object.Key);
+  // The images only: the thumbnailer also writes an outcome.json next to them.
+  return Contents.map((object) => object.Key).filter((key) => key?.endsWith('.webp'));
 };
 
 const thumbnailInvocations = (from: number) =>
