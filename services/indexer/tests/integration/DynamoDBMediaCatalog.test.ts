@@ -8,6 +8,7 @@ import {
   buildDeletedItem,
   type LiveMediaItem,
   MEDIA_STATUS,
+  type OutcomeFields,
   productSortKey,
 } from '../../src/domain/MediaItem.js';
 import { normaliseSequencer } from '../../src/domain/sequencer.js';
@@ -115,5 +116,45 @@ describe('DynamoDBMediaCatalog', () => {
     // Assess
     expect(result).toBe('applied');
     expect(await catalog.get(tombstone.key)).toEqual(tombstone);
+  });
+
+  it('records an outcome only on the item of its upload event, newest outcome first', async () => {
+    // Prepare
+    const item = active('prod-o', 'o.jpg', '2026-03-01T10:00:00.000Z', '0A');
+    await catalog.putActive(item);
+    const thumbnails = [{ key: 'prod-o/o.jpg/128.webp', width: 128, height: 96, bytes: 700 }];
+    const skipped = {
+      status: MEDIA_STATUS.skipped,
+      thumbnails: [],
+      reason: 'corrupt',
+      outcomeSequencer: normaliseSequencer('1A'),
+      processedAt: '2026-03-01T10:00:01.000Z',
+    } satisfies OutcomeFields;
+    const ready = {
+      status: MEDIA_STATUS.ready,
+      thumbnails,
+      outcomeSequencer: normaliseSequencer('1B'),
+      processedAt: '2026-03-01T10:00:02.000Z',
+    } satisfies OutcomeFields;
+
+    // Act
+    const otherUpload = await catalog.applyOutcome(item.key, normaliseSequencer('09'), ready);
+    const first = await catalog.applyOutcome(item.key, item.sequencer, skipped);
+    const newer = await catalog.applyOutcome(item.key, item.sequencer, ready);
+    const older = await catalog.applyOutcome(item.key, item.sequencer, skipped);
+    const missing = await catalog.applyOutcome('uploads/prod-o/none.jpg', item.sequencer, ready);
+
+    // Assess
+    expect([otherUpload, first, newer, older, missing]).toEqual([
+      'stale',
+      'applied',
+      'applied',
+      'stale',
+      'stale',
+    ]);
+    const stored = await catalog.get(item.key);
+    expect(stored).toMatchObject({ status: 'ready', thumbnails, eTag: 'etag' });
+    expect(stored).not.toHaveProperty('reason');
+    expect(await catalog.get('uploads/prod-o/none.jpg')).toBeUndefined();
   });
 });
