@@ -65,9 +65,58 @@ const matchUpload = {
   },
 };
 
+const UPLOAD_KEY = 'uploads/prod-1042/front view.jpg';
+const OUTCOME_ETAG = 'indexerOutcomeEtag';
+const OUTCOME_WRITTEN_AT = '2026-03-14T09:26:55.000Z';
+const OUTCOME_THUMBNAILS = [
+  { key: 'prod-1042/front view.jpg/1024.webp', width: 160, height: 120, bytes: 1834 },
+  { key: 'prod-1042/front view.jpg/512.webp', width: 160, height: 120, bytes: 1834 },
+  { key: 'prod-1042/front view.jpg/128.webp', width: 128, height: 96, bytes: 1290 },
+];
+
+/** The outcome the thumbnailer writes for the uploaded object (sequencer of object-created.json). */
+const writeOutcome = async (ctx: CaseContext) => {
+  const { eTag, size } = JSON.parse(ctx.state.get(UPLOADED) ?? '{}');
+  const outcome = {
+    version: 1,
+    status: 'generated',
+    source: {
+      bucket: ctx.stack.bucket('UploadsBucket'),
+      key: UPLOAD_KEY,
+      eTag,
+      size,
+      sequencer: '0069B528ED2C7A41F3',
+    },
+    thumbnails: OUTCOME_THUMBNAILS,
+    writtenAt: OUTCOME_WRITTEN_AT,
+  };
+  const written = await putObject(
+    ctx.stack.bucket('ThumbnailsBucket'),
+    'prod-1042/front view.jpg/outcome.json',
+    Buffer.from(JSON.stringify(outcome)),
+    'application/json',
+    ctx,
+  );
+  ctx.state.set(OUTCOME_ETAG, written.eTag);
+};
+
+/** The sample with the outcome object's real ETag (the indexer ignores other versions). */
+const matchOutcome = {
+  why: "the indexer applies an outcome event only if the object still has the ETag the event names, and no write can have the sample's made-up ETag: the written outcome's ETag is put in",
+  apply: (event: unknown, ctx: CaseContext) => {
+    const sample = structuredClone(event) as SqsSample;
+    for (const record of sample.Records) {
+      const body = JSON.parse(record.body) as S3Detail;
+      body.detail.object.etag = ctx.state.get(OUTCOME_ETAG) ?? '';
+      record.body = JSON.stringify(body);
+    }
+    return sample;
+  },
+};
+
 const deleted = (key: string) => ({
   key,
-  status: 'DELETED',
+  status: 'deleted',
   deletedAt: /^\d{4}-/,
   productSort: undefined,
 });
@@ -96,24 +145,75 @@ export const indexerCases: Case[] = [
     adapt: matchUpload,
     expect: { batchItemFailures: [] },
     effects: [
-      itemIs('ACTIVE item with HEAD data and thumbnail keys', (key, ctx) => {
+      itemIs('processing item with HEAD data, no thumbnails yet', (key, ctx) => {
         const { eTag, size } = JSON.parse(ctx.state.get(UPLOADED) ?? '{}');
-        const thumbs = [128, 512, 1024].map((width) => `prod-1042/front view.jpg/${width}.webp`);
         return {
           key,
           bucket: ctx.stack.bucket('UploadsBucket'),
           productId: 'prod-1042',
           name: 'front view.jpg',
-          status: 'ACTIVE',
+          status: 'processing',
           eTag,
           size,
           contentType: 'image/jpeg',
-          thumbnailKeys: thumbs,
+          thumbnails: [],
           thumbnailsBucket: ctx.stack.bucket('ThumbnailsBucket'),
           productSort: new RegExp(`#${key}$`),
         };
       }),
     ],
+  },
+  {
+    event: 'events/indexer/thumbnails-outcome.json',
+    functionId: 'IndexerFunction',
+    stack: 'shop-eu',
+    title: 'as-is, no outcome object exists: acknowledged, item unchanged',
+    expect: { batchItemFailures: [] },
+    effects: [
+      {
+        what: 'the item is still processing',
+        check: async (ctx) => {
+          const [item] = await itemsOf(ctx, UPLOAD_KEY);
+          expectMatch(item, { status: 'processing', thumbnails: [] }, 'MediaTable item');
+        },
+      },
+    ],
+  },
+  {
+    event: 'events/indexer/thumbnails-outcome.json',
+    functionId: 'IndexerFunction',
+    stack: 'shop-eu',
+    title: "the thumbnailer's outcome for the indexed upload: item ready with its thumbnails",
+    prepare: writeOutcome,
+    adapt: matchOutcome,
+    expect: { batchItemFailures: [] },
+    effects: [
+      {
+        what: 'item ready, listing exactly the outcome thumbnails',
+        check: async (ctx) => {
+          const [item] = await itemsOf(ctx, UPLOAD_KEY);
+          expectMatch(
+            item,
+            { status: 'ready', thumbnails: OUTCOME_THUMBNAILS, processedAt: OUTCOME_WRITTEN_AT },
+            'MediaTable item',
+          );
+        },
+      },
+    ],
+  },
+  {
+    event: 'events/indexer/list-product-media.json',
+    functionId: 'MediaApiFunction',
+    stack: 'shop-eu',
+    title: 'GET /products/prod-1042/media: the ready item with its thumbnails',
+    expect: {
+      statusCode: 200,
+      body: {
+        productId: 'prod-1042',
+        items: [{ key: UPLOAD_KEY, status: 'ready', thumbnails: OUTCOME_THUMBNAILS }],
+        nextCursor: null,
+      },
+    },
   },
   {
     event: 'events/indexer/object-deleted.json',
@@ -125,7 +225,7 @@ export const indexerCases: Case[] = [
       await ctx.clients.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
     expect: { batchItemFailures: [] },
-    effects: [itemIs('item DELETED, out of the byProduct index', deleted)],
+    effects: [itemIs('item deleted (tombstone), out of the byProduct index', deleted)],
   },
   {
     event: 'events/indexer/out-of-order.json',
@@ -133,7 +233,7 @@ export const indexerCases: Case[] = [
     stack: 'shop-eu',
     title: 'delete, then an older create: stays deleted',
     expect: { batchItemFailures: [] },
-    effects: [itemIs('item DELETED', deleted)],
+    effects: [itemIs('item deleted', deleted)],
   },
   {
     event: 'events/indexer/out-of-order.json',
@@ -143,6 +243,6 @@ export const indexerCases: Case[] = [
     prepare: upload,
     adapt: matchUpload,
     expect: { batchItemFailures: [] },
-    effects: [itemIs('item still DELETED (stale create ignored)', deleted)],
+    effects: [itemIs('item still deleted (stale create ignored)', deleted)],
   },
 ];

@@ -60,15 +60,31 @@ export const thumbnailsCases: Case[] = [
     expect: { payload: null },
     effects: [
       {
-        what: 'ThumbnailsBucket holds <productId>/<name>/{128,512,1024}.webp: WebP of the right size, headers, source ETag',
+        what: 'ThumbnailsBucket holds <productId>/<name>/{128,512,1024}.webp (WebP of the right size, headers, source ETag) and outcome.json listing them',
         check: async (ctx, _response, event) => {
           const { prefix } = uploadOf(event, ctx);
           const bucket = ctx.stack.bucket('ThumbnailsBucket');
           const keys = await listKeys(bucket, prefix, ctx);
           expectEqual(
             keys,
-            ['1024', '128', '512'].map((w) => `${prefix}${w}.webp`),
+            [...['1024', '128', '512'].map((w) => `${prefix}${w}.webp`), `${prefix}outcome.json`],
             'thumbnail keys',
+          );
+          const outcome = JSON.parse(
+            (await getObject(bucket, `${prefix}outcome.json`, ctx)).body.toString('utf8'),
+          );
+          expectMatch(
+            outcome,
+            {
+              version: 1,
+              status: 'generated',
+              source: { eTag: ctx.state.get(UPLOAD_ETAG), sequencer: '0067F3E1A5B2C3D4E5' },
+              thumbnails: ['1024', '512', '128'].map((w) => ({
+                key: `${prefix}${w}.webp`,
+                ...EXPECTED[Number(w) as keyof typeof EXPECTED],
+              })),
+            },
+            'outcome.json',
           );
           for (const [width, size] of Object.entries(EXPECTED)) {
             const object = await getObject(bucket, `${prefix}${width}.webp`, ctx);
@@ -96,17 +112,21 @@ export const thumbnailsCases: Case[] = [
     event: 'events/thumbnails/delete.json',
     functionId: 'ThumbnailsFunction',
     stack: 'shop-dev',
-    title: 'upload deleted: its thumbnails removed',
+    title: 'upload deleted: its thumbnails and outcome removed',
     prepare: async (ctx, event) => {
       const { bucket, key, prefix } = uploadOf(event, ctx);
       const before = await listKeys(ctx.stack.bucket('ThumbnailsBucket'), prefix, ctx);
-      expectEqual(before.length, 3, 'thumbnails present before the delete (from the put case)');
+      expectEqual(
+        before.length,
+        4,
+        'thumbnails and outcome present before the delete (from the put case)',
+      );
       await ctx.clients.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
     expect: { payload: null },
     effects: [
       {
-        what: 'no thumbnails left for the key',
+        what: 'no thumbnails and no outcome left for the key',
         check: async (ctx, _response, event) => {
           const { prefix } = uploadOf(event, ctx);
           expectEqual(
