@@ -299,7 +299,11 @@ describe('SQS conformance: FIFO queues', () => {
       'order-1',
     ]);
     const sequence = received.map((message) => BigInt(message.Attributes?.SequenceNumber ?? '0'));
-    expect(sequence).toEqual([...sequence].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(sequence.every((n) => n > 0n)).toBe(true);
+    // Gap (moto 5.2): its FIFO sequence numbers are random, not increasing within a group.
+    if (!motoGap(backends)) {
+      expect(sequence).toEqual([...sequence].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
   });
 
   it('deduplicates by content with ContentBasedDeduplication', async () => {
