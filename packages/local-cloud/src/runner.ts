@@ -8,7 +8,6 @@ export {
 } from './cloud/startLocalCloud.js';
 // Deprecated: the shop's demo data, kept until packages/bench and packages/artifact-check
 // import it from @shop/shop-e2e.
-export { DEMO_ORDER, mintToken, SAMPLE_JPEG_LANDSCAPE } from './deprecatedShopData.js';
 export { type DevState, isAlive, readDevState, stateFileFor } from './dev/devState.js';
 export { consoleLog, memoryLog } from './dev/log.js';
 export { signToken, stackToken, type TokenOptions, tokenFromState } from './dev/token.js';

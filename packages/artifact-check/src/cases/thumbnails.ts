@@ -1,5 +1,5 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { SAMPLE_JPEG_LANDSCAPE } from '@shop/local-cloud/cloud';
+import { SAMPLE_JPEG_LANDSCAPE } from '@shop/shop-e2e';
 import { expectEqual, expectMatch } from '../expect.ts';
 import { getObject, listKeys, putObject } from './backendReads.ts';
 import type { Case, CaseContext } from './types.ts';

@@ -3,7 +3,8 @@
 // varied per call where the function would otherwise take a shortcut for a duplicate (email
 // idempotency, the indexer's sequencer guard), and a check that the call did the real work.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { type LocalCloud, SAMPLE_JPEG_LANDSCAPE } from '@shop/local-cloud/cloud';
+import type { LocalCloud } from '@shop/local-cloud/cloud';
+import { SAMPLE_JPEG_LANDSCAPE } from '@shop/shop-e2e';
 import { CUSTOMER, customerToken, ORDER_BODY, sampleEvent } from './shopCloud.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: sample events are edited in place by path

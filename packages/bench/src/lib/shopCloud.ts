@@ -7,14 +7,13 @@ import path from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
   consoleLog,
-  DEMO_ORDER,
   functionEnvironment,
   type LocalCloud,
   type LocalStackModel,
   memoryLog,
-  mintToken,
   startLocalCloud,
 } from '@shop/local-cloud/cloud';
+import { DEMO_ORDER, mintToken } from '@shop/shop-e2e';
 import { repoRoot } from '../bundleSizes.ts';
 
 export type FunctionModel = LocalStackModel['functions'] extends Map<string, infer F> ? F : never;

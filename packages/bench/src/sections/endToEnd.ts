@@ -8,7 +8,8 @@
 // the template's MaximumBatchingWindowInSeconds unless the run caps it (--batching-window).
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { type LocalCloud, SAMPLE_JPEG_LANDSCAPE } from '@shop/local-cloud/cloud';
+import type { LocalCloud } from '@shop/local-cloud/cloud';
+import { SAMPLE_JPEG_LANDSCAPE } from '@shop/shop-e2e';
 import { customerToken, ORDER_BODY } from '../lib/shopCloud.ts';
 import { median, round } from '../lib/stats.ts';
 
