@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { backendClients, connectBackends } from '@shop/local-cloud';
 import type { DevState } from '@shop/local-cloud/cloud';
 import { SAMPLE_JPEG_LANDSCAPE } from './sampleImages.js';
@@ -50,6 +51,31 @@ export const DEMO_ORDER = {
 
 type Clients = ReturnType<typeof backendClients>;
 
+/** A media catalog item as the indexer writes it (the fields the demo prints). */
+interface CatalogItem {
+  status: string;
+  reason?: string;
+  thumbnails?: { key: string; width: number; height: number; bytes: number }[];
+}
+
+/**
+ * Follow one catalog item until it leaves `processing`: the statuses seen, in order, and the
+ * final item (undefined when it never appeared).
+ */
+const followItem = async (clients: Clients, table: string, key: string) => {
+  const seen: string[] = [];
+  const item = await poll(async () => {
+    const { Item } = await clients.dynamodb.send(
+      new GetItemCommand({ TableName: table, Key: { key: { S: key } }, ConsistentRead: true }),
+    );
+    if (Item === undefined) return undefined;
+    const current = unmarshall(Item) as CatalogItem;
+    if (seen.at(-1) !== current.status) seen.push(current.status);
+    return current.status === 'processing' ? undefined : current;
+  });
+  return { seen, item };
+};
+
 /** The demo customer's token for the running shop, when it has the signing secret and parameters. */
 const demoToken = async (state: DevState, clients: Clients): Promise<string | undefined> => {
   const secret = state.secrets.SigningKeySecret;
@@ -72,7 +98,8 @@ const demoToken = async (state: DevState, clients: Clients): Promise<string | un
 
 /**
  * `pnpm demo`: against a running `pnpm dev`, upload a sample image and place an order, then
- * show the thumbnails, the catalog item and the confirmation email as they appear.
+ * show the catalog item going from processing to ready with its thumbnails, a text file named
+ * .jpg ending skipped with its reason, and the confirmation email, as they appear.
  */
 export const runDemo = async (stateFile: string): Promise<void> => {
   let state: DevState;
@@ -98,6 +125,9 @@ export const runDemo = async (stateFile: string): Promise<void> => {
         }),
       );
     }
+    // Watch the catalog item from the upload on, so its `processing` state is seen too.
+    const following =
+      uploads && mediaTable ? followItem(clients, mediaTable, key) : Promise.resolve(undefined);
     let orderId: string | undefined;
     const token = await demoToken(state, clients);
     if (state.apiUrl && token) {
@@ -115,27 +145,29 @@ export const runDemo = async (stateFile: string): Promise<void> => {
       orderId = body.orderId;
       out(`   -> ${response.status} ${JSON.stringify(body)}`);
     }
-    if (uploads && thumbnails) {
-      const prefix = `${key.slice('uploads/'.length)}/`;
-      const listed = await poll(async () => {
-        const { Contents = [] } = await clients.s3.send(
-          new ListObjectsV2Command({ Bucket: thumbnails, Prefix: prefix }),
+    const followed = await following;
+    if (uploads && mediaTable && followed) {
+      const { seen, item } = followed;
+      out(`3. Catalog item ${key} in ${mediaTable}: ${seen.join(' -> ') || '(not indexed yet)'}`);
+      for (const thumbnail of item?.thumbnails ?? []) {
+        out(
+          `   - s3://${thumbnails}/${thumbnail.key} ${thumbnail.width}x${thumbnail.height} (${thumbnail.bytes} bytes)`,
         );
-        return Contents.length > 0 ? Contents : undefined;
-      });
-      out(`3. Thumbnails in s3://${thumbnails}/${prefix}`);
-      for (const object of listed ?? []) out(`   - ${object.Key} (${object.Size} bytes)`);
-      if (!listed) out('   (none yet)');
-    }
-    if (mediaTable) {
-      const item = await poll(async () => {
-        const { Item } = await clients.dynamodb.send(
-          new GetItemCommand({ TableName: mediaTable, Key: { key: { S: key } } }),
-        );
-        return Item;
-      });
-      out(`4. Catalog item in ${mediaTable}:`);
-      out(item ? `   ${JSON.stringify(item)}` : '   (none yet)');
+      }
+      // A file that is no image: the catalog says so instead of listing thumbnails.
+      const badKey = `uploads/demo-product/not-an-image ${Date.now().toString(36)}.jpg`;
+      await clients.s3.send(
+        new PutObjectCommand({
+          Bucket: uploads,
+          Key: badKey,
+          Body: 'this is text, not a JPEG',
+          ContentType: 'image/jpeg',
+        }),
+      );
+      const bad = await followItem(clients, mediaTable, badKey);
+      out(
+        `4. ${badKey} (text named .jpg): ${bad.seen.join(' -> ') || '(not indexed yet)'}${bad.item?.reason ? ` (${bad.item.reason})` : ''}, ${bad.item?.thumbnails?.length ?? 0} thumbnails`,
+      );
     }
     if (orderId) {
       const email = await poll(async () =>
