@@ -117,7 +117,12 @@ describe('s3Event handler against S3', () => {
     await upload(key, await pngWithAlpha());
     await created(key);
     const before = await headThumb('p-2/alpha.png/128.webp');
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // LastModified has 1 s resolution
+    // LastModified has 1 s resolution: wait until a rewrite would carry a later one.
+    const rewriteWouldShowAt = (before.LastModified?.getTime() ?? 0) + 1_000;
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThanOrEqual(rewriteWouldShowAt), {
+      timeout: 5_000,
+      interval: 50,
+    });
 
     // Act
     await created(key);
