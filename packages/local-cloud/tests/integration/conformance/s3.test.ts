@@ -17,11 +17,16 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBucket } from '../../../src/resources.js';
 import { uniqueName, useBackends } from '../../../src/testing.js';
-import { awsCli, collect } from './support.js';
+import { awsCli, collect, motoGap } from './support.js';
 
 // S3 as a user drives it, through the SDK and the AWS CLI: the same lines run on the
 // embedded fauxqs and on moto (AWS_ENDPOINT_URL), so every difference from S3 is a failing line.
 const { backends, clients } = useBackends();
+
+// Not run against moto: after a multipart upload moto cannot dump its state any more
+// (/moto-api/data.json answers 500: its part keys have no bucket), and the suites beside this
+// one read sent emails from that dump. The embedded backend runs these lines.
+const multipartOnMoto = motoGap(backends);
 const { s3 } = clients;
 const bucket = uniqueName('conformance');
 let scratch: string;
@@ -143,45 +148,48 @@ describe('S3 conformance: empty and multipart bodies (SDK)', () => {
     expect(await text('empty/sdk')).toBe('');
   });
 
-  it('assembles a multipart upload from its parts, with a multipart ETag', async () => {
-    // Prepare
-    const key = 'multipart/ünï code.bin';
-    const first = Buffer.alloc(5 * 1024 * 1024, 'a');
-    const second = Buffer.from('the last, short part');
-    const { UploadId } = await s3.send(
-      new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }),
-    );
+  it.skipIf(multipartOnMoto)(
+    'assembles a multipart upload from its parts, with a multipart ETag',
+    async () => {
+      // Prepare
+      const key = 'multipart/ünï code.bin';
+      const first = Buffer.alloc(5 * 1024 * 1024, 'a');
+      const second = Buffer.from('the last, short part');
+      const { UploadId } = await s3.send(
+        new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }),
+      );
 
-    // Act
-    const parts = [];
-    for (const [index, body] of [first, second].entries()) {
-      const part = await s3.send(
-        new UploadPartCommand({
+      // Act
+      const parts = [];
+      for (const [index, body] of [first, second].entries()) {
+        const part = await s3.send(
+          new UploadPartCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId,
+            PartNumber: index + 1,
+            Body: body,
+          }),
+        );
+        parts.push({ ETag: part.ETag, PartNumber: index + 1 });
+      }
+      const completed = await s3.send(
+        new CompleteMultipartUploadCommand({
           Bucket: bucket,
           Key: key,
           UploadId,
-          PartNumber: index + 1,
-          Body: body,
+          MultipartUpload: { Parts: parts },
         }),
       );
-      parts.push({ ETag: part.ETag, PartNumber: index + 1 });
-    }
-    const completed = await s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: bucket,
-        Key: key,
-        UploadId,
-        MultipartUpload: { Parts: parts },
-      }),
-    );
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
 
-    // Assess
-    expect(completed.ETag).toMatch(/^"[0-9a-f]{32}-2"$/);
-    expect(bytes.byteLength).toBe(first.byteLength + second.byteLength);
-    expect(bytes.equals(Buffer.concat([first, second]))).toBe(true);
-  });
+      // Assess
+      expect(completed.ETag).toMatch(/^"[0-9a-f]{32}-2"$/);
+      expect(bytes.byteLength).toBe(first.byteLength + second.byteLength);
+      expect(bytes.equals(Buffer.concat([first, second]))).toBe(true);
+    },
+  );
 });
 
 // Each CLI call starts a Python process (1-2 s, more on a busy machine).
@@ -242,21 +250,34 @@ describe('S3 conformance: the AWS CLI', { timeout: 120_000 }, () => {
     ).rejects.toBeInstanceOf(NotFound);
   });
 
-  it('s3 cp of a 9 MB file goes multipart and comes back byte for byte', async () => {
-    // Prepare
-    const big = path.join(scratch, 'big.bin');
-    const bytes = Buffer.alloc(9 * 1024 * 1024);
-    for (let i = 0; i < bytes.length; i += 1) bytes[i] = (i * 31) % 251;
-    await writeFile(big, bytes);
+  it.skipIf(multipartOnMoto)(
+    's3 cp of a 9 MB file goes multipart and comes back byte for byte',
+    async () => {
+      // Prepare
+      const big = path.join(scratch, 'big.bin');
+      const bytes = Buffer.alloc(9 * 1024 * 1024);
+      for (let i = 0; i < bytes.length; i += 1) bytes[i] = (i * 31) % 251;
+      await writeFile(big, bytes);
 
-    // Act
-    await awsCli(backends, backends.endpoints.s3, ['s3', 'cp', big, `s3://${bucket}/cli/big.bin`]);
-    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'cli/big.bin' }));
-    const back = path.join(scratch, 'big-back.bin');
-    await awsCli(backends, backends.endpoints.s3, ['s3', 'cp', `s3://${bucket}/cli/big.bin`, back]);
+      // Act
+      await awsCli(backends, backends.endpoints.s3, [
+        's3',
+        'cp',
+        big,
+        `s3://${bucket}/cli/big.bin`,
+      ]);
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'cli/big.bin' }));
+      const back = path.join(scratch, 'big-back.bin');
+      await awsCli(backends, backends.endpoints.s3, [
+        's3',
+        'cp',
+        `s3://${bucket}/cli/big.bin`,
+        back,
+      ]);
 
-    // Assess
-    expect(head.ETag).toMatch(/-2"$/);
-    expect((await readFile(back)).equals(bytes)).toBe(true);
-  });
+      // Assess
+      expect(head.ETag).toMatch(/-2"$/);
+      expect((await readFile(back)).equals(bytes)).toBe(true);
+    },
+  );
 });
