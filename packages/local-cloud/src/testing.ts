@@ -57,3 +57,25 @@ export type {
   TextMatch,
 } from './faults/types.js';
 export { readStreamEvent, type StreamEvent } from './triggers/dynamodb/readStream.js';
+
+/** Poll until `check` returns a value (not undefined), or fail after `timeoutMs`. */
+export const eventually = async <T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`,
+  );
+};

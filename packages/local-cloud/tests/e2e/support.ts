@@ -1,29 +1,10 @@
 import { inject } from 'vitest';
+
+export { eventually } from '../../src/testing.js';
+
 import { connectBackends } from '../../src/backends/connect.js';
 import { backendClients } from '../../src/clients.js';
 import type { LocalCloudDescriptor } from '../../src/cloud/startLocalCloud.js';
-
-/** Poll until `check` returns a value (not undefined), or fail after `timeoutMs`. */
-export const eventually = async <T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`,
-  );
-};
 
 /** A cloud the global setup started, and real SDK clients for its backends. */
 export const useCloud = (which: 'fixtureCloud') => {
