@@ -5,7 +5,7 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { backendClients, connectBackends } from '@shop/local-cloud';
 import type { DevState } from '@shop/local-cloud/cloud';
-import { SAMPLE_JPEG_LANDSCAPE } from './sampleImages.js';
+import { SAMPLE_JPEG_LANDSCAPE } from '@shop/testing/images';
 import { DEMO_CUSTOMER, mintToken } from './token.js';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);

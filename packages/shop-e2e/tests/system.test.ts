@@ -12,7 +12,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { OrderPlacedEvent } from '@shop/contracts/orderEvents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ORDER } from '../src/demo.js';
-import { SAMPLE_JPEG_LANDSCAPE, SAMPLE_JPEG_PORTRAIT } from '../src/sampleImages.js';
+import { SAMPLE_JPEG_LANDSCAPE, SAMPLE_JPEG_PORTRAIT } from '@shop/testing/images';
 import { mintToken } from '../src/token.js';
 import { eventually, type Json, json } from './support/polling.js';
 import { startShop } from './support/startShop.js';

@@ -1,6 +1,6 @@
-// Two small JPEGs (160x120 warm gradient, 120x160 cool gradient) for the shop demo and the
-// shop-e2e tests: real images that sharp decodes, made once with sharp and inlined so no
-// image library is needed to make them.
+// Two small JPEGs (160x120 warm gradient, 120x160 cool gradient) for tests, the shop demo and
+// benchmarks: real images that sharp decodes, made once with sharp and inlined so no image
+// library is needed to make them.
 
 /** A 160x120 JPEG. */
 export const SAMPLE_JPEG_LANDSCAPE = Buffer.from(

@@ -1,0 +1,95 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { withDeadline } from './aws.js';
+
+/** Where an event's correlation id comes from: a value, or nothing for an event without one. */
+export type CorrelationId<Event> = (event: Event) => string | undefined;
+
+interface MaybeRecords {
+  Records?: readonly Record<string, unknown>[];
+}
+
+const firstRecord = (event: unknown): Record<string, unknown> | undefined =>
+  (event as MaybeRecords | undefined)?.Records?.[0];
+
+const asString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+/**
+ * Correlation ids of the event sources the shop uses, read without JMESPath (Powertools'
+ * `correlationIdPath` would bundle a JMESPath interpreter into every function). Batch handlers
+ * set the record's own id per record on top of the first record's id set here.
+ */
+export const CORRELATION_IDS = {
+  /** HTTP API (payload 2.0) and its Lambda authorizer: API Gateway's request id. */
+  httpApi: (event: unknown) =>
+    asString((event as { requestContext?: { requestId?: unknown } })?.requestContext?.requestId),
+  /** SQS: the (first) message id. */
+  sqs: (event: unknown) => asString(firstRecord(event)?.messageId),
+  /** S3 notification: S3's request id of the (first) change. */
+  s3: (event: unknown) =>
+    asString(
+      (firstRecord(event)?.responseElements as Record<string, unknown> | undefined)?.[
+        'x-amz-request-id'
+      ],
+    ),
+  /** DynamoDB stream: the (first) record's event id. */
+  dynamodbStream: (event: unknown) => asString(firstRecord(event)?.eventID),
+} as const satisfies Record<string, CorrelationId<unknown>>;
+
+/** What {@link lambdaHandler} wires around a handler. */
+export interface LambdaHandlerOptions<Event> {
+  /** The service's logger (`createLogger`): Lambda context, cold start and correlation id. */
+  logger: Logger;
+  /** The service's metrics: flushed after every invocation, plus a ColdStart metric. */
+  metrics?: Metrics;
+  /** The event's correlation id (one of {@link CORRELATION_IDS}). */
+  correlationId: CorrelationId<Event>;
+  /** AWS calls of an invocation end this long before the function's timeout (`withDeadline`). */
+  deadlineMarginMs: number;
+}
+
+const correlate = <Event>(
+  logger: Logger,
+  correlationId: CorrelationId<Event>,
+): MiddlewareObj<Event> => ({
+  before: ({ event }) => {
+    const id = correlationId(event);
+    if (id !== undefined) logger.setCorrelationId(id);
+  },
+});
+
+/**
+ * A Lambda handler the way every function of the shop is wired: Middy with Powertools'
+ * `injectLambdaContext` (request id, cold start, function name in every log line; keys
+ * appended during an invocation are cleared after it), a correlation id from the event,
+ * `logMetrics` (business metrics flushed once per invocation, plus the ColdStart metric) and
+ * the AWS call deadline of {@link withDeadline}.
+ *
+ * Middy's own early timeout is off: the deadline already ends every AWS call `deadlineMarginMs`
+ * before the timeout, so the handler still answers (a 503, a batch's partial failures) instead
+ * of failing the whole invocation.
+ *
+ * @example
+ * export const handler = lambdaHandler(createApiHandler(deps), {
+ *   logger, metrics, correlationId: CORRELATION_IDS.httpApi, deadlineMarginMs: 1_000,
+ * });
+ */
+export const lambdaHandler = <Event, Result>(
+  handler: (event: Event, context: Context) => Promise<Result>,
+  { logger, metrics, correlationId, deadlineMarginMs }: LambdaHandlerOptions<Event>,
+) => {
+  const wired = middy<Event, Result, Error, Context>(
+    withDeadline(handler, { marginMs: deadlineMarginMs }),
+    { timeoutEarlyInMillis: 0 },
+  )
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlate(logger, correlationId));
+  return metrics === undefined
+    ? wired
+    : wired.use(logMetrics(metrics, { captureColdStartMetric: true }));
+};

@@ -1,0 +1,182 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { LOCAL_CLIENT_SETTINGS, stalledEndpoint } from '@shop/testing/awsLimits';
+import { lambdaContext } from '@shop/testing/lambda';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AwsDeadlineExceededError, createAwsClient } from '../../src/aws.js';
+import { CORRELATION_IDS, lambdaHandler } from '../../src/lambda.js';
+import { createLogger } from '../../src/logger.js';
+
+/** Every JSON line written to stdout while the spy is installed. */
+const captureStdout = () => {
+  const lines: Record<string, unknown>[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    for (const line of String(chunk).split('\n')) {
+      if (line.trim() !== '') lines.push(JSON.parse(line));
+    }
+    return true;
+  });
+  return lines;
+};
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+const httpEvent = (requestId: string) => ({ requestContext: { requestId } });
+
+describe('lambdaHandler', () => {
+  it('logs with the Lambda context, the correlation id and cold start once', async () => {
+    // Prepare
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand'); // as Lambda sets it
+    const lines = captureStdout();
+    const logger = createLogger('svc', { logLevel: 'INFO' });
+    const handler = lambdaHandler(
+      async (event: { requestContext: { requestId: string } }) => {
+        logger.info('handled', { temporary: event.requestContext.requestId });
+        return 'ok';
+      },
+      { logger, correlationId: CORRELATION_IDS.httpApi, deadlineMarginMs: 1_000 },
+    );
+    const first = lambdaContext({ functionName: 'shop-Fn' });
+
+    // Act
+    const results = [
+      await handler(httpEvent('req-1'), first),
+      await handler(httpEvent('req-2'), lambdaContext({ functionName: 'shop-Fn' })),
+    ];
+
+    // Assess
+    expect(results).toEqual(['ok', 'ok']);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        message: 'handled',
+        correlation_id: 'req-1',
+        cold_start: true,
+        function_name: 'shop-Fn',
+        function_request_id: first.awsRequestId,
+        service: 'svc',
+      }),
+      expect.objectContaining({ message: 'handled', correlation_id: 'req-2', cold_start: false }),
+    ]);
+  });
+
+  it('clears keys appended during an invocation, so none leaks into the next', async () => {
+    // Prepare
+    const lines = captureStdout();
+    const logger = createLogger('svc', { logLevel: 'INFO' });
+    const handler = lambdaHandler(
+      async (event: { Records: { messageId: string }[] }) => {
+        if (event.Records[0]?.messageId === 'm-1') logger.appendKeys({ orderId: 'o-1' });
+        logger.info('record');
+      },
+      { logger, correlationId: CORRELATION_IDS.sqs, deadlineMarginMs: 1_000 },
+    );
+
+    // Act
+    await handler({ Records: [{ messageId: 'm-1' }] }, lambdaContext());
+    await handler({ Records: [] }, lambdaContext());
+
+    // Assess
+    expect(lines[0]).toMatchObject({ orderId: 'o-1', correlation_id: 'm-1' });
+    expect(lines[1]).not.toHaveProperty('orderId');
+    expect(lines[1]).not.toHaveProperty('correlation_id');
+  });
+
+  it('flushes business metrics after each invocation, with a ColdStart metric first', async () => {
+    // Prepare
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    const lines = captureStdout();
+    const metrics = new Metrics({ namespace: 'Shop', serviceName: 'svc' });
+    const handler = lambdaHandler(
+      async () => {
+        metrics.addMetric('OrdersPlaced', MetricUnit.Count, 1);
+      },
+      {
+        logger: createLogger('svc'),
+        metrics,
+        correlationId: CORRELATION_IDS.s3,
+        deadlineMarginMs: 1_000,
+      },
+    );
+
+    // Act
+    await handler({}, lambdaContext({ functionName: 'shop-Fn' }));
+    await handler({}, lambdaContext({ functionName: 'shop-Fn' }));
+
+    // Assess
+    const names = lines.map((line) =>
+      (
+        line._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }
+      ).CloudWatchMetrics[0]?.Metrics.map((metric) => metric.Name),
+    );
+    expect(names).toEqual([['ColdStart'], ['OrdersPlaced'], ['OrdersPlaced']]);
+    expect(lines[0]).toMatchObject({ function_name: 'shop-Fn', ColdStart: 1 });
+  });
+
+  it('passes errors through unchanged', async () => {
+    // Prepare
+    captureStdout();
+    const failure = new RangeError('boom');
+    const handler = lambdaHandler(
+      async () => {
+        throw failure;
+      },
+      { logger: createLogger('svc'), correlationId: CORRELATION_IDS.sqs, deadlineMarginMs: 1_000 },
+    );
+
+    // Act
+    const error = await handler({ Records: [] }, lambdaContext()).catch((caught) => caught);
+
+    // Assess
+    expect(error).toBe(failure);
+  });
+
+  it('ends AWS calls deadlineMarginMs before the function timeout', async () => {
+    // Prepare: an S3 endpoint that never answers, a client that would wait 10 s
+    captureStdout();
+    const stalled = await stalledEndpoint();
+    const s3 = createAwsClient(S3Client, 'S3', {
+      ...LOCAL_CLIENT_SETTINGS,
+      endpoint: stalled.url,
+      forcePathStyle: true,
+      connectionTimeoutMs: 1_000,
+      requestTimeoutMs: 10_000,
+      maxAttempts: 1,
+    });
+    const handler = lambdaHandler(() => s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'k' })), {
+      logger: createLogger('svc'),
+      correlationId: CORRELATION_IDS.s3,
+      deadlineMarginMs: 1_000,
+    });
+    const started = Date.now();
+
+    // Act
+    const error = await handler({}, lambdaContext({ timeoutMs: 1_300 })).catch((caught) => caught);
+    stalled.close();
+
+    // Assess: the budget (timeout - margin = 300 ms) ran out, long before the client's timeout
+    expect(error).toBeInstanceOf(AwsDeadlineExceededError);
+    expect(stalled.requests).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1_300);
+  });
+});
+
+describe('CORRELATION_IDS', () => {
+  it('reads each event source id, and nothing from events without one', () => {
+    // Assess
+    expect(CORRELATION_IDS.httpApi(httpEvent('r'))).toBe('r');
+    expect(CORRELATION_IDS.sqs({ Records: [{ messageId: 'm' }] })).toBe('m');
+    expect(
+      CORRELATION_IDS.s3({ Records: [{ responseElements: { 'x-amz-request-id': 's3-req' } }] }),
+    ).toBe('s3-req');
+    expect(CORRELATION_IDS.dynamodbStream({ Records: [{ eventID: 'e' }] })).toBe('e');
+    for (const read of Object.values(CORRELATION_IDS)) {
+      expect(read({})).toBeUndefined();
+      expect(read(undefined)).toBeUndefined();
+      expect(read({ Records: [{ messageId: '' }], requestContext: {} })).toBeUndefined();
+    }
+  });
+});
