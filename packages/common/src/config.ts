@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './validation.js';
 
 /** Thrown at cold start when the environment does not satisfy a service's schema. */
 export class ConfigError extends Error {
@@ -25,30 +26,33 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export const processEnvironment = (): Environment => process.env;
 
 /**
- * Validate environment variables against a zod object schema, once, and return a frozen, typed
- * object. Empty strings count as missing, so a template parameter left blank is reported.
+ * Validate environment variables against a zod object schema (zod/mini or zod), once, and
+ * return a frozen, typed object. Empty strings count as missing, so a template parameter left
+ * blank is reported.
  *
  * @throws {ConfigError} naming every missing or malformed variable, not only the first.
  *
  * @example
  * const config = loadConfig(
- *   z.object({ TABLE_NAME: z.string().min(1), PAGE_SIZE: z.coerce.number().int().default(20) }),
+ *   z.object({ TABLE_NAME: z.string(), PAGE_SIZE: z._default(z.coerce.number(), 20) }),
  * );
  * config.TABLE_NAME; // string
  */
-export const loadConfig = <S extends z.ZodObject>(
+export const loadConfig = <S extends z.core.$ZodObject>(
   schema: S,
   env: Environment = processEnvironment(),
 ): Readonly<z.output<S>> => {
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
-  const result = schema.safeParse(present);
+  const result = z.safeParse(schema, present);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.length > 0 ? issue.path.join('.') : '(environment)';
       const reason =
-        issue.code === 'invalid_type' && issue.input === undefined
+        issue.code === 'invalid_type' &&
+        issue.path.length === 1 &&
+        !Object.hasOwn(present, String(issue.path[0]))
           ? 'is required but not set'
           : issue.message;
       return `${name} ${reason}`;
@@ -62,19 +66,23 @@ export const loadConfig = <S extends z.ZodObject>(
  * A comma-separated list of positive integers, e.g. `THUMBNAIL_WIDTHS=128,512,1024`.
  *
  * @example
- * z.object({ WIDTHS: positiveIntList.default([128]) });
+ * z.object({ WIDTHS: z._default(positiveIntList, [128]) });
  */
-export const positiveIntList = z
-  .string()
-  .transform((value) => value.split(',').map((part) => Number(part.trim())))
-  .pipe(z.array(z.number().int().positive()).min(1));
+export const positiveIntList = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((value: string) => value.split(',').map((part) => Number(part.trim()))),
+  ),
+  z.array(z.int().check(z.positive())).check(z.minLength(1)),
+);
 
 /**
  * A boolean spelled `true`/`false`/`1`/`0` (zod's `coerce.boolean` would read `"false"` as true).
  *
  * @example
- * z.object({ DEBUG: booleanFlag.default(false) });
+ * z.object({ DEBUG: z._default(booleanFlag, false) });
  */
-export const booleanFlag = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((value) => value === 'true' || value === '1');
+export const booleanFlag = z.pipe(
+  z.enum(['true', 'false', '1', '0']),
+  z.transform((value: 'true' | 'false' | '1' | '0') => value === 'true' || value === '1'),
+);

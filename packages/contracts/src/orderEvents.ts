@@ -1,9 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 // The order events orders-api sends to OrderEventsQueue and email consumes. One schema, owned
 // here, imported by both: a change to it is a change to both services, visible in one diff.
 // Additive changes keep `version: 1`; anything that breaks a consumer bumps it, and consumers
 // reject versions they do not know (they end in the DLQ, never silently dropped).
+// zod/mini: the same validation as zod's chained API in about a seventh of the bundle; every
+// function that parses events ships this file.
 
 /** Event types, `as const` rather than an enum. */
 export const ORDER_EVENT_TYPES = {
@@ -27,15 +29,19 @@ export const ORDER_LIMITS = {
   noteMaxLength: 1000,
 } as const;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
-export const currencyCodeSchema = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code, e.g. EUR');
-export const countryCodeSchema = z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, e.g. DE');
+export const currencyCodeSchema = z
+  .string()
+  .check(z.regex(/^[A-Z]{3}$/, 'ISO 4217 code, e.g. EUR'));
+export const countryCodeSchema = z
+  .string()
+  .check(z.regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, e.g. DE'));
 
 export const shippingAddressSchema = z.object({
   name: text(ORDER_LIMITS.nameMaxLength),
   line1: text(ORDER_LIMITS.lineMaxLength),
-  line2: text(ORDER_LIMITS.lineMaxLength).optional(),
+  line2: z.optional(text(ORDER_LIMITS.lineMaxLength)),
   city: text(ORDER_LIMITS.cityMaxLength),
   postalCode: text(ORDER_LIMITS.postalCodeMaxLength),
   country: countryCodeSchema,
@@ -43,23 +49,23 @@ export const shippingAddressSchema = z.object({
 
 export const orderLineSchema = z.object({
   sku: text(ORDER_LIMITS.skuMaxLength),
-  quantity: z.number().int().min(1).max(ORDER_LIMITS.maxQuantity),
-  unitPrice: z.number().int().min(0).max(ORDER_LIMITS.maxUnitPrice),
-  lineTotal: z.number().int().min(0),
+  quantity: z.int().check(z.minimum(1), z.maximum(ORDER_LIMITS.maxQuantity)),
+  unitPrice: z.int().check(z.minimum(0), z.maximum(ORDER_LIMITS.maxUnitPrice)),
+  lineTotal: z.int().check(z.minimum(0)),
 });
 
 /** An order as it travels in events (amounts are integers in minor units). */
 export const orderSnapshotSchema = z.object({
-  orderId: z.string().min(1).max(64),
-  customerId: z.string().min(1).max(256),
+  orderId: z.string().check(z.minLength(1), z.maxLength(64)),
+  customerId: z.string().check(z.minLength(1), z.maxLength(256)),
   status: z.enum([ORDER_STATUSES.PLACED, ORDER_STATUSES.CANCELLED]),
   currency: currencyCodeSchema,
-  items: z.array(orderLineSchema).min(1).max(ORDER_LIMITS.maxItems),
-  total: z.number().int().min(0),
+  items: z.array(orderLineSchema).check(z.minLength(1), z.maxLength(ORDER_LIMITS.maxItems)),
+  total: z.int().check(z.minimum(0)),
   shippingAddress: shippingAddressSchema,
-  note: z.string().max(ORDER_LIMITS.noteMaxLength).optional(),
+  note: z.optional(z.string().check(z.maxLength(ORDER_LIMITS.noteMaxLength))),
   createdAt: z.iso.datetime(),
-  cancelledAt: z.iso.datetime().optional(),
+  cancelledAt: z.optional(z.iso.datetime()),
 });
 
 const envelope = {
@@ -67,7 +73,7 @@ const envelope = {
   eventId: z.uuid(),
   occurredAt: z.iso.datetime(),
   order: orderSnapshotSchema,
-  customer: z.object({ id: z.string().min(1), email: z.email() }),
+  customer: z.object({ id: z.string().check(z.minLength(1)), email: z.email() }),
 };
 
 export const orderPlacedEventSchema = z.object({
