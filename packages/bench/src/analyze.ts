@@ -1,11 +1,11 @@
 // `pnpm --filter @shop/bench analyze [-- <service>/<function>] [--top N]`: what a function
 // bundle is made of, bytes of output per npm package (esbuild metafile), to find what makes
-// a bundle heavy. Rebuilds in memory with the settings of packages/tooling/bin/bundle.mjs
-// (keep them in step: bundle.mjs runs its build on import, so its options cannot be
-// imported from it).
+// a bundle heavy. Rebuilds in memory with shop-bundle's own settings (bundleOptions of
+// packages/tooling/bin/bundle.mjs).
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { bundleOptions } from '@shop/tooling/bundle';
 import { build } from 'esbuild';
 import { repoRoot } from './bundleSizes.ts';
 import { kib, markdownTable } from './lib/table.ts';
@@ -27,23 +27,17 @@ const owner = (input: string): string => {
 const analyze = async (service: string, fn: string) => {
   const serviceDir = path.join(repoRoot, 'services', service);
   const result = await build({
+    ...bundleOptions(
+      path.join(serviceDir, 'src', 'handlers', `${fn}.ts`),
+      path.join(serviceDir, 'dist', fn, 'index.mjs'),
+      // Only the thumbnailer has an external (sharp, from its layer).
+      service === 'thumbnails' ? ['sharp'] : [],
+    ),
     absWorkingDir: serviceDir,
-    entryPoints: [path.join('src', 'handlers', `${fn}.ts`)],
-    outfile: path.join(serviceDir, 'dist', fn, 'index.mjs'),
     write: false,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    minify: true,
-    legalComments: 'none',
-    metafile: true,
-    mainFields: ['module', 'main'],
-    // Only the thumbnailer has an external (sharp, from its layer).
-    external: service === 'thumbnails' ? ['sharp'] : [],
-    logLevel: 'warning',
+    sourcemap: false,
   });
-  const output = Object.values(result.metafile.outputs)[0];
+  const output = Object.values(result.metafile?.outputs ?? {})[0];
   if (output === undefined) throw new Error(`${service}/${fn}: no output`);
   const perOwner = new Map<string, { bytes: number; files: number }>();
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {

@@ -3,7 +3,8 @@
 // packages/bench/results/latest.json. Needs built bundles (`pnpm build`).
 //
 // Usage: node --import @shop/tooling/ts-resolve src/run.ts [--only a,b] [--suite] [--runs N] ...
-//   sections: bundles, cold, warm, e2e, api, thumbnails (default: all), suite (--suite)
+//   sections: bundles, cold, ric, warm, e2e, api, thumbnails (default: all), suite (--suite),
+//     variants (bundler settings and Tracer side by side; only with --only)
 //   --baseline <dir>: the api section also runs against another checkout's template and
 //     build (e.g. a git worktree of an earlier commit), rounds interleaved
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -18,12 +19,24 @@ import { measureApiAgainstBaseline } from './sections/apiBaseline.ts';
 import { measureApi } from './sections/apiThroughput.ts';
 import { measureApiVsInProcess } from './sections/apiVsInProcess.ts';
 import { measureColdInit } from './sections/coldInit.ts';
+import { measureColdRic } from './sections/coldRic.ts';
+import { measureVariants } from './sections/coldVariants.ts';
 import { measureEndToEnd } from './sections/endToEnd.ts';
 import { measureSuite } from './sections/testSuite.ts';
 import { measureThumbnails } from './sections/thumbnails.ts';
 import { measureWarm } from './sections/warmInvoke.ts';
 
-const SECTIONS = ['bundles', 'cold', 'warm', 'e2e', 'api', 'thumbnails', 'suite'] as const;
+const SECTIONS = [
+  'bundles',
+  'cold',
+  'ric',
+  'warm',
+  'e2e',
+  'api',
+  'thumbnails',
+  'suite',
+  'variants',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -49,7 +62,7 @@ const { values } = parseArgs({
 
 const selected = new Set<Section>(
   values.only === undefined
-    ? SECTIONS.filter((s) => s !== 'suite' || values.suite)
+    ? SECTIONS.filter((s) => (s !== 'suite' || values.suite) && s !== 'variants')
     : (values.only.split(',').map((s) => s.trim()) as Section[]),
 );
 for (const section of selected) {
@@ -93,13 +106,16 @@ if (selected.has('bundles')) {
   }));
 }
 
-const cloudSections: Section[] = ['cold', 'warm', 'e2e', 'api'];
+const cloudSections: Section[] = ['cold', 'ric', 'variants', 'warm', 'e2e', 'api'];
 if (cloudSections.some((s) => selected.has(s))) {
   progress('starting the shop on local-cloud (free loopback ports; log: results/local-cloud.log)');
   const cloud: LocalCloud = await startShop(windowCap);
   try {
     if (selected.has('cold'))
       results.coldInit = await measureColdInit(cloud, int('runs'), progress);
+    if (selected.has('ric')) results.coldRic = await measureColdRic(cloud, int('runs'), progress);
+    if (selected.has('variants'))
+      results.variants = await measureVariants(cloud, int('runs'), progress);
     if (selected.has('warm')) results.warm = await measureWarm(cloud, int('warm-rounds'), progress);
     // Before the API load: POST /orders leaves a backlog of emails behind.
     if (selected.has('e2e'))

@@ -11,31 +11,16 @@
 // cannot rename a folder over a non-empty one, and a running function keeps its cwd.
 //
 // Usage: shop-bundle [--external <module>]... [--entry <file>]...
+// Imported (`@shop/tooling/bundle`), it builds nothing and exports the settings
+// (bundleOptions, bundleFunction, FEATURES) for benchmarks and checks.
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build, formatMessages } from 'esbuild';
-
-const { values } = parseArgs({
-  options: {
-    external: { type: 'string', multiple: true, default: [] },
-    entry: { type: 'string', multiple: true, default: [] },
-    quiet: { type: 'boolean', default: false },
-  },
-});
-
-const root = process.cwd();
-const handlersDir = path.join(root, 'src', 'handlers');
-const entries =
-  values.entry.length > 0
-    ? values.entry
-    : (await readdir(handlersDir))
-        .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
-        .map((file) => path.join('src', 'handlers', file));
-
-const outRoot = path.join(root, 'dist');
 
 // An ESM `import ... from 'node:http'` makes Node build the module's ESM facade, which reads
 // every export up front and so loads lazily-loaded internals (for node:http, undici):
@@ -58,8 +43,60 @@ const builtinsWithoutEsmFacade = {
   },
 };
 
+// Lambda gives a function its credentials in the environment; the SDK's default chain
+// (@aws-sdk/credential-provider-node, imported by every client's runtimeConfig) also carries
+// profile files, SSO, web identity, process and container/instance metadata providers and the
+// STS/SSO clients they use (@aws-sdk/nested-clients): about 80 KiB of every bundle that never
+// runs there. It is replaced by shims/envCredentials.mjs (the environment provider only).
+// The shim imports @aws-sdk/credential-provider-env as the real chain would (resolved from the
+// real package's folder), so the bundle gets no second copy of @aws-sdk/core.
+const ENV_CREDENTIALS_SHIM = fileURLToPath(new URL('./shims/envCredentials.mjs', import.meta.url));
+const envCredentialsOnly = {
+  name: 'env-credentials-only',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, async (args) => {
+      if (args.pluginData?.realChain) return undefined;
+      const real = await build.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        pluginData: { realChain: true },
+      });
+      const from =
+        real.errors.length === 0 ? path.dirname(real.path) : path.dirname(ENV_CREDENTIALS_SHIM);
+      return { path: path.join(from, 'env-credentials-shim.mjs'), namespace: 'env-credentials' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'env-credentials' }, async (args) => ({
+      contents: await readFile(ENV_CREDENTIALS_SHIM, 'utf8'),
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * What shop-bundle does beyond plain esbuild; each switch can be turned off to measure what it
+ * buys (packages/bench: `pnpm --filter @shop/bench bench --only variants`).
+ */
+export const FEATURES = Object.freeze({
+  /**
+   * Keep function and class names through minification (esbuild `keepNames`): aws-lambda-ric
+   * logs an error's `constructor.name` as its errorType ("ha" instead of
+   * "UnexpectedBatchTypeError" without it).
+   */
+  keepNames: true,
+  /** Credentials from the environment only (see envCredentialsOnly above). */
+  envCredentials: true,
+  /**
+   * Ship a V8 code cache made at build time (Node's module compile cache, portable mode):
+   * index.mjs becomes a loader that enables the cache in ./.node-compile-cache and imports
+   * the bundle (handler.mjs). Node ignores a cache made by another V8 (it falls back to
+   * compiling). Off: it did not pay on Node 24 (see packages/bench/README.md).
+   */
+  compileCache: false,
+});
+
 /** esbuild settings shared by every function; exported for benchmarks and checks. */
-export const bundleOptions = (entry, outfile, external) => ({
+export const bundleOptions = (entry, outfile, external = [], features = FEATURES) => ({
   entryPoints: [entry],
   outfile,
   bundle: true,
@@ -67,6 +104,7 @@ export const bundleOptions = (entry, outfile, external) => ({
   format: 'esm',
   target: 'node24',
   minify: true,
+  keepNames: features.keepNames,
   sourcemap: 'linked',
   sourcesContent: false,
   legalComments: 'none',
@@ -74,13 +112,77 @@ export const bundleOptions = (entry, outfile, external) => ({
   // Prefer ESM builds of dependencies (the SDK's dist-es), which tree-shake.
   mainFields: ['module', 'main'],
   external,
-  plugins: [builtinsWithoutEsmFacade],
+  plugins: [builtinsWithoutEsmFacade, ...(features.envCredentials ? [envCredentialsOnly] : [])],
   // Some CommonJS dependencies call require() for Node built-ins; give ESM output one.
   banner: {
     js: "import{createRequire as __shopCreateRequire}from'node:module';const require=__shopCreateRequire(import.meta.url);",
   },
   logLevel: 'warning',
 });
+
+const COMPILE_CACHE_DIR = '.node-compile-cache';
+
+/** Loads the cache and the bundle; re-exports the bundle's exports (the template's Handler). */
+const compileCacheLoader = (exports) =>
+  [
+    "import{enableCompileCache as e}from'node:module';",
+    `try{e?.({directory:import.meta.dirname+'/${COMPILE_CACHE_DIR}',portable:true})}catch{}`,
+    `export const{${exports.join(',')}}=await import('./handler.mjs');`,
+    '',
+  ].join('\n');
+
+/**
+ * Compile handler.mjs once in a child Node with the compile cache on, so the V8 code cache
+ * lands in `dir`/.node-compile-cache. The module's scope may fail (no configuration here):
+ * the cache is made when the module is compiled, before it runs.
+ */
+const makeCompileCache = (dir) =>
+  new Promise((resolve, reject) => {
+    const script = [
+      "import m from 'node:module';",
+      `m.enableCompileCache({directory:${JSON.stringify(path.join(dir, COMPILE_CACHE_DIR))},portable:true});`,
+      `try{await import(${JSON.stringify(pathToFileURL(path.join(dir, 'handler.mjs')).href)})}catch{}`,
+      'm.flushCompileCache();process.exit(0);',
+    ].join('');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: 'ignore',
+      timeout: 60_000,
+    });
+    child.on('error', reject);
+    child.on('close', () => resolve());
+  });
+
+/**
+ * Bundle one entry point into `outDir` (index.mjs and its source map), as shop-bundle does;
+ * sizes of the result (of the code Node compiles: handler.mjs with `compileCache`).
+ * esbuild's errors are thrown (an error with `errors`).
+ */
+export const bundleFunction = async (
+  entry,
+  outDir,
+  { external = [], features = FEATURES } = {},
+) => {
+  const outfile = path.join(outDir, features.compileCache ? 'handler.mjs' : 'index.mjs');
+  const result = await build({
+    ...bundleOptions(entry, outfile, external, features),
+    logLevel: 'silent',
+  });
+  const code = await readFile(outfile);
+  if (features.compileCache) {
+    const output = Object.entries(result.metafile.outputs).find(([file]) =>
+      file.endsWith('handler.mjs'),
+    )?.[1];
+    await writeFile(path.join(outDir, 'index.mjs'), compileCacheLoader(output?.exports ?? []));
+    await makeCompileCache(outDir);
+  }
+  return {
+    bytes: code.byteLength,
+    gzipBytes: gzipSync(code).byteLength,
+    metafile: result.metafile,
+  };
+};
 
 /** Move every file of `from` into `to` by rename (atomic per file), then drop what is stale. */
 const swapInto = async (from, to) => {
@@ -95,59 +197,79 @@ const swapInto = async (from, to) => {
   }
 };
 
-const staging = await mkdtemp(path.join(root, '.dist-next-'));
-try {
-  const sizes = {};
-  const failures = [];
-  for (const entry of entries) {
-    const name = path.basename(entry, '.ts');
-    const outfile = path.join(staging, name, 'index.mjs');
-    try {
-      // The errors are printed once, below, with file and line; not by esbuild as well.
-      const result = await build({
-        ...bundleOptions(entry, outfile, values.external),
-        logLevel: 'silent',
-      });
-      const output = result.metafile.outputs[path.relative(root, outfile)];
-      const code = await readFile(outfile);
-      sizes[name] = {
-        bytes: output?.bytes ?? code.byteLength,
-        gzipBytes: gzipSync(code).byteLength,
-      };
-    } catch (error) {
-      if (!Array.isArray(error?.errors)) throw error;
-      failures.push(...error.errors);
-    }
-  }
-  if (failures.length > 0) {
-    const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
-    const text = await formatMessages(failures, { kind: 'error', color });
-    process.stderr.write(text.join(''));
-    process.stderr.write(
-      `shop-bundle: ${path.basename(root)}: build failed (${failures.length} error${failures.length === 1 ? '' : 's'}); dist/ still holds the previous bundle\n`,
-    );
-    process.exitCode = 1;
-  } else {
-    await mkdir(outRoot, { recursive: true });
-    for (const name of Object.keys(sizes)) {
-      await swapInto(path.join(staging, name), path.join(outRoot, name));
-    }
-    await writeFile(path.join(staging, 'bundle-sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
-    await rename(path.join(staging, 'bundle-sizes.json'), path.join(outRoot, 'bundle-sizes.json'));
-    // Functions whose handler is gone: their folder goes (nothing can reference it any more).
-    for (const entry of await readdir(outRoot, { withFileTypes: true })) {
-      if (entry.isDirectory() && !(entry.name in sizes)) {
-        await rm(path.join(outRoot, entry.name), { recursive: true, force: true });
+const main = async () => {
+  const { values } = parseArgs({
+    options: {
+      external: { type: 'string', multiple: true, default: [] },
+      entry: { type: 'string', multiple: true, default: [] },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  const root = process.cwd();
+  const handlersDir = path.join(root, 'src', 'handlers');
+  const entries =
+    values.entry.length > 0
+      ? values.entry
+      : (await readdir(handlersDir))
+          .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+          .map((file) => path.join('src', 'handlers', file));
+  const outRoot = path.join(root, 'dist');
+
+  const staging = await mkdtemp(path.join(root, '.dist-next-'));
+  try {
+    const sizes = {};
+    const failures = [];
+    for (const entry of entries) {
+      const name = path.basename(entry, '.ts');
+      try {
+        // The errors are printed once, below, with file and line; not by esbuild as well.
+        const { bytes, gzipBytes } = await bundleFunction(entry, path.join(staging, name), {
+          external: values.external,
+        });
+        sizes[name] = { bytes, gzipBytes };
+      } catch (error) {
+        if (!Array.isArray(error?.errors)) throw error;
+        failures.push(...error.errors);
       }
     }
-    if (!values.quiet) {
-      const pkg = path.basename(root);
-      for (const [name, { bytes, gzipBytes }] of Object.entries(sizes)) {
-        const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-        process.stdout.write(`${pkg}/${name}: ${kib(bytes)} (gzip ${kib(gzipBytes)})\n`);
+    if (failures.length > 0) {
+      const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
+      const text = await formatMessages(failures, { kind: 'error', color });
+      process.stderr.write(text.join(''));
+      process.stderr.write(
+        `shop-bundle: ${path.basename(root)}: build failed (${failures.length} error${failures.length === 1 ? '' : 's'}); dist/ still holds the previous bundle\n`,
+      );
+      process.exitCode = 1;
+    } else {
+      await mkdir(outRoot, { recursive: true });
+      for (const name of Object.keys(sizes)) {
+        await swapInto(path.join(staging, name), path.join(outRoot, name));
+      }
+      await writeFile(
+        path.join(staging, 'bundle-sizes.json'),
+        `${JSON.stringify(sizes, null, 2)}\n`,
+      );
+      await rename(
+        path.join(staging, 'bundle-sizes.json'),
+        path.join(outRoot, 'bundle-sizes.json'),
+      );
+      // Functions whose handler is gone: their folder goes (nothing can reference it any more).
+      for (const entry of await readdir(outRoot, { withFileTypes: true })) {
+        if (entry.isDirectory() && !(entry.name in sizes)) {
+          await rm(path.join(outRoot, entry.name), { recursive: true, force: true });
+        }
+      }
+      if (!values.quiet) {
+        const pkg = path.basename(root);
+        for (const [name, { bytes, gzipBytes }] of Object.entries(sizes)) {
+          const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+          process.stdout.write(`${pkg}/${name}: ${kib(bytes)} (gzip ${kib(gzipBytes)})\n`);
+        }
       }
     }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
   }
-} finally {
-  await rm(staging, { recursive: true, force: true });
-}
+};
+
+if (import.meta.main) await main();

@@ -5,6 +5,8 @@ import type { ApiBaselineResult } from '../sections/apiBaseline.ts';
 import type { ApiRow } from '../sections/apiThroughput.ts';
 import type { ApiVsInProcessResult } from '../sections/apiVsInProcess.ts';
 import type { ColdInitResult } from '../sections/coldInit.ts';
+import type { RicResult } from '../sections/coldRic.ts';
+import type { VariantsResult } from '../sections/coldVariants.ts';
 import type { EndToEndResult } from '../sections/endToEnd.ts';
 import type { SuiteResult } from '../sections/testSuite.ts';
 import type { ThumbnailsResult } from '../sections/thumbnails.ts';
@@ -19,6 +21,8 @@ export interface BenchResults {
   options: Record<string, unknown>;
   bundles?: (Bundle & { budgetBytes?: number; budgetGzipBytes?: number })[];
   coldInit?: ColdInitResult;
+  coldRic?: RicResult;
+  variants?: VariantsResult;
   warm?: WarmRow[];
   api?: ApiRow[];
   apiBaseline?: ApiBaselineResult;
@@ -61,6 +65,78 @@ const sections = (r: BenchResults): string[] => {
         ]),
       ),
     );
+  }
+  if (r.coldRic) {
+    const { baseline, functions, runs, stale, runtimeClient } = r.coldRic;
+    const fresh = new Map(
+      r.coldInit ? [r.coldInit.baseline, ...r.coldInit.functions].map((c) => [c.id, c]) : [],
+    );
+    out.push(
+      `### Cold start under ${runtimeClient} (.aws-sam/build, a new environment per sample; median of ${runs})`,
+      markdownTable(
+        [
+          'function',
+          'init ms',
+          'vs empty',
+          'own init ms',
+          'first invoke ms',
+          'fresh-process ready ms',
+          'fresh vs empty',
+          'failed',
+        ],
+        [baseline, ...functions].map((c) => [
+          c.id,
+          ms(c.initMs),
+          times(c.ratio),
+          ms(c.extraMs),
+          ms(c.firstInvokeMs),
+          fresh.has(c.id) ? ms(fresh.get(c.id)?.readyMs ?? Number.NaN) : '-',
+          fresh.has(c.id) ? times(fresh.get(c.id)?.ratio ?? Number.NaN) : '-',
+          c.failures,
+        ]),
+      ),
+    );
+    if (stale.length > 0) {
+      out.push(
+        `Stale: .aws-sam/build differs from services/*/dist for ${stale.join(', ')} (run \`sam build\`).`,
+      );
+    }
+    const failed = functions.filter((c) => c.firstFailure !== undefined);
+    for (const c of failed) out.push(`- ${c.id}: ${c.firstFailure}`);
+  }
+  if (r.variants) {
+    out.push(
+      `### Bundle variants side by side (fresh process and aws-lambda-ric; median of ${r.variants.runs})`,
+      markdownTable(
+        [
+          'function',
+          'variant',
+          'bytes',
+          'gzip',
+          'ready ms',
+          'x first row',
+          'ric init ms',
+          'x first row',
+          'first invoke ms',
+          'failed',
+        ],
+        r.variants.rows.map((v) => [
+          v.function,
+          v.variant,
+          kib(v.bytes),
+          kib(v.gzipBytes),
+          ms(v.readyMs),
+          times(v.readyRatio),
+          ms(v.ricInitMs),
+          times(v.ricRatio),
+          ms(v.ricFirstInvokeMs),
+          v.failures,
+        ]),
+      ),
+    );
+    for (const v of r.variants.rows.filter((row) => row.firstFailure !== undefined)) {
+      out.push(`- ${v.function} (${v.variant}): ${v.firstFailure}`);
+    }
   }
   if (r.warm) {
     out.push(

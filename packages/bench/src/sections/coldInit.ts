@@ -36,7 +36,7 @@ export interface ColdInitResult {
   functions: ColdInitRow[];
 }
 
-interface Target {
+export interface FreshTarget {
   id: string;
   logicalId: string;
   file: string;
@@ -44,20 +44,21 @@ interface Target {
   env: Record<string, string>;
 }
 
-interface Sample {
+export interface FreshSample {
   readyMs: number;
   importMs: number;
   cpuMs: number;
   rssMiB: number;
 }
 
-const measure = async (target: Target): Promise<Sample> => {
+/** One cold start in a fresh `node` process: import the bundle, report the times. */
+export const measureFresh = async (target: FreshTarget): Promise<FreshSample> => {
   const { stdout } = await run(process.execPath, [child, target.file], {
     cwd: target.cwd,
     env: target.env,
     maxBuffer: 1 << 20,
   });
-  return JSON.parse(stdout) as Sample;
+  return JSON.parse(stdout) as FreshSample;
 };
 
 /** `services/<svc>/dist/<fn>` -> `<svc>/<fn>`, the bundle id of bundleSizes. */
@@ -78,7 +79,7 @@ export const measureColdInit = async (
       { ...(functions[0] as FunctionModel), environment: {}, codeDir: scratch },
       cloud.backends.env,
     );
-    const targets: Target[] = [
+    const targets: FreshTarget[] = [
       { id: '(empty handler)', logicalId: '-', file: emptyFile, cwd: scratch, env: baselineEnv },
       ...functions.map((fn) => ({
         id: bundleId(fn),
@@ -88,15 +89,15 @@ export const measureColdInit = async (
         env: lambdaEnvironment(fn, cloud.backends.env),
       })),
     ];
-    const samples = new Map<string, Sample[]>(targets.map((t) => [t.id, []]));
+    const samples = new Map<string, FreshSample[]>(targets.map((t) => [t.id, []]));
     // One unmeasured round warms the OS page cache, as a second cold start on Lambda would.
-    for (const target of targets) await measure(target);
+    for (const target of targets) await measureFresh(target);
     for (let round = 0; round < runs; round++) {
       progress(`cold init: round ${round + 1}/${runs}`);
       // Rotate the order every round, so no target always runs right after another.
       const shift = round % targets.length;
       for (const target of [...targets.slice(shift), ...targets.slice(0, shift)]) {
-        samples.get(target.id)?.push(await measure(target));
+        samples.get(target.id)?.push(await measureFresh(target));
       }
     }
     const rows = targets.map((target) => {
