@@ -1,2 +1,4 @@
+export * from './authorizerContext.js';
 export * from './mediaKeys.js';
 export * from './orderEvents.js';
+export * from './thumbnailOutcome.js';
