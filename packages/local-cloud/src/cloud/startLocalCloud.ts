@@ -6,7 +6,7 @@ import { type BackendClients, backendClients } from '../clients.js';
 import type { FaultRuleInput } from '../faults/types.js';
 import { bootstrapCommand } from '../lambda/bootstrapPath.js';
 import { FunctionPool } from '../lambda/FunctionPool.js';
-import type { RunnerLog } from '../lambda/types.js';
+import type { RunnerLog, RuntimeCommand } from '../lambda/types.js';
 import type { LocalStackModel } from '../provision/model.js';
 import { provisionStack } from '../provision/provisionStack.js';
 import { loadTemplate } from '../template/parseTemplate.js';
@@ -65,7 +65,7 @@ export interface LocalCloudOptions {
    * The runtime client each function process runs (default: Node with our bootstrap). Any
    * client of the Lambda Runtime API works, e.g. AWS's aws-lambda-ric.
    */
-  runtime?: { runtimeCommand: { command: string; args: string[] }; runtimeDir: string };
+  runtime?: { runtimeCommand: RuntimeCommand; runtimeDir: string };
 }
 
 /** What a client (test, demo script) needs to reach a running local cloud. */

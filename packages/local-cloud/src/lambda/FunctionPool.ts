@@ -2,13 +2,13 @@ import { type MessageAttributeValue, SendMessageCommand } from '@aws-sdk/client-
 import type { BackendClients } from '../clients.js';
 import type { DestinationModel, LocalStackModel } from '../provision/model.js';
 import { type InvokeResult, LambdaFunction } from './LambdaFunction.js';
-import type { RunnerLog } from './types.js';
+import type { RunnerLog, RuntimeCommand } from './types.js';
 
 /** Options for {@link FunctionPool}. */
 export interface FunctionPoolOptions {
   backendEnv: Readonly<Record<string, string>>;
   log: RunnerLog;
-  runtimeCommand: { command: string; args: string[] };
+  runtimeCommand: RuntimeCommand;
   runtimeDir: string;
   /**
    * Delays before the retries of a failed asynchronous invocation. Lambda waits about one

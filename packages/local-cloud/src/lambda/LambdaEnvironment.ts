@@ -1,14 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { FunctionModel } from '../provision/model.js';
 import { functionEnvironment } from './environment.js';
 import { pipeLines } from './pipeLines.js';
 import {
   MAX_RESPONSE_BYTES,
+  type RuntimeApiDelegate,
   RuntimeApiServer,
   type RuntimeError,
   type RuntimeInvocation,
 } from './RuntimeApiServer.js';
+import { RuntimeChannel } from './RuntimeChannel.js';
 import type { InvokeOptions, LambdaFunctionOptions } from './types.js';
 
 /** One invocation, from the caller's `invoke` until its result. */
@@ -57,6 +60,8 @@ export class LambdaEnvironment {
   private readonly options: LambdaFunctionOptions;
   private readonly events: EnvironmentEvents;
   private readonly server: RuntimeApiServer;
+  private readonly delegate: RuntimeApiDelegate;
+  private channel: RuntimeChannel | undefined;
   private stateValue: EnvironmentState = EnvironmentState.starting;
   private child: ChildProcess | undefined;
   private waiter: ((invocation: RuntimeInvocation | undefined) => void) | undefined;
@@ -74,14 +79,15 @@ export class LambdaEnvironment {
     this.model = model;
     this.options = options;
     this.events = events;
-    this.server = new RuntimeApiServer({
+    this.delegate = {
       next: (signal) => this.next(signal),
       response: (id, body) => this.onResponse(id, body),
       error: (id, error) => this.onError(id, error),
       initError: (error) => {
         this.initError = error;
       },
-    });
+    };
+    this.server = new RuntimeApiServer(this.delegate);
   }
 
   get state(): EnvironmentState {
@@ -101,11 +107,13 @@ export class LambdaEnvironment {
       return;
     }
     const { model } = this;
-    const { command, args } = this.options.runtimeCommand;
+    const { command, args, channel } = this.options.runtimeCommand;
     // Node's heap capped near MemorySize, so a function that would run out of memory on
     // Lambda does here too (only when the runtime client is Node itself).
     const heap = `--max-old-space-size=${Math.max(64, Math.floor(model.memoryMb * 0.9))}`;
-    const child = spawn(command, command === process.execPath ? [heap, ...args] : args, {
+    // Our own runtime client takes the Runtime API's exchanges over a pipe (fd 3).
+    const argv = channel === true ? [...args, '--runtime-channel=3'] : args;
+    const child = spawn(command, command === process.execPath ? [heap, ...argv] : argv, {
       cwd: model.codeDir,
       env: functionEnvironment(
         model,
@@ -114,9 +122,11 @@ export class LambdaEnvironment {
         this.options.log,
         this.options.runtimeDir,
       ),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: channel === true ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    if (channel === true)
+      this.channel = new RuntimeChannel(child.stdio[3] as Duplex, this.delegate);
     this.spawnedAt = performance.now();
     const log = (stream: 'stdout' | 'stderr') => (line: string) =>
       this.options.log.function(model.logicalId, stream, line);
@@ -125,7 +135,21 @@ export class LambdaEnvironment {
     child.on('error', (error) =>
       this.options.log.error(`${model.logicalId}: cannot start runtime: ${error.message}`),
     );
-    child.on('exit', (code, signal) => this.onExit(code, signal));
+    child.on('exit', (code, signal) => {
+      // What the runtime wrote to the channel just before exiting (an init error, an answer)
+      // is read first: wait for the pipe to close (a grandchild holding it open: 1 s at most).
+      const pipe = child.stdio[3];
+      if (channel !== true || pipe === null || pipe === undefined || pipe.destroyed) {
+        this.onExit(code, signal);
+        return;
+      }
+      const done = () => {
+        clearTimeout(timer);
+        this.onExit(code, signal);
+      };
+      const timer = setTimeout(done, 1000);
+      pipe.once('close', done);
+    });
     const initLimitMs = Math.max(10, model.timeoutSeconds) * 1000;
     this.initTimer = setTimeout(() => {
       if (this.initialised) return;
@@ -284,6 +308,7 @@ export class LambdaEnvironment {
       });
     }
     if (kill) this.child?.kill('SIGKILL');
+    this.channel?.close();
     this.closed = this.server.stop();
     this.events.gone(this, this.initialised ? undefined : initError);
   }

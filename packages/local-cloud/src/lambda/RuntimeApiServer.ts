@@ -39,7 +39,8 @@ const readBody = async (request: IncomingMessage): Promise<Buffer> => {
   return Buffer.concat(chunks);
 };
 
-const parseError = (body: Buffer, headerType: string | undefined): RuntimeError => {
+/** An error body a runtime posts (`/error`, `/init/error`), with the error type header as fallback. */
+export const parseRuntimeError = (body: Buffer, headerType: string | undefined): RuntimeError => {
   try {
     const parsed = JSON.parse(body.toString('utf8')) as Partial<RuntimeError> & {
       trace?: string[];
@@ -52,6 +53,20 @@ const parseError = (body: Buffer, headerType: string | undefined): RuntimeError 
   } catch {
     return { errorType: headerType ?? 'Unknown', errorMessage: body.toString('utf8') };
   }
+};
+
+/** An invocation as the Runtime API's `next` answer names it in its headers. */
+export const invocationHeaders = (invocation: RuntimeInvocation): Record<string, string> => {
+  const headers: Record<string, string> = {
+    'lambda-runtime-aws-request-id': invocation.requestId,
+    'lambda-runtime-deadline-ms': String(invocation.deadlineMs),
+    'lambda-runtime-invoked-function-arn': invocation.functionArn,
+    'lambda-runtime-trace-id': invocation.traceId,
+  };
+  if (invocation.clientContext) headers['lambda-runtime-client-context'] = invocation.clientContext;
+  if (invocation.cognitoIdentity)
+    headers['lambda-runtime-cognito-identity'] = invocation.cognitoIdentity;
+  return headers;
 };
 
 const send = (response: ServerResponse, status: number, body: unknown) => {
@@ -110,18 +125,10 @@ export class RuntimeApiServer {
       response.on('close', () => abort.abort());
       const invocation = await this.delegate.next(abort.signal);
       if (invocation === undefined || response.destroyed) return;
-      const headers: Record<string, string> = {
+      response.writeHead(200, {
         'content-type': 'application/json',
-        'lambda-runtime-aws-request-id': invocation.requestId,
-        'lambda-runtime-deadline-ms': String(invocation.deadlineMs),
-        'lambda-runtime-invoked-function-arn': invocation.functionArn,
-        'lambda-runtime-trace-id': invocation.traceId,
-      };
-      if (invocation.clientContext)
-        headers['lambda-runtime-client-context'] = invocation.clientContext;
-      if (invocation.cognitoIdentity)
-        headers['lambda-runtime-cognito-identity'] = invocation.cognitoIdentity;
-      response.writeHead(200, headers);
+        ...invocationHeaders(invocation),
+      });
       response.end(invocation.payload);
       return;
     }
@@ -134,7 +141,7 @@ export class RuntimeApiServer {
           ? this.delegate.response(requestId, body)
           : this.delegate.error(
               requestId,
-              parseError(
+              parseRuntimeError(
                 body,
                 request.headers['lambda-runtime-function-error-type'] as string | undefined,
               ),
@@ -153,7 +160,7 @@ export class RuntimeApiServer {
     }
     if (method === 'POST' && url === `${PREFIX}/init/error`) {
       this.delegate.initError(
-        parseError(
+        parseRuntimeError(
           body,
           request.headers['lambda-runtime-function-error-type'] as string | undefined,
         ),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RuntimeCommand } from './types.js';
 
 /** The package folder of @shop/local-cloud, found from this module (in src/ or dist/). */
 export const packageRoot = (): string => {
@@ -15,12 +16,12 @@ export const packageRoot = (): string => {
 
 /** How to start our runtime client: Node running the bootstrap, and its folder. */
 export const bootstrapCommand = (): {
-  runtimeCommand: { command: string; args: string[] };
+  runtimeCommand: RuntimeCommand;
   runtimeDir: string;
 } => {
   const bootstrap = path.join(packageRoot(), 'src', 'lambda', 'runtime', 'bootstrap.mjs');
   return {
-    runtimeCommand: { command: process.execPath, args: [bootstrap] },
+    runtimeCommand: { command: process.execPath, args: [bootstrap], channel: true },
     runtimeDir: path.dirname(bootstrap),
   };
 };

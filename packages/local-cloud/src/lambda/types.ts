@@ -32,13 +32,24 @@ export interface InvokeOptions {
   cognitoIdentity?: unknown;
 }
 
+/** The runtime client a function's process runs. */
+export interface RuntimeCommand {
+  command: string;
+  args: string[];
+  /**
+   * The client is our bootstrap: it gets `--runtime-channel=3` and takes invocations over
+   * that pipe instead of the HTTP Runtime API (which stays up for any other client).
+   */
+  channel?: boolean;
+}
+
 /** How to start a function's runtime processes, and how many. */
 export interface LambdaFunctionOptions {
   /** Endpoint variables of the backends (AWS_ENDPOINT_URL_*, region, dummy credentials). */
   backendEnv: Readonly<Record<string, string>>;
   log: RunnerLog;
   /** The runtime client the child runs (our bootstrap by default). */
-  runtimeCommand: { command: string; args: string[] };
+  runtimeCommand: RuntimeCommand;
   /** LAMBDA_RUNTIME_DIR: where the runtime client lives. */
   runtimeDir: string;
   /**

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLog } from '../../src/dev/log.js';
 import { bootstrapCommand } from '../../src/lambda/bootstrapPath.js';
 import { LambdaFunction } from '../../src/lambda/LambdaFunction.js';
@@ -7,6 +7,16 @@ import type { FunctionModel } from '../../src/provision/model.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/functions');
 const running: LambdaFunction[] = [];
+
+// Our bootstrap talks to the runner over a pipe; any other runtime client over the HTTP
+// Runtime API: the same bootstrap without the pipe stands in for it.
+let transport: 'pipe' | 'http' = 'pipe';
+const runtime = () => {
+  const command = bootstrapCommand();
+  return transport === 'pipe'
+    ? command
+    : { ...command, runtimeCommand: { ...command.runtimeCommand, channel: false } };
+};
 
 const fixtureFunction = (overrides: Partial<FunctionModel> = {}, concurrency?: number) => {
   const log = memoryLog();
@@ -29,7 +39,7 @@ const fixtureFunction = (overrides: Partial<FunctionModel> = {}, concurrency?: n
   const fn = new LambdaFunction(model, {
     backendEnv: { AWS_REGION: 'us-east-1' },
     log,
-    ...bootstrapCommand(),
+    ...runtime(),
     ...(concurrency === undefined ? {} : { concurrency }),
   });
   running.push(fn);
@@ -42,7 +52,11 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((fn) => fn.stop()));
 });
 
-describe('LambdaFunction', () => {
+describe.each(['pipe', 'http'] as const)('LambdaFunction (runtime over %s)', (mode) => {
+  beforeAll(() => {
+    transport = mode;
+  });
+
   it('runs the handler with the standard context and the function environment', async () => {
     // Prepare
     const { fn } = fixtureFunction();

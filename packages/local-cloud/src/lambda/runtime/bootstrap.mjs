@@ -3,8 +3,13 @@
 // does: load the handler named by _HANDLER from LAMBDA_TASK_ROOT once (module scope runs
 // once per environment), then loop: GET /invocation/next, call the handler with the event
 // and a context, POST /response or /error. Plain JavaScript on purpose: it runs as is.
+//
+// Started by local-cloud with `--runtime-channel=<fd>`, it makes the same exchanges over that
+// pipe instead of HTTP (RuntimeChannel.ts has the frame format): the invocation arrives in
+// one frame, and the answer goes back with the request for the next one in one write.
 import { existsSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
@@ -34,6 +39,107 @@ const request = (method, urlPath, body, headers = {}) =>
     if (body !== undefined) req.write(body);
     req.end();
   });
+
+// The Runtime API over HTTP (any Lambda runtime client does this).
+const httpTransport = () => ({
+  async next() {
+    return request('GET', `${BASE}/invocation/next`);
+  },
+  async respond(requestId, body) {
+    const posted = await request('POST', `${BASE}/invocation/${requestId}/response`, body, {
+      'content-type': 'application/json',
+    });
+    if (posted.status === 413) process.stderr.write(`${posted.body}\n`);
+  },
+  async fail(requestId, body) {
+    await request('POST', `${BASE}/invocation/${requestId}/error`, JSON.stringify(body), {
+      'content-type': 'application/json',
+      'lambda-runtime-function-error-type': body.errorType,
+    });
+  },
+  async initError(body) {
+    await request('POST', `${BASE}/init/error`, JSON.stringify(body), {
+      'lambda-runtime-function-error-type': body.errorType,
+    });
+  },
+});
+
+// The same exchanges over local-cloud's pipe: frames of uint32 length, type byte, uint32
+// header length, JSON header, payload. An answer waits in `outbox` and leaves with the next
+// `n` (ask for work) in one write; errors that end the process are flushed at once.
+const channelTransport = (fd) => {
+  const socket = new net.Socket({ fd, readable: true, writable: true });
+  let waiting;
+  let pending;
+  let outbox = [];
+  socket.on('data', (chunk) => {
+    pending = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
+    while (pending.byteLength >= 4) {
+      const length = pending.readUInt32BE(0);
+      if (pending.byteLength - 4 < length) break;
+      const frame = pending.subarray(4, 4 + length);
+      pending = pending.subarray(4 + length);
+      const headerLength = frame.readUInt32BE(1);
+      const header =
+        headerLength > 0 ? JSON.parse(frame.toString('utf8', 5, 5 + headerLength)) : {};
+      const body = frame.toString('utf8', 5 + headerLength);
+      if (frame[0] === 0x76 /* v */) {
+        const resolve = waiting;
+        waiting = undefined;
+        resolve?.({ headers: header, body });
+      } else if (frame[0] === 0x6d /* m */) {
+        process.stderr.write(`${body}\n`);
+      }
+    }
+    if (pending.byteLength === 0) pending = undefined;
+  });
+  socket.on('error', () => undefined);
+  // The runner is gone (even kill -9): so is this environment.
+  socket.on('close', () => process.exit(0));
+  const frame = (type, header, payload = '') => {
+    const json = header === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(header));
+    const body = Buffer.from(payload, 'utf8');
+    const head = Buffer.allocUnsafe(9);
+    head.writeUInt32BE(5 + json.byteLength + body.byteLength, 0);
+    head.write(type, 4, 'latin1');
+    head.writeUInt32BE(json.byteLength, 5);
+    return [head, json, body];
+  };
+  const flush = (frames) =>
+    new Promise((resolve) => socket.write(Buffer.concat(frames), () => resolve()));
+  return {
+    next() {
+      const frames = [...outbox, ...frame('n')];
+      outbox = [];
+      return new Promise((resolve) => {
+        waiting = resolve;
+        socket.write(Buffer.concat(frames));
+      });
+    },
+    async respond(requestId, body) {
+      outbox.push(...frame('r', { id: requestId }, body));
+    },
+    async fail(requestId, body, { flushNow = false } = {}) {
+      outbox.push(...frame('e', { id: requestId, type: body.errorType }, JSON.stringify(body)));
+      if (flushNow) {
+        const frames = outbox;
+        outbox = [];
+        await flush(frames);
+      }
+    },
+    async initError(body) {
+      await flush(frame('i', { type: body.errorType }, JSON.stringify(body)));
+    },
+  };
+};
+
+const channelArg = process.argv.findIndex((arg) => arg.startsWith('--runtime-channel='));
+const transport =
+  channelArg === -1
+    ? httpTransport()
+    : channelTransport(Number(process.argv[channelArg].slice('--runtime-channel='.length)));
+// The handler sees the argv a Lambda runtime has.
+if (channelArg !== -1) process.argv.splice(channelArg, 1);
 
 const toRuntimeError = (error) => {
   if (error instanceof Error) {
@@ -75,9 +181,7 @@ const reportInitError = async (errorType, error) => {
   process.stderr.write(
     `${new Date().toISOString()}\tundefined\tERROR\tUncaught Exception \t${JSON.stringify(body)}\n`,
   );
-  await request('POST', `${BASE}/init/error`, JSON.stringify(body), {
-    'lambda-runtime-function-error-type': errorType,
-  }).catch(() => undefined);
+  await transport.initError(body).catch(() => undefined);
   process.exit(1);
 };
 
@@ -136,20 +240,18 @@ const context = (headers) => {
   };
 };
 
-const postError = async (requestId, error, errorType) => {
+const postError = async (requestId, error, errorType, options) => {
   const body = toRuntimeError(error);
   if (errorType) body.errorType = errorType;
   process.stderr.write(
     `${new Date().toISOString()}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify(body)}\n`,
   );
-  await request('POST', `${BASE}/invocation/${requestId}/error`, JSON.stringify(body), {
-    'content-type': 'application/json',
-    'lambda-runtime-function-error-type': body.errorType,
-  });
+  await transport.fail(requestId, body, options);
 };
 
 const fatal = (errorType) => async (error) => {
-  if (currentRequestId) await postError(currentRequestId, error, errorType).catch(() => undefined);
+  if (currentRequestId)
+    await postError(currentRequestId, error, errorType, { flushNow: true }).catch(() => undefined);
   else process.stderr.write(`${format('%s', error?.stack ?? error)}\n`);
   process.exit(129);
 };
@@ -158,7 +260,7 @@ process.on('unhandledRejection', fatal('Runtime.UnhandledPromiseRejection'));
 
 const handler = await loadHandler();
 for (;;) {
-  const next = await request('GET', `${BASE}/invocation/next`);
+  const next = await transport.next();
   const requestId = next.headers['lambda-runtime-aws-request-id'];
   currentRequestId = requestId;
   if (next.headers['lambda-runtime-trace-id'])
@@ -171,11 +273,6 @@ for (;;) {
   } catch (error) {
     await postError(requestId, error);
   }
-  if (body !== undefined) {
-    const posted = await request('POST', `${BASE}/invocation/${requestId}/response`, body, {
-      'content-type': 'application/json',
-    });
-    if (posted.status === 413) process.stderr.write(`${posted.body}\n`);
-  }
+  if (body !== undefined) await transport.respond(requestId, body);
   currentRequestId = undefined;
 }
