@@ -1,3 +1,3 @@
 import { sharedTestConfig } from '@shop/tooling/vitest';
 
-export default sharedTestConfig({ setupFiles: ['@shop/testing/setup'] });
+export default sharedTestConfig({ setupFiles: ['tests/setup.ts'] });

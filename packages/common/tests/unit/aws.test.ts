@@ -1,6 +1,4 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -13,34 +11,7 @@ import {
   withDeadline,
   worstCaseCallMs,
 } from '../../src/aws.js';
-
-// A real HTTP server on 127.0.0.1 stands in for AWS: it stalls, answers late, or records where
-// requests went. Elapsed-time bounds are loose (correctness, not speed): 2 busy cores must pass.
-
-interface LocalServer {
-  url: string;
-  requests: IncomingMessage[];
-}
-
-const servers: Server[] = [];
-
-const startServer = async (
-  respond: (request: IncomingMessage, response: ServerResponse) => void,
-): Promise<LocalServer> => {
-  const requests: IncomingMessage[] = [];
-  const server = createServer((request, response) => {
-    requests.push(request);
-    request.resume();
-    respond(request, response);
-  });
-  servers.push(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
-};
-
-/** Accepts every request and never answers. */
-const stallingServer = () => startServer(() => {});
+import { closeServers, stallingServer, startServer } from '../support/localServers.js';
 
 const SECRET = { Name: 'signing-key', SecretString: 's3cr3t', VersionId: 'v1' };
 const answerSecret = (response: ServerResponse) => {
@@ -75,10 +46,7 @@ const timed = async (act: () => Promise<unknown>) => {
 afterEach(async () => {
   vi.unstubAllEnvs();
   vi.restoreAllMocks();
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    server.close();
-  }
+  closeServers();
 });
 
 describe('createAwsClient', () => {

@@ -1,11 +1,10 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { LOCAL_CLIENT_SETTINGS, stalledEndpoint } from '@shop/testing/awsLimits';
-import { lambdaContext } from '@shop/testing/lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AwsDeadlineExceededError, createAwsClient } from '../../src/aws.js';
 import { CORRELATION_IDS, lambdaHandler } from '../../src/lambda.js';
 import { createLogger } from '../../src/logger.js';
+import { closeServers, invocationContext, LOCAL, stallingServer } from '../support/localServers.js';
 
 /** Every JSON line written to stdout while the spy is installed. */
 const captureStdout = () => {
@@ -20,6 +19,7 @@ const captureStdout = () => {
 };
 
 afterEach(() => {
+  closeServers();
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
 });
@@ -39,12 +39,12 @@ describe('lambdaHandler', () => {
       },
       { logger, correlationId: CORRELATION_IDS.httpApi, deadlineMarginMs: 1_000 },
     );
-    const first = lambdaContext({ functionName: 'shop-Fn' });
+    const first = invocationContext('shop-Fn');
 
     // Act
     const results = [
       await handler(httpEvent('req-1'), first),
-      await handler(httpEvent('req-2'), lambdaContext({ functionName: 'shop-Fn' })),
+      await handler(httpEvent('req-2'), invocationContext('shop-Fn')),
     ];
 
     // Assess
@@ -75,8 +75,8 @@ describe('lambdaHandler', () => {
     );
 
     // Act
-    await handler({ Records: [{ messageId: 'm-1' }] }, lambdaContext());
-    await handler({ Records: [] }, lambdaContext());
+    await handler({ Records: [{ messageId: 'm-1' }] }, invocationContext());
+    await handler({ Records: [] }, invocationContext());
 
     // Assess
     expect(lines[0]).toMatchObject({ orderId: 'o-1', correlation_id: 'm-1' });
@@ -103,8 +103,8 @@ describe('lambdaHandler', () => {
     );
 
     // Act
-    await handler({}, lambdaContext({ functionName: 'shop-Fn' }));
-    await handler({}, lambdaContext({ functionName: 'shop-Fn' }));
+    await handler({}, invocationContext('shop-Fn'));
+    await handler({}, invocationContext('shop-Fn'));
 
     // Assess
     const names = lines.map((line) =>
@@ -128,7 +128,7 @@ describe('lambdaHandler', () => {
     );
 
     // Act
-    const error = await handler({ Records: [] }, lambdaContext()).catch((caught) => caught);
+    const error = await handler({ Records: [] }, invocationContext()).catch((caught) => caught);
 
     // Assess
     expect(error).toBe(failure);
@@ -137,9 +137,9 @@ describe('lambdaHandler', () => {
   it('ends AWS calls deadlineMarginMs before the function timeout', async () => {
     // Prepare: an S3 endpoint that never answers, a client that would wait 10 s
     captureStdout();
-    const stalled = await stalledEndpoint();
+    const stalled = await stallingServer();
     const s3 = createAwsClient(S3Client, 'S3', {
-      ...LOCAL_CLIENT_SETTINGS,
+      ...LOCAL,
       endpoint: stalled.url,
       forcePathStyle: true,
       connectionTimeoutMs: 1_000,
@@ -154,12 +154,11 @@ describe('lambdaHandler', () => {
     const started = Date.now();
 
     // Act
-    const error = await handler({}, lambdaContext({ timeoutMs: 1_300 })).catch((caught) => caught);
-    stalled.close();
+    const error = await handler({}, invocationContext('shop-Fn', 1_300)).catch((caught) => caught);
 
     // Assess: the budget (timeout - margin = 300 ms) ran out, long before the client's timeout
     expect(error).toBeInstanceOf(AwsDeadlineExceededError);
-    expect(stalled.requests).toBe(1);
+    expect(stalled.requests).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(1_300);
   });
 });
