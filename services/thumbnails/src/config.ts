@@ -1,7 +1,12 @@
 import type { AwsCallLimits } from '@shop/common/aws';
-import { loadConfig, positiveIntList } from '@shop/common/config';
+import {
+  type Environment,
+  loadConfig,
+  positiveIntList,
+  processEnvironment,
+} from '@shop/common/config';
+import { z } from '@shop/common/validation';
 import { DEFAULT_THUMBNAIL_WIDTHS } from '@shop/contracts/mediaKeys';
-import * as z from 'zod';
 
 // The only module that reads the environment. Limits are generous for product photos and
 // tight enough that one invocation never holds more than one bounded source in memory.
@@ -13,18 +18,33 @@ export const DEFAULT_MAX_SOURCE_PIXELS = 60_000_000;
 /** Thumbnail keys are stable per upload and rewritten on overwrite, so not `immutable`. */
 export const DEFAULT_CACHE_CONTROL = 'public, max-age=86400';
 
+/** Thumbnails wider than this are not thumbnails. */
+const MAX_WIDTH = 4096;
+
 const schema = z.object({
-  THUMBNAILS_BUCKET: z.string().min(3),
-  THUMBNAIL_WIDTHS: positiveIntList
-    .pipe(z.array(z.number().int().max(4096, 'widths above 4096 px are not thumbnails')))
-    .default([...DEFAULT_THUMBNAIL_WIDTHS]),
-  MAX_SOURCE_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_SOURCE_BYTES),
-  MAX_SOURCE_PIXELS: z.coerce.number().int().positive().default(DEFAULT_MAX_SOURCE_PIXELS),
-  CACHE_CONTROL: z.string().min(1).default(DEFAULT_CACHE_CONTROL),
-  WEBP_QUALITY: z.coerce.number().int().min(1).max(100).default(80),
+  THUMBNAILS_BUCKET: z.string().check(z.minLength(3)),
+  THUMBNAIL_WIDTHS: z._default(
+    z.pipe(
+      positiveIntList,
+      z.array(
+        z.int().check(z.maximum(MAX_WIDTH, `widths above ${MAX_WIDTH} px are not thumbnails`)),
+      ),
+    ),
+    [...DEFAULT_THUMBNAIL_WIDTHS],
+  ),
+  MAX_SOURCE_BYTES: z._default(
+    z.coerce.number().check(z.int(), z.positive()),
+    DEFAULT_MAX_SOURCE_BYTES,
+  ),
+  MAX_SOURCE_PIXELS: z._default(
+    z.coerce.number().check(z.int(), z.positive()),
+    DEFAULT_MAX_SOURCE_PIXELS,
+  ),
+  CACHE_CONTROL: z._default(z.string().check(z.minLength(1)), DEFAULT_CACHE_CONTROL),
+  WEBP_QUALITY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 80),
 });
 
-/** The thumbnailer's settings, validated once at cold start. */
+/** The thumbnailer's settings, validated once at cold start (env names mapped to camelCase). */
 export interface ThumbnailsConfig {
   thumbnailsBucket: string;
   /** Distinct widths, largest first (the order they are rendered in). */
@@ -36,15 +56,15 @@ export interface ThumbnailsConfig {
 }
 
 /**
- * Read and validate the environment.
+ * Read and validate ThumbnailsFunction's environment, naming every bad variable at once.
+ *
+ * @throws {ConfigError} from `@shop/common/config`.
  *
  * @example
- * const config = readConfig({ THUMBNAILS_BUCKET: 'shop-thumbnails', THUMBNAIL_WIDTHS: '64,256' });
+ * const config = loadThumbnailsConfig({ THUMBNAILS_BUCKET: 'shop-thumbnails', THUMBNAIL_WIDTHS: '64,256' });
  * config.widths; // [256, 64]
  */
-export const readConfig = (
-  env?: Readonly<Record<string, string | undefined>>,
-): ThumbnailsConfig => {
+export const loadThumbnailsConfig = (env: Environment = processEnvironment()): ThumbnailsConfig => {
   const raw = loadConfig(schema, env);
   return Object.freeze({
     thumbnailsBucket: raw.THUMBNAILS_BUCKET,

@@ -1,5 +1,5 @@
+import { z } from '@shop/common/validation';
 import type { UploadKey } from '@shop/contracts/mediaKeys';
-import * as z from 'zod';
 
 // What the thumbnailer did with one upload, written to ThumbnailsBucket next to the thumbnails
 // (`<productId>/<name>/outcome.json`) AFTER them, so whoever sees the outcome can rely on every
@@ -21,10 +21,10 @@ export const OUTCOME_STATUSES = {
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[keyof typeof OUTCOME_STATUSES];
 
 const thumbnailSchema = z.object({
-  key: z.string().min(1),
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  bytes: z.number().int().nonnegative(),
+  key: z.string().check(z.minLength(1)),
+  width: z.int().check(z.positive()),
+  height: z.int().check(z.positive()),
+  bytes: z.int().check(z.minimum(0)),
 });
 
 /** Version 1 of the outcome document (the indexer validates the same shape). */
@@ -32,15 +32,15 @@ export const thumbnailOutcomeSchema = z.object({
   version: z.literal(1),
   status: z.enum([OUTCOME_STATUSES.generated, OUTCOME_STATUSES.skipped, OUTCOME_STATUSES.failed]),
   /** Skip reason (see skipReasons.ts) or `render-error` for a failure. */
-  reason: z.string().optional(),
-  detail: z.string().optional(),
+  reason: z.optional(z.string()),
+  detail: z.optional(z.string()),
   source: z.object({
-    bucket: z.string().min(1),
-    key: z.string().min(1),
+    bucket: z.string().check(z.minLength(1)),
+    key: z.string().check(z.minLength(1)),
     eTag: z.string(),
-    size: z.number().int().nonnegative(),
+    size: z.int().check(z.minimum(0)),
     /** The upload event's sequencer as S3 sent it (absent only if the event had none). */
-    sequencer: z.string().optional(),
+    sequencer: z.optional(z.string()),
   }),
   /** Exactly the thumbnails that were written for this source version, largest first. */
   thumbnails: z.array(thumbnailSchema),
@@ -72,7 +72,7 @@ export const outcomeKey = (upload: UploadKey): string =>
  */
 export const parseOutcome = (text: string): ThumbnailOutcome | undefined => {
   try {
-    const parsed = thumbnailOutcomeSchema.safeParse(JSON.parse(text));
+    const parsed = z.safeParse(thumbnailOutcomeSchema, JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

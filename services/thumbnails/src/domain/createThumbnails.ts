@@ -23,12 +23,11 @@ export interface CreateThumbnailsDeps {
   sources: SourceStore;
   thumbnails: ThumbnailStore;
   renderer: ImageRenderer;
-  now?: () => Date;
-}
-
-export interface CreateThumbnailsSettings {
+  /** Thumbnail box sizes in px (any order; rendered largest first). */
   widths: readonly number[];
+  /** Larger sources are skipped after the HEAD, before any byte is downloaded. */
   maxSourceBytes: number;
+  now?: () => Date;
 }
 
 /** A thumbnail that was written. */
@@ -107,17 +106,18 @@ const sourceOf = (object: CreatedObject, head: ObjectHead): ThumbnailOutcome['so
  * item of that upload event still learns the outcome.
  *
  * @example
- * await createThumbnails({ bucket, key: 'uploads/p-1/a.jpg', sequencer }, deps, { widths: [512, 128], maxSourceBytes });
+ * await createThumbnails({ bucket, key: 'uploads/p-1/a.jpg', sequencer }, {
+ *   sources, thumbnails, renderer, widths: [512, 128], maxSourceBytes,
+ * });
  * // { status: 'created', etag, thumbnails: [{ key: 'p-1/a.jpg/512.webp', ... }, ...] }
  */
 export const createThumbnails = async (
   object: CreatedObject,
   deps: CreateThumbnailsDeps,
-  settings: CreateThumbnailsSettings,
 ): Promise<CreateThumbnailsResult> => {
   const upload = parseUploadKey(object.key);
   if (upload === undefined) return skipped(SKIP_REASONS.notAnUploadKey);
-  const widths = [...new Set(settings.widths)].sort((a, b) => b - a);
+  const widths = [...new Set(deps.widths)].sort((a, b) => b - a);
   const at = { outcomeKey: outcomeKey(upload), expectedKeys: thumbnailKeys(upload, widths) };
 
   const head = await deps.sources.head(object.bucket, object.key);
@@ -137,8 +137,8 @@ export const createThumbnails = async (
   };
 
   if (head.size === 0) return reject(SKIP_REASONS.empty, 'zero bytes');
-  if (head.size > settings.maxSourceBytes) {
-    return reject(SKIP_REASONS.tooManyBytes, `limit ${settings.maxSourceBytes}`);
+  if (head.size > deps.maxSourceBytes) {
+    return reject(SKIP_REASONS.tooManyBytes, `limit ${deps.maxSourceBytes}`);
   }
   if (
     previous !== undefined &&
@@ -164,7 +164,7 @@ export const createThumbnails = async (
     throw error;
   }
   if (body.byteLength === 0) return reject(SKIP_REASONS.empty, 'zero bytes');
-  if (body.byteLength > settings.maxSourceBytes) return reject(SKIP_REASONS.tooManyBytes);
+  if (body.byteLength > deps.maxSourceBytes) return reject(SKIP_REASONS.tooManyBytes);
 
   let rendered: Awaited<ReturnType<ImageRenderer['render']>>;
   try {

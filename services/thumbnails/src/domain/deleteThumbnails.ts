@@ -12,6 +12,8 @@ export interface RemovedObject {
 export interface DeleteThumbnailsDeps {
   sources: SourceStore;
   thumbnails: ThumbnailStore;
+  /** Thumbnail box sizes in px: their keys are deleted even when no outcome lists them. */
+  widths: readonly number[];
 }
 
 export type DeleteThumbnailsResult =
@@ -27,13 +29,12 @@ export type DeleteThumbnailsResult =
  * keeps the thumbnails: they belong to the new object.
  *
  * @example
- * await deleteThumbnails({ bucket, key: 'uploads/p-1/a.jpg' }, deps, { widths: [512, 128] });
+ * await deleteThumbnails({ bucket, key: 'uploads/p-1/a.jpg' }, { sources, thumbnails, widths: [512, 128] });
  * // { status: 'deleted', keys: ['p-1/a.jpg/512.webp', 'p-1/a.jpg/128.webp'] }
  */
 export const deleteThumbnails = async (
   object: RemovedObject,
   deps: DeleteThumbnailsDeps,
-  settings: { widths: readonly number[] },
 ): Promise<DeleteThumbnailsResult> => {
   const upload = parseUploadKey(object.key);
   if (upload === undefined) return { status: 'skipped', reason: SKIP_REASONS.notAnUploadKey };
@@ -47,7 +48,7 @@ export const deleteThumbnails = async (
       ...(outcome?.thumbnails ?? []).map((thumbnail) => thumbnail.key),
       ...thumbnailKeys(
         upload,
-        [...new Set(settings.widths)].sort((a, b) => b - a),
+        [...new Set(deps.widths)].sort((a, b) => b - a),
       ),
     ]),
   ];

@@ -1,41 +1,28 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createAwsClient, withDeadline } from '@shop/common/aws';
+import { createAwsClient } from '@shop/common/aws';
+import { CORRELATION_IDS, lambdaHandler } from '@shop/common/lambda';
 import { createLogger } from '@shop/common/logger';
-import type { Context, S3Event } from 'aws-lambda';
+import { LazyImageRenderer } from '../adapters/LazyImageRenderer.js';
 import { loadSharp } from '../adapters/loadSharp.js';
 import { S3MediaStore } from '../adapters/S3MediaStore.js';
 import { SharpImageRenderer } from '../adapters/SharpImageRenderer.js';
-import { AWS_LIMITS, readConfig } from '../config.js';
-import { createS3EventProcessor } from '../processS3Event.js';
+import { createS3EventHandler } from '../app/createS3EventHandler.js';
+import { AWS_LIMITS, loadThumbnailsConfig } from '../config.js';
 
-// Cold start: config, clients and sharp once per execution environment.
-const config = readConfig();
+// ThumbnailsFunction: S3 notifications from UploadsBucket -> WebP thumbnails + outcome.json.
+const config = loadThumbnailsConfig();
 const logger = createLogger('thumbnails');
 const metrics = new Metrics({ namespace: 'Shop', serviceName: 'thumbnails' });
-const store = new S3MediaStore(createAwsClient(S3Client, 'S3', AWS_LIMITS.s3), {
-  thumbnailsBucket: config.thumbnailsBucket,
-  cacheControl: config.cacheControl,
-});
-const renderer = new SharpImageRenderer(loadSharp(), {
-  maxPixels: config.maxSourcePixels,
-  webpQuality: config.webpQuality,
-});
+const store = new S3MediaStore(createAwsClient(S3Client, 'S3', AWS_LIMITS.s3), config);
+const sharpOptions = { maxPixels: config.maxSourcePixels, webpQuality: config.webpQuality };
+// sharp's native module loads with the first image, not at cold start.
+const renderer = new LazyImageRenderer(() => new SharpImageRenderer(loadSharp(), sharpOptions));
+const ports = { sources: store, thumbnails: store, renderer, logger, metrics };
 
-const processEvent = createS3EventProcessor({
-  sources: store,
-  thumbnails: store,
-  renderer,
-  settings: { widths: config.widths, maxSourceBytes: config.maxSourceBytes },
+export const handler = lambdaHandler(createS3EventHandler({ ...ports, ...config }), {
   logger,
   metrics,
+  correlationId: CORRELATION_IDS.s3,
+  deadlineMarginMs: AWS_LIMITS.deadlineMarginMs,
 });
-
-/** S3 notifications from UploadsBucket (ObjectCreated:* and ObjectRemoved:* under uploads/). */
-export const handler = withDeadline(
-  async (event: S3Event, context: Context): Promise<void> => {
-    logger.addContext(context);
-    await processEvent(event);
-  },
-  { marginMs: AWS_LIMITS.deadlineMarginMs },
-);

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { ensureBucket } from '@shop/local-cloud';
 import { uniqueName, useBackends } from '@shop/local-cloud/testing';
-import type { Context } from 'aws-lambda';
+import { lambdaContext } from '@shop/testing/lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { handler as Handler } from '../../src/handlers/s3Event.js';
 import { defined } from '../support/defined.js';
@@ -25,14 +25,14 @@ import { s3Event } from '../support/s3Events.js';
 import { sampleEvent } from '../support/sampleEvents.js';
 
 // End to end against the S3 backend (fauxqs embedded, or moto with AWS_ENDPOINT_URL): real
-// objects in, the real handler module (its own client, config from the environment), real
-// thumbnails out.
+// objects in, the real handler module (its wiring: config from the environment, its own
+// client, sharp loaded with the first image), real thumbnails out.
 
 const { clients } = useBackends();
 const s3 = clients.s3;
 const UPLOADS = uniqueName('uploads');
 const THUMBS = uniqueName('thumbs');
-const context = { awsRequestId: 'req-int', functionName: 'ThumbnailsFunction' } as Context;
+const context = () => lambdaContext({ functionName: 'shop-ThumbnailsFunction', timeoutMs: 60_000 });
 let handler: typeof Handler;
 let output: ReturnType<typeof captureOutput>;
 
@@ -40,9 +40,9 @@ const upload = async (key: string, body: Uint8Array) => {
   const put = await s3.send(new PutObjectCommand({ Bucket: UPLOADS, Key: key, Body: body }));
   return (put.ETag ?? '').replace(/"/g, '');
 };
-const created = (key: string) => handler(s3Event({ bucket: UPLOADS, key }), context);
+const created = (key: string) => handler(s3Event({ bucket: UPLOADS, key }), context());
 const removed = (key: string) =>
-  handler(s3Event({ bucket: UPLOADS, key, eventName: 'ObjectRemoved:Delete' }), context);
+  handler(s3Event({ bucket: UPLOADS, key, eventName: 'ObjectRemoved:Delete' }), context());
 const headThumb = (key: string) => s3.send(new HeadObjectCommand({ Bucket: THUMBS, Key: key }));
 const getThumb = async (key: string) => {
   const object = await s3.send(new GetObjectCommand({ Bucket: THUMBS, Key: key }));
@@ -66,6 +66,7 @@ beforeAll(async () => {
   await ensureBucket(clients, THUMBS);
   vi.stubEnv('THUMBNAILS_BUCKET', THUMBS);
   vi.stubEnv('CACHE_CONTROL', 'public, max-age=3600');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO'); // the skip lines of routine reasons are INFO
   ({ handler } = await import('../../src/handlers/s3Event.js'));
 });
 afterAll(() => clients.destroy());
@@ -186,7 +187,7 @@ describe('s3Event handler against S3', () => {
     );
 
     // Act
-    await handler(event, context);
+    await handler(event, context());
 
     // Assess
     expect(skipReasons()).toEqual([
@@ -225,10 +226,10 @@ describe('s3Event handler against S3', () => {
     await upload(key, await jpeg(1600, 1200));
 
     // Act
-    await handler(sampleEvent('put-unicode-key.json', UPLOADS), context);
+    await handler(sampleEvent('put-unicode-key.json', UPLOADS), context());
     const afterPut = await thumbKeys('p-1/summer sale +1 café 商品.jpg/');
     await s3.send(new DeleteObjectCommand({ Bucket: UPLOADS, Key: key }));
-    await handler(sampleEvent('delete.json', UPLOADS), context);
+    await handler(sampleEvent('delete.json', UPLOADS), context());
 
     // Assess
     expect(afterPut).toHaveLength(4);

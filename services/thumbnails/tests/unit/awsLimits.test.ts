@@ -1,28 +1,46 @@
-import { readFileSync } from 'node:fs';
-import { type AwsCallLimits, worstCaseCallMs } from '@shop/common/aws';
-import { describe, expect, it } from 'vitest';
+import { S3Client } from '@aws-sdk/client-s3';
+import { AwsDeadlineExceededError, createAwsClient } from '@shop/common/aws';
+import { awsLimitsProblems, LOCAL_CLIENT_SETTINGS, stalledEndpoint } from '@shop/testing/awsLimits';
+import { lambdaContext } from '@shop/testing/lambda';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RecordsFailedError } from '../../src/app/createS3EventHandler.js';
 import { AWS_LIMITS } from '../../src/config.js';
+import { thumbnailsHandler } from '../support/handler.js';
+import { captureOutput } from '../support/logLines.js';
+import { s3Event } from '../support/s3Events.js';
 
-/** ThumbnailsFunction's Timeout in template.yaml, in milliseconds. */
-const timeoutMs = (): number => {
-  const template = readFileSync(new URL('../../../../template.yaml', import.meta.url), 'utf8');
-  const resource = template
-    .split(/\n {2}(?=\w+:\n)/)
-    .find((block) => block.startsWith('ThumbnailsFunction:'));
-  return 1_000 * Number(resource?.match(/\n {6}Timeout: (\d+)/)?.[1]);
-};
+afterEach(() => vi.unstubAllEnvs());
 
 describe('AWS_LIMITS', () => {
-  it('lets one call end before the invocation deadline, inside the function timeout', () => {
-    // Prepare
-    const { deadlineMarginMs, ...clients } = AWS_LIMITS;
-    const budgetMs = timeoutMs() - deadlineMarginMs;
+  it("lets one S3 call end before the invocation deadline, inside ThumbnailsFunction's timeout", () => {
+    expect(awsLimitsProblems(AWS_LIMITS, 'ThumbnailsFunction')).toEqual([]);
+  });
+
+  it('ends an invocation whose S3 stalls at the deadline, not at the function timeout', async () => {
+    // Prepare: an S3 that never answers; 1 s left for AWS calls
+    const output = captureOutput();
+    const stalled = await stalledEndpoint();
+    const s3 = createAwsClient(S3Client, 'S3', {
+      ...AWS_LIMITS.s3,
+      ...LOCAL_CLIENT_SETTINGS,
+      endpoint: stalled.url,
+    });
+    const handler = thumbnailsHandler({ THUMBNAILS_BUCKET: 'thumbs' }, s3);
+    const remaining = AWS_LIMITS.deadlineMarginMs + 1_000;
+    const started = Date.now();
+
+    // Act
+    const error = await handler(
+      s3Event({ bucket: 'uploads', key: 'uploads/p-1/a.jpg' }),
+      lambdaContext({ timeoutMs: remaining }),
+    ).catch((caught: unknown) => caught);
+    stalled.close();
+    output.restore();
 
     // Assess
-    expect(budgetMs).toBeGreaterThan(0);
-    expect(deadlineMarginMs).toBeGreaterThanOrEqual(1_000);
-    for (const client of Object.values(clients) as AwsCallLimits[]) {
-      expect(worstCaseCallMs(client)).toBeLessThan(budgetMs);
-    }
+    expect(error).toBeInstanceOf(RecordsFailedError);
+    expect((error as RecordsFailedError).errors).toEqual([expect.any(AwsDeadlineExceededError)]);
+    expect(stalled.requests).toBe(1);
+    expect(Date.now() - started).toBeLessThan(AWS_LIMITS.s3.requestTimeoutMs);
   });
 });

@@ -4,13 +4,13 @@ import {
   DEFAULT_CACHE_CONTROL,
   DEFAULT_MAX_SOURCE_BYTES,
   DEFAULT_MAX_SOURCE_PIXELS,
-  readConfig,
+  loadThumbnailsConfig,
 } from '../../src/config.js';
 
-describe('readConfig', () => {
+describe('loadThumbnailsConfig', () => {
   it('fills in the defaults, widths largest first', () => {
     // Act
-    const config = readConfig({ THUMBNAILS_BUCKET: 'thumbs' });
+    const config = loadThumbnailsConfig({ THUMBNAILS_BUCKET: 'thumbs' });
 
     // Assess
     expect(config).toEqual({
@@ -25,14 +25,21 @@ describe('readConfig', () => {
   });
 
   it('sorts and de-duplicates configured widths', () => {
-    const config = readConfig({ THUMBNAILS_BUCKET: 'thumbs', THUMBNAIL_WIDTHS: '64, 256,64,1200' });
+    const config = loadThumbnailsConfig({
+      THUMBNAILS_BUCKET: 'thumbs',
+      THUMBNAIL_WIDTHS: '64, 256,64,1200',
+    });
     expect(config.widths).toEqual([1200, 256, 64]);
   });
 
   it('names every bad variable at once', () => {
     // Act
     const attempt = () =>
-      readConfig({ THUMBNAIL_WIDTHS: '128,abc', MAX_SOURCE_BYTES: '-1', MAX_SOURCE_PIXELS: 'x' });
+      loadThumbnailsConfig({
+        THUMBNAIL_WIDTHS: '128,abc',
+        MAX_SOURCE_BYTES: '-1',
+        MAX_SOURCE_PIXELS: 'x',
+      });
 
     // Assess
     expect(attempt).toThrow(ConfigError);

@@ -18,7 +18,13 @@ const setup = (body: Uint8Array = new Uint8Array([1, 2, 3])) => {
   const renderer = new FakeRenderer();
   const etag = sources.put(BUCKET, KEY, body);
   const now = () => new Date('2026-03-14T09:27:00.000Z');
-  return { sources, thumbnails, renderer, etag, deps: { sources, thumbnails, renderer, now } };
+  return {
+    sources,
+    thumbnails,
+    renderer,
+    etag,
+    deps: { sources, thumbnails, renderer, now, ...settings },
+  };
 };
 
 describe('createThumbnails', () => {
@@ -27,7 +33,7 @@ describe('createThumbnails', () => {
     const { deps, thumbnails, renderer, etag } = setup();
 
     // Act
-    const result = await createThumbnails(upload, deps, settings);
+    const result = await createThumbnails(upload, deps);
 
     // Assess
     expect(result).toMatchObject({ status: 'created', etag, sourceBytes: 3 });
@@ -50,12 +56,12 @@ describe('createThumbnails', () => {
   it('only rewrites the outcome with the new sequencer when the same bytes come again', async () => {
     // Prepare
     const { deps, sources, thumbnails, renderer } = setup();
-    await createThumbnails(upload, deps, settings);
+    await createThumbnails(upload, deps);
     thumbnails.writes.length = 0;
 
     // Act
-    const result = await createThumbnails({ ...upload, sequencer: 'AA' }, deps, settings);
-    const repeated = await createThumbnails({ ...upload, sequencer: 'AA' }, deps, settings);
+    const result = await createThumbnails({ ...upload, sequencer: 'AA' }, deps);
+    const repeated = await createThumbnails({ ...upload, sequencer: 'AA' }, deps);
 
     // Assess
     expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.unchanged });
@@ -74,11 +80,11 @@ describe('createThumbnails', () => {
   it('regenerates the thumbnails of an overwritten object', async () => {
     // Prepare
     const { deps, sources, thumbnails } = setup();
-    await createThumbnails(upload, deps, settings);
+    await createThumbnails(upload, deps);
     const newEtag = sources.put(BUCKET, KEY, new Uint8Array([9, 9, 9, 9]));
 
     // Act
-    const result = await createThumbnails({ ...upload, sequencer: 'AB' }, deps, settings);
+    const result = await createThumbnails({ ...upload, sequencer: 'AB' }, deps);
 
     // Assess
     expect(result).toMatchObject({ status: 'created', etag: newEtag });
@@ -89,12 +95,12 @@ describe('createThumbnails', () => {
   it('removes the thumbnails of the previous version when an overwrite is rejected', async () => {
     // Prepare
     const { deps, sources, thumbnails, renderer } = setup();
-    await createThumbnails(upload, deps, settings);
+    await createThumbnails(upload, deps);
     sources.put(BUCKET, KEY, new Uint8Array([7, 7]));
     renderer.failWith = new ImageRejectedError(SKIP_REASONS.notAnImage, 'no signature');
 
     // Act
-    const result = await createThumbnails({ ...upload, sequencer: 'AB' }, deps, settings);
+    const result = await createThumbnails({ ...upload, sequencer: 'AB' }, deps);
 
     // Assess
     expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.notAnImage });
@@ -118,7 +124,7 @@ describe('createThumbnails', () => {
     };
 
     // Act
-    const result = await createThumbnails(upload, deps, settings);
+    const result = await createThumbnails(upload, deps);
 
     // Assess
     expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
@@ -130,7 +136,7 @@ describe('createThumbnails', () => {
     const { deps, sources, thumbnails } = setup(new Uint8Array(1001));
 
     // Act
-    const result = await createThumbnails(upload, deps, settings);
+    const result = await createThumbnails(upload, deps);
 
     // Assess
     expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.tooManyBytes });
@@ -146,7 +152,7 @@ describe('createThumbnails', () => {
     const { deps, sources, thumbnails } = setup(new Uint8Array(0));
 
     // Act
-    const result = await createThumbnails(upload, deps, settings);
+    const result = await createThumbnails(upload, deps);
 
     // Assess
     expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.empty });
@@ -159,7 +165,7 @@ describe('createThumbnails', () => {
     const { deps, sources, thumbnails } = setup();
 
     // Act
-    const result = await createThumbnails({ bucket: BUCKET, key: 'other/x.jpg' }, deps, settings);
+    const result = await createThumbnails({ bucket: BUCKET, key: 'other/x.jpg' }, deps);
 
     // Assess
     expect(result).toEqual({ status: 'skipped', reason: SKIP_REASONS.notAnUploadKey });
@@ -173,7 +179,7 @@ describe('createThumbnails', () => {
     sources.objects.clear();
 
     // Act
-    const result = await createThumbnails(upload, deps, settings);
+    const result = await createThumbnails(upload, deps);
 
     // Assess
     expect(result).toEqual({ status: 'skipped', reason: SKIP_REASONS.sourceMissing });
@@ -186,7 +192,7 @@ describe('createThumbnails', () => {
     sources.changeBeforeRead = true;
 
     // Act
-    const result = await createThumbnails(upload, deps, settings);
+    const result = await createThumbnails(upload, deps);
 
     // Assess
     expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
@@ -199,7 +205,7 @@ describe('createThumbnails', () => {
     renderer.failWith = new ImageRejectedError(SKIP_REASONS.tooManyPixels, '50000x50000');
 
     // Act
-    const result = await createThumbnails(upload, deps, settings);
+    const result = await createThumbnails(upload, deps);
 
     // Assess
     expect(result).toEqual({
@@ -218,7 +224,7 @@ describe('createThumbnails', () => {
     renderer.failWith = new Error('out of file descriptors');
 
     // Act
-    const attempt = createThumbnails(upload, deps, settings);
+    const attempt = createThumbnails(upload, deps);
 
     // Assess
     await expect(attempt).rejects.toThrow('out of file descriptors');
@@ -234,11 +240,11 @@ describe('createThumbnails', () => {
     // Prepare
     const { deps, renderer, thumbnails } = setup();
     renderer.failWith = new Error('transient');
-    await expect(createThumbnails(upload, deps, settings)).rejects.toThrow();
+    await expect(createThumbnails(upload, deps)).rejects.toThrow();
     renderer.failWith = undefined;
 
     // Act
-    const result = await createThumbnails(upload, deps, settings);
+    const result = await createThumbnails(upload, deps);
 
     // Assess
     expect(result).toMatchObject({ status: 'created' });

@@ -16,14 +16,14 @@ describe('deleteThumbnails', () => {
     // Prepare
     const { sources, thumbnails } = setup();
     sources.put(BUCKET, KEY, new Uint8Array([1]));
-    const deps = { sources, thumbnails, renderer: new FakeRenderer() };
-    await createThumbnails({ bucket: BUCKET, key: KEY }, deps, { ...settings, maxSourceBytes: 9 });
+    const deps = { sources, thumbnails, renderer: new FakeRenderer(), ...settings };
+    await createThumbnails({ bucket: BUCKET, key: KEY }, { ...deps, maxSourceBytes: 9 });
     sources.objects.clear();
     const nested = { key: 'p-1/a.jpg/b.png/128.webp', width: 1, height: 1, body: new Uint8Array() };
     await thumbnails.put(nested, 'etag');
 
     // Act
-    const result = await deleteThumbnails({ bucket: BUCKET, key: KEY }, deps, settings);
+    const result = await deleteThumbnails({ bucket: BUCKET, key: KEY }, deps);
 
     // Assess
     const expected = ['p-1/a.jpg/1024.webp', 'p-1/a.jpg/512.webp', 'p-1/a.jpg/128.webp'];
@@ -39,12 +39,12 @@ describe('deleteThumbnails', () => {
     sources.put(BUCKET, KEY, new Uint8Array([1]));
     const renderer = new FakeRenderer();
     renderer.failWith = new ImageRejectedError(SKIP_REASONS.notAnImage, 'text');
-    const deps = { sources, thumbnails, renderer };
-    await createThumbnails({ bucket: BUCKET, key: KEY }, deps, { ...settings, maxSourceBytes: 9 });
+    const deps = { sources, thumbnails, renderer, ...settings };
+    await createThumbnails({ bucket: BUCKET, key: KEY }, { ...deps, maxSourceBytes: 9 });
     sources.objects.clear();
 
     // Act
-    const result = await deleteThumbnails({ bucket: BUCKET, key: KEY }, deps, settings);
+    const result = await deleteThumbnails({ bucket: BUCKET, key: KEY }, deps);
 
     // Assess
     expect(result).toEqual({ status: 'deleted', keys: [] });
@@ -60,8 +60,7 @@ describe('deleteThumbnails', () => {
     // Act
     const result = await deleteThumbnails(
       { bucket: BUCKET, key: KEY },
-      { sources, thumbnails },
-      settings,
+      { sources, thumbnails, ...settings },
     );
 
     // Assess
@@ -76,8 +75,7 @@ describe('deleteThumbnails', () => {
     // Act
     const result = await deleteThumbnails(
       { bucket: BUCKET, key: 'uploads/only-a-product-id' },
-      { sources, thumbnails },
-      settings,
+      { sources, thumbnails, ...settings },
     );
 
     // Assess

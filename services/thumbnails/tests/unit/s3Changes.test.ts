@@ -1,7 +1,7 @@
 import { encodeS3EventKey } from '@shop/contracts/mediaKeys';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseS3Event } from '../../src/s3Changes.js';
+import { parseS3Event } from '../../src/app/s3Changes.js';
 import { s3Event } from '../support/s3Events.js';
 
 describe('parseS3Event', () => {

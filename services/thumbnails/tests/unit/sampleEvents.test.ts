@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseS3Event } from '../../src/s3Changes.js';
+import { parseS3Event } from '../../src/app/s3Changes.js';
 import { sampleEvent } from '../support/sampleEvents.js';
 
 describe('events/thumbnails samples', () => {

@@ -8,20 +8,25 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import type { Context } from 'aws-lambda';
+import { SAMPLE_JPEG_LANDSCAPE } from '@shop/testing/images';
+import { lambdaContext } from '@shop/testing/lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { handler as Handler } from '../../src/handlers/s3Event.js';
-import { jpeg, pngBombHeader, textFile } from '../support/fixtures.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pngBombHeader, textFile } from '../support/fixtures.js';
+import { thumbnailsHandler } from '../support/handler.js';
 import { captureOutput } from '../support/logLines.js';
 import { s3Event } from '../support/s3Events.js';
 
+// The app layer with the S3 adapter over a mocked S3 and real sharp on small images: what
+// ThumbnailsFunction sends to S3, logs and counts for each kind of record.
+
 const UPLOADS = 'shop-uploads';
 const THUMBS = 'shop-thumbnails';
-const context = { awsRequestId: 'req-1', functionName: 'ThumbnailsFunction' } as Context;
+const context = () => lambdaContext({ functionName: 'shop-ThumbnailsFunction', timeoutMs: 60_000 });
 const s3 = mockClient(S3Client);
-let handler: typeof Handler;
-let photo: Buffer;
+/** A 160x120 JPEG. */
+const photo = SAMPLE_JPEG_LANDSCAPE;
+let handler: ReturnType<typeof thumbnailsHandler>;
 
 const notFound = () => new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
 const noSuchKey = () =>
@@ -48,17 +53,14 @@ const givenUploads = (objects: Record<string, Uint8Array>) => {
   }
 };
 
-beforeAll(async () => {
-  vi.stubEnv('THUMBNAILS_BUCKET', THUMBS);
-  vi.stubEnv('THUMBNAIL_WIDTHS', '128,512,1024');
-  vi.stubEnv('CACHE_CONTROL', 'public, max-age=600');
-  vi.stubEnv('MAX_SOURCE_BYTES', '1000000');
-  ({ handler } = await import('../../src/handlers/s3Event.js'));
-  photo = await jpeg(1600, 1200);
-});
-
 let stdout: ReturnType<typeof captureOutput>;
 beforeEach(() => {
+  handler = thumbnailsHandler({
+    THUMBNAILS_BUCKET: THUMBS,
+    THUMBNAIL_WIDTHS: '128,512,1024',
+    CACHE_CONTROL: 'public, max-age=600',
+    MAX_SOURCE_BYTES: '1000000',
+  });
   s3.reset();
   s3.on(HeadObjectCommand, { Bucket: THUMBS }).rejects(notFound());
   s3.on(GetObjectCommand, { Bucket: THUMBS }).rejects(noSuchKey());
@@ -66,7 +68,10 @@ beforeEach(() => {
   s3.on(DeleteObjectsCommand).resolves({});
   stdout = captureOutput();
 });
-afterEach(() => stdout.restore());
+afterEach(() => {
+  stdout.restore();
+  vi.unstubAllEnvs();
+});
 
 describe('s3Event handler', () => {
   it('writes three WebP thumbnails with content type, cache control and source ETag', async () => {
@@ -74,7 +79,7 @@ describe('s3Event handler', () => {
     givenUploads({ 'uploads/p-1/front view.jpg': photo });
 
     // Act
-    await handler(s3Event({ bucket: UPLOADS, key: 'uploads/p-1/front view.jpg' }), context);
+    await handler(s3Event({ bucket: UPLOADS, key: 'uploads/p-1/front view.jpg' }), context());
 
     // Assess
     expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 4);
@@ -88,8 +93,9 @@ describe('s3Event handler', () => {
       status: 'generated',
       source: { key: 'uploads/p-1/front view.jpg', eTag: `etag-${photo.byteLength}` },
       thumbnails: [
-        { key: 'p-1/front view.jpg/1024.webp', width: 1024, height: 768 },
-        { key: 'p-1/front view.jpg/512.webp', width: 512, height: 384 },
+        // 160x120: never enlarged, only the 128 box is smaller than the source.
+        { key: 'p-1/front view.jpg/1024.webp', width: 160, height: 120 },
+        { key: 'p-1/front view.jpg/512.webp', width: 160, height: 120 },
         { key: 'p-1/front view.jpg/128.webp', width: 128, height: 96 },
       ],
     });
@@ -105,8 +111,10 @@ describe('s3Event handler', () => {
     expect(s3).toHaveReceivedCommandWith(GetObjectCommand, {
       IfMatch: `"etag-${photo.byteLength}"`,
     });
-    const [metrics] = stdout.metrics();
-    expect(metrics).toMatchObject({ ThumbnailsCreated: 3, service: 'thumbnails' });
+    const created = stdout.metrics().filter((line) => 'ThumbnailsCreated' in line);
+    expect(created).toEqual([
+      expect.objectContaining({ ThumbnailsCreated: 3, service: 'thumbnails' }),
+    ]);
   });
 
   it('skips bad records with one log line each and still processes the good one', async () => {
@@ -123,7 +131,7 @@ describe('s3Event handler', () => {
     );
 
     // Act
-    await handler(event, context);
+    await handler(event, context());
 
     // Assess
     const skips = stdout.logs().filter((line) => line.message === 'thumbnails skipped');
@@ -163,7 +171,7 @@ describe('s3Event handler', () => {
     });
 
     // Act
-    await handler(s3Event({ bucket: UPLOADS, key: 'uploads/p-1/huge.jpg' }), context);
+    await handler(s3Event({ bucket: UPLOADS, key: 'uploads/p-1/huge.jpg' }), context());
 
     // Assess
     expect(s3).not.toHaveReceivedCommandWith(GetObjectCommand, { Bucket: UPLOADS });
@@ -195,7 +203,7 @@ describe('s3Event handler', () => {
     } as unknown as GetObjectCommandOutput);
 
     // Act
-    await handler(event, context);
+    await handler(event, context());
 
     // Assess
     expect(s3).not.toHaveReceivedCommandWith(GetObjectCommand, { Bucket: UPLOADS });
@@ -214,7 +222,7 @@ describe('s3Event handler', () => {
     // Act
     await handler(
       s3Event({ bucket: UPLOADS, key: 'uploads/p-1/é b.jpg', eventName: 'ObjectRemoved:Delete' }),
-      context,
+      context(),
     );
 
     // Assess
@@ -229,7 +237,8 @@ describe('s3Event handler', () => {
         ],
       },
     });
-    expect(stdout.metrics()[0]).toMatchObject({ ThumbnailsDeleted: 2 });
+    const deleted = stdout.metrics().filter((line) => 'ThumbnailsDeleted' in line);
+    expect(deleted).toEqual([expect.objectContaining({ ThumbnailsDeleted: 2 })]);
   });
 
   it('finishes the other records, then fails the invocation when S3 fails', async () => {
@@ -249,11 +258,56 @@ describe('s3Event handler', () => {
     );
 
     // Act
-    const attempt = handler(event, context);
+    const attempt = handler(event, context());
 
     // Assess
     await expect(attempt).rejects.toThrow('1 of 2 record(s) failed');
     expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 4);
     expect(stdout.logs().some((line) => line.message === 'record failed')).toBe(true);
+  });
+  it('logs every line with the S3 request id and each record with its own key and sequencer', async () => {
+    // Prepare
+    givenUploads({ 'uploads/p-1/notes.jpg': textFile(), 'uploads/p-1/good.jpg': photo });
+    const event = s3Event(
+      { bucket: UPLOADS, key: 'uploads/p-1/notes.jpg' },
+      { bucket: UPLOADS, key: 'uploads/p-1/good.jpg' },
+    );
+    const sequencers = event.Records.map((record) => record.s3.object.sequencer);
+
+    // Act
+    await handler(event, context());
+
+    // Assess
+    const lines = stdout.logs();
+    expect(lines.map((line) => line.correlation_id)).toEqual(lines.map(() => 'C3D13FE58DE4C810'));
+    const skipped = lines.find((line) => line.message === 'thumbnails skipped');
+    const created = lines.find((line) => line.message === 'thumbnails created');
+    expect(skipped).toMatchObject({
+      key: 'uploads/p-1/notes.jpg',
+      sequencer: sequencers[0],
+      bucket: UPLOADS,
+      eventName: 'ObjectCreated:Put',
+    });
+    expect(created).toMatchObject({ key: 'uploads/p-1/good.jpg', sequencer: sequencers[1] });
+    expect(created).toMatchObject({ function_name: 'shop-ThumbnailsFunction' });
+  });
+
+  it("clears one record's log keys before the next record", async () => {
+    // Prepare: a record that is not an S3 notification record follows a real one
+    givenUploads({ 'uploads/p-1/good.jpg': photo });
+    const event = s3Event({ bucket: UPLOADS, key: 'uploads/p-1/good.jpg' });
+    const records = [...event.Records, { eventName: 'ObjectCreated:Put' }];
+
+    // Act
+    await handler({ Records: records } as typeof event, context());
+
+    // Assess
+    const ignored = stdout.logs().find((line) => line.message === 'record ignored');
+    expect(ignored).toMatchObject({
+      problem: 'not an S3 notification record',
+      eventName: 'unknown',
+    });
+    expect(ignored).not.toHaveProperty('key');
+    expect(ignored).not.toHaveProperty('sequencer');
   });
 });

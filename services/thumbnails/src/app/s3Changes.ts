@@ -1,16 +1,23 @@
+import { z } from '@shop/common/validation';
 import { decodeS3EventKey } from '@shop/contracts/mediaKeys';
-import * as z from 'zod';
 
 // S3 notification records, reduced to what the thumbnailer acts on. Keys arrive URL-encoded
-// (`+` for a space, `%2B` for a plus, UTF-8 percent-escapes) and are decoded here, once.
+// (`+` for a space, `%2B` for a plus, UTF-8 percent-escapes) and are decoded here, once. Each
+// record is validated on its own, so one malformed record never hides the others.
 
 const recordSchema = z.object({
   eventName: z.string(),
   s3: z.object({
-    bucket: z.object({ name: z.string().min(1) }),
-    object: z.object({ key: z.string().min(1), sequencer: z.string().optional() }),
+    bucket: z.object({ name: z.string().check(z.minLength(1)) }),
+    object: z.object({
+      key: z.string().check(z.minLength(1)),
+      sequencer: z.optional(z.string()),
+    }),
   }),
 });
+
+/** The envelope: S3's `s3:TestEvent` (and anything else without a `Records` array) has none. */
+const eventSchema = z.object({ Records: z.array(z.unknown()) });
 
 /** One record of an S3 notification, decoded. */
 export type S3Change =
@@ -32,7 +39,7 @@ const actionOf = (eventName: string): 'created' | 'removed' | undefined => {
 };
 
 const toChange = (record: unknown): S3Change => {
-  const parsed = recordSchema.safeParse(record);
+  const parsed = z.safeParse(recordSchema, record);
   if (!parsed.success) {
     return { action: 'ignored', eventName: 'unknown', problem: 'not an S3 notification record' };
   }
@@ -64,6 +71,6 @@ const toChange = (record: unknown): S3Change => {
  * // [{ action: 'created', eventName: 'ObjectCreated:Put', bucket: 'b', key: 'uploads/p1/a b.jpg' }]
  */
 export const parseS3Event = (event: unknown): S3Change[] => {
-  const records = (event as { Records?: unknown } | null)?.Records;
-  return Array.isArray(records) ? records.map(toChange) : [];
+  const parsed = z.safeParse(eventSchema, event);
+  return parsed.success ? parsed.data.Records.map(toChange) : [];
 };

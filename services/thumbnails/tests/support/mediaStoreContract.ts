@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { SourceChangedError } from '../../src/domain/errors.js';
+import type { SourceStore, ThumbnailStore } from '../../src/domain/ports.js';
+import type { ThumbnailOutcome } from '../../src/domain/ThumbnailOutcome.js';
+import { defined } from './defined.js';
+
+/** A store under test and how to put a source object into its uploads bucket. */
+export interface MediaStoreHarness {
+  sources: SourceStore;
+  thumbnails: ThumbnailStore;
+  uploadsBucket: string;
+  /** Store `body` at `key` in the uploads bucket; the ETag (unquoted) it got. */
+  putSource(key: string, body: Uint8Array): Promise<string>;
+}
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+/**
+ * What the use cases rely on from SourceStore and ThumbnailStore, one test body for every
+ * implementation: the in-memory fakes (unit) and S3MediaStore against S3 (integration), so the
+ * fakes the use-case tests run on behave like the real adapter.
+ *
+ * @example
+ * mediaStoreContract('S3MediaStore', () => ({ sources: store, thumbnails: store, ... }));
+ */
+export const mediaStoreContract = (name: string, harness: () => MediaStoreHarness) =>
+  describe(`${name} (media store contract)`, () => {
+    it('reports size and unquoted ETag with HEAD, and undefined for a missing key', async () => {
+      // Prepare
+      const { sources, uploadsBucket, putSource } = harness();
+      const etag = await putSource('uploads/p/x.bin', bytes('twelve bytes'));
+
+      // Act
+      const head = await sources.head(uploadsBucket, 'uploads/p/x.bin');
+      const missing = await sources.head(uploadsBucket, 'uploads/p/nothing.bin');
+
+      // Assess
+      expect(head).toEqual({ etag, size: 12 });
+      expect(etag).not.toContain('"');
+      expect(missing).toBeUndefined();
+    });
+
+    it('refuses to read an object whose ETag changed since the HEAD', async () => {
+      // Prepare
+      const { sources, uploadsBucket, putSource } = harness();
+      await putSource('uploads/p/y.bin', bytes('v1'));
+      const first = await sources.head(uploadsBucket, 'uploads/p/y.bin');
+      await putSource('uploads/p/y.bin', bytes('v2'));
+
+      // Act
+      const stale = sources.read(uploadsBucket, 'uploads/p/y.bin', defined(first).etag);
+
+      // Assess
+      await expect(stale).rejects.toBeInstanceOf(SourceChangedError);
+      const current = await sources.head(uploadsBucket, 'uploads/p/y.bin');
+      const read = await sources.read(uploadsBucket, 'uploads/p/y.bin', defined(current).etag);
+      expect(new TextDecoder().decode(read)).toBe('v2');
+    });
+
+    it('tells that a written thumbnail exists, and not before', async () => {
+      // Prepare
+      const { thumbnails } = harness();
+      const thumbnail = { key: 'p/z.jpg/128.webp', width: 128, height: 96, body: bytes('w') };
+
+      // Act
+      const before = await thumbnails.exists(thumbnail.key);
+      await thumbnails.put(thumbnail, 'abc123');
+
+      // Assess
+      expect(before).toBe(false);
+      expect(await thumbnails.exists(thumbnail.key)).toBe(true);
+    });
+
+    it('deletes the given keys, missing ones included, without error', async () => {
+      // Prepare
+      const { thumbnails } = harness();
+      const thumbnail = { key: 'p/d.jpg/128.webp', width: 1, height: 1, body: bytes('w') };
+      await thumbnails.put(thumbnail, 'e');
+
+      // Act
+      await thumbnails.delete([thumbnail.key, 'p/d.jpg/512.webp']);
+      await thumbnails.delete([]);
+
+      // Assess
+      expect(await thumbnails.exists(thumbnail.key)).toBe(false);
+    });
+
+    it('reads back the outcome it wrote; a missing one reads as none', async () => {
+      // Prepare
+      const { thumbnails, uploadsBucket } = harness();
+      const outcome: ThumbnailOutcome = {
+        version: 1,
+        status: 'generated',
+        source: { bucket: uploadsBucket, key: 'uploads/p/o.jpg', eTag: 'e', size: 9 },
+        thumbnails: [{ key: 'p/o.jpg/128.webp', width: 128, height: 64, bytes: 3 }],
+        writtenAt: '2026-03-14T09:27:00.000Z',
+      };
+
+      // Act
+      const missing = await thumbnails.readOutcome('p/o.jpg/outcome.json');
+      await thumbnails.writeOutcome('p/o.jpg/outcome.json', outcome);
+
+      // Assess
+      expect(missing).toBeUndefined();
+      expect(await thumbnails.readOutcome('p/o.jpg/outcome.json')).toEqual(outcome);
+      expect(await thumbnails.exists('p/o.jpg/outcome.json')).toBe(true);
+    });
+  });
