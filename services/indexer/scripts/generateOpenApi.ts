@@ -1,21 +1,22 @@
 // Writes openapi.yaml for GET /products/{productId}/media: the route, its parameters and
 // answers below, the schemas from the zod schemas the handler answers with
-// (src/app/mediaApiSchemas.ts), so the document cannot drift from the code.
+// (src/app/mediaApiSchemas.ts, zod/mini, through z.toJSONSchema), so the document cannot drift
+// from the code.
 //
 //   pnpm --filter @shop/indexer openapi           rewrite openapi.yaml
 //   pnpm --filter @shop/indexer openapi --check   exit 1 if openapi.yaml is out of date
 //
-// tests/unit/openapi.test.ts fails when the file differs from what this script would write.
+// tests/unit/mediaApi.test.ts fails when the file differs from what this script would write.
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as z from 'zod';
+import { z } from '@shop/common/validation';
 import {
   errorEnvelopeSchema,
-  MEDIA_PAGE,
   mediaItemSchema,
   mediaPageSchema,
   thumbnailSchema,
 } from '../src/app/mediaApiSchemas.js';
+import { MEDIA_PAGE } from '../src/domain/constants.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -23,7 +24,7 @@ export const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta
 
 const gatewayMessageSchema = z
   .object({ message: z.string() })
-  .meta({ description: 'The body API Gateway itself answers with (no function ran).' });
+  .check(z.meta({ description: 'The body API Gateway itself answers with (no function ran).' }));
 
 /** Response bodies, as the function writes them. */
 export const COMPONENTS = {

@@ -1,33 +1,38 @@
 import type { AwsCallLimits } from '@shop/common/aws';
-import { loadConfig } from '@shop/common/config';
-import * as z from 'zod';
+import { type Environment, loadConfig, processEnvironment } from '@shop/common/config';
+import { z } from '@shop/common/validation';
 
 // The only module that reads the environment.
 
+const name = z.string().check(z.minLength(3));
 const schema = z.object({
-  MEDIA_TABLE_NAME: z.string().min(3),
-  UPLOADS_BUCKET: z.string().min(3),
+  MEDIA_TABLE_NAME: name,
+  UPLOADS_BUCKET: name,
   /** Where the thumbnailer's outcome events come from; recorded on each item. */
-  THUMBNAILS_BUCKET: z.string().min(3),
+  THUMBNAILS_BUCKET: name,
 });
 
 /** The indexer's settings, validated once at cold start. */
 export interface IndexerConfig {
-  mediaTableName: string;
+  /** MediaTable's name. */
+  readonly mediaTableName: string;
   /** The only bucket whose events are accepted (the rule filters on it too). */
-  uploadsBucket: string;
+  readonly uploadsBucket: string;
   /** The only other bucket whose events are accepted: the thumbnailer's outcomes. */
-  thumbnailsBucket: string;
+  readonly thumbnailsBucket: string;
 }
 
 /**
- * Read and validate the environment.
+ * Read and validate the environment (IndexerFunction and MediaApiFunction get the same
+ * variables).
+ *
+ * @throws {ConfigError} naming every missing or malformed variable.
  *
  * @example
- * const config = readConfig({ MEDIA_TABLE_NAME: 'media', UPLOADS_BUCKET: 'uploads', THUMBNAILS_BUCKET: 'thumbs' });
+ * const config = loadIndexerConfig({ MEDIA_TABLE_NAME: 'media', UPLOADS_BUCKET: 'uploads', THUMBNAILS_BUCKET: 'thumbs' });
  * config.thumbnailsBucket; // 'thumbs'
  */
-export const readConfig = (env?: Readonly<Record<string, string | undefined>>): IndexerConfig => {
+export const loadIndexerConfig = (env: Environment = processEnvironment()): IndexerConfig => {
   const raw = loadConfig(schema, env);
   return Object.freeze({
     mediaTableName: raw.MEDIA_TABLE_NAME,

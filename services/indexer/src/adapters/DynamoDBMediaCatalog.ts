@@ -5,6 +5,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { MEDIA_TABLE } from '../domain/constants.js';
 import type {
   DeletedMediaItem,
   LiveMediaItem,
@@ -12,7 +13,6 @@ import type {
   OutcomeFields,
 } from '../domain/MediaItem.js';
 import type { MediaCatalog, MediaPage, WriteResult } from '../domain/ports.js';
-import { MEDIA_TABLE } from './mediaTable.js';
 
 // Every write carries the same guard: apply only if no event has been applied to this key yet,
 // or the stored sequencer is older. Sequencers are stored normalised (fixed width, upper-case

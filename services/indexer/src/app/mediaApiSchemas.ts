@@ -1,41 +1,27 @@
-import * as z from 'zod';
-import { MEDIA_STATUS } from '../domain/MediaItem.js';
+import { z } from '@shop/common/validation';
+import { MEDIA_STATUS } from '../domain/constants.js';
 
-// The wire format of GET /products/{productId}/media. openapi.yaml's schemas are generated
-// from these (scripts/generateOpenApi.ts), and the tests check every answer against them.
+// The response bodies of GET /products/{productId}/media. openapi.yaml's schemas are generated
+// from these (scripts/generateOpenApi.ts) and the tests check every answer against openapi.yaml.
+// The handler imports only their types, so none of them is built at a cold start.
 
-/** Page size bounds of the `limit` query parameter. */
-export const MEDIA_PAGE = { defaultLimit: 20, maxLimit: 100 } as const;
-
-export const mediaQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MEDIA_PAGE.maxLimit)
-    .default(MEDIA_PAGE.defaultLimit)
-    .meta({ description: 'Items per page.' }),
-  cursor: z
-    .string()
-    .min(1)
-    .max(2048)
-    .optional()
-    .meta({ description: '`nextCursor` of the previous page.' }),
-});
+const describe = (description: string) => z.meta({ description });
+const count = z.int().check(z.minimum(0));
+const dimension = z.int().check(z.positive());
 
 export const thumbnailSchema = z
   .object({
-    key: z.string().meta({ description: 'Object key in the thumbnails bucket.' }),
-    width: z.number().int().positive(),
-    height: z.number().int().positive(),
-    bytes: z.number().int().nonnegative(),
+    key: z.string().check(describe('Object key in the thumbnails bucket.')),
+    width: dimension,
+    height: dimension,
+    bytes: count,
   })
-  .meta({ description: 'A WebP thumbnail that exists.' });
+  .check(describe('A WebP thumbnail that exists.'));
 
 export const mediaItemSchema = z
   .object({
-    key: z.string().meta({ description: 'Object key in the uploads bucket.' }),
-    name: z.string().meta({ description: 'File name below `uploads/<productId>/`.' }),
+    key: z.string().check(describe('Object key in the uploads bucket.')),
+    name: z.string().check(describe('File name below `uploads/<productId>/`.')),
     status: z
       .enum([
         MEDIA_STATUS.processing,
@@ -43,43 +29,37 @@ export const mediaItemSchema = z
         MEDIA_STATUS.skipped,
         MEDIA_STATUS.failed,
       ])
-      .meta({
-        description:
+      .check(
+        describe(
           '`processing` until the thumbnailer reports; `ready` with its thumbnails; `skipped` (not a usable image, see `reason`); `failed` (the thumbnailer failed and is retried).',
-      }),
+        ),
+      ),
     reason: z
-      .string()
-      .optional()
-      .meta({ description: 'Why it was skipped or failed, e.g. `not-an-image`, `corrupt`.' }),
-    detail: z.string().optional(),
-    contentType: z.string().optional(),
-    size: z.number().int().nonnegative().meta({ description: 'Bytes of the upload.' }),
+      .optional(z.string())
+      .check(describe('Why it was skipped or failed, e.g. `not-an-image`, `corrupt`.')),
+    detail: z.optional(z.string()),
+    contentType: z.optional(z.string()),
+    size: count.check(describe('Bytes of the upload.')),
     eTag: z.string(),
-    metadata: z
-      .record(z.string(), z.string())
-      .meta({ description: 'User metadata (`x-amz-meta-*`).' }),
+    metadata: z.record(z.string(), z.string()).check(describe('User metadata (`x-amz-meta-*`).')),
     lastModified: z.iso.datetime(),
-    processedAt: z.iso
-      .datetime()
-      .optional()
-      .meta({ description: 'When the thumbnailer reported.' }),
-    thumbnailsBucket: z.string().optional(),
-    thumbnails: z.array(thumbnailSchema).meta({
-      description: 'Exactly the thumbnails that exist, largest first; empty unless ready.',
-    }),
+    processedAt: z.optional(z.iso.datetime()).check(describe('When the thumbnailer reported.')),
+    thumbnailsBucket: z.optional(z.string()),
+    thumbnails: z
+      .array(thumbnailSchema)
+      .check(describe('Exactly the thumbnails that exist, largest first; empty unless ready.')),
   })
-  .meta({ description: 'One upload of the product and what the thumbnailer made of it.' });
+  .check(describe('One upload of the product and what the thumbnailer made of it.'));
 
 export const mediaPageSchema = z
   .object({
     productId: z.string(),
-    items: z.array(mediaItemSchema).meta({ description: 'Newest upload first.' }),
+    items: z.array(mediaItemSchema).check(describe('Newest upload first.')),
     nextCursor: z
-      .string()
-      .nullable()
-      .meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+      .nullable(z.string())
+      .check(describe('Pass as `cursor` for the next page; null on the last page.')),
   })
-  .meta({ description: 'One page of a product media, newest first.' });
+  .check(describe('One page of a product media, newest first.'));
 
 export const errorEnvelopeSchema = z
   .object({
@@ -87,10 +67,10 @@ export const errorEnvelopeSchema = z
       code: z.enum(['BAD_REQUEST', 'UNAUTHORIZED', 'INTERNAL']),
       message: z.string(),
       requestId: z.string(),
-      details: z.unknown().optional(),
+      details: z.optional(z.unknown()),
     }),
   })
-  .meta({ description: 'Every error the function answers.' });
+  .check(describe('Every error the function answers.'));
 
-export type MediaPageBody = z.infer<typeof mediaPageSchema>;
-export type MediaItemBody = z.infer<typeof mediaItemSchema>;
+export type MediaPageBody = z.output<typeof mediaPageSchema>;
+export type MediaItemBody = z.output<typeof mediaItemSchema>;

@@ -1,19 +1,7 @@
 import type { UploadKey } from '@shop/contracts/mediaKeys';
+import { MEDIA_STATUS } from './constants.js';
 import type { ObjectSnapshot } from './ports.js';
 
-/**
- * Lifecycle of a catalog entry, `as const` rather than an enum. An upload is `processing`
- * until the thumbnailer's outcome for that exact upload arrives: `ready` (thumbnails listed),
- * `skipped` (not a usable image; `reason` says why) or `failed` (the thumbnailer failed and
- * Lambda retries it; a later outcome replaces this). `deleted` is the tombstone.
- */
-export const MEDIA_STATUS = {
-  processing: 'processing',
-  ready: 'ready',
-  skipped: 'skipped',
-  failed: 'failed',
-  deleted: 'deleted',
-} as const;
 export type MediaStatus = (typeof MEDIA_STATUS)[keyof typeof MEDIA_STATUS];
 export type LiveStatus = Exclude<MediaStatus, 'deleted'>;
 

@@ -1,39 +1,45 @@
-import * as z from 'zod';
+import { z } from '@shop/common/validation';
+import { MEDIA_STATUS } from './constants.js';
 import { MalformedEventError } from './errors.js';
-import { MEDIA_STATUS, type OutcomeFields } from './MediaItem.js';
+import type { OutcomeFields } from './MediaItem.js';
 
 // The thumbnailer's outcome document (`<productId>/<name>/outcome.json` in ThumbnailsBucket,
 // written after the thumbnails it lists; see services/thumbnails/README.md). The indexer
 // validates it like any other input: a document it cannot read is a broken producer, failed
 // into the DLQ rather than guessed at.
 
+const count = z.int().check(z.minimum(0));
+const dimension = z.int().check(z.positive());
+
 const outcomeSchema = z.object({
   version: z.literal(1),
   status: z.enum(['generated', 'skipped', 'failed']),
-  reason: z.string().max(100).optional(),
-  detail: z.string().max(1000).optional(),
+  reason: z.optional(z.string().check(z.maxLength(100))),
+  detail: z.optional(z.string().check(z.maxLength(1000))),
   source: z.object({
-    bucket: z.string().min(1),
-    key: z.string().min(1),
+    bucket: z.string().check(z.minLength(1)),
+    key: z.string().check(z.minLength(1)),
     eTag: z.string(),
-    size: z.number().int().nonnegative(),
-    sequencer: z.string().min(1, 'an outcome without the upload sequencer cannot be ordered'),
+    size: count,
+    sequencer: z
+      .string()
+      .check(z.minLength(1, 'an outcome without the upload sequencer cannot be ordered')),
   }),
   thumbnails: z
     .array(
       z.object({
-        key: z.string().min(1),
-        width: z.number().int().positive(),
-        height: z.number().int().positive(),
-        bytes: z.number().int().nonnegative(),
+        key: z.string().check(z.minLength(1)),
+        width: dimension,
+        height: dimension,
+        bytes: count,
       }),
     )
-    .max(32),
+    .check(z.maxLength(32)),
   writtenAt: z.iso.datetime(),
 });
 
 /** A validated outcome document. */
-export type ThumbnailOutcome = z.infer<typeof outcomeSchema>;
+export type ThumbnailOutcome = z.output<typeof outcomeSchema>;
 
 const STATUS_OF = {
   generated: MEDIA_STATUS.ready,

@@ -1,10 +1,11 @@
 import { parseUploadKey } from '@shop/contracts/mediaKeys';
+import { IGNORE_REASONS } from './constants.js';
 import { MalformedEventError } from './errors.js';
 import { buildUploadedItem, type ItemSettings } from './MediaItem.js';
 import type { MediaCatalog, ObjectInspector, OutcomeReader } from './ports.js';
 import { normaliseSequencer } from './sequencer.js';
 import { outcomeFields, parseThumbnailOutcome } from './ThumbnailOutcome.js';
-import { IGNORE_REASONS, type IndexOutcome, type OutcomeChange } from './types.js';
+import type { IgnoreReason, IndexOutcome, OutcomeChange } from './types.js';
 
 /** What {@link applyThumbnailOutcome} works with. */
 export interface OutcomeDependencies {
@@ -40,7 +41,7 @@ export const applyThumbnailOutcome = async (
   deps: OutcomeDependencies,
 ): Promise<IndexOutcome> => {
   const stored = await deps.outcomes.read(change.bucket, change.key);
-  const ignored = (reason: (typeof IGNORE_REASONS)[keyof typeof IGNORE_REASONS]) =>
+  const ignored = (reason: IgnoreReason) =>
     ({ result: 'ignored', key: change.key, reason }) as const;
   // Gone: the upload was deleted and the thumbnailer removed its outcome with its thumbnails.
   if (stored === undefined) return ignored(IGNORE_REASONS.objectVanished);

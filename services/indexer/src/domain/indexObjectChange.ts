@@ -1,12 +1,8 @@
 import { parseUploadKey } from '@shop/contracts/mediaKeys';
+import { IGNORE_REASONS } from './constants.js';
 import { buildDeletedItem, buildUploadedItem, type ItemSettings } from './MediaItem.js';
 import type { MediaCatalog, ObjectInspector } from './ports.js';
-import {
-  IGNORE_REASONS,
-  type IgnoreReason,
-  type IndexOutcome,
-  type ObjectChange,
-} from './types.js';
+import type { IgnoreReason, IndexOutcome, ObjectChange } from './types.js';
 
 /** What {@link indexObjectChange} works with. */
 export interface IndexDependencies {
@@ -27,10 +23,10 @@ export interface IndexDependencies {
  */
 export const indexObjectChange = async (
   change: ObjectChange,
-  dependencies: IndexDependencies,
+  deps: IndexDependencies,
 ): Promise<IndexOutcome> => {
-  const { inspector, catalog, settings } = dependencies;
-  const now = (dependencies.now ?? (() => new Date()))();
+  const { inspector, catalog, settings } = deps;
+  const now = (deps.now ?? (() => new Date()))();
   const upload = parseUploadKey(change.key);
   if (upload === undefined) {
     return { result: 'ignored', key: change.key, reason: IGNORE_REASONS.notProductMedia };

@@ -1,12 +1,10 @@
+import type { CHANGE_KINDS, IGNORE_REASONS } from './constants.js';
 import type { LiveStatus } from './MediaItem.js';
 
-/** The two S3 event types the indexer consumes (EventBridge `detail-type`s). */
-export const CHANGE_KINDS = { created: 'Object Created', deleted: 'Object Deleted' } as const;
 export type ChangeKind = keyof typeof CHANGE_KINDS;
 
-/** One S3 object event of the uploads bucket, validated and normalised. */
-export interface ObjectChange {
-  kind: ChangeKind;
+/** What every S3 event IndexQueue carries tells about its object, validated and normalised. */
+interface S3Change {
   /** The EventBridge event id (for logs). */
   eventId: string;
   bucket: string;
@@ -20,34 +18,22 @@ export interface ObjectChange {
   eventTime: string;
 }
 
+/** One S3 object event of the uploads bucket. */
+export interface ObjectChange extends S3Change {
+  kind: ChangeKind;
+}
+
 /**
  * The thumbnailer's outcome event: `Object Created` of `<productId>/<name>/outcome.json` in the
  * thumbnails bucket. `sequencer` and `eTag` are those of the outcome object's write.
  */
-export interface OutcomeChange {
+export interface OutcomeChange extends S3Change {
   kind: 'outcome';
-  eventId: string;
-  bucket: string;
-  key: string;
-  sequencer: string;
-  eTag?: string;
-  eventTime: string;
 }
 
 /** Anything IndexQueue carries. */
 export type IndexChange = ObjectChange | OutcomeChange;
 
-/** Why an event changed nothing. */
-export const IGNORE_REASONS = {
-  /** Outside `uploads/<productId>/<name>`: not product media. */
-  notProductMedia: 'not-product-media',
-  /** The catalog already holds this event (duplicate) or a newer one (out of order). */
-  staleOrDuplicate: 'stale-or-duplicate',
-  /** Created, then deleted before we looked: its own Object Deleted event records that. */
-  objectVanished: 'object-vanished',
-  /** Created, then overwritten before we looked: the newer Object Created indexes it. */
-  superseded: 'superseded',
-} as const;
 export type IgnoreReason = (typeof IGNORE_REASONS)[keyof typeof IGNORE_REASONS];
 
 /** What processing one event did. */

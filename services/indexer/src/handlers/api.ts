@@ -1,25 +1,24 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createAwsClient, withDeadline } from '@shop/common/aws';
-import type { Context } from 'aws-lambda';
+import { createAwsClient } from '@shop/common/aws';
+import { CORRELATION_IDS, lambdaHandler } from '@shop/common/lambda';
+import { createLogger } from '@shop/common/logger';
 import { DynamoDBMediaCatalog } from '../adapters/DynamoDBMediaCatalog.js';
-import { createMediaApiHandler, type MediaApiEvent } from '../app/mediaApi.js';
-import { AWS_LIMITS, readConfig } from '../config.js';
-import { logger } from '../telemetry.js';
+import { createMediaApiHandler } from '../app/createMediaApiHandler.js';
+import { AWS_LIMITS, loadIndexerConfig } from '../config.js';
 
-// MediaApiFunction: GET /products/{productId}/media on OrdersApi (same authorizer).
-
-const config = readConfig();
+// MediaApiFunction: GET /products/{productId}/media on OrdersApi (same authorizer). No business
+// metrics, so no Metrics: logMetrics would warn about an empty flush on every request.
+const config = loadIndexerConfig();
+const dynamodb = createAwsClient(DynamoDBClient, 'DynamoDB', AWS_LIMITS.dynamodb);
 const catalog = new DynamoDBMediaCatalog(
-  DynamoDBDocumentClient.from(createAwsClient(DynamoDBClient, 'DynamoDB', AWS_LIMITS.dynamodb)),
+  DynamoDBDocumentClient.from(dynamodb),
   config.mediaTableName,
 );
-const handle = createMediaApiHandler({ catalog, logger });
+const logger = createLogger('indexer');
 
-export const handler = withDeadline(
-  async (event: MediaApiEvent, context: Context) => {
-    logger.addContext(context);
-    return handle(event, context);
-  },
-  { marginMs: AWS_LIMITS.deadlineMarginMs },
-);
+export const handler = lambdaHandler(createMediaApiHandler({ catalog, logger }), {
+  logger,
+  correlationId: CORRELATION_IDS.httpApi,
+  deadlineMarginMs: AWS_LIMITS.deadlineMarginMs,
+});

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
@@ -9,18 +8,19 @@ import {
   stackToken,
   startLocalCloud,
 } from '@shop/local-cloud/cloud';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { eventually } from '@shop/local-cloud/testing';
+import { SAMPLE_JPEG_LANDSCAPE } from '@shop/testing/images';
+import { templatePath } from '@shop/testing/template';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBMediaCatalog } from '../../src/adapters/DynamoDBMediaCatalog.js';
 import type { MediaPageBody } from '../../src/app/mediaApiSchemas.js';
 import type { MediaItem } from '../../src/domain/MediaItem.js';
-import { LANDSCAPE_JPEG } from '../support/sampleJpeg.js';
 
 // The whole media flow from template.yaml with the built bundles (pnpm build first), on the
 // embedded backends or AWS_ENDPOINT_URL: upload -> S3 notification -> ThumbnailsFunction
 // (thumbnails, then outcome.json) -> ThumbnailsBucket EventBridge event -> ThumbnailOutcomesRule
 // -> IndexQueue -> IndexerFunction -> MediaTable -> GET /products/{productId}/media.
 
-const templatePath = path.resolve(import.meta.dirname, '../../../../template.yaml');
 let cloud: LocalCloud;
 let described: LocalCloudDescriptor;
 let catalog: DynamoDBMediaCatalog;
@@ -74,13 +74,13 @@ const unquote = (eTag: string | undefined) => (eTag ?? '').replaceAll('"', '');
 
 /** Poll the catalog item until `done` holds (deadline 30 s). */
 const settled = (name: string, done: (item: MediaItem | undefined) => boolean) =>
-  vi.waitFor(
+  eventually(
     async () => {
       const item = await catalog.get(`uploads/${productId}/${name}`);
-      if (!done(item)) throw new Error(`not yet: ${JSON.stringify(item?.status)}`);
-      return item as MediaItem;
+      return done(item) ? (item as MediaItem) : undefined;
     },
-    { timeout: 30_000, interval: 200 },
+    `the catalog item of ${name}`,
+    30_000,
   );
 
 const listMedia = async (query = '') => {
@@ -93,7 +93,7 @@ const listMedia = async (query = '') => {
 describe('media catalog flow (template, thumbnailer, indexer, API)', () => {
   it('turns a good image ready with the thumbnails that exist', async () => {
     // Act
-    const { ETag } = await put('front.jpg', LANDSCAPE_JPEG);
+    const { ETag } = await put('front.jpg', SAMPLE_JPEG_LANDSCAPE);
     const item = await settled('front.jpg', (current) => current?.status === 'ready');
 
     // Assess: 160x120 in boxes of 1024, 512 and 128, never enlarged.
@@ -115,7 +115,7 @@ describe('media catalog flow (template, thumbnailer, indexer, API)', () => {
   it.each([
     { name: 'empty.jpg', body: new Uint8Array(0), reason: 'empty' },
     { name: 'notes.jpg', body: 'just some text, not a picture', reason: 'not-an-image' },
-    { name: 'truncated.jpg', body: LANDSCAPE_JPEG.subarray(0, 400), reason: 'corrupt' },
+    { name: 'truncated.jpg', body: SAMPLE_JPEG_LANDSCAPE.subarray(0, 400), reason: 'corrupt' },
     {
       name: 'logo.svg',
       body: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
@@ -132,9 +132,9 @@ describe('media catalog flow (template, thumbnailer, indexer, API)', () => {
 
   it('ends in the state of the last operation: overwrite, then delete, while processing', async () => {
     // Act: no waiting between the operations.
-    await put('hero.jpg', LANDSCAPE_JPEG);
+    await put('hero.jpg', SAMPLE_JPEG_LANDSCAPE);
     const { ETag } = await put('hero.jpg', 'not an image any more');
-    await put('gone.jpg', LANDSCAPE_JPEG);
+    await put('gone.jpg', SAMPLE_JPEG_LANDSCAPE);
     await remove('gone.jpg');
 
     // Assess

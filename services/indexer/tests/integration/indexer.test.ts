@@ -1,38 +1,56 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CORRELATION_IDS, lambdaHandler } from '@shop/common/lambda';
+import { createLogger } from '@shop/common/logger';
 import { encodeS3EventKey } from '@shop/contracts/mediaKeys';
-import { ensureBucket, ensureQueue, ensureTable } from '@shop/local-cloud';
+import { ensureBucket, ensureQueue } from '@shop/local-cloud';
 import { uniqueName, useBackends } from '@shop/local-cloud/testing';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '@shop/testing/lambda';
+import { sqsEvent, sqsRecordFromMessage } from '@shop/testing/sqsEvents';
+import { createTableFromTemplate } from '@shop/testing/tables';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBMediaCatalog } from '../../src/adapters/DynamoDBMediaCatalog.js';
-import { mediaTableDefinition } from '../../src/adapters/mediaTable.js';
+import { S3ObjectInspector } from '../../src/adapters/S3ObjectInspector.js';
+import { S3OutcomeReader } from '../../src/adapters/S3OutcomeReader.js';
+import { createIndexHandler } from '../../src/app/createIndexHandler.js';
+import { AWS_LIMITS } from '../../src/config.js';
 import { normaliseSequencer } from '../../src/domain/sequencer.js';
-import { lambdaContext, s3Event, sqsEvent } from '../support/events.js';
+import { indexBatch, s3Event } from '../support/events.js';
 
-// The SQS handler end to end against the local backends (embedded, or AWS_ENDPOINT_URL):
-// real objects in S3 (so the HEAD is real), real conditional writes and GSI queries.
+// The SQS handler, wired as handlers/sqs.ts wires it, against the local backends (embedded, or
+// AWS_ENDPOINT_URL): real objects in S3 (so the HEAD is real), real conditional writes and GSI
+// queries on MediaTable as template.yaml defines it.
 
-const { backends, clients } = useBackends();
-const table = uniqueName('media');
+const { clients } = useBackends();
 const bucket = uniqueName('uploads');
-const catalog = new DynamoDBMediaCatalog(DynamoDBDocumentClient.from(clients.dynamodb), table);
-
+let catalog: DynamoDBMediaCatalog;
 let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 beforeAll(async () => {
-  await Promise.all([
-    ensureTable(clients, mediaTableDefinition(table)),
+  const [{ tableName }] = await Promise.all([
+    createTableFromTemplate(clients, 'MediaTable'),
     ensureBucket(clients, bucket),
   ]);
-  vi.stubEnv('MEDIA_TABLE_NAME', table);
-  vi.stubEnv('UPLOADS_BUCKET', bucket);
-  vi.stubEnv('THUMBNAILS_BUCKET', 'thumbnails-bucket');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'CRITICAL');
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-  ({ handler } = await import('../../src/handlers/sqs.js'));
-  return () => vi.unstubAllEnvs();
+  catalog = new DynamoDBMediaCatalog(DynamoDBDocumentClient.from(clients.dynamodb), tableName);
+  const logger = createLogger('indexer', { logLevel: 'CRITICAL' });
+  const metrics = new Metrics({ namespace: 'Shop', serviceName: 'indexer' });
+  const app = createIndexHandler({
+    catalog,
+    inspector: new S3ObjectInspector(clients.s3),
+    outcomes: new S3OutcomeReader(clients.s3),
+    config: { uploadsBucket: bucket, thumbnailsBucket: 'thumbnails-bucket' },
+    logger,
+    metrics,
+  });
+  handler = lambdaHandler(app, {
+    logger,
+    metrics,
+    correlationId: CORRELATION_IDS.sqs,
+    deadlineMarginMs: AWS_LIMITS.deadlineMarginMs,
+  });
 });
 
 /** Upload an object; returns its ETag as S3 events carry it (no quotes). */
@@ -62,7 +80,8 @@ const created = (key: string, sequencer: string, etag: string, raw = false) =>
 const deleted = (key: string, sequencer: string) =>
   s3Event({ type: 'Object Deleted', bucket, key: encodeS3EventKey(key), sequencer });
 
-const deliver = (...bodies: unknown[]) => handler(sqsEvent(...bodies), lambdaContext());
+const context = () => lambdaContext({ functionName: 'shop-IndexerFunction' });
+const deliver = (...bodies: unknown[]) => handler(indexBatch(...bodies), context());
 
 describe('indexer (SQS handler against the local backends)', () => {
   it('indexes a created object with its HEAD metadata', async () => {
@@ -182,13 +201,13 @@ describe('indexer (SQS handler against the local backends)', () => {
     // Prepare
     const key = 'uploads/prod-f/ok.jpg';
     const etag = await upload(key);
-    const event = sqsEvent(
+    const event = indexBatch(
       '{"detail-type":"Object Created"}',
       created(key, '617f08299329d189', etag),
     );
 
     // Act
-    const response = await handler(event, lambdaContext());
+    const response = await handler(event, context());
 
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
@@ -213,20 +232,10 @@ describe('indexer (SQS handler against the local backends)', () => {
         WaitTimeSeconds: 2,
       }),
     );
-    const records: SQSRecord[] = Messages.map((message) => ({
-      messageId: message.MessageId ?? '',
-      receiptHandle: message.ReceiptHandle ?? '',
-      body: message.Body ?? '',
-      attributes: message.Attributes as unknown as SQSRecord['attributes'],
-      messageAttributes: {},
-      md5OfBody: message.MD5OfBody ?? '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: queue.arn,
-      awsRegion: backends.region,
-    }));
+    const records = Messages.map((message) => sqsRecordFromMessage(message, queue.arn));
 
     // Act
-    const response = await handler({ Records: records }, lambdaContext());
+    const response = await handler(sqsEvent(...records), context());
 
     // Assess
     expect(records).toHaveLength(1);

@@ -1,11 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { queueArn, SQS_TEST_ACCOUNT, sqsEvent, sqsRecord } from '@shop/testing/sqsEvents';
+import type { SQSEvent } from 'aws-lambda';
 
 // Builders for the messages IndexQueue carries: S3 events in the EventBridge envelope
 // (S3 User Guide, "EventBridge event message structure") inside Lambda SQS records.
 
-export const ACCOUNT = '123456789012';
-export const REGION = 'us-east-1';
+const ACCOUNT = SQS_TEST_ACCOUNT;
+const REGION = 'us-east-1';
+export const INDEX_QUEUE_ARN = queueArn('shop-IndexQueue', REGION);
 
 export interface S3EventOptions {
   type: 'Object Created' | 'Object Deleted';
@@ -45,44 +47,6 @@ export const s3Event = (options: S3EventOptions) => ({
   },
 });
 
-/** One Lambda SQS record whose body is `body` (serialised unless it is a string). */
-export const sqsRecord = (body: unknown, messageId: string = randomUUID()): SQSRecord => {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return {
-    messageId,
-    receiptHandle: `AQEB${messageId}`,
-    body: text,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '1773480415120',
-      SenderId: 'AIDAJQR6QDGQ7PATMSYEY',
-      ApproximateFirstReceiveTimestamp: '1773480415132',
-    },
-    messageAttributes: {},
-    md5OfBody: createHash('md5').update(text).digest('hex'),
-    eventSource: 'aws:sqs',
-    eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:IndexQueue`,
-    awsRegion: REGION,
-  };
-};
-
-/** A Lambda SQS event with one record per body. */
-export const sqsEvent = (...bodies: unknown[]): SQSEvent => ({
-  Records: bodies.map((body) => sqsRecord(body)),
-});
-
-/** The Lambda context fields the handler and Powertools read. */
-export const lambdaContext = () => ({
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'IndexerFunction',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:IndexerFunction`,
-  memoryLimitInMB: '256',
-  awsRequestId: randomUUID(),
-  logGroupName: '/aws/lambda/IndexerFunction',
-  logStreamName: '2026/03/14/[$LATEST]abcdef',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+/** A Lambda SQS event from IndexQueue with one record per body. */
+export const indexBatch = (...bodies: unknown[]): SQSEvent =>
+  sqsEvent(...bodies.map((body) => sqsRecord(body, { queueArn: INDEX_QUEUE_ARN })));

@@ -16,7 +16,8 @@ import type {
 
 // In-memory ports with the same conditions as MediaTable (see DynamoDBMediaCatalog): upload
 // events write only if the stored sequencer is absent or older; an outcome only onto the item
-// of its own upload event, in outcome order.
+// of its own upload event, in outcome order. FakeCatalog passes the same contract tests as
+// DynamoDBMediaCatalog (support/mediaCatalogContract.ts).
 
 export class FakeCatalog implements MediaCatalog {
   readonly items = new Map<string, MediaItem>();
@@ -54,11 +55,24 @@ export class FakeCatalog implements MediaCatalog {
     return this.items.get(key);
   }
 
-  async listByProduct(productId: string): Promise<MediaPage> {
-    const items = [...this.items.values()].filter(
-      (item): item is LiveMediaItem => item.productId === productId && item.status !== 'deleted',
-    );
-    return { items };
+  /** Like the `byProduct` index: live items only, newest first, paged by the index key. */
+  async listByProduct(
+    productId: string,
+    options: { limit?: number; cursor?: Record<string, unknown> } = {},
+  ): Promise<MediaPage> {
+    const sorted = [...this.items.values()]
+      .filter(
+        (item): item is LiveMediaItem => item.productId === productId && item.status !== 'deleted',
+      )
+      .sort((a, b) => (a.productSort < b.productSort ? 1 : -1));
+    const after = options.cursor?.productSort;
+    const next = sorted.findIndex((item) => typeof after === 'string' && item.productSort < after);
+    const start = after === undefined ? 0 : next === -1 ? sorted.length : next;
+    const items = sorted.slice(start, start + (options.limit ?? 50));
+    const last = items.at(-1);
+    return start + items.length < sorted.length && last !== undefined
+      ? { items, cursor: { key: last.key, productId, productSort: last.productSort } }
+      : { items };
   }
 
   #write(item: MediaItem): WriteResult {
@@ -87,3 +101,13 @@ export class FakeOutcomeReader implements OutcomeReader {
     return this.objects.get(key);
   }
 }
+
+/** What a HEAD of an uploaded JPEG says (override what a test needs). */
+export const objectSnapshot = (overrides: Partial<ObjectSnapshot> = {}): ObjectSnapshot => ({
+  size: 5,
+  eTag: 'etag-1',
+  contentType: 'image/jpeg',
+  metadata: { alt: 'front' },
+  lastModified: '2026-03-14T09:26:53.000Z',
+  ...overrides,
+});

@@ -1,23 +1,23 @@
 import { parseUploadKey, type UploadKey } from '@shop/contracts/mediaKeys';
 import { describe, expect, it } from 'vitest';
-import {
-  buildDeletedItem,
-  buildUploadedItem,
-  MEDIA_STATUS,
-  productSortKey,
-} from '../../src/domain/MediaItem.js';
-import type { ObjectSnapshot } from '../../src/domain/ports.js';
+import { MEDIA_STATUS } from '../../src/domain/constants.js';
+import { buildDeletedItem, buildUploadedItem, productSortKey } from '../../src/domain/MediaItem.js';
 import { normaliseSequencer } from '../../src/domain/sequencer.js';
+import { objectSnapshot } from '../support/fakes.js';
 
 const upload = parseUploadKey('uploads/prod-1042/front view.jpg') as UploadKey;
 const sequencer = normaliseSequencer('0069B528ED2C7A41F3');
 const now = new Date('2026-03-14T09:27:00.000Z');
-const snapshot: ObjectSnapshot = {
-  size: 482113,
-  eTag: '9b2cf535f27731c974343645a3985328',
-  contentType: 'image/jpeg',
-  metadata: { alt: 'Front view' },
-  lastModified: '2026-03-14T09:26:53.000Z',
+const snapshot = objectSnapshot({ size: 482113, metadata: { alt: 'Front view' } });
+/** What every item of the upload carries, live or deleted. */
+const base = {
+  key: 'uploads/prod-1042/front view.jpg',
+  bucket: 'uploads-bucket',
+  productId: 'prod-1042',
+  name: 'front view.jpg',
+  sequencer,
+  thumbnails: [],
+  updatedAt: '2026-03-14T09:27:00.000Z',
 };
 
 describe('buildUploadedItem', () => {
@@ -34,17 +34,11 @@ describe('buildUploadedItem', () => {
 
     // Assess
     expect(item).toEqual({
-      key: 'uploads/prod-1042/front view.jpg',
-      bucket: 'uploads-bucket',
-      productId: 'prod-1042',
-      name: 'front view.jpg',
-      sequencer,
-      thumbnails: [],
+      ...base,
       thumbnailsBucket: 'thumbs-bucket',
-      updatedAt: '2026-03-14T09:27:00.000Z',
       status: MEDIA_STATUS.processing,
       size: 482113,
-      eTag: '9b2cf535f27731c974343645a3985328',
+      eTag: 'etag-1',
       contentType: 'image/jpeg',
       metadata: { alt: 'Front view' },
       lastModified: '2026-03-14T09:26:53.000Z',
@@ -85,13 +79,7 @@ describe('buildDeletedItem', () => {
 
     // Assess
     expect(item).toEqual({
-      key: 'uploads/prod-1042/front view.jpg',
-      bucket: 'uploads-bucket',
-      productId: 'prod-1042',
-      name: 'front view.jpg',
-      sequencer,
-      thumbnails: [],
-      updatedAt: '2026-03-14T09:27:00.000Z',
+      ...base,
       status: MEDIA_STATUS.deleted,
       deletedAt: '2026-03-14T10:02:11Z',
     });

@@ -1,11 +1,11 @@
 import { ConfigError } from '@shop/common/config';
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '../../src/config.js';
+import { loadIndexerConfig } from '../../src/config.js';
 
-describe('readConfig', () => {
+describe('loadIndexerConfig', () => {
   it('reads the table and both buckets', () => {
     // Act
-    const config = readConfig({
+    const config = loadIndexerConfig({
       MEDIA_TABLE_NAME: 'media',
       UPLOADS_BUCKET: 'uploads',
       THUMBNAILS_BUCKET: 'thumbs',
@@ -23,7 +23,7 @@ describe('readConfig', () => {
     // Act
     let caught: unknown;
     try {
-      readConfig({ THUMBNAILS_BUCKET: 'x' });
+      loadIndexerConfig({ THUMBNAILS_BUCKET: 'x' });
     } catch (error) {
       caught = error;
     }

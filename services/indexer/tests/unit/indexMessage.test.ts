@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { sqsRecord } from '@shop/testing/sqsEvents';
 import type { SQSEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIndexMessage } from '../../src/adapters/indexMessage.js';
+import { parseIndexMessage } from '../../src/app/indexMessage.js';
 import { MalformedEventError } from '../../src/domain/errors.js';
 import { normaliseSequencer } from '../../src/domain/sequencer.js';
-import { s3Event, sqsRecord } from '../support/events.js';
+import { s3Event } from '../support/events.js';
 
 const BUCKET = 'shop-uploads-123456789012-eu-west-1';
 const BUCKETS = {

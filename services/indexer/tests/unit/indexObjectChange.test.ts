@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { indexObjectChange } from '../../src/domain/indexObjectChange.js';
-import type { ObjectSnapshot } from '../../src/domain/ports.js';
 import { normaliseSequencer } from '../../src/domain/sequencer.js';
 import type { ObjectChange } from '../../src/domain/types.js';
-import { FakeCatalog, FakeInspector } from '../support/fakes.js';
+import { FakeCatalog, FakeInspector, objectSnapshot } from '../support/fakes.js';
 
 const KEY = 'uploads/prod-1/front view.jpg';
-const snapshot: ObjectSnapshot = {
-  size: 5,
-  eTag: 'etag-1',
-  contentType: 'image/jpeg',
-  metadata: { alt: 'front' },
-  lastModified: '2026-03-14T09:26:53.000Z',
-};
 const change = (kind: ObjectChange['kind'], sequencer: string, extra: Partial<ObjectChange> = {}) =>
   ({
     kind,
@@ -28,23 +20,23 @@ const change = (kind: ObjectChange['kind'], sequencer: string, extra: Partial<Ob
 const setup = () => {
   const catalog = new FakeCatalog();
   const inspector = new FakeInspector();
-  inspector.objects.set(KEY, snapshot);
-  const dependencies = {
+  inspector.objects.set(KEY, objectSnapshot());
+  const deps = {
     catalog,
     inspector,
     settings: { thumbnailsBucket: 'thumbs' },
     now: () => new Date('2026-03-14T10:00:01.000Z'),
   };
-  return { catalog, inspector, dependencies };
+  return { catalog, inspector, deps };
 };
 
 describe('indexObjectChange', () => {
   it('indexes a created object with what the HEAD reports', async () => {
     // Prepare
-    const { catalog, dependencies } = setup();
+    const { catalog, deps } = setup();
 
     // Act
-    const outcome = await indexObjectChange(change('created', '0A'), dependencies);
+    const outcome = await indexObjectChange(change('created', '0A'), deps);
 
     // Assess
     expect(outcome).toEqual({ result: 'indexed', key: KEY, productId: 'prod-1' });
@@ -58,10 +50,10 @@ describe('indexObjectChange', () => {
   });
 
   it('marks a deleted object with a tombstone', async () => {
-    const { catalog, dependencies } = setup();
-    await indexObjectChange(change('created', '0A'), dependencies);
+    const { catalog, deps } = setup();
+    await indexObjectChange(change('created', '0A'), deps);
 
-    const outcome = await indexObjectChange(change('deleted', '0B'), dependencies);
+    const outcome = await indexObjectChange(change('deleted', '0B'), deps);
 
     expect(outcome).toEqual({ result: 'deleted', key: KEY, productId: 'prod-1' });
     expect(catalog.items.get(KEY)).toMatchObject({
@@ -72,11 +64,11 @@ describe('indexObjectChange', () => {
 
   it('keeps an object deleted when its older create arrives after the delete', async () => {
     // Prepare
-    const { catalog, dependencies } = setup();
-    await indexObjectChange(change('deleted', '0B'), dependencies);
+    const { catalog, deps } = setup();
+    await indexObjectChange(change('deleted', '0B'), deps);
 
     // Act
-    const outcome = await indexObjectChange(change('created', '0A'), dependencies);
+    const outcome = await indexObjectChange(change('created', '0A'), deps);
 
     // Assess
     expect(outcome).toEqual({ result: 'ignored', key: KEY, reason: 'stale-or-duplicate' });
@@ -84,11 +76,11 @@ describe('indexObjectChange', () => {
   });
 
   it('changes nothing for a duplicate delivery', async () => {
-    const { catalog, dependencies } = setup();
-    await indexObjectChange(change('created', '0A'), dependencies);
+    const { catalog, deps } = setup();
+    await indexObjectChange(change('created', '0A'), deps);
     const before = structuredClone(catalog.items.get(KEY));
 
-    const outcome = await indexObjectChange(change('created', '0A'), dependencies);
+    const outcome = await indexObjectChange(change('created', '0A'), deps);
 
     expect(outcome).toMatchObject({ result: 'ignored', reason: 'stale-or-duplicate' });
     expect(catalog.items.get(KEY)).toEqual(before);
@@ -96,10 +88,10 @@ describe('indexObjectChange', () => {
   });
 
   it('indexes a re-upload that follows a delete', async () => {
-    const { catalog, dependencies } = setup();
-    await indexObjectChange(change('deleted', '0B'), dependencies);
+    const { catalog, deps } = setup();
+    await indexObjectChange(change('deleted', '0B'), deps);
 
-    const outcome = await indexObjectChange(change('created', '0C'), dependencies);
+    const outcome = await indexObjectChange(change('created', '0C'), deps);
 
     expect(outcome.result).toBe('indexed');
     expect(catalog.items.get(KEY)?.status).toBe('processing');
@@ -107,11 +99,11 @@ describe('indexObjectChange', () => {
 
   it('acknowledges a created object that vanished before the HEAD, writing nothing', async () => {
     // Prepare
-    const { catalog, inspector, dependencies } = setup();
+    const { catalog, inspector, deps } = setup();
     inspector.objects.clear();
 
     // Act
-    const outcome = await indexObjectChange(change('created', '0A'), dependencies);
+    const outcome = await indexObjectChange(change('created', '0A'), deps);
 
     // Assess
     expect(outcome).toEqual({ result: 'ignored', key: KEY, reason: 'object-vanished' });
@@ -119,11 +111,11 @@ describe('indexObjectChange', () => {
   });
 
   it('leaves an overwritten object to its newer event', async () => {
-    const { catalog, dependencies } = setup();
+    const { catalog, deps } = setup();
 
     const outcome = await indexObjectChange(
       change('created', '0A', { eTag: 'etag-of-an-older-version' }),
-      dependencies,
+      deps,
     );
 
     expect(outcome).toMatchObject({ result: 'ignored', reason: 'superseded' });
@@ -131,11 +123,11 @@ describe('indexObjectChange', () => {
   });
 
   it('ignores keys outside uploads/<productId>/<name> without touching S3', async () => {
-    const { catalog, inspector, dependencies } = setup();
+    const { catalog, inspector, deps } = setup();
 
     const outcome = await indexObjectChange(
       change('created', '0A', { key: 'uploads/no-name' }),
-      dependencies,
+      deps,
     );
 
     expect(outcome).toEqual({

@@ -1,19 +1,18 @@
 import { readFileSync } from 'node:fs';
-import type { Logger } from '@shop/common/logger';
-import type { Context } from 'aws-lambda';
+import { createLogger } from '@shop/common/logger';
+import { lambdaContext } from '@shop/testing/lambda';
+import { loadOpenApi, type Schema } from '@shop/testing/openapi';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import {
-  COMPONENTS,
-  MEDIA_RESPONSES,
-  OPENAPI_PATH,
-  renderOpenApi,
-} from '../../scripts/generateOpenApi.js';
-import { createMediaApiHandler, type MediaApiEvent } from '../../src/app/mediaApi.js';
+import { describe, expect, it, vi } from 'vitest';
+import { MEDIA_RESPONSES, OPENAPI_PATH, renderOpenApi } from '../../scripts/generateOpenApi.js';
+import { createMediaApiHandler, type MediaApiEvent } from '../../src/app/createMediaApiHandler.js';
 import type { LiveMediaItem } from '../../src/domain/MediaItem.js';
 import { FakeCatalog } from '../support/fakes.js';
 
-const context = { awsRequestId: 'req-1' } as Context;
+const context = {
+  ...lambdaContext({ functionName: 'shop-MediaApiFunction' }),
+  awsRequestId: 'req-1',
+};
 const caller = { customerId: 'cus_1', email: 'ann@example.com' };
 
 const item = (name: string, lastModified: string, extra: Partial<LiveMediaItem> = {}) =>
@@ -37,33 +36,6 @@ const item = (name: string, lastModified: string, extra: Partial<LiveMediaItem> 
     ...extra,
   }) as LiveMediaItem;
 
-/** A catalog over a sorted array, paging with an index key like DynamoDB's. */
-class PagedCatalog extends FakeCatalog {
-  readonly all: LiveMediaItem[];
-
-  constructor(all: LiveMediaItem[]) {
-    super();
-    this.all = all;
-  }
-  override async listByProduct(
-    productId: string,
-    options: { limit?: number; cursor?: Record<string, unknown> } = {},
-  ) {
-    const sorted = this.all
-      .filter((media) => media.productId === productId)
-      .sort((a, b) => (a.productSort < b.productSort ? 1 : -1));
-    const start =
-      options.cursor === undefined
-        ? 0
-        : sorted.findIndex((media) => media.key === options.cursor?.key) + 1;
-    const items = sorted.slice(start, start + (options.limit ?? 50));
-    const last = items.at(-1);
-    return start + items.length < sorted.length && last !== undefined
-      ? { items, cursor: { key: last.key, productId, productSort: last.productSort } }
-      : { items };
-  }
-}
-
 const event = (
   productId: string | undefined,
   query: Record<string, string> = {},
@@ -79,11 +51,12 @@ const event = (
   }) as unknown as MediaApiEvent;
 
 const harness = (items: LiveMediaItem[] = []) => {
-  const catalog = new PagedCatalog(items);
-  const errors: unknown[] = [];
-  const logger = { error: (...args: unknown[]) => errors.push(args) } as unknown as Logger;
+  const catalog = new FakeCatalog();
+  for (const media of items) catalog.items.set(media.key, media);
+  const logger = createLogger('indexer');
+  const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
   const handler = createMediaApiHandler({ catalog, logger });
-  return { catalog, handler, errors };
+  return { catalog, handler, errors: error.mock.calls };
 };
 const body = (response: { body?: string }) => JSON.parse(response.body ?? '{}');
 
@@ -221,6 +194,13 @@ describe('openapi.yaml', () => {
   });
 
   it.each(Object.keys(SCENARIOS))('answers %s with the documented schema', async (status) => {
+    // Prepare
+    const api = loadOpenApi(OPENAPI_PATH);
+    const operation = api.document.paths as Record<string, { get: { responses: Schema } }>;
+    const documented = api.resolve(
+      operation['/products/{productId}/media']?.get.responses[status] as Schema,
+    ) as { content: { 'application/json': { schema: Schema } } };
+
     // Act
     const response = await (
       SCENARIOS[status] as () => Promise<{ statusCode: number; body?: string }>
@@ -228,11 +208,6 @@ describe('openapi.yaml', () => {
 
     // Assess
     expect(String(response.statusCode)).toBe(status);
-    const documented = MEDIA_RESPONSES[status as keyof typeof MEDIA_RESPONSES];
-    const id = documented.content['application/json'].schema.$ref
-      .split('/')
-      .pop() as keyof typeof COMPONENTS;
-    const parsed = COMPONENTS[id].strict?.() ?? COMPONENTS[id];
-    expect(parsed.safeParse(body(response)).error).toBeUndefined();
+    expect(api.check(documented.content['application/json'].schema, body(response))).toEqual([]);
   });
 });

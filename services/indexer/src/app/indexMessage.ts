@@ -1,73 +1,78 @@
-import * as z from 'zod';
+import { z } from '@shop/common/validation';
+import { CHANGE_KINDS, OUTCOME_SUFFIX } from '../domain/constants.js';
 import { MalformedEventError } from '../domain/errors.js';
 import { objectKeyFromEvent } from '../domain/objectKey.js';
 import { normaliseSequencer } from '../domain/sequencer.js';
-import { CHANGE_KINDS, type ChangeKind, type IndexChange } from '../domain/types.js';
+import type { ChangeKind, IndexChange } from '../domain/types.js';
 
 // Each IndexQueue message is an S3 event as EventBridge delivers it ("EventBridge event
 // message structure", S3 User Guide), sent as the SQS message body by UploadsEventsRule
 // (uploads bucket: Object Created / Object Deleted) or ThumbnailOutcomesRule (thumbnails
 // bucket: Object Created of `*/outcome.json`, the thumbnailer's outcome event).
 // The schemas follow Powertools parser 2.35's SqsRecordSchema and
-// S3EventNotificationEventBridgeSchema, tightened to what the indexer relies on. They are
-// written out here rather than imported: the parser's schemas `import { z } from 'zod'`, which
-// pulls every zod locale into the bundle (959 KiB instead of ~510 KiB) and slows cold starts.
+// S3EventNotificationEventBridgeSchema, tightened to what the indexer relies on, written with
+// zod/mini. They are written out here rather than imported: the parser's schemas use zod's
+// classic API (`import { z } from 'zod'`), several times the bundle of zod/mini, and slow cold
+// starts.
+
+const text = z.string();
+const optionalText = z.optional(text);
 
 /** A Lambda SQS record (Powertools' SqsRecordSchema). */
 const sqsRecordSchema = z.object({
-  messageId: z.string(),
-  receiptHandle: z.string(),
-  body: z.string(),
+  messageId: text,
+  receiptHandle: text,
+  body: text,
   attributes: z.object({
-    ApproximateReceiveCount: z.string(),
-    ApproximateFirstReceiveTimestamp: z.string(),
-    MessageDeduplicationId: z.string().optional(),
-    MessageGroupId: z.string().optional(),
-    SenderId: z.string(),
-    SentTimestamp: z.string(),
-    SequenceNumber: z.string().optional(),
-    AWSTraceHeader: z.string().optional(),
-    DeadLetterQueueSourceArn: z.string().optional(),
+    ApproximateReceiveCount: text,
+    ApproximateFirstReceiveTimestamp: text,
+    MessageDeduplicationId: optionalText,
+    MessageGroupId: optionalText,
+    SenderId: text,
+    SentTimestamp: text,
+    SequenceNumber: optionalText,
+    AWSTraceHeader: optionalText,
+    DeadLetterQueueSourceArn: optionalText,
   }),
   messageAttributes: z.record(
-    z.string(),
+    text,
     z.object({
-      stringValue: z.string().optional().nullable(),
-      binaryValue: z.string().optional().nullable(),
-      stringListValues: z.array(z.string()).optional(),
-      binaryListValues: z.array(z.string()).optional(),
-      dataType: z.string(),
+      stringValue: z.optional(z.nullable(text)),
+      binaryValue: z.optional(z.nullable(text)),
+      stringListValues: z.optional(z.array(text)),
+      binaryListValues: z.optional(z.array(text)),
+      dataType: text,
     }),
   ),
-  md5OfBody: z.string(),
-  md5OfMessageAttributes: z.string().optional().nullable(),
+  md5OfBody: text,
+  md5OfMessageAttributes: z.optional(z.nullable(text)),
   eventSource: z.literal('aws:sqs'),
-  eventSourceARN: z.string(),
-  awsRegion: z.string(),
+  eventSourceARN: text,
+  awsRegion: text,
 });
 
 /** The `detail` of an S3 event on EventBridge (Powertools' detail schema, tightened). */
 const detailSchema = z.object({
-  version: z.string(),
-  bucket: z.object({ name: z.string() }),
+  version: text,
+  bucket: z.object({ name: text }),
   object: z.object({
-    key: z.string(),
-    size: z.number().nonnegative().optional(), // not in Object Deleted events
-    etag: z.string().optional(), // not in Object Deleted events
-    'version-id': z.string().optional(),
+    key: text,
+    size: z.optional(z.number().check(z.nonnegative())), // not in Object Deleted events
+    etag: optionalText, // not in Object Deleted events
+    'version-id': optionalText,
     // Without a sequencer an event cannot be ordered against others for the same key.
-    sequencer: z.string().min(1),
+    sequencer: z.string().check(z.minLength(1)),
   }),
-  'request-id': z.string(),
-  requester: z.string(),
+  'request-id': text,
+  requester: text,
   // Powertools 2.35 accepts IPv4 only here; S3's dual-stack endpoints also see IPv6 clients.
-  'source-ip-address': z.string().optional(),
-  reason: z.string().optional(),
-  'deletion-type': z.string().optional(),
-  'restore-expiry-time': z.string().optional(),
-  'source-storage-class': z.string().optional(),
-  'destination-storage-class': z.string().optional(),
-  'destination-access-tier': z.string().optional(),
+  'source-ip-address': optionalText,
+  reason: optionalText,
+  'deletion-type': optionalText,
+  'restore-expiry-time': optionalText,
+  'source-storage-class': optionalText,
+  'destination-storage-class': optionalText,
+  'destination-access-tier': optionalText,
 });
 
 const kinds = Object.entries(CHANGE_KINDS) as [ChangeKind, string][];
@@ -75,42 +80,45 @@ const kindOf = new Map(kinds.map(([kind, detailType]) => [detailType, kind]));
 
 /** An S3 Object Created / Object Deleted event in the EventBridge envelope. */
 export const S3ObjectEventSchema = z.object({
-  version: z.string(),
-  id: z.string(),
+  version: text,
+  id: text,
   source: z.literal('aws.s3'),
-  account: z.string(),
+  account: text,
   time: z.iso.datetime(),
-  region: z.string(),
-  resources: z.array(z.string()),
+  region: text,
+  resources: z.array(text),
   'detail-type': z.enum([CHANGE_KINDS.created, CHANGE_KINDS.deleted]),
   detail: detailSchema,
-  'replay-name': z.string().optional(),
+  'replay-name': optionalText,
 });
 
 /** A JSON text that parses to a value matching `schema` (Powertools' JSONStringified). */
-const jsonText = <T extends z.ZodType>(schema: T) =>
-  z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch (error) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `Invalid JSON - ${(error as Error).message}`,
-          fatal: true,
-        });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
+const jsonText = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((value: string, ctx) => {
+        try {
+          return JSON.parse(value) as unknown;
+        } catch (error) {
+          ctx.issues.push({
+            code: 'custom',
+            message: `Invalid JSON - ${(error as Error).message}`,
+            input: value,
+          });
+          return z.NEVER;
+        }
+      }),
+    ),
+    schema,
+  );
 
 /** One IndexQueue record as Lambda's SQS event source delivers it. */
-export const IndexMessageSchema = sqsRecordSchema.extend({
+export const IndexMessageSchema = z.extend(sqsRecordSchema, {
   body: jsonText(S3ObjectEventSchema),
 });
 
-const describeIssues = (error: z.ZodError): string =>
+const describeIssues = (error: z.core.$ZodError): string =>
   error.issues
     .slice(0, 3)
     .map((issue) => `${issue.path.join('.') || '(record)'}: ${issue.message}`)
@@ -123,9 +131,6 @@ export interface IndexedBuckets {
   uploadsBucket: string;
   thumbnailsBucket: string;
 }
-
-/** The suffix of the thumbnailer's outcome objects (ThumbnailOutcomesRule matches it too). */
-export const OUTCOME_SUFFIX = '/outcome.json';
 
 /**
  * Validate one SQS record from IndexQueue and turn it into an {@link IndexChange}: an upload
@@ -140,7 +145,7 @@ export const OUTCOME_SUFFIX = '/outcome.json';
  * change.kind; // 'created'
  */
 export const parseIndexMessage = (record: unknown, buckets: IndexedBuckets): IndexChange => {
-  const parsed = IndexMessageSchema.safeParse(record);
+  const parsed = z.safeParse(IndexMessageSchema, record);
   if (!parsed.success) {
     throw new MalformedEventError(describeIssues(parsed.error), { cause: parsed.error });
   }

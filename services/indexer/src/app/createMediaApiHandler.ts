@@ -1,13 +1,14 @@
 import { AppError, BadRequestError, toHttpResponse, UnauthorizedError } from '@shop/common/errors';
 import { type HttpResponse, jsonResponse } from '@shop/common/http';
 import type { Logger } from '@shop/common/logger';
+import { z } from '@shop/common/validation';
 import { parseUploadKey, UPLOADS_PREFIX } from '@shop/contracts/mediaKeys';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import * as z from 'zod';
+import { MEDIA_PAGE } from '../domain/constants.js';
 import { type ListProductMediaInput, listProductMedia } from '../domain/listProductMedia.js';
 import type { LiveMediaItem } from '../domain/MediaItem.js';
 import type { MediaCatalog } from '../domain/ports.js';
-import { type MediaItemBody, type MediaPageBody, mediaQuerySchema } from './mediaApiSchemas.js';
+import type { MediaItemBody, MediaPageBody } from './mediaApiSchemas.js';
 
 // GET /products/{productId}/media: parse -> use case -> response, three named steps.
 //
@@ -23,8 +24,17 @@ export type MediaApiEvent = APIGatewayProxyEventV2 & {
   };
 };
 
-const callerSchema = z.object({ customerId: z.string().min(1) });
+const callerSchema = z.object({ customerId: z.string().check(z.minLength(1)) });
 const cursorSchema = z.object({ key: z.string(), productId: z.string(), productSort: z.string() });
+
+/** The query string (openapi.yaml documents the same bounds). */
+const mediaQuerySchema = z.object({
+  limit: z._default(
+    z.pipe(z.coerce.number(), z.int().check(z.minimum(1), z.maximum(MEDIA_PAGE.maxLimit))),
+    MEDIA_PAGE.defaultLimit,
+  ),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+});
 
 const validProductId = (productId: string | undefined): productId is string =>
   productId !== undefined &&
@@ -36,7 +46,8 @@ const encodeCursor = (after: Record<string, unknown>): string =>
 
 const decodeCursor = (cursor: string, productId: string): Record<string, unknown> => {
   try {
-    const parsed = cursorSchema.parse(
+    const parsed = z.parse(
+      cursorSchema,
       JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')),
     );
     if (parsed.productId === productId) return parsed;
@@ -56,7 +67,7 @@ export const parseMediaRequest = (event: MediaApiEvent): ListProductMediaInput =
       details: [{ field: 'productId', message: 'invalid' }],
     });
   }
-  const query = mediaQuerySchema.safeParse(event.queryStringParameters ?? {});
+  const query = z.safeParse(mediaQuerySchema, event.queryStringParameters ?? {});
   if (!query.success) {
     throw new BadRequestError('invalid query parameters', {
       details: query.error.issues.map((issue) => ({
@@ -94,23 +105,24 @@ const toItemBody = (item: LiveMediaItem): MediaItemBody => ({
   })),
 });
 
-/** What the handler needs. */
+/** What the handler works with. */
 export interface MediaApiDependencies {
   catalog: Pick<MediaCatalog, 'listByProduct'>;
   logger: Logger;
 }
 
 /**
- * The HTTP handler of GET /products/{productId}/media.
+ * The HTTP handler of GET /products/{productId}/media (wrap it with `lambdaHandler` from
+ * `@shop/common/lambda`).
  *
  * @example
- * export const handler = createMediaApiHandler({ catalog, logger });
+ * export const handler = lambdaHandler(createMediaApiHandler({ catalog, logger }), { logger, ... });
  */
 export const createMediaApiHandler =
   (deps: MediaApiDependencies) =>
   async (event: MediaApiEvent, context: Context): Promise<HttpResponse> => {
     try {
-      if (!callerSchema.safeParse(event.requestContext.authorizer?.lambda).success) {
+      if (!z.safeParse(callerSchema, event.requestContext.authorizer?.lambda).success) {
         throw new UnauthorizedError('A bearer token is required');
       }
       const input = parseMediaRequest(event);
