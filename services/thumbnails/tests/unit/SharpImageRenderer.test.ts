@@ -141,7 +141,7 @@ describe('SharpImageRenderer', () => {
     ]);
   });
 
-  it('decodes the source once and derives the smaller sizes from the largest', async () => {
+  it('decodes the source once and derives each smaller size from the next larger one', async () => {
     // Prepare
     const source = await jpeg(1600, 1200);
     const inputs: string[] = [];
@@ -153,8 +153,60 @@ describe('SharpImageRenderer', () => {
     // Act
     await new SharpImageRenderer(counting, options).render(source, WIDTHS);
 
-    // Assess: one header read, one decode, then three encodes from raw pixels.
+    // Assess: one header read, one decode, then only raw pixels: two resizes (1024 -> 512,
+    // 512 -> 128) and three encodes.
+    expect(inputs).toEqual(['source', 'source', 'raw', 'raw', 'raw', 'raw', 'raw']);
+  });
+
+  it('encodes sizes that come out identical once, and answers in the order asked', async () => {
+    // Prepare: 300x200 fits the 1024 and 512 boxes as it is.
+    const source = await jpeg(300, 200);
+    const inputs: string[] = [];
+    const counting = ((input: unknown, options?: { raw?: unknown }) => {
+      inputs.push(input === source ? 'source' : options?.raw ? 'raw' : 'other');
+      return sharp(input as Buffer, options as never);
+    }) as unknown as Sharp;
+
+    // Act
+    const images = await new SharpImageRenderer(counting, options).render(source, [128, 1024, 512]);
+
+    // Assess: header, decode, one encode of 300x200, one resize to 128x85 and its encode.
     expect(inputs).toEqual(['source', 'source', 'raw', 'raw', 'raw']);
+    expect(
+      images.map(({ width, outputWidth, outputHeight }) => [width, outputWidth, outputHeight]),
+    ).toEqual([
+      [128, 128, 85],
+      [1024, 300, 200],
+      [512, 300, 200],
+    ]);
+    expect(Buffer.compare(defined(images[1]).body, defined(images[2]).body)).toBe(0);
+    expect(await sizes(images)).toEqual([
+      [128, 85],
+      [300, 200],
+      [300, 200],
+    ]);
+  });
+
+  it('reports a failing encode as the render error, while the smaller sizes are resized', async () => {
+    // Prepare: the first pipeline on decoded pixels (the largest size's encode) fails.
+    const source = await jpeg(1600, 1200);
+    let rawPipelines = 0;
+    const failingFirstEncode = ((input: unknown, options?: { raw?: unknown }) => {
+      const pipeline = sharp(input as Buffer, options as never);
+      if (options?.raw === undefined) return pipeline;
+      rawPipelines += 1;
+      if (rawPipelines > 1) return pipeline;
+      pipeline.toBuffer = (() => Promise.reject(new Error('encoder failed'))) as never;
+      return pipeline;
+    }) as unknown as Sharp;
+
+    // Act
+    const attempt = new SharpImageRenderer(failingFirstEncode, options).render(source, WIDTHS);
+
+    // Assess: the error itself (a render error, not a rejection of the input), and no
+    // unhandled rejection while the loop awaited the next resize (vitest fails on those).
+    await expect(attempt).rejects.toThrow('encoder failed');
+    expect(rawPipelines).toBeGreaterThan(1);
   });
 
   it.each([
