@@ -5,6 +5,7 @@ import type { BuildOptions, Metafile } from 'esbuild';
 export interface BundleFeatures {
   keepNames: boolean;
   envCredentials: boolean;
+  slimPackageJson: boolean;
   compileCache: boolean;
 }
 

@@ -73,6 +73,19 @@ const envCredentialsOnly = {
   },
 };
 
+// Every SDK client imports its whole package.json (2-2.4 KiB: scripts, dependencies, ...) for
+// one field, `packageInfo.version` (the user agent); only that field is bundled.
+const SDK_PACKAGE_JSON = /[\\/]@aws-sdk[\\/][^\\/]+[\\/]package\.json$/;
+const sdkPackageVersionOnly = {
+  name: 'sdk-package-version-only',
+  setup(build) {
+    build.onLoad({ filter: SDK_PACKAGE_JSON }, async (args) => {
+      const { version } = JSON.parse(await readFile(args.path, 'utf8'));
+      return { contents: JSON.stringify({ version }), loader: 'json' };
+    });
+  },
+};
+
 /**
  * What shop-bundle does beyond plain esbuild; each switch can be turned off to measure what it
  * buys (packages/bench: `pnpm --filter @shop/bench bench --only variants`).
@@ -86,6 +99,8 @@ export const FEATURES = Object.freeze({
   keepNames: true,
   /** Credentials from the environment only (see envCredentialsOnly above). */
   envCredentials: true,
+  /** Only `version` of the SDK packages' package.json (see sdkPackageVersionOnly above). */
+  slimPackageJson: true,
   /**
    * Ship a V8 code cache made at build time (Node's module compile cache, portable mode):
    * index.mjs becomes a loader that enables the cache in ./.node-compile-cache and imports
@@ -112,7 +127,11 @@ export const bundleOptions = (entry, outfile, external = [], features = FEATURES
   // Prefer ESM builds of dependencies (the SDK's dist-es), which tree-shake.
   mainFields: ['module', 'main'],
   external,
-  plugins: [builtinsWithoutEsmFacade, ...(features.envCredentials ? [envCredentialsOnly] : [])],
+  plugins: [
+    builtinsWithoutEsmFacade,
+    ...(features.envCredentials ? [envCredentialsOnly] : []),
+    ...(features.slimPackageJson ? [sdkPackageVersionOnly] : []),
+  ],
   // Some CommonJS dependencies call require() for Node built-ins; give ESM output one.
   banner: {
     js: "import{createRequire as __shopCreateRequire}from'node:module';const require=__shopCreateRequire(import.meta.url);",

@@ -6,7 +6,7 @@
 // baseline), Powertools Tracer (captureLambdaHandler, captureAWSv3Client) and a handler that
 // throws (the first error's stack with and without --enable-source-maps).
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LocalCloud } from '@shop/local-cloud/cloud';
@@ -20,14 +20,21 @@ import { firstEvents, measureUnderRic, type RicTarget, runtimeClient } from './c
 
 type Features = BundleFeatures;
 
-/** A bundle variant: bundler settings, and whether NODE_OPTIONS keeps --enable-source-maps. */
+/** A bundle variant: bundler settings, and whether NODE_OPTIONS has --enable-source-maps. */
 interface Variant {
   name: string;
   features: Features;
   sourceMaps: boolean;
+  /** Rename the compile cache as if another Node/V8 (or CPU) had made it: Node must ignore it. */
+  foreignCache?: boolean;
 }
 
-const BEFORE: Features = { keepNames: false, envCredentials: false, compileCache: false };
+const BEFORE: Features = {
+  keepNames: false,
+  envCredentials: false,
+  slimPackageJson: false,
+  compileCache: false,
+};
 const CURRENT: Features = FEATURES;
 
 /** Before issue 16, then one change at a time on top of it. */
@@ -35,30 +42,41 @@ export const VARIANTS: Variant[] = [
   { name: 'before (issue 16)', features: BEFORE, sourceMaps: true },
   { name: '+ env credentials', features: { ...BEFORE, envCredentials: true }, sourceMaps: true },
   {
+    name: '+ SDK package.json: version only',
+    features: { ...BEFORE, envCredentials: true, slimPackageJson: true },
+    sourceMaps: true,
+  },
+  {
     name: '+ keepNames',
-    features: { ...BEFORE, envCredentials: true, keepNames: true },
+    features: { ...BEFORE, envCredentials: true, slimPackageJson: true, keepNames: true },
     sourceMaps: true,
   },
   {
     name: '+ compile cache',
-    features: { keepNames: true, envCredentials: true, compileCache: true },
+    features: { keepNames: true, envCredentials: true, slimPackageJson: true, compileCache: true },
     sourceMaps: true,
   },
   {
-    name: 'current, no --enable-source-maps',
+    name: '+ compile cache of another V8 (Lambda arm64)',
+    features: { keepNames: true, envCredentials: true, slimPackageJson: true, compileCache: true },
+    sourceMaps: true,
+    foreignCache: true,
+  },
+  {
+    name: 'current: no compile cache, no --enable-source-maps',
     features: CURRENT,
     sourceMaps: false,
   },
 ];
 
 const FIXTURES = [
-  { name: '(empty handler)', file: 'emptyHandler.ts', sourceMaps: true },
-  { name: 'Tracer + captureLambdaHandler', file: 'tracerHandler.ts', sourceMaps: true },
-  { name: 'DynamoDB client', file: 'clientHandler.ts', sourceMaps: true },
+  { name: '(empty handler)', file: 'emptyHandler.ts', sourceMaps: false },
+  { name: 'Tracer + captureLambdaHandler', file: 'tracerHandler.ts', sourceMaps: false },
+  { name: 'DynamoDB client', file: 'clientHandler.ts', sourceMaps: false },
   {
     name: 'Tracer + DynamoDB client (captureAWSv3Client)',
     file: 'tracerClientHandler.ts',
-    sourceMaps: true,
+    sourceMaps: false,
   },
   { name: 'throws, --enable-source-maps', file: 'throwingHandler.ts', sourceMaps: true },
   { name: 'throws, no source maps', file: 'throwingHandler.ts', sourceMaps: false },
@@ -96,9 +114,11 @@ const externalsOf = async (serviceDir: string): Promise<string[]> => {
   return [...(pkg.scripts?.build ?? '').matchAll(/--external[= ](\S+)/g)].map((m) => m[1] ?? '');
 };
 
-const withoutSourceMaps = (env: Record<string, string>): Record<string, string> => {
-  const options = (env.NODE_OPTIONS ?? '').replace('--enable-source-maps', '').trim();
-  const { NODE_OPTIONS: _drop, ...rest } = env;
+/** The environment with NODE_OPTIONS=--enable-source-maps on or off. */
+const sourceMapsOption = (env: Record<string, string>, on: boolean): Record<string, string> => {
+  const { NODE_OPTIONS: current = '', ...rest } = env;
+  const others = current.replace('--enable-source-maps', '').trim();
+  const options = on ? `${others} --enable-source-maps`.trim() : others;
   return options === '' ? rest : { ...rest, NODE_OPTIONS: options };
 };
 
@@ -120,7 +140,6 @@ export const measureVariants = async (
   try {
     const events = await firstEvents(cloud);
     const functions = [...cloud.model.functions.values()];
-    const templateNodeOptions = functions[0]?.environment.NODE_OPTIONS;
     const targets: Target[] = [];
     let n = 0;
     const add = async (
@@ -132,6 +151,7 @@ export const measureVariants = async (
         external: string[];
         features: Features;
         sourceMaps: boolean;
+        foreignCache?: boolean;
         layers: LayerArtifact[];
       },
       first: Pick<RicTarget, 'event' | 'check'>,
@@ -142,9 +162,8 @@ export const measureVariants = async (
         external: options.external,
         features: options.features,
       });
-      const environment = options.sourceMaps
-        ? model.environment
-        : withoutSourceMaps(model.environment);
+      if (options.foreignCache) await foreignCompileCache(dir);
+      const environment = sourceMapsOption(model.environment, options.sourceMaps);
       const built = { ...model, codeDir: dir, environment };
       const layerPath = options.layers.map((l) => path.join(l.dir, 'nodejs', 'node_modules'));
       targets.push({
@@ -171,7 +190,6 @@ export const measureVariants = async (
       logicalId: 'BenchFixture',
       handler: 'index.handler',
       environment: {
-        ...(templateNodeOptions === undefined ? {} : { NODE_OPTIONS: templateNodeOptions }),
         POWERTOOLS_SERVICE_NAME: 'bench',
         // Tracer traces as on Lambda (local-cloud sets AWS_SAM_LOCAL, which turns it off).
         AWS_SAM_LOCAL: '',
@@ -200,7 +218,13 @@ export const measureVariants = async (
           variant.name,
           fn,
           path.join(serviceDir, 'src', 'handlers', `${name}.ts`),
-          { external, features: variant.features, sourceMaps: variant.sourceMaps, layers },
+          {
+            external,
+            features: variant.features,
+            sourceMaps: variant.sourceMaps,
+            foreignCache: variant.foreignCache ?? false,
+            layers,
+          },
           events.get(fn.logicalId) ?? { event: () => ({}) },
         );
       }
@@ -264,6 +288,17 @@ export const measureVariants = async (
     return { runs, rows };
   } finally {
     await rm(scratch, { recursive: true, force: true });
+  }
+};
+
+/**
+ * Node keeps a compile cache per `v<node>-<arch>-<V8 flags hash>` folder: renamed, it is what a
+ * cache made on an x64 build host looks like to the arm64 Node of the Lambda runtime.
+ */
+const foreignCompileCache = async (dir: string) => {
+  const cacheDir = path.join(dir, '.node-compile-cache');
+  for (const tag of await readdir(cacheDir)) {
+    await rename(path.join(cacheDir, tag), path.join(cacheDir, 'v24.0.0-arm64-00000000-0'));
   }
 };
 
