@@ -24,7 +24,8 @@
 // there SSIM measures that constant, not structure.
 //
 // Usage: pnpm --filter @shop/thumbnails bench [-- --iterations 3] [--quick] [--json <file>]
-//   --quick        12-megapixel comparisons on one core (no all-cores run, no 50 MP)
+//   --quick         12-megapixel comparisons on one core (no all-cores run, no 50 MP)
+//   --quality-only  the quality gate alone, no timings (deterministic: fit for CI)
 //   --json <file>  write the results there instead of bench/results/ (@shop/bench does)
 import { execFileSync } from 'node:child_process';
 import {
@@ -60,6 +61,7 @@ const { values } = parseArgs({
     renderer: { type: 'string' },
     iterations: { type: 'string', default: '3' },
     quick: { type: 'boolean', default: false },
+    'quality-only': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 });
@@ -326,12 +328,11 @@ try {
   process.stdout.write(`fixtures (cached in ${fixtures})... `);
   const mp12 = await noisePhoto('12mp.jpg', 4000, 3000);
   const scene = await scenePhoto('12mp-scene.jpg', 4000, 3000);
-  const mp50 = values.quick ? undefined : await noisePhoto('50mp.jpg', 8660, 5774);
-  const mp50rotated = values.quick
-    ? undefined
-    : await noisePhoto('50mp-orientation-6.jpg', 8660, 5774, 6);
+  const timed = !values['quality-only'];
+  const mp50 = values.quick || !timed ? undefined : await noisePhoto('50mp.jpg', 8660, 5774);
+  const mp50rotated = !mp50 ? undefined : await noisePhoto('50mp-orientation-6.jpg', 8660, 5774, 6);
   // Worst case for memory: no shrink-on-load (PNG), 16-bit RGBA, rotated by EXIF.
-  const worstPng = values.quick
+  const worstPng = !mp50
     ? undefined
     : await cached('50mp-rgba16-orientation-6.png', () =>
         sharp({ create: { width: 8660, height: 5774, channels: 4, background: '#c86432b3' } })
@@ -415,13 +416,19 @@ try {
     });
   };
 
-  const baseline = compare(['baseline'], mp12, { rounds: 1, iterations: 1, oneCore: true });
-  add(`12 MP JPEG, ${size(mp12)}`, 'baseline: node + sharp loaded + file read', baseline.baseline);
-  for (const oneCore of values.quick ? [true] : [true, false]) {
-    const where = oneCore ? cores : `${availableParallelism()} cores`;
-    trio(`12 MP JPEG, ${size(mp12)}, ${where}`, mp12, oneCore);
+  if (timed) {
+    const baseline = compare(['baseline'], mp12, { rounds: 1, iterations: 1, oneCore: true });
+    add(
+      `12 MP JPEG, ${size(mp12)}`,
+      'baseline: node + sharp loaded + file read',
+      baseline.baseline,
+    );
+    for (const oneCore of values.quick ? [true] : [true, false]) {
+      const where = oneCore ? cores : `${availableParallelism()} cores`;
+      trio(`12 MP JPEG, ${size(mp12)}, ${where}`, mp12, oneCore);
+    }
+    trio(`12 MP photo-like JPEG, ${size(scene)}, ${cores}`, scene, true);
   }
-  trio(`12 MP photo-like JPEG, ${size(scene)}, ${cores}`, scene, true);
   if (mp50 !== undefined && mp50rotated !== undefined && worstPng !== undefined) {
     const big = compare(['pipeline', 'before', 'naive'], mp50, {
       rounds: 1,
@@ -444,7 +451,9 @@ try {
   console.log(
     `\nsharp ${sharpInfo.sharp}, libvips ${sharpInfo.vips}, Node ${process.version}, ` +
       `${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}, widths ${WIDTHS.join('/')}, WebP q${QUALITY}, ` +
-      `${iterations} iterations x ${rounds} rounds (12 MP), 2 iterations (50 MP), medians\n`,
+      (timed
+        ? `${iterations} iterations x ${rounds} rounds (12 MP), 2 iterations (50 MP), medians\n`
+        : 'quality gate only\n'),
   );
   const printTable = (header, table) => {
     const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
@@ -452,34 +461,36 @@ try {
       console.log(`| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`);
     }
   };
-  printTable(
-    ['input', 'implementation', 'wall ms/image', 'CPU ms/image', 'peak RSS'],
-    rows.map((row) => [
-      row.input,
-      row.implementation,
-      row.wallMs.toFixed(0),
-      row.cpuMs.toFixed(0),
-      `${row.peakRssMiB.toFixed(0)} MiB`,
-    ]),
-  );
-  console.log('');
-  const x = (value) => `${value.toFixed(2)}x`;
-  printTable(
-    [
-      'input',
-      'naive / pipeline (wall, CPU)',
-      `goal >= ${GOAL_NAIVE_OVER_PIPELINE}x`,
-      'naive / before',
-      'before / pipeline',
-    ],
-    ratios.map((r) => [
-      r.input,
-      `${x(r.naiveOverPipeline.wall)}, ${x(r.naiveOverPipeline.cpu)}`,
-      r.naiveOverPipeline.cpu >= GOAL_NAIVE_OVER_PIPELINE ? 'reached' : 'not reached',
-      `${x(r.naiveOverBefore.wall)}, ${x(r.naiveOverBefore.cpu)}`,
-      `${x(r.beforeOverPipeline.wall)}, ${x(r.beforeOverPipeline.cpu)}`,
-    ]),
-  );
+  if (timed) {
+    printTable(
+      ['input', 'implementation', 'wall ms/image', 'CPU ms/image', 'peak RSS'],
+      rows.map((row) => [
+        row.input,
+        row.implementation,
+        row.wallMs.toFixed(0),
+        row.cpuMs.toFixed(0),
+        `${row.peakRssMiB.toFixed(0)} MiB`,
+      ]),
+    );
+    console.log('');
+    const x = (value) => `${value.toFixed(2)}x`;
+    printTable(
+      [
+        'input',
+        'naive / pipeline (wall, CPU)',
+        `goal >= ${GOAL_NAIVE_OVER_PIPELINE}x`,
+        'naive / before',
+        'before / pipeline',
+      ],
+      ratios.map((r) => [
+        r.input,
+        `${x(r.naiveOverPipeline.wall)}, ${x(r.naiveOverPipeline.cpu)}`,
+        r.naiveOverPipeline.cpu >= GOAL_NAIVE_OVER_PIPELINE ? 'reached' : 'not reached',
+        `${x(r.naiveOverBefore.wall)}, ${x(r.naiveOverBefore.cpu)}`,
+        `${x(r.beforeOverPipeline.wall)}, ${x(r.beforeOverPipeline.cpu)}`,
+      ]),
+    );
+  }
 
   // ---- quality gate ----
   const quality = [];
