@@ -1,5 +1,4 @@
-import * as z from 'zod/mini';
-import './validation.js';
+import * as z from './validation.js';
 
 /** Thrown at cold start when the environment does not satisfy a service's schema. */
 export class ConfigError extends Error {
