@@ -6,6 +6,7 @@ export interface BundleFeatures {
   keepNames: boolean;
   envCredentials: boolean;
   slimPackageJson: boolean;
+  zodEnglishOnly: boolean;
   compileCache: boolean;
 }
 

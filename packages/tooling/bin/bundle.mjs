@@ -86,6 +86,37 @@ const sdkPackageVersionOnly = {
   },
 };
 
+// zod exports every locale (`z.locales`, 60 message catalogues, ~330 KiB minified) from its
+// namespace; a bundle that uses the namespace as a value (`import * as z from 'zod/mini'`,
+// then `export { z }` or `z[name]`) carries them all, though run-time code only ever
+// configures one (en). zod's locale index is replaced by one that keeps `en` and turns every
+// other locale into a function that says it was left out.
+const ZOD_LOCALES = /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
+const zodEnglishOnly = {
+  name: 'zod-locales-english-only',
+  setup(build) {
+    build.onLoad({ filter: ZOD_LOCALES }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const names = [...source.matchAll(/default as (\w+)/g)].map((m) => m[1]);
+      const lines = names.map((name) =>
+        name === 'en'
+          ? 'export { default as en } from "./en.js";'
+          : `export const ${name} = () => missing(${JSON.stringify(name)});`,
+      );
+      return {
+        contents: [
+          'const missing = (name) => {',
+          "  throw new Error('zod locale ' + name + ' is not in this bundle (shop-bundle keeps en only)');",
+          '};',
+          ...lines,
+        ].join('\n'),
+        resolveDir: path.dirname(args.path),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 /**
  * What shop-bundle does beyond plain esbuild; each switch can be turned off to measure what it
  * buys (packages/bench: `pnpm --filter @shop/bench bench --only variants`).
@@ -101,6 +132,8 @@ export const FEATURES = Object.freeze({
   envCredentials: true,
   /** Only `version` of the SDK packages' package.json (see sdkPackageVersionOnly above). */
   slimPackageJson: true,
+  /** zod's English messages only (see zodEnglishOnly above). */
+  zodEnglishOnly: true,
   /**
    * Ship a V8 code cache made at build time (Node's module compile cache, portable mode):
    * index.mjs becomes a loader that enables the cache in ./.node-compile-cache and imports
@@ -131,6 +164,7 @@ export const bundleOptions = (entry, outfile, external = [], features = FEATURES
     builtinsWithoutEsmFacade,
     ...(features.envCredentials ? [envCredentialsOnly] : []),
     ...(features.slimPackageJson ? [sdkPackageVersionOnly] : []),
+    ...(features.zodEnglishOnly ? [zodEnglishOnly] : []),
   ],
   // Some CommonJS dependencies call require() for Node built-ins; give ESM output one.
   banner: {
