@@ -5,7 +5,7 @@ import {
   positiveIntList,
   processEnvironment,
 } from '@shop/common/config';
-import { z } from '@shop/common/validation';
+import * as z from '@shop/common/validation';
 import { DEFAULT_THUMBNAIL_WIDTHS } from '@shop/contracts/mediaKeys';
 
 // The only module that reads the environment. Limits are generous for product photos and

@@ -1,4 +1,4 @@
-import { z } from '@shop/common/validation';
+import * as z from '@shop/common/validation';
 import { decodeS3EventKey } from '@shop/contracts/mediaKeys';
 
 // S3 notification records, reduced to what the thumbnailer acts on. Keys arrive URL-encoded

@@ -1,4 +1,4 @@
-import { z } from '@shop/common/validation';
+import * as z from '@shop/common/validation';
 import type { UploadKey } from '@shop/contracts/mediaKeys';
 
 // What the thumbnailer did with one upload, written to ThumbnailsBucket next to the thumbnails
