@@ -74,4 +74,38 @@ describe('Scheduler', () => {
     // Assess
     expect(deliver).toHaveBeenCalledTimes(1);
   });
+
+  it('holds one timer per rate rule and one for the cron rules however long it runs, none once stopped', () => {
+    // Prepare
+    vi.useFakeTimers({ now: new Date('2026-03-13T00:00:10Z') });
+    const deliver = vi.fn(async (_rule: RuleModel, _event: unknown) => 1);
+    const scheduler = new Scheduler(
+      model([
+        rule('Often', 'rate(1 minute)'),
+        rule('Hourly', 'cron(0 * * * ? *)'),
+        rule('Quarterly', 'cron(0/15 * * * ? *)'),
+      ]),
+      { deliver } as unknown as EventBus,
+      memoryLog(),
+    );
+
+    // Act
+    scheduler.start();
+    const atStart = scheduler.timerCount;
+    vi.advanceTimersByTime(3 * 24 * 60 * 60_000);
+    const afterThreeDays = scheduler.timerCount;
+    const pendingAfterThreeDays = vi.getTimerCount();
+    scheduler.stop();
+
+    // Assess
+    expect(atStart).toBe(2);
+    expect(afterThreeDays).toBe(2);
+    expect(pendingAfterThreeDays).toBe(2);
+    expect(scheduler.timerCount).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+    const fired = deliver.mock.calls.map(([r]) => r.logicalId);
+    expect(fired.filter((id) => id === 'Hourly')).toHaveLength(72);
+    expect(fired.filter((id) => id === 'Quarterly')).toHaveLength(288);
+    expect(fired.filter((id) => id === 'Often')).toHaveLength(3 * 24 * 60);
+  });
 });

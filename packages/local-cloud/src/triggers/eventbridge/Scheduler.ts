@@ -19,10 +19,12 @@ export const scheduledEvent = (rule: RuleModel, model: LocalStackModel, now = ne
 
 /**
  * Fires scheduled rules (Schedule / ScheduleV2 events, rules with ScheduleExpression):
- * `rate(...)` every period from start, `cron(...)` at each matching UTC minute.
+ * `rate(...)` every period from start, `cron(...)` at each matching UTC minute. It holds one
+ * interval per rate rule and one timeout for all cron rules (replaced each minute, the fired
+ * one released), so a run of days keeps as few timers as a run of minutes.
  */
 export class Scheduler {
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly model: LocalStackModel;
   private readonly bus: EventBus;
   private readonly log: RunnerLog;
@@ -45,22 +47,35 @@ export class Scheduler {
         continue;
       }
       if (schedule.kind === 'rate') {
-        this.timers.push(setInterval(() => this.fire(rule), schedule.everyMs).unref());
+        this.timers.add(setInterval(() => this.fire(rule), schedule.everyMs).unref());
       } else {
         crons.push({ rule, schedule });
       }
     }
     if (crons.length === 0) return;
-    const tick = () => {
-      const now = new Date();
-      for (const { rule, schedule } of crons) if (schedule.matches(now)) this.fire(rule);
-      this.timers.push(setTimeout(tick, 60_000 - (Date.now() % 60_000)).unref());
+    const next = () => {
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          const now = new Date();
+          for (const { rule, schedule } of crons) if (schedule.matches(now)) this.fire(rule);
+          next();
+        },
+        60_000 - (Date.now() % 60_000),
+      ).unref();
+      this.timers.add(timer);
     };
-    this.timers.push(setTimeout(tick, 60_000 - (Date.now() % 60_000)).unref());
+    next();
+  }
+
+  /** Timers held right now (one per rate rule, one for the cron rules; none once stopped). */
+  get timerCount(): number {
+    return this.timers.size;
   }
 
   stop(): void {
-    for (const timer of this.timers.splice(0)) clearTimeout(timer);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
   }
 
   private fire(rule: RuleModel) {
