@@ -1,6 +1,6 @@
-// Writes openapi.yaml's `components.schemas` from the zod schemas the code validates with, and
-// leaves every hand-written part (info, paths, parameters, responses, descriptions, comments)
-// as it is.
+// Writes openapi.yaml's `components.schemas` from the zod/mini schemas the code validates with
+// (`z.toJSONSchema`), and leaves every hand-written part (info, paths, parameters, responses,
+// descriptions, comments) as it is.
 //
 //   pnpm --filter @shop/orders-api openapi           rewrite openapi.yaml
 //   pnpm --filter @shop/orders-api openapi --check   exit 1 if openapi.yaml is out of date
@@ -8,6 +8,7 @@
 // tests/unit/openapi.test.ts fails when the file differs from what this script would write.
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as z from '@shop/common/validation';
 import {
   ORDER_STATUSES,
   orderLineSchema,
@@ -15,7 +16,6 @@ import {
   shippingAddressSchema,
 } from '@shop/contracts/orderEvents';
 import { isScalar, parseDocument, visit } from 'yaml';
-import * as z from 'zod';
 import {
   orderLineRequestSchema,
   placeOrderRequestSchema,
@@ -31,16 +31,17 @@ export const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta
 const orderListSchema = z.object({
   orders: z.array(orderSnapshotSchema),
   nextCursor: z
-    .string()
-    .nullable()
-    .meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+    .nullable(z.string())
+    .check(z.meta({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
 });
 
 const fieldProblemSchema = z.object({
-  field: z.string().meta({
-    description:
-      'Dotted path such as `items.0.quantity`, or `limit` / `cursor` / `Idempotency-Key`.',
-  }),
+  field: z.string().check(
+    z.meta({
+      description:
+        'Dotted path such as `items.0.quantity`, or `limit` / `cursor` / `Idempotency-Key`.',
+    }),
+  ),
   message: z.string(),
 });
 
@@ -60,30 +61,33 @@ const errorEnvelopeSchema = z.object({
     message: z.string(),
     requestId: z.string(),
     details: z
-      .union([
-        z.array(fieldProblemSchema),
-        z.object({ status: z.enum([ORDER_STATUSES.PLACED, ORDER_STATUSES.CANCELLED]) }),
-      ])
-      .optional()
-      .meta({
-        description:
-          '400 validation problems: a list of `{ field, message }`. 409 on cancel: the `status` of the order.',
-      }),
+      .optional(
+        z.union([
+          z.array(fieldProblemSchema),
+          z.object({ status: z.enum([ORDER_STATUSES.PLACED, ORDER_STATUSES.CANCELLED]) }),
+        ]),
+      )
+      .check(
+        z.meta({
+          description:
+            '400 validation problems: a list of `{ field, message }`. 409 on cancel: the `status` of the order.',
+        }),
+      ),
   }),
 });
 
 const gatewayMessageSchema = z
   .object({ message: z.string() })
-  .meta({ description: 'The body API Gateway itself answers with (no function ran).' });
+  .check(z.meta({ description: 'The body API Gateway itself answers with (no function ran).' }));
 
-/** Request bodies: described as the client sends them (zod's input side). */
+/** Request bodies: described as the client sends them (the schemas' input side). */
 const REQUESTS = {
   PlaceOrderRequest: placeOrderRequestSchema,
   OrderLineRequest: orderLineRequestSchema,
   ShippingAddressRequest: shippingAddressRequestSchema,
 };
 
-/** Response bodies: described as the API writes them (zod's output side). */
+/** Response bodies: described as the API writes them (the schemas' output side). */
 const RESPONSES = {
   Order: orderSnapshotSchema,
   OrderLine: orderLineSchema,
@@ -94,7 +98,7 @@ const RESPONSES = {
   GatewayMessage: gatewayMessageSchema,
 };
 
-const toComponents = (schemas: Record<string, z.ZodType>, io: 'input' | 'output') => {
+const toComponents = (schemas: Record<string, z.core.$ZodType>, io: 'input' | 'output') => {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
   const { schemas: generated } = z.toJSONSchema(registry, {

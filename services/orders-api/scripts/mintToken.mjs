@@ -34,7 +34,7 @@ Options:
                         node_modules/.cache/local-cloud/dev.json); used when no key is given
   --help`;
 
-// Mirrors CUSTOMER_ID_PATTERN in src/domain/identifiers.ts (the authorizer rejects others).
+// Mirrors CUSTOMER_ID_PATTERN in @shop/contracts/authorizerContext (the authorizer rejects others).
 const CUSTOMER_ID = /^[A-Za-z0-9][A-Za-z0-9._:@|-]{0,127}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 

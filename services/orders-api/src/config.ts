@@ -1,55 +1,105 @@
 import type { AwsCallLimits } from '@shop/common/aws';
 import { type Environment, loadConfig, processEnvironment } from '@shop/common/config';
-import * as z from 'zod';
+import * as z from '@shop/common/validation';
 
 // The only place that reads the environment. Each function validates what it needs at cold
-// start and fails with one message naming every missing or malformed variable.
+// start and fails with one message naming every missing or malformed variable; the loaders
+// map the variables' names to camelCase fields.
 
-const jwtSettings = {
+const required = () => z.string().check(z.minLength(1));
+// Not z.url(): local SQS emulators hand out URLs such as http://sqs.us-east-1.127.0.0.1:4566/...
+// that WHATWG URL parsing rejects, yet the SDK accepts.
+const queueUrl = () =>
+  z.string().check(z.regex(/^https?:\/\/\S+$/, 'must be an http(s) queue URL'));
+
+const signingKeySettings = {
   /** Secrets Manager id (name or ARN) of the HS256 signing key. */
-  SIGNING_SECRET_ID: z.string().min(1),
-  /** Expected `iss` and `aud` claims. */
-  JWT_ISSUER: z.string().min(1),
-  JWT_AUDIENCE: z.string().min(1),
+  SIGNING_SECRET_ID: required(),
   /** How long the signing key versions are served from memory. */
-  SIGNING_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
+  SIGNING_KEY_CACHE_SECONDS: z._default(
+    z.pipe(z.coerce.number(), z.int().check(z.minimum(0), z.maximum(3600))),
+    300,
+  ),
 };
 
-export const authorizerConfigSchema = z.object(jwtSettings);
+/** AuthorizerFunction's environment. */
+export const authorizerEnvironmentSchema = z.object({
+  SIGNING_SECRET_ID: signingKeySettings.SIGNING_SECRET_ID,
+  /** Expected `iss` and `aud` claims. */
+  JWT_ISSUER: required(),
+  JWT_AUDIENCE: required(),
+  SIGNING_KEY_CACHE_SECONDS: signingKeySettings.SIGNING_KEY_CACHE_SECONDS,
+});
 
-export const apiConfigSchema = z.object({
-  ORDERS_TABLE_NAME: z.string().min(1),
+/** OrdersApiFunction's environment. */
+export const apiEnvironmentSchema = z.object({
+  ORDERS_TABLE_NAME: required(),
   /** Powertools idempotency records of POST /orders with an Idempotency-Key. */
-  IDEMPOTENCY_TABLE_NAME: z.string().min(1),
-  SIGNING_SECRET_ID: jwtSettings.SIGNING_SECRET_ID,
-  SIGNING_KEY_CACHE_SECONDS: jwtSettings.SIGNING_KEY_CACHE_SECONDS,
+  IDEMPOTENCY_TABLE_NAME: required(),
+  ...signingKeySettings,
 });
 
-export const publisherConfigSchema = z.object({
-  // Not z.url(): local SQS emulators hand out URLs such as http://sqs.us-east-1.127.0.0.1:4566/...
-  // that WHATWG URL parsing rejects, yet the SDK accepts.
-  ORDER_EVENTS_QUEUE_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) queue URL'),
+/** OrderEventsPublisherFunction's environment. */
+export const publisherEnvironmentSchema = z.object({
+  ORDER_EVENTS_QUEUE_URL: queueUrl(),
   /** Where records that are not a valid order go, whole, for an operator to inspect. */
-  PUBLISHER_DEAD_LETTER_QUEUE_URL: z
-    .string()
-    .regex(/^https?:\/\/\S+$/, 'must be an http(s) queue URL'),
+  PUBLISHER_DEAD_LETTER_QUEUE_URL: queueUrl(),
 });
 
-export type AuthorizerConfig = z.output<typeof authorizerConfigSchema>;
-export type ApiConfig = z.output<typeof apiConfigSchema>;
-export type PublisherConfig = z.output<typeof publisherConfigSchema>;
+export interface SigningKeyConfig {
+  signingSecretId: string;
+  signingKeyCacheSeconds: number;
+}
+
+export interface AuthorizerConfig extends SigningKeyConfig {
+  jwtIssuer: string;
+  jwtAudience: string;
+}
+
+export interface ApiConfig extends SigningKeyConfig {
+  ordersTableName: string;
+  idempotencyTableName: string;
+}
+
+export interface PublisherConfig {
+  orderEventsQueueUrl: string;
+  publisherDeadLetterQueueUrl: string;
+}
 
 /** AuthorizerFunction's settings. @throws {ConfigError} */
-export const loadAuthorizerConfig = (env: Environment = processEnvironment()): AuthorizerConfig =>
-  loadConfig(authorizerConfigSchema, env);
+export const loadAuthorizerConfig = (
+  env: Environment = processEnvironment(),
+): Readonly<AuthorizerConfig> => {
+  const raw = loadConfig(authorizerEnvironmentSchema, env);
+  return Object.freeze({
+    signingSecretId: raw.SIGNING_SECRET_ID,
+    signingKeyCacheSeconds: raw.SIGNING_KEY_CACHE_SECONDS,
+    jwtIssuer: raw.JWT_ISSUER,
+    jwtAudience: raw.JWT_AUDIENCE,
+  });
+};
 
 /** OrdersApiFunction's settings. @throws {ConfigError} */
-export const loadApiConfig = (env: Environment = processEnvironment()): ApiConfig =>
-  loadConfig(apiConfigSchema, env);
+export const loadApiConfig = (env: Environment = processEnvironment()): Readonly<ApiConfig> => {
+  const raw = loadConfig(apiEnvironmentSchema, env);
+  return Object.freeze({
+    ordersTableName: raw.ORDERS_TABLE_NAME,
+    idempotencyTableName: raw.IDEMPOTENCY_TABLE_NAME,
+    signingSecretId: raw.SIGNING_SECRET_ID,
+    signingKeyCacheSeconds: raw.SIGNING_KEY_CACHE_SECONDS,
+  });
+};
 
 /** OrderEventsPublisherFunction's settings. @throws {ConfigError} */
-export const loadPublisherConfig = (env: Environment = processEnvironment()): PublisherConfig =>
-  loadConfig(publisherConfigSchema, env);
+export const loadPublisherConfig = (
+  env: Environment = processEnvironment(),
+): Readonly<PublisherConfig> => {
+  const raw = loadConfig(publisherEnvironmentSchema, env);
+  return Object.freeze({
+    orderEventsQueueUrl: raw.ORDER_EVENTS_QUEUE_URL,
+    publisherDeadLetterQueueUrl: raw.PUBLISHER_DEAD_LETTER_QUEUE_URL,
+  });
+};
 
 /**
  * How long each function's AWS calls may take (see `@shop/common/aws`). One call's worst case

@@ -1,5 +1,6 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  type DynamoDBDocumentClient,
+  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -26,8 +27,11 @@ export class DynamoDBOrderRepository implements OrderRepository {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.#client = client;
+  /** @param client a DynamoDB client (wrapped in the document client here) */
+  constructor(client: DynamoDBClient, tableName: string) {
+    this.#client = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
     this.#tableName = tableName;
   }
 

@@ -13,13 +13,13 @@ import type { OrderRepository, Runtime } from './ports.js';
  * @throws {OrderNotCancellableError} the order is not PLACED.
  *
  * @example
- * const order = await cancelOrder(deps, customer, orderId);
+ * const order = await cancelOrder({ customer, orderId }, deps);
  */
 export const cancelOrder = async (
+  input: { customer: Customer; orderId: string },
   deps: { repository: OrderRepository; runtime: Runtime },
-  customer: Customer,
-  orderId: string,
 ): Promise<Order> => {
+  const { customer, orderId } = input;
   if (!ORDER_ID_PATTERN.test(orderId)) throw new OrderNotFoundError(orderId);
   const cancelledAt = deps.runtime.now().toISOString();
   const cancelled = await deps.repository.cancelOrder(customer.id, orderId, cancelledAt);

@@ -1,18 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '@shop/common/validation';
 import { InvalidCursorError } from './errors.js';
 import { ORDER_ID_PATTERN } from './identifiers.js';
-import type { PagePosition } from './ports.js';
+import type { KeyVersions, PagePosition } from './ports.js';
 
 // An opaque pagination cursor: `<payload>.<mac>`, both base64url. The payload names the last
-// order of the page (id and creation time, the position in the ByCreatedAt index); the HMAC binds it to the customer it was issued to, so a cursor edited by
-// hand or taken from another customer is rejected (400) instead of being queried.
-
-/** The signing key material: current, and previous during a rotation. */
-export interface KeyVersions {
-  current: string;
-  previous?: string;
-}
+// order of the page (id and creation time, the position in the ByCreatedAt index); the HMAC
+// binds it to the customer it was issued to, so a cursor edited by hand or taken from another
+// customer is rejected (400) instead of being queried.
 
 /** Encodes and verifies cursors for one customer at a time. */
 export interface CursorCodec {
@@ -25,7 +20,7 @@ const MAX_CURSOR_LENGTH = 256;
 const CURSOR_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const payloadSchema = z.strictObject({
   v: z.literal(2),
-  after: z.string().regex(ORDER_ID_PATTERN),
+  after: z.string().check(z.regex(ORDER_ID_PATTERN)),
   at: z.iso.datetime(),
 });
 
@@ -42,7 +37,7 @@ const mac = (key: Buffer, customerId: string, payload: string) =>
  * both verify, so cursors survive a key rotation.
  *
  * @example
- * const codec = createCursorCodec(() => secrets.getSecretVersions(config.SIGNING_SECRET_ID));
+ * const codec = createCursorCodec(() => signingKeys.current());
  * const cursor = await codec.encode('c-1', { orderId, createdAt });
  */
 export const createCursorCodec = (keys: () => Promise<KeyVersions>): CursorCodec => ({

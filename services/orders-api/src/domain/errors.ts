@@ -1,5 +1,5 @@
-// Domain errors: what went wrong in business terms. The HTTP layer maps them to status codes
-// (src/http/errorMapping.ts); nothing here knows about HTTP.
+// Domain errors: what went wrong in business terms. The app layer maps them to status codes
+// (src/app/errorMapping.ts); nothing here knows about HTTP.
 
 /** The order does not exist for this customer (another customer's order is "not found" too). */
 export class OrderNotFoundError extends Error {

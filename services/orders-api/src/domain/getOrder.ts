@@ -10,13 +10,13 @@ import type { OrderRepository } from './ports.js';
  * @throws {OrderNotFoundError} no such order for this customer (or a malformed id).
  *
  * @example
- * const order = await getOrder({ repository }, 'c-1', '01JD...');
+ * const order = await getOrder({ customerId: 'c-1', orderId: '01JD...' }, { repository });
  */
 export const getOrder = async (
+  input: { customerId: string; orderId: string },
   deps: { repository: OrderRepository },
-  customerId: string,
-  orderId: string,
 ): Promise<Order> => {
+  const { customerId, orderId } = input;
   if (!ORDER_ID_PATTERN.test(orderId)) throw new OrderNotFoundError(orderId);
   const stored = await deps.repository.getOrder(customerId, orderId);
   if (stored === undefined) throw new OrderNotFoundError(orderId);

@@ -9,9 +9,9 @@ export const ORDER_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /**
  * Customer ids come from the token's `sub`. No `#`, so the table's composite keys
- * (`CUSTOMER#<id>`, `IDEMPOTENCY#<id>#<key>`) can never be ambiguous.
+ * (`CUSTOMER#<id>`) can never be ambiguous. Owned by the authorizer context's contract.
  */
-export const CUSTOMER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@|-]{0,127}$/;
+export { CUSTOMER_ID_PATTERN } from '@shop/contracts/authorizerContext';
 
 /** Printable ASCII without spaces, 1-255 characters (a UUID is the usual choice). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;

@@ -2,9 +2,6 @@ import type { CursorCodec } from './cursor.js';
 import type { Order } from './Order.js';
 import type { OrderRepository } from './ports.js';
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
 export interface ListOrdersQuery {
   customerId: string;
   limit: number;
@@ -23,11 +20,11 @@ export interface ListOrdersResult {
  * @throws {InvalidCursorError} a cursor not issued to this customer.
  *
  * @example
- * const page = await listOrders({ repository, cursors }, { customerId: 'c-1', limit: 20 });
+ * const page = await listOrders({ customerId: 'c-1', limit: 20 }, { repository, cursors });
  */
 export const listOrders = async (
-  deps: { repository: OrderRepository; cursors: CursorCodec },
   query: ListOrdersQuery,
+  deps: { repository: OrderRepository; cursors: CursorCodec },
 ): Promise<ListOrdersResult> => {
   const after =
     query.cursor === undefined

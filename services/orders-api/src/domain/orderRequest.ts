@@ -1,5 +1,5 @@
+import * as z from '@shop/common/validation';
 import { ORDER_LIMITS } from '@shop/contracts/orderEvents';
-import * as z from 'zod';
 
 // The body of POST /orders, and the source of openapi.yaml's request schemas (`pnpm openapi`).
 // Limits come from @shop/contracts, so the API never accepts an order the event schema would
@@ -107,43 +107,48 @@ const textProblem = (value: string, multiLine: boolean): string => {
 };
 
 const text = (max: number, description: string, multiLine = false) =>
-  z
-    .string()
-    .min(1, { abort: true, error: 'Must not be empty' })
-    .max(max, {
+  z.string().check(
+    z.minLength(1, { abort: true, error: 'Must not be empty' }),
+    z.maxLength(max, {
       abort: true,
       error: `At most ${max} characters (Unicode code points, as JSON Schema counts)`,
-    })
-    .regex(multiLine ? MULTI_LINE_TEXT : SINGLE_LINE_TEXT, {
+    }),
+    z.regex(multiLine ? MULTI_LINE_TEXT : SINGLE_LINE_TEXT, {
       error: (issue) => textProblem(String(issue.input), multiLine),
-    })
-    .meta({ description });
+    }),
+    z.meta({ description }),
+  );
 
 export const currencySchema = z
   .enum(SUPPORTED_CURRENCIES, {
     error: `A currency the shop sells in: ${SUPPORTED_CURRENCIES.join(', ')}`,
   })
-  .meta({ description: 'ISO 4217 code, one currency per order; only the listed ones are sold.' });
+  .check(
+    z.meta({
+      description: 'ISO 4217 code, one currency per order; only the listed ones are sold.',
+    }),
+  );
 
 export const countrySchema = z
   .enum(COUNTRY_CODES, { error: 'Not an ISO 3166-1 alpha-2 country code' })
-  .meta({ description: 'ISO 3166-1 alpha-2 code (officially assigned codes only).' });
+  .check(z.meta({ description: 'ISO 3166-1 alpha-2 code (officially assigned codes only).' }));
 
 export const orderLineRequestSchema = z.strictObject({
   sku: text(ORDER_LIMITS.skuMaxLength, 'Single-line text.'),
-  quantity: z.number().int().min(1).max(ORDER_LIMITS.maxQuantity),
+  quantity: z.int().check(z.minimum(1), z.maximum(ORDER_LIMITS.maxQuantity)),
   unitPrice: z
-    .number()
     .int()
-    .min(0)
-    .max(ORDER_LIMITS.maxUnitPrice)
-    .meta({ description: 'Price of one unit in minor units of `currency`.' }),
+    .check(
+      z.minimum(0),
+      z.maximum(ORDER_LIMITS.maxUnitPrice),
+      z.meta({ description: 'Price of one unit in minor units of `currency`.' }),
+    ),
 });
 
 export const shippingAddressRequestSchema = z.strictObject({
   name: text(ORDER_LIMITS.nameMaxLength, 'Single-line text.'),
   line1: text(ORDER_LIMITS.lineMaxLength, 'Single-line text.'),
-  line2: text(ORDER_LIMITS.lineMaxLength, 'Single-line text.').optional(),
+  line2: z.optional(text(ORDER_LIMITS.lineMaxLength, 'Single-line text.')),
   city: text(ORDER_LIMITS.cityMaxLength, 'Single-line text.'),
   postalCode: text(ORDER_LIMITS.postalCodeMaxLength, 'Single-line text.'),
   country: countrySchema,
@@ -151,17 +156,15 @@ export const shippingAddressRequestSchema = z.strictObject({
 
 /** POST /orders request body. */
 export const placeOrderRequestSchema = z.strictObject({
-  items: z.array(orderLineRequestSchema).min(1).max(ORDER_LIMITS.maxItems),
+  items: z.array(orderLineRequestSchema).check(z.minLength(1), z.maxLength(ORDER_LIMITS.maxItems)),
   currency: currencySchema,
   shippingAddress: shippingAddressRequestSchema,
-  note: text(
-    ORDER_LIMITS.noteMaxLength,
-    'Multi-line text: \\n and \\t allowed inside.',
-    true,
-  ).optional(),
+  note: z.optional(
+    text(ORDER_LIMITS.noteMaxLength, 'Multi-line text: \\n and \\t allowed inside.', true),
+  ),
 });
 
-export type PlaceOrderRequest = z.output<typeof placeOrderRequestSchema>;
+export type PlaceOrderRequest = z.infer<typeof placeOrderRequestSchema>;
 
 /** One field-level validation problem, as returned in the error envelope's `details`. */
 export interface FieldProblem {

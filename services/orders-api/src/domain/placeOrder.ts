@@ -30,11 +30,11 @@ export interface PlaceOrderResult {
  * @throws {IdempotencyKeyReusedError} the key was first used with a different body.
  *
  * @example
- * const { order, replayed } = await placeOrder(deps, { customer, request, idempotencyKey });
+ * const { order, replayed } = await placeOrder({ customer, request, idempotencyKey }, deps);
  */
 export const placeOrder = async (
-  deps: { repository: OrderRepository; runtime: Runtime },
   command: PlaceOrderCommand,
+  deps: { repository: OrderRepository; runtime: Runtime },
 ): Promise<PlaceOrderResult> => {
   const { customer, request, idempotencyKey } = command;
   const now = deps.runtime.now();

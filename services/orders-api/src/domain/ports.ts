@@ -65,3 +65,40 @@ export interface OrderEventQueue {
   /** Keep a record that is no valid order change, whole, with the reason, for an operator. */
   quarantine(record: unknown, reason: string): Promise<void>;
 }
+
+/** The signing key material: current, and previous during a rotation. */
+export interface KeyVersions {
+  current: string;
+  previous?: string;
+}
+
+/** Where the signing key's versions come from (Secrets Manager, cached). */
+export interface SigningKeys {
+  /** The current and previous versions, served from a cache. */
+  current(): Promise<KeyVersions>;
+  /**
+   * Read the versions again now, so a token signed with a just-rotated key can verify. A
+   * failure leaves the cached versions in place.
+   */
+  refresh?(): Promise<KeyVersions>;
+}
+
+/** Who a valid token identifies. */
+export interface Identity {
+  customerId: string;
+  email: string;
+}
+
+/** Why a request is not authenticated (for logs and the WWW-Authenticate header). */
+export type AuthFailure = 'missing_token' | 'invalid_token' | 'expired_token';
+
+export type Verification = { ok: true; identity: Identity } | { ok: false; reason: AuthFailure };
+
+/** Verifies the bearer token of an `Authorization` header. */
+export interface TokenVerifier {
+  /**
+   * `ok` with the identity for a valid token, the reason otherwise.
+   * @throws when the signing keys cannot be read (a server problem, not the caller's).
+   */
+  verify(authorizationHeader: string | undefined): Promise<Verification>;
+}

@@ -1,4 +1,5 @@
 import type { OrderEvent } from '@shop/contracts/orderEvents';
+import { MAX_BATCH_ENTRIES } from './constants.js';
 import type { OrderEventQueue } from './ports.js';
 
 /** One stream record, as the publisher sees it. */
@@ -11,15 +12,13 @@ export type OrderChangeRecord =
   | { id: string; invalid: string; record: unknown };
 
 export interface PublishResult {
-  published: OrderEvent[];
+  /** The events sent, with the id of the stream record each came from, in stream order. */
+  published: { id: string; event: OrderEvent }[];
   ignored: number;
   quarantined: number;
   /** The first record that could not be handled: it and every later record are retried. */
   failedRecordId?: string;
 }
-
-/** SQS SendMessageBatch takes at most 10 messages. */
-export const MAX_BATCH_ENTRIES = 10;
 
 /**
  * Send the events of a batch of stream records to the queue, strictly in stream order: up to
@@ -29,12 +28,12 @@ export const MAX_BATCH_ENTRIES = 10;
  * order go to quarantine instead of blocking the shard; if even that fails, it is the failure.
  *
  * @example
- * const result = await publishOrderEvents({ queue }, records);
+ * const result = await publishOrderEvents(records, { queue });
  * return { batchItemFailures: result.failedRecordId ? [{ itemIdentifier: result.failedRecordId }] : [] };
  */
 export const publishOrderEvents = async (
-  deps: { queue: OrderEventQueue },
   records: readonly OrderChangeRecord[],
+  deps: { queue: OrderEventQueue },
 ): Promise<PublishResult> => {
   const result: PublishResult = { published: [], ignored: 0, quarantined: 0 };
   let chunk: { id: string; event: OrderEvent }[] = [];
@@ -55,7 +54,7 @@ export const publishOrderEvents = async (
         result.failedRecordId = entry.id;
         return false;
       }
-      result.published.push(entry.event);
+      result.published.push(entry);
     }
     return true;
   };

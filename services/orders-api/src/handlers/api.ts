@@ -1,51 +1,30 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createAwsClient, withDeadline } from '@shop/common/aws';
-import { createLogger } from '@shop/common/logger';
-import { createSecretsReader } from '@shop/common/secrets';
-import { DynamoDBOrderRepository } from '../adapters/DynamoDBOrderRepository.js';
+import { createAwsClient } from '@shop/common/aws';
+import { CORRELATION_IDS, lambdaHandler } from '@shop/common/lambda';
+import { ordersTables } from '../adapters/ordersTables.js';
+import { secretsManagerSigningKeys } from '../adapters/SecretsManagerSigningKeys.js';
 import { systemRuntime } from '../adapters/systemRuntime.js';
+import { createApiHandler } from '../app/createApiHandler.js';
+import { createIdempotentPlaceOrder } from '../app/idempotentPlaceOrder.js';
+import { createTelemetry } from '../app/telemetry.js';
 import { AWS_LIMITS, loadApiConfig } from '../config.js';
 import { createCursorCodec } from '../domain/cursor.js';
-import { createApiHandler } from '../http/apiHandler.js';
-import { createIdempotentPlaceOrder } from '../http/idempotentPlaceOrder.js';
 
 // OrdersApiFunction: POST/GET /orders, GET /orders/{orderId}, POST /orders/{orderId}/cancel.
-// It writes DynamoDB only; the table's stream carries each change to the events publisher.
-// Clients and config are built once per container; every AWS call ends by the deadline
-// (AWS_LIMITS.api), and a timed-out dependency answers 503 (http/errorMapping.ts).
-
+const { api: limits } = AWS_LIMITS;
 const config = loadApiConfig();
-const limits = AWS_LIMITS.api;
-const secrets = createSecretsReader({
-  client: createAwsClient(SecretsManagerClient, 'Secrets Manager', limits.secretsManager),
-  maxAgeSeconds: config.SIGNING_KEY_CACHE_SECONDS,
-});
-const dynamodbClient = createAwsClient(DynamoDBClient, 'DynamoDB', limits.dynamodb);
-const repository = new DynamoDBOrderRepository(
-  DynamoDBDocumentClient.from(dynamodbClient, { marshallOptions: { removeUndefinedValues: true } }),
-  config.ORDERS_TABLE_NAME,
-);
+const { logger, metrics } = createTelemetry('api');
+const dynamodb = createAwsClient(DynamoDBClient, 'DynamoDB', limits.dynamodb);
+const { repository, persistenceStore } = ordersTables(dynamodb, config);
 const runtime = systemRuntime();
-
-export const handler = withDeadline(
-  createApiHandler({
-    repository,
-    runtime,
-    placing: createIdempotentPlaceOrder({
-      repository,
-      runtime,
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: config.IDEMPOTENCY_TABLE_NAME,
-        awsSdkV3Client: dynamodbClient,
-      }),
-    }),
-    cursors: createCursorCodec(() => secrets.getSecretVersions(config.SIGNING_SECRET_ID)),
-    logger: createLogger('orders-api'),
-    metrics: new Metrics({ namespace: 'Shop', serviceName: 'orders-api' }),
-  }),
-  { marginMs: limits.deadlineMarginMs },
-);
+const placing = createIdempotentPlaceOrder({ repository, runtime, persistenceStore });
+// Secrets Manager only for cursors (listing pages): its client is made on the first one.
+const keys = secretsManagerSigningKeys(config, limits.secretsManager, { onFirstUse: true });
+const cursors = createCursorCodec(() => keys.current());
+const app = createApiHandler({ repository, runtime, placing, cursors, logger, metrics });
+export const handler = lambdaHandler(app, {
+  logger,
+  metrics,
+  correlationId: CORRELATION_IDS.httpApi,
+  deadlineMarginMs: limits.deadlineMarginMs,
+});

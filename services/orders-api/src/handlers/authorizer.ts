@@ -1,32 +1,24 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createAwsClient, withDeadline } from '@shop/common/aws';
-import { createLogger } from '@shop/common/logger';
-import { createSecretsReader } from '@shop/common/secrets';
-import { createAuthorizerHandler } from '../auth/authorizerHandler.js';
-import { createTokenVerifier } from '../auth/TokenVerifier.js';
+import { CORRELATION_IDS, lambdaHandler } from '@shop/common/lambda';
+import { createJoseTokenVerifier } from '../adapters/JoseTokenVerifier.js';
+import { secretsManagerSigningKeys } from '../adapters/SecretsManagerSigningKeys.js';
+import { createAuthorizerHandler } from '../app/createAuthorizerHandler.js';
+import { createFunctionLogger } from '../app/telemetry.js';
 import { AWS_LIMITS, loadAuthorizerConfig } from '../config.js';
 
-// AuthorizerFunction: the HTTP API's Lambda authorizer in front of every route.
-
+// AuthorizerFunction: the HTTP API's Lambda authorizer in front of every route. Every cold
+// request needs the signing key, so its Secrets Manager client is created at init. No
+// business metrics: Powertools would warn "No application metrics" on every invocation.
+const { authorizer: limits } = AWS_LIMITS;
 const config = loadAuthorizerConfig();
-const secrets = createSecretsReader({
-  client: createAwsClient(
-    SecretsManagerClient,
-    'Secrets Manager',
-    AWS_LIMITS.authorizer.secretsManager,
-  ),
-  maxAgeSeconds: config.SIGNING_KEY_CACHE_SECONDS,
+const logger = createFunctionLogger('authorizer');
+const verifier = createJoseTokenVerifier({
+  keys: secretsManagerSigningKeys(config, limits.secretsManager),
+  issuer: config.jwtIssuer,
+  audience: config.jwtAudience,
 });
 
-export const handler = withDeadline(
-  createAuthorizerHandler({
-    verifier: createTokenVerifier({
-      keys: () => secrets.getSecretVersions(config.SIGNING_SECRET_ID),
-      refreshKeys: () => secrets.refreshSecretVersions(config.SIGNING_SECRET_ID),
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-    }),
-    logger: createLogger('orders-api', { persistentKeys: { function: 'authorizer' } }),
-  }),
-  { marginMs: AWS_LIMITS.authorizer.deadlineMarginMs },
-);
+export const handler = lambdaHandler(createAuthorizerHandler({ verifier, logger }), {
+  logger,
+  correlationId: CORRELATION_IDS.httpApi,
+  deadlineMarginMs: limits.deadlineMarginMs,
+});

@@ -1,24 +1,23 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createAwsClient, withDeadline } from '@shop/common/aws';
-import { createLogger } from '@shop/common/logger';
+import { createAwsClient } from '@shop/common/aws';
+import { CORRELATION_IDS, lambdaHandler } from '@shop/common/lambda';
 import { SqsOrderEventQueue } from '../adapters/SqsOrderEventQueue.js';
 import { createPublisherHandler } from '../app/createPublisherHandler.js';
+import { createTelemetry } from '../app/telemetry.js';
 import { AWS_LIMITS, loadPublisherConfig } from '../config.js';
 
 // OrderEventsPublisherFunction: OrdersTable's stream -> OrderEventsQueue.fifo.
-
+const { publisher: limits } = AWS_LIMITS;
 const config = loadPublisherConfig();
-const sqs = createAwsClient(SQSClient, 'SQS', AWS_LIMITS.publisher.sqs);
+const { logger, metrics } = createTelemetry('publisher');
+const queue = new SqsOrderEventQueue(createAwsClient(SQSClient, 'SQS', limits.sqs), {
+  queueUrl: config.orderEventsQueueUrl,
+  deadLetterQueueUrl: config.publisherDeadLetterQueueUrl,
+});
 
-export const handler = withDeadline(
-  createPublisherHandler({
-    queue: new SqsOrderEventQueue(sqs, {
-      queueUrl: config.ORDER_EVENTS_QUEUE_URL,
-      deadLetterQueueUrl: config.PUBLISHER_DEAD_LETTER_QUEUE_URL,
-    }),
-    logger: createLogger('orders-api', { persistentKeys: { function: 'publisher' } }),
-    metrics: new Metrics({ namespace: 'Shop', serviceName: 'orders-api' }),
-  }),
-  { marginMs: AWS_LIMITS.publisher.deadlineMarginMs },
-);
+export const handler = lambdaHandler(createPublisherHandler({ queue, logger, metrics }), {
+  logger,
+  metrics,
+  correlationId: CORRELATION_IDS.dynamodbStream,
+  deadlineMarginMs: limits.deadlineMarginMs,
+});

@@ -1,14 +1,15 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createLogger } from '@shop/common/logger';
 import { createSecretsReader } from '@shop/common/secrets';
 import { ensureSecret } from '@shop/local-cloud';
 import { uniqueName, useBackends } from '@shop/local-cloud/testing';
+import { lambdaContext } from '@shop/testing/lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthorizerHandler } from '../../src/auth/authorizerHandler.js';
-import { createTokenVerifier } from '../../src/auth/TokenVerifier.js';
-import { lambdaContext } from '../support/fixtures.js';
+import { createJoseTokenVerifier } from '../../src/adapters/JoseTokenVerifier.js';
+import { createAuthorizerHandler } from '../../src/app/createAuthorizerHandler.js';
+
+import { silentLogger } from '../support/apiHarness.js';
 import { AUDIENCE, ISSUER, KEY_1, KEY_2, KEY_3, signToken } from '../support/tokens.js';
 
 // AuthorizerFunction's handler reading the signing key from Secrets Manager (embedded or
@@ -23,12 +24,12 @@ let secretId: string;
 const authorizer = () => {
   const secrets = createSecretsReader({ client: clients.secretsManager, maxAgeSeconds: 0 });
   return createAuthorizerHandler({
-    verifier: createTokenVerifier({
-      keys: () => secrets.getSecretVersions(secretId),
+    verifier: createJoseTokenVerifier({
+      keys: { current: () => secrets.getSecretVersions(secretId) },
       issuer: ISSUER,
       audience: AUDIENCE,
     }),
-    logger: createLogger('orders-api', { logLevel: 'SILENT' }),
+    logger: silentLogger(),
   });
 };
 

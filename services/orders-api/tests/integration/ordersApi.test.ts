@@ -1,26 +1,26 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { HttpResponse } from '@shop/common/http';
-import { createLogger } from '@shop/common/logger';
 import { ORDER_EVENT_ATTRIBUTES, orderEventSchema } from '@shop/contracts/orderEvents';
 import { ensureQueue } from '@shop/local-cloud';
 import { readStreamEvent, uniqueName, useBackends } from '@shop/local-cloud/testing';
+import { lambdaContext } from '@shop/testing/lambda';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBOrderRepository } from '../../src/adapters/DynamoDBOrderRepository.js';
 import { storedOrderToItem } from '../../src/adapters/orderItems.js';
+import { ordersTables } from '../../src/adapters/ordersTables.js';
 import { SqsOrderEventQueue } from '../../src/adapters/SqsOrderEventQueue.js';
+import { createApiHandler } from '../../src/app/createApiHandler.js';
 import { createPublisherHandler } from '../../src/app/createPublisherHandler.js';
+import { createIdempotentPlaceOrder } from '../../src/app/idempotentPlaceOrder.js';
 import { createCursorCodec } from '../../src/domain/cursor.js';
 import { eventIdFor, orderIdForKey } from '../../src/domain/identifiers.js';
 import { validatePlaceOrderRequest } from '../../src/domain/orderRequest.js';
 import { placeOrder } from '../../src/domain/placeOrder.js';
-import { createApiHandler } from '../../src/http/apiHandler.js';
-import { createIdempotentPlaceOrder } from '../../src/http/idempotentPlaceOrder.js';
-import { FakeMetrics } from '../support/apiHarness.js';
+import { FakeMetrics, silentLogger } from '../support/apiHarness.js';
 import { fakeRuntime } from '../support/fakes.js';
-import { apiEvent, lambdaContext, otherCustomer, validOrderBody } from '../support/fixtures.js';
+import { apiEvent, otherCustomer, validOrderBody } from '../support/fixtures.js';
 import {
   createIdempotencyTable,
   createOrderEventsQueue,
@@ -43,24 +43,20 @@ let queueUrl: string;
 let deadLetterQueueUrl: string;
 let metrics: FakeMetrics;
 const runtime = fakeRuntime(Date.parse('2026-03-01T10:00:00.000Z'));
-const logger = createLogger('orders-api', { logLevel: 'SILENT' });
+const logger = silentLogger();
 
 const api = () => {
-  const repository = new DynamoDBOrderRepository(documentClient(clients), tableName);
+  const { repository, persistenceStore } = ordersTables(clients.dynamodb, {
+    ordersTableName: tableName,
+    idempotencyTableName,
+  });
   return createApiHandler({
     repository,
     runtime,
-    placing: createIdempotentPlaceOrder({
-      repository,
-      runtime,
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: idempotencyTableName,
-        awsSdkV3Client: clients.dynamodb,
-      }),
-    }),
+    placing: createIdempotentPlaceOrder({ repository, runtime, persistenceStore }),
     cursors: createCursorCodec(async () => ({ current: 'integration-cursor-key' })),
     logger,
-    metrics: metrics as never,
+    metrics,
   });
 };
 let idempotencyTableName: string;
@@ -72,7 +68,7 @@ const publisher = (targetQueueUrl = queueUrl) =>
       deadLetterQueueUrl,
     }),
     logger,
-    metrics: new FakeMetrics() as never,
+    metrics: new FakeMetrics(),
   });
 
 /** The stream records of these orders, in stream order, once `count` of them are there. */
@@ -226,10 +222,10 @@ describe('orders flow against the backends', () => {
     const who = customerNamed('crash');
     const parsed = validatePlaceOrderRequest(validOrderBody());
     if (!parsed.success) throw new Error('fixture is invalid');
-    const repository = new DynamoDBOrderRepository(documentClient(clients), tableName);
+    const repository = new DynamoDBOrderRepository(clients.dynamodb, tableName);
     const written = await placeOrder(
-      { repository, runtime },
       { customer: who, request: parsed.request, idempotencyKey: 'crash-key' },
+      { repository, runtime },
     );
 
     // Act

@@ -1,33 +1,26 @@
 import { createLogger } from '@shop/common/logger';
 import { InMemoryPersistenceLayer } from '@shop/testing/idempotency';
+import { type ApiDependencies, createApiHandler } from '../../src/app/createApiHandler.js';
+import { createIdempotentPlaceOrder } from '../../src/app/idempotentPlaceOrder.js';
 import { createCursorCodec } from '../../src/domain/cursor.js';
-import { type ApiDependencies, createApiHandler } from '../../src/http/apiHandler.js';
-import { createIdempotentPlaceOrder } from '../../src/http/idempotentPlaceOrder.js';
 import { fakeRuntime } from './fakes.js';
 import { InMemoryOrderRepository } from './InMemoryOrderRepository.js';
 
-/** Records metrics the way the handler uses Powertools Metrics. */
+/** Records the business metrics a handler adds (lambdaHandler's logMetrics flushes them). */
 export class FakeMetrics {
-  readonly published: Record<string, number>[] = [];
-  #stored: Record<string, number> = {};
+  readonly added: { name: string; value: number }[] = [];
 
   addMetric(name: string, _unit: string, value: number) {
-    this.#stored[name] = (this.#stored[name] ?? 0) + value;
-  }
-
-  hasStoredMetrics() {
-    return Object.keys(this.#stored).length > 0;
-  }
-
-  publishStoredMetrics() {
-    this.published.push(this.#stored);
-    this.#stored = {};
+    this.added.push({ name, value });
   }
 
   total(name: string) {
-    return this.published.reduce((sum, batch) => sum + (batch[name] ?? 0), 0);
+    return this.added.reduce((sum, metric) => sum + (metric.name === name ? metric.value : 0), 0);
   }
 }
+
+/** A logger that writes nothing, for handlers under test. */
+export const silentLogger = () => createLogger('orders-api', { logLevel: 'SILENT' });
 
 /** The API handler over in-memory fakes (orders table and idempotency store). */
 export const apiHarness = (overrides: Partial<ApiDependencies> = {}) => {
@@ -44,8 +37,8 @@ export const apiHarness = (overrides: Partial<ApiDependencies> = {}) => {
       persistenceStore: idempotencyStore,
     }),
     cursors: createCursorCodec(async () => ({ current: 'cursor-test-key' })),
-    logger: createLogger('orders-api', { logLevel: 'SILENT' }),
-    metrics: metrics as unknown as ApiDependencies['metrics'],
+    logger: silentLogger(),
+    metrics,
     ...overrides,
   } satisfies ApiDependencies;
   return { handler: createApiHandler(deps), repository, runtime, idempotencyStore, metrics };

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { ApiEvent } from '../../src/http/apiHandler.js';
+import type { ApiEvent } from '../../src/app/createApiHandler.js';
 
 /** A valid POST /orders body (prices in cents). */
 export const validOrderBody = () => ({
@@ -80,20 +80,3 @@ export const apiEvent = (
   } satisfies Omit<APIGatewayProxyEventV2, 'requestContext'> & { requestContext: unknown };
   return event as unknown as ApiEvent;
 };
-
-/** The bits of a Lambda context the handlers read. */
-export const lambdaContext = (requestId = 'lambda-request-1') =>
-  ({
-    awsRequestId: requestId,
-    functionName: 'OrdersApiFunction',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:OrdersApiFunction',
-    memoryLimitInMB: '512',
-    logGroupName: '/aws/lambda/OrdersApiFunction',
-    logStreamName: 'stream',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  }) as const;

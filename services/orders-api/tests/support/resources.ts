@@ -1,9 +1,3 @@
-import type {
-  AttributeDefinition,
-  KeySchemaElement,
-  LocalSecondaryIndex,
-  StreamSpecification,
-} from '@aws-sdk/client-dynamodb';
 import {
   DeleteMessageCommand,
   type Message,
@@ -12,9 +6,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { BackendClients } from '@shop/local-cloud';
-import { ensureQueue, ensureTable } from '@shop/local-cloud';
+import { ensureQueue } from '@shop/local-cloud';
 import { uniqueName } from '@shop/local-cloud/testing';
-import { readTemplate } from './template.js';
+import { createTableFromTemplate } from '@shop/testing/tables';
 
 /**
  * OrdersTable as template.yaml defines it (keys, attributes, local index, stream), under a
@@ -23,41 +17,14 @@ import { readTemplate } from './template.js';
 export const createOrdersTable = async (
   clients: BackendClients,
 ): Promise<{ tableName: string; streamArn: string }> => {
-  const table = readTemplate().Resources.OrdersTable;
-  if (table === undefined) throw new Error('template.yaml has no OrdersTable');
-  const { Properties } = table;
-  const tableName = uniqueName('orders');
-  const description = await ensureTable(clients, {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: Properties.AttributeDefinitions as AttributeDefinition[],
-    KeySchema: Properties.KeySchema as KeySchemaElement[],
-    LocalSecondaryIndexes: Properties.LocalSecondaryIndexes as LocalSecondaryIndex[],
-    StreamSpecification: {
-      ...(Properties.StreamSpecification as Omit<StreamSpecification, 'StreamEnabled'>),
-      StreamEnabled: true,
-    },
-  });
-  const streamArn = description?.LatestStreamArn;
+  const { tableName, streamArn } = await createTableFromTemplate(clients, 'OrdersTable');
   if (streamArn === undefined) throw new Error(`table ${tableName} has no stream`);
   return { tableName, streamArn };
 };
 
-/** OrdersIdempotencyTable (Powertools' key schema), under a unique name. */
-export const createIdempotencyTable = async (clients: BackendClients): Promise<string> => {
-  const tableName = uniqueName('orders-idempotency');
-  await ensureTable(
-    clients,
-    {
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    },
-    'expiration',
-  );
-  return tableName;
-};
+/** OrdersIdempotencyTable as template.yaml defines it (Powertools' key schema, TTL). */
+export const createIdempotencyTable = async (clients: BackendClients): Promise<string> =>
+  (await createTableFromTemplate(clients, 'OrdersIdempotencyTable')).tableName;
 
 /** OrderEventsQueue.fifo with its FIFO DLQ and redrive, as the template configures them. */
 export const createOrderEventsQueue = async (clients: BackendClients) => {
@@ -72,10 +39,9 @@ export const createOrderEventsQueue = async (clients: BackendClients) => {
   });
 };
 
+/** A document client on the backends' DynamoDB, for reading and planting items. */
 export const documentClient = (clients: BackendClients) =>
-  DynamoDBDocumentClient.from(clients.dynamodb, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  DynamoDBDocumentClient.from(clients.dynamodb);
 
 /**
  * Every message currently on the queue, received and deleted (a FIFO queue hands out the next

@@ -97,10 +97,7 @@ describe('SqsOrderEventQueue', () => {
 
 describe('DynamoDBOrderRepository', () => {
   const repository = () =>
-    new DynamoDBOrderRepository(
-      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
-      'orders-table',
-    );
+    new DynamoDBOrderRepository(new DynamoDBClient({ region: 'us-east-1' }), 'orders-table');
 
   beforeEach(() => dynamoMock.reset());
 

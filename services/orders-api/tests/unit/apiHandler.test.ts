@@ -2,9 +2,10 @@ import { IdempotencyRecordStatus } from '@aws-lambda-powertools/idempotency';
 import { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import type { HttpResponse } from '@shop/common/http';
 import type { InMemoryPersistenceLayer } from '@shop/testing/idempotency';
+import { lambdaContext } from '@shop/testing/lambda';
 import { describe, expect, it } from 'vitest';
 import { apiHarness } from '../support/apiHarness.js';
-import { apiEvent, lambdaContext, otherCustomer, validOrderBody } from '../support/fixtures.js';
+import { apiEvent, otherCustomer, validOrderBody } from '../support/fixtures.js';
 
 const json = (response: HttpResponse) => JSON.parse(response.body ?? 'null');
 
@@ -92,9 +93,10 @@ describe('api handler', () => {
     // Prepare
     const { handler, repository } = apiHarness();
     const body = { ...validOrderBody(), items: [{ sku: 'A', quantity: 1001, unitPrice: 1 }] };
+    const context = lambdaContext();
 
     // Act
-    const response = await handler(apiEvent('POST /orders', { body }), lambdaContext('req-42'));
+    const response = await handler(apiEvent('POST /orders', { body }), context);
 
     // Assess
     expect(response.statusCode).toBe(400);
@@ -102,7 +104,7 @@ describe('api handler', () => {
       error: {
         code: 'BAD_REQUEST',
         message: 'The request body is not a valid order',
-        requestId: 'req-42',
+        requestId: context.awsRequestId,
         details: [{ field: 'items.0.quantity', message: expect.any(String) }],
       },
     });
@@ -121,13 +123,14 @@ describe('api handler', () => {
   ])('rejects %s', async (_case, options, status) => {
     // Prepare
     const { handler } = apiHarness();
+    const context = lambdaContext();
 
     // Act
-    const response = await handler(apiEvent('POST /orders', options), lambdaContext());
+    const response = await handler(apiEvent('POST /orders', options), context);
 
     // Assess
     expect(response.statusCode).toBe(status);
-    expect(json(response).error.requestId).toBe('lambda-request-1');
+    expect(json(response).error.requestId).toBe(context.awsRequestId);
   });
 
   it('answers 401 with a challenge when it is reached without an authorizer context', async () => {

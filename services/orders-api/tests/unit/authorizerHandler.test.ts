@@ -1,18 +1,19 @@
-import { createLogger } from '@shop/common/logger';
+import { lambdaContext } from '@shop/testing/lambda';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createAuthorizerHandler } from '../../src/auth/authorizerHandler.js';
-import { createTokenVerifier } from '../../src/auth/TokenVerifier.js';
-import { lambdaContext } from '../support/fixtures.js';
+import { createJoseTokenVerifier } from '../../src/adapters/JoseTokenVerifier.js';
+import { createAuthorizerHandler } from '../../src/app/createAuthorizerHandler.js';
+
+import { silentLogger } from '../support/apiHarness.js';
 import { AUDIENCE, ISSUER, KEY_1, KEY_2, signToken } from '../support/tokens.js';
 
 const handler = createAuthorizerHandler({
-  verifier: createTokenVerifier({
-    keys: async () => ({ current: KEY_1 }),
+  verifier: createJoseTokenVerifier({
+    keys: { current: async () => ({ current: KEY_1 }) },
     issuer: ISSUER,
     audience: AUDIENCE,
   }),
-  logger: createLogger('orders-api', { logLevel: 'SILENT' }),
+  logger: silentLogger(),
 });
 
 const event = (authorization?: string): APIGatewayRequestAuthorizerEventV2 =>

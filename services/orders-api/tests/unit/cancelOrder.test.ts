@@ -17,13 +17,13 @@ describe('cancelOrder', () => {
     deps = { repository, runtime: fakeRuntime() };
     const parsed = validatePlaceOrderRequest(validOrderBody());
     if (!parsed.success) throw new Error('fixture is invalid');
-    orderId = (await placeOrder(deps, { customer, request: parsed.request })).order.orderId;
+    orderId = (await placeOrder({ customer, request: parsed.request }, deps)).order.orderId;
     deps.runtime.advance(5 * 60_000);
   });
 
   it('moves a PLACED order to CANCELLED in one conditional write', async () => {
     // Act
-    const cancelled = await cancelOrder(deps, customer, orderId);
+    const cancelled = await cancelOrder({ customer, orderId }, deps);
 
     // Assess
     expect(cancelled.status).toBe('CANCELLED');
@@ -34,17 +34,19 @@ describe('cancelOrder', () => {
 
   it('is a conflict the second time, and changes nothing', async () => {
     // Prepare
-    await cancelOrder(deps, customer, orderId);
+    await cancelOrder({ customer, orderId }, deps);
 
     // Act / Assess
-    await expect(cancelOrder(deps, customer, orderId)).rejects.toThrow(OrderNotCancellableError);
+    await expect(cancelOrder({ customer, orderId }, deps)).rejects.toThrow(
+      OrderNotCancellableError,
+    );
     expect(repository.changes).toHaveLength(2);
   });
 
   it('lets exactly one of concurrent cancels win', async () => {
     // Act
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 10 }, () => cancelOrder(deps, customer, orderId)),
+      Array.from({ length: 10 }, () => cancelOrder({ customer, orderId }, deps)),
     );
 
     // Assess
@@ -53,11 +55,15 @@ describe('cancelOrder', () => {
   });
 
   it("answers not found for another customer's order and for malformed ids", async () => {
-    await expect(cancelOrder(deps, otherCustomer, orderId)).rejects.toThrow(OrderNotFoundError);
-    await expect(cancelOrder(deps, customer, 'not-an-id')).rejects.toThrow(OrderNotFoundError);
-    await expect(cancelOrder(deps, customer, '01J00000000000000000000099')).rejects.toThrow(
+    await expect(cancelOrder({ customer: otherCustomer, orderId: orderId }, deps)).rejects.toThrow(
       OrderNotFoundError,
     );
+    await expect(cancelOrder({ customer, orderId: 'not-an-id' }, deps)).rejects.toThrow(
+      OrderNotFoundError,
+    );
+    await expect(
+      cancelOrder({ customer, orderId: '01J00000000000000000000099' }, deps),
+    ).rejects.toThrow(OrderNotFoundError);
     expect(repository.changes).toHaveLength(1);
   });
 });

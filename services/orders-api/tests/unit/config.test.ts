@@ -12,10 +12,10 @@ describe('config', () => {
 
     // Assess
     expect(config).toEqual({
-      ORDERS_TABLE_NAME: 'orders',
-      IDEMPOTENCY_TABLE_NAME: 'orders-idempotency',
-      SIGNING_SECRET_ID: 'signing-key',
-      SIGNING_KEY_CACHE_SECONDS: 300,
+      ordersTableName: 'orders',
+      idempotencyTableName: 'orders-idempotency',
+      signingSecretId: 'signing-key',
+      signingKeyCacheSeconds: 300,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -32,10 +32,29 @@ describe('config', () => {
       loadPublisherConfig({
         ORDER_EVENTS_QUEUE_URL: 'http://sqs.us-east-1.127.0.0.1:4566/000000000000/events.fifo',
         PUBLISHER_DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:4566/000000000000/publisher-dlq',
-      }).ORDER_EVENTS_QUEUE_URL,
+      }).orderEventsQueueUrl,
     ).toMatch(/events\.fifo$/);
     expect(() =>
       loadPublisherConfig({ ORDER_EVENTS_QUEUE_URL: 'queue', PUBLISHER_DEAD_LETTER_QUEUE_URL: '' }),
     ).toThrow(/ORDER_EVENTS_QUEUE_URL.*PUBLISHER_DEAD_LETTER_QUEUE_URL/);
+  });
+
+  it('reads the authorizer settings into camelCase fields', () => {
+    // Act
+    const config = loadAuthorizerConfig({
+      SIGNING_SECRET_ID: 'signing-key',
+      JWT_ISSUER: 'shop-auth',
+      JWT_AUDIENCE: 'shop-orders-api',
+      SIGNING_KEY_CACHE_SECONDS: '60',
+    });
+
+    // Assess
+    expect(config).toEqual({
+      signingSecretId: 'signing-key',
+      signingKeyCacheSeconds: 60,
+      jwtIssuer: 'shop-auth',
+      jwtAudience: 'shop-orders-api',
+    });
+    expect(Object.isFrozen(config)).toBe(true);
   });
 });

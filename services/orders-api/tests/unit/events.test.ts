@@ -1,16 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createLogger } from '@shop/common/logger';
+import { lambdaContext } from '@shop/testing/lambda';
 import { describe, expect, it } from 'vitest';
+import { createJoseTokenVerifier } from '../../src/adapters/JoseTokenVerifier.js';
+import { createAuthorizerHandler } from '../../src/app/createAuthorizerHandler.js';
 import { createPublisherHandler } from '../../src/app/createPublisherHandler.js';
-import { createAuthorizerHandler } from '../../src/auth/authorizerHandler.js';
-import { createTokenVerifier } from '../../src/auth/TokenVerifier.js';
+import { ROUTES } from '../../src/app/routes.js';
 import { buildOrder } from '../../src/domain/Order.js';
 import { validatePlaceOrderRequest } from '../../src/domain/orderRequest.js';
-import { ROUTES } from '../../src/http/routes.js';
-import { apiHarness, FakeMetrics } from '../support/apiHarness.js';
+import { apiHarness, FakeMetrics, silentLogger } from '../support/apiHarness.js';
 import { FakeEventQueue } from '../support/fakes.js';
-import { lambdaContext, validOrderBody } from '../support/fixtures.js';
+import { validOrderBody } from '../support/fixtures.js';
 
 // events/orders-api/*.json are the samples for `sam local invoke -e`: they must stay usable.
 // The sample token in them is signed with this development key (see the README).
@@ -75,12 +75,12 @@ describe('sample events', () => {
   ])('%s is authorized: %s', async (file, authorized) => {
     // Prepare
     const handler = createAuthorizerHandler({
-      verifier: createTokenVerifier({
-        keys: async () => ({ current: DEV_KEY }),
+      verifier: createJoseTokenVerifier({
+        keys: { current: async () => ({ current: DEV_KEY }) },
         issuer: 'shop-auth',
         audience: 'shop-orders-api',
       }),
-      logger: createLogger('orders-api', { logLevel: 'SILENT' }),
+      logger: silentLogger(),
     });
 
     // Act
@@ -99,8 +99,8 @@ describe('sample events', () => {
     const queue = new FakeEventQueue();
     const handler = createPublisherHandler({
       queue,
-      logger: createLogger('orders-api', { logLevel: 'SILENT' }),
-      metrics: new FakeMetrics() as never,
+      logger: silentLogger(),
+      metrics: new FakeMetrics(),
     });
 
     // Act

@@ -1,13 +1,42 @@
 import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { lambdaContext } from '@shop/testing/lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiEvent, lambdaContext, validOrderBody } from '../support/fixtures.js';
+import { storedOrderToItem } from '../../src/adapters/orderItems.js';
+import { buildOrder } from '../../src/domain/Order.js';
+import { validatePlaceOrderRequest } from '../../src/domain/orderRequest.js';
+import { apiEvent, customer, validOrderBody } from '../support/fixtures.js';
 import { KEY_1, signToken } from '../support/tokens.js';
 
 // The real entry points, wired from the environment, with the AWS SDK mocked.
+
+// Counts the Secrets Manager clients made: the API makes one only for its first cursor.
+const made = vi.hoisted(() => ({ secretsManagerClients: 0 }));
+vi.mock('@aws-sdk/client-secrets-manager', async (importOriginal) => {
+  const sdk = await importOriginal<typeof import('@aws-sdk/client-secrets-manager')>();
+  class CountedSecretsManagerClient extends sdk.SecretsManagerClient {
+    constructor(...args: ConstructorParameters<typeof sdk.SecretsManagerClient>) {
+      super(...args);
+      made.secretsManagerClients += 1;
+    }
+  }
+  return { ...sdk, SecretsManagerClient: CountedSecretsManagerClient };
+});
+
+const orderItem = (orderId: string) => {
+  const parsed = validatePlaceOrderRequest(validOrderBody());
+  if (!parsed.success) throw new Error('fixture is invalid');
+  const order = buildOrder({
+    orderId,
+    customerId: customer.id,
+    createdAt: '2026-03-01T10:00:00.000Z',
+    request: parsed.request,
+  });
+  return storedOrderToItem({ order, customerEmail: customer.email });
+};
 
 const env = {
   ORDERS_TABLE_NAME: 'orders-table',
@@ -117,6 +146,38 @@ describe('handler entry points', () => {
       context: { customerId: 'cust-ada' },
     });
     expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: 'signing-key' });
+    secrets.restore();
+  });
+
+  it('makes its Secrets Manager client only when a listing page needs a cursor', async () => {
+    // Prepare
+    stubEnv(env);
+    made.secretsManagerClients = 0;
+    const dynamo = mockClient(DynamoDBDocumentClient);
+    const secrets = mockClient(SecretsManagerClient);
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(QueryCommand).resolves({
+      Items: [orderItem('01JNR8W3D2C6VQ5B2T0Y8M4K1B'), orderItem('01JNR8W3D2C6VQ5B2T0Y8M4K1A')],
+    });
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: KEY_1 });
+    const { handler } = await import('../../src/handlers/api.js');
+
+    // Act
+    const atInit = made.secretsManagerClients;
+    const placed = await handler(
+      apiEvent('POST /orders', { body: validOrderBody() }),
+      lambdaContext(),
+    );
+    const afterPlacing = made.secretsManagerClients;
+    const page = await handler(apiEvent('GET /orders', { query: { limit: '1' } }), lambdaContext());
+
+    // Assess
+    expect([atInit, afterPlacing]).toEqual([0, 0]);
+    expect(placed.statusCode).toBe(201);
+    expect(page.statusCode).toBe(200);
+    expect(JSON.parse(page.body ?? '{}').nextCursor).toEqual(expect.any(String));
+    expect(made.secretsManagerClients).toBe(1);
+    dynamo.restore();
     secrets.restore();
   });
 });

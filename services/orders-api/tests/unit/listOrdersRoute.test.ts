@@ -1,7 +1,8 @@
 import type { HttpResponse } from '@shop/common/http';
+import { lambdaContext } from '@shop/testing/lambda';
 import { describe, expect, it } from 'vitest';
 import { apiHarness } from '../support/apiHarness.js';
-import { apiEvent, lambdaContext, otherCustomer, validOrderBody } from '../support/fixtures.js';
+import { apiEvent, otherCustomer, validOrderBody } from '../support/fixtures.js';
 
 const json = (response: HttpResponse) => JSON.parse(response.body ?? 'null');
 

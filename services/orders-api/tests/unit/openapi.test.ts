@@ -1,23 +1,27 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { AwsDeadlineExceededError } from '@shop/common/aws';
 import type { HttpResponse } from '@shop/common/http';
 import { ORDER_LIMITS } from '@shop/contracts/orderEvents';
+import { lambdaContext } from '@shop/testing/lambda';
+import { loadOpenApi, type Schema } from '@shop/testing/openapi';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderOpenApi } from '../../scripts/generateOpenApi.js';
+import type { ApiDependencies } from '../../src/app/createApiHandler.js';
+import { ROUTES } from '../../src/app/routes.js';
 import { IdempotentRequestInProgressError } from '../../src/domain/errors.js';
 import {
   COUNTRY_CODES,
   SUPPORTED_CURRENCIES,
   validatePlaceOrderRequest,
 } from '../../src/domain/orderRequest.js';
-import type { ApiDependencies } from '../../src/http/apiHandler.js';
-import { ROUTES } from '../../src/http/routes.js';
 import { apiHarness } from '../support/apiHarness.js';
-import { apiEvent, lambdaContext, validOrderBody } from '../support/fixtures.js';
-import { check, openapiPath, readOpenApi, resolveRef, type Schema } from '../support/openapi.js';
+import { apiEvent, validOrderBody } from '../support/fixtures.js';
 
-const openapi = readOpenApi();
+const openapiPath = fileURLToPath(new URL('../../openapi.yaml', import.meta.url));
+const api = loadOpenApi(openapiPath);
+const openapi = api.document;
 const paths = openapi.paths as Record<
   string,
   Record<string, { responses: Record<string, Schema> }>
@@ -328,7 +332,7 @@ describe('openapi.yaml', () => {
     fc.assert(
       fc.property(requestBody, (body) => {
         // Act
-        const documented = check(openapi, schema, body);
+        const documented = api.check(schema, body);
         const validated = validatePlaceOrderRequest(body);
 
         // Assess
@@ -353,15 +357,13 @@ describe('openapi.yaml', () => {
         $ref: '#/components/responses/GatewayForbidden',
       });
     }
-    const unauthorized = resolveRef(openapi, {
-      $ref: '#/components/responses/GatewayUnauthorized',
-    });
-    const forbidden = resolveRef(openapi, { $ref: '#/components/responses/GatewayForbidden' });
+    const unauthorized = api.resolve({ $ref: '#/components/responses/GatewayUnauthorized' });
+    const forbidden = api.resolve({ $ref: '#/components/responses/GatewayForbidden' });
     const schemaOf = (response: Schema) =>
       (response.content as Record<string, { schema: Schema }>)['application/json']?.schema ?? {};
-    expect(check(openapi, schemaOf(unauthorized), { message: 'Unauthorized' })).toEqual([]);
-    expect(check(openapi, schemaOf(forbidden), { message: 'Forbidden' })).toEqual([]);
-    expect(check(openapi, schemaOf(forbidden), { error: {} })).not.toEqual([]);
+    expect(api.check(schemaOf(unauthorized), { message: 'Unauthorized' })).toEqual([]);
+    expect(api.check(schemaOf(forbidden), { message: 'Forbidden' })).toEqual([]);
+    expect(api.check(schemaOf(forbidden), { error: {} })).not.toEqual([]);
   });
 
   it('documents a cursor shape that takes what the API issues and refuses what it rejects', async () => {
@@ -384,9 +386,9 @@ describe('openapi.yaml', () => {
     );
 
     // Assess
-    expect(check(openapi, cursor, issued)).toEqual([]);
+    expect(api.check(cursor, issued)).toEqual([]);
     expect(zero.statusCode).toBe(400);
-    expect(check(openapi, cursor, '0')).not.toEqual([]);
+    expect(api.check(cursor, '0')).not.toEqual([]);
   });
 
   it('answers a repeated POST /orders with the stored 201, marked as replayed', async () => {
@@ -425,10 +427,10 @@ describe('openapi.yaml', () => {
 
     // Assess
     expect(response.statusCode).toBe(status);
-    const documented = resolveRef(openapi, operation(routeKey).responses[String(status)] ?? {});
+    const documented = api.resolve(operation(routeKey).responses[String(status)] ?? {});
     const content = documented.content as Record<string, { schema: Schema }>;
     const schema = content['application/json']?.schema ?? {};
-    expect(check(openapi, schema, JSON.parse(response.body ?? 'null'))).toEqual([]);
+    expect(api.check(schema, JSON.parse(response.body ?? 'null'))).toEqual([]);
     for (const header of Object.keys((documented.headers ?? {}) as Schema)) {
       if (header !== 'Idempotent-Replayed')
         expect(response.headers[header.toLowerCase()]).toBeDefined();

@@ -1,12 +1,12 @@
 import { ORDER_LIMITS } from '@shop/contracts/orderEvents';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readPlaceOrderRequest } from '../../src/app/requests.js';
 import {
   COUNTRY_CODES,
   SUPPORTED_CURRENCIES,
   validatePlaceOrderRequest,
 } from '../../src/domain/orderRequest.js';
-import { readPlaceOrderRequest } from '../../src/http/requests.js';
 import { validOrderBody } from '../support/fixtures.js';
 
 const fieldsOf = (body: unknown) => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { orderEventSchema } from '@shop/contracts/orderEvents';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { toOrderChangeRecord } from '../../src/adapters/orderStreamRecords.js';
+import { toOrderChangeRecord } from '../../src/app/orderStreamRecords.js';
 import { eventIdFor } from '../../src/domain/identifiers.js';
 
 const sample = (name: string): DynamoDBStreamEvent =>

@@ -27,7 +27,7 @@ describe('placeOrder', () => {
 
   it('stores one PLACED order with the customer address beside it, in one write', async () => {
     // Act
-    const result = await placeOrder(deps, { customer, request: request() });
+    const result = await placeOrder({ customer, request: request() }, deps);
 
     // Assess
     expect(result.replayed).toBe(false);
@@ -42,11 +42,11 @@ describe('placeOrder', () => {
 
   it('derives the order id from customer and key, so a retry finds the same order', async () => {
     // Prepare
-    const first = await placeOrder(deps, { customer, request: request(), idempotencyKey: 'k-1' });
+    const first = await placeOrder({ customer, request: request(), idempotencyKey: 'k-1' }, deps);
     deps.runtime.advance(60_000);
 
     // Act
-    const second = await placeOrder(deps, { customer, request: request(), idempotencyKey: 'k-1' });
+    const second = await placeOrder({ customer, request: request(), idempotencyKey: 'k-1' }, deps);
 
     // Assess
     expect(first.order.orderId).toBe(orderIdForKey(customer.id, 'k-1'));
@@ -59,7 +59,7 @@ describe('placeOrder', () => {
     // Act
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
-        placeOrder(deps, { customer, request: request(), idempotencyKey: 'k-burst' }),
+        placeOrder({ customer, request: request(), idempotencyKey: 'k-burst' }, deps),
       ),
     );
 
@@ -71,11 +71,11 @@ describe('placeOrder', () => {
 
   it('refuses the same key with a different body and keeps the first order', async () => {
     // Prepare
-    const first = await placeOrder(deps, { customer, request: request(), idempotencyKey: 'k-1' });
+    const first = await placeOrder({ customer, request: request(), idempotencyKey: 'k-1' }, deps);
 
     // Act / Assess
     await expect(
-      placeOrder(deps, { customer, request: request({ note: 'other' }), idempotencyKey: 'k-1' }),
+      placeOrder({ customer, request: request({ note: 'other' }), idempotencyKey: 'k-1' }, deps),
     ).rejects.toThrow(IdempotencyKeyReusedError);
     expect((await repository.getOrder(customer.id, first.order.orderId))?.order).toEqual(
       first.order,
@@ -84,14 +84,17 @@ describe('placeOrder', () => {
 
   it('scopes idempotency keys to the customer', async () => {
     // Prepare
-    const mine = await placeOrder(deps, { customer, request: request(), idempotencyKey: 'k-1' });
+    const mine = await placeOrder({ customer, request: request(), idempotencyKey: 'k-1' }, deps);
 
     // Act
-    const theirs = await placeOrder(deps, {
-      customer: otherCustomer,
-      request: request({ note: 'different' }),
-      idempotencyKey: 'k-1',
-    });
+    const theirs = await placeOrder(
+      {
+        customer: otherCustomer,
+        request: request({ note: 'different' }),
+        idempotencyKey: 'k-1',
+      },
+      deps,
+    );
 
     // Assess
     expect(theirs.replayed).toBe(false);
@@ -101,8 +104,8 @@ describe('placeOrder', () => {
 
   it('gives requests without a key a new time-ordered id each', async () => {
     // Act
-    const a = await placeOrder(deps, { customer, request: request() });
-    const b = await placeOrder(deps, { customer, request: request() });
+    const a = await placeOrder({ customer, request: request() }, deps);
+    const b = await placeOrder({ customer, request: request() }, deps);
 
     // Assess
     expect(a.order.orderId < b.order.orderId).toBe(true);

@@ -38,7 +38,7 @@ describe('publishOrderEvents', () => {
     const events = Array.from({ length: 23 }, (_, i) => placed(i + 1));
 
     // Act
-    const result = await publishOrderEvents({ queue }, records(...events));
+    const result = await publishOrderEvents(records(...events), { queue });
 
     // Assess
     expect(result.failedRecordId).toBeUndefined();
@@ -52,7 +52,7 @@ describe('publishOrderEvents', () => {
     const queue = new FakeEventQueue();
 
     // Act
-    await publishOrderEvents({ queue }, records(placed(1), placed(2), cancelled(1), placed(3)));
+    await publishOrderEvents(records(placed(1), placed(2), cancelled(1), placed(3)), { queue });
 
     // Assess
     expect(queue.batches.map(ids)).toEqual([
@@ -68,7 +68,7 @@ describe('publishOrderEvents', () => {
     queue.rejectNext(1); // OrderPlaced of order 1
 
     // Act
-    const result = await publishOrderEvents({ queue }, batch);
+    const result = await publishOrderEvents(batch, { queue });
 
     // Assess
     expect(result.failedRecordId).toBe(batch[0]?.id);
@@ -83,7 +83,7 @@ describe('publishOrderEvents', () => {
     queue.failNextBatch();
 
     // Act
-    const result = await publishOrderEvents({ queue }, batch);
+    const result = await publishOrderEvents(batch, { queue });
 
     // Assess
     expect(result.failedRecordId).toBe(batch[0]?.id);
@@ -103,7 +103,7 @@ describe('publishOrderEvents', () => {
     ];
 
     // Act
-    const result = await publishOrderEvents({ queue }, batch);
+    const result = await publishOrderEvents(batch, { queue });
 
     // Assess
     expect(result).toMatchObject({ quarantined: 1, ignored: 1 });
@@ -128,7 +128,7 @@ describe('publishOrderEvents', () => {
     ];
 
     // Act
-    const result = await publishOrderEvents({ queue }, batch);
+    const result = await publishOrderEvents(batch, { queue });
 
     // Assess
     expect(result.failedRecordId).toBe('bad');

@@ -1,20 +1,20 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { dig, readTemplate, resourceProperties } from '@shop/testing/template';
 import { describe, expect, it } from 'vitest';
 import { BY_CREATED_AT_INDEX, ORDER_ENTITY } from '../../src/adapters/orderItems.js';
+import { ROUTES } from '../../src/app/routes.js';
 import {
-  apiConfigSchema,
-  authorizerConfigSchema,
-  publisherConfigSchema,
+  apiEnvironmentSchema,
+  authorizerEnvironmentSchema,
+  publisherEnvironmentSchema,
 } from '../../src/config.js';
-import { ROUTES } from '../../src/http/routes.js';
-import { dig, readTemplate } from '../support/template.js';
 
 const template = readTemplate();
 const resource = (name: string) => {
   const found = template.Resources[name];
   if (!found) throw new Error(`template.yaml has no ${name}`);
-  return found;
+  return { ...found, Properties: resourceProperties(name) };
 };
 
 const requiredVariables = (
@@ -43,7 +43,7 @@ describe('template.yaml (orders-api)', () => {
       'SigningSecretArn',
       'TokenCommand',
     ]) {
-      expect(template.Outputs[output], output).toBeDefined();
+      expect(template.Outputs?.[output], output).toBeDefined();
     }
   });
 
@@ -78,9 +78,9 @@ describe('template.yaml (orders-api)', () => {
   it('gives each function exactly the variables its config requires, from the bundles', () => {
     // Prepare
     const functions = [
-      ['OrdersApiFunction', 'api', apiConfigSchema.shape],
-      ['AuthorizerFunction', 'authorizer', authorizerConfigSchema.shape],
-      ['OrderEventsPublisherFunction', 'publisher', publisherConfigSchema.shape],
+      ['OrdersApiFunction', 'api', apiEnvironmentSchema.shape],
+      ['AuthorizerFunction', 'authorizer', authorizerEnvironmentSchema.shape],
+      ['OrderEventsPublisherFunction', 'publisher', publisherEnvironmentSchema.shape],
     ] as const;
 
     for (const [name, bundle, shape] of functions) {

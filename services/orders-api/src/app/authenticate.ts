@@ -1,7 +1,7 @@
 import { UnauthorizedError } from '@shop/common/errors';
-import { authorizerContextSchema } from '../auth/authorizerContext.js';
-import type { AuthFailure } from '../auth/TokenVerifier.js';
+import { type AuthorizedRequest, authorizedCaller } from '@shop/contracts/authorizerContext';
 import type { Customer } from '../domain/Order.js';
+import type { AuthFailure } from '../domain/ports.js';
 
 /** 401 with the reason, so the response can carry a precise WWW-Authenticate header. */
 export class AuthenticationError extends UnauthorizedError {
@@ -22,16 +22,16 @@ export class AuthenticationError extends UnauthorizedError {
 }
 
 /**
- * The caller, from the authorizer's context. API Gateway only invokes the function for
- * requests the authorizer allowed; anything but a complete context (e.g. a route deployed
- * without the authorizer) is still a 401.
+ * The caller, from the authorizer's context (validated against its contract). API Gateway
+ * only invokes the function for requests the authorizer allowed; anything but a complete
+ * context (e.g. a route deployed without the authorizer) is still a 401.
  *
  * @example
- * const customer = authenticate(event.requestContext.authorizer?.lambda);
+ * const customer = authenticate(event);
  */
-export const authenticate = (context: unknown): Customer => {
-  const parsed = authorizerContextSchema.safeParse(context);
-  if (parsed.success) return { id: parsed.data.customerId, email: parsed.data.email };
+export const authenticate = (request: Partial<AuthorizedRequest>): Customer => {
+  const caller = authorizedCaller({ requestContext: request.requestContext ?? {} });
+  if (caller !== undefined) return { id: caller.customerId, email: caller.email };
   throw new AuthenticationError('missing_token');
 };
 

@@ -6,19 +6,11 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
+import { IDEMPOTENCY_KEY_PREFIX, IDEMPOTENCY_TTL_SECONDS } from '../domain/constants.js';
 import { IdempotencyKeyReusedError, IdempotentRequestInProgressError } from '../domain/errors.js';
 import { type PlaceOrderCommand, type PlaceOrderResult, placeOrder } from '../domain/placeOrder.js';
 import type { OrderRepository, Runtime } from '../domain/ports.js';
 import { requestFingerprint } from '../domain/requestFingerprint.js';
-
-/** How long an Idempotency-Key's stored 201 is replayed (the order itself binds the key forever). */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-
-/**
- * Idempotency key prefix: a fixed string rather than Powertools' default (the function's
- * physical name), so a redeploy keeps every recorded key valid.
- */
-export const IDEMPOTENCY_KEY_PREFIX = 'orders-api.placeOrder';
 
 export interface IdempotentPlaceOrderOptions {
   repository: OrderRepository;
@@ -58,11 +50,14 @@ export const createIdempotentPlaceOrder = (options: IdempotentPlaceOrderOptions)
   });
   const placeOnce = makeIdempotent(
     async (command: KeyedPlaceOrder): Promise<PlaceOrderResult> =>
-      placeOrder(deps, {
-        customer: command.customer,
-        request: command.request,
-        idempotencyKey: command.idempotencyKey,
-      }),
+      placeOrder(
+        {
+          customer: command.customer,
+          request: command.request,
+          idempotencyKey: command.idempotencyKey,
+        },
+        deps,
+      ),
     { persistenceStore: options.persistenceStore, config, keyPrefix: IDEMPOTENCY_KEY_PREFIX },
   );
 
@@ -73,7 +68,7 @@ export const createIdempotentPlaceOrder = (options: IdempotentPlaceOrderOptions)
     },
     async place(command: PlaceOrderCommand): Promise<PlaceOrderResult> {
       const { idempotencyKey } = command;
-      if (idempotencyKey === undefined) return placeOrder(deps, command);
+      if (idempotencyKey === undefined) return placeOrder(command, deps);
       try {
         return await placeOnce({
           ...command,

@@ -1,34 +1,41 @@
 import { getHeader } from '@shop/common/http';
 import type { Logger } from '@shop/common/logger';
+import type { AuthorizerContext } from '@shop/contracts/authorizerContext';
 import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
   Context,
 } from 'aws-lambda';
-import type { AuthorizerContext } from './authorizerContext.js';
-import type { TokenVerifier } from './TokenVerifier.js';
+import type { TokenVerifier } from '../domain/ports.js';
 
 export type AuthorizerResult =
   | APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>
   | { isAuthorized: false };
 
+export interface AuthorizerDependencies {
+  verifier: TokenVerifier;
+  logger: Logger;
+}
+
 /**
  * The AuthorizerFunction handler (HTTP API, payload 2.0, simple responses, identity source
  * `$request.header.Authorization`, results cached per header value). A valid token is
- * `isAuthorized: true` with the customer in the context; anything else is
- * `isAuthorized: false`, which API Gateway answers with 403 before any other function runs.
- * A failure to read the signing key is thrown: API Gateway then answers 500 and caches nothing.
+ * `isAuthorized: true` with the customer in the context (`@shop/contracts/authorizerContext`);
+ * anything else is `isAuthorized: false`, which API Gateway answers with 403 before any other
+ * function runs. A failure to read the signing key is thrown: API Gateway then answers 500 and
+ * caches nothing.
  *
  * @example
- * export const handler = createAuthorizerHandler({ verifier, logger });
+ * export const handler = lambdaHandler(createAuthorizerHandler({ verifier, logger }), {
+ *   logger, metrics, correlationId: CORRELATION_IDS.httpApi, deadlineMarginMs: 1_000,
+ * });
  */
 export const createAuthorizerHandler =
-  (deps: { verifier: TokenVerifier; logger: Logger }) =>
+  (deps: AuthorizerDependencies) =>
   async (
     event: APIGatewayRequestAuthorizerEventV2,
-    context: Context,
+    _context?: Context,
   ): Promise<AuthorizerResult> => {
-    deps.logger.addContext(context);
     const verification = await deps.verifier.verify(
       getHeader({ headers: event.headers ?? {} }, 'authorization'),
     );

@@ -1,7 +1,7 @@
 import { type HttpResponse, jsonResponse } from '@shop/common/http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ORDER_METRICS, type OrderMetric } from '../adapters/businessMetrics.js';
 import { cancelOrder } from '../domain/cancelOrder.js';
+import { METRICS, type MetricName } from '../domain/constants.js';
 import type { CursorCodec } from '../domain/cursor.js';
 import { getOrder } from '../domain/getOrder.js';
 import { listOrders } from '../domain/listOrders.js';
@@ -26,7 +26,7 @@ export interface RouteDependencies {
 export interface RouteResult {
   response: HttpResponse;
   /** The business metric this request counts, if it changed something. */
-  metric?: OrderMetric;
+  metric?: MetricName;
 }
 
 type RouteHandler = (
@@ -40,8 +40,8 @@ const orderLocation = (orderId: string) => `/orders/${encodeURIComponent(orderId
 /**
  * Every route, keyed by the HTTP API route key (`event.routeKey`), with the status codes it
  * can answer (401 and 403 also come from API Gateway, before the function runs). openapi.yaml
- * documents exactly these; tests/unit/openapi.test.ts keeps them in
- * step, and the template declares the same routes.
+ * documents exactly these; tests/unit/openapi.test.ts keeps them in step, and the template
+ * declares the same routes.
  */
 export const ROUTES = {
   'POST /orders': {
@@ -58,7 +58,7 @@ export const ROUTES = {
       if (result.replayed) headers['idempotent-replayed'] = 'true';
       return {
         response: jsonResponse(201, result.order, headers),
-        ...(result.replayed ? {} : { metric: ORDER_METRICS.placed }),
+        ...(result.replayed ? {} : { metric: METRICS.ordersPlaced }),
       };
     }) satisfies RouteHandler,
   },
@@ -66,7 +66,7 @@ export const ROUTES = {
     statuses: [200, 400, 401, 403, 500, 503],
     handle: (async (event, customer, deps) => {
       const query = readListQuery(event);
-      const page = await listOrders(deps, { customerId: customer.id, ...query });
+      const page = await listOrders({ customerId: customer.id, ...query }, deps);
       return {
         response: jsonResponse(200, { orders: page.orders, nextCursor: page.nextCursor ?? null }),
       };
@@ -75,15 +75,15 @@ export const ROUTES = {
   'GET /orders/{orderId}': {
     statuses: [200, 401, 403, 404, 500, 503],
     handle: (async (event, customer, deps) => {
-      const order = await getOrder(deps, customer.id, readOrderId(event));
+      const order = await getOrder({ customerId: customer.id, orderId: readOrderId(event) }, deps);
       return { response: jsonResponse(200, order) };
     }) satisfies RouteHandler,
   },
   'POST /orders/{orderId}/cancel': {
     statuses: [200, 401, 403, 404, 409, 500, 503],
     handle: (async (event, customer, deps) => {
-      const order = await cancelOrder(deps, customer, readOrderId(event));
-      return { response: jsonResponse(200, order), metric: ORDER_METRICS.cancelled };
+      const order = await cancelOrder({ customer, orderId: readOrderId(event) }, deps);
+      return { response: jsonResponse(200, order), metric: METRICS.ordersCancelled };
     }) satisfies RouteHandler,
   },
 } as const;

@@ -1,19 +1,20 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { NotFoundError, toHttpResponse } from '@shop/common/errors';
 import type { HttpResponse } from '@shop/common/http';
 import type { Logger } from '@shop/common/logger';
+import type { AuthorizerContext } from '@shop/contracts/authorizerContext';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, Context } from 'aws-lambda';
-import { countMetric, flushMetrics, type MetricsSink } from '../adapters/businessMetrics.js';
-import type { AuthorizerContext } from '../auth/authorizerContext.js';
 import { IdempotentRequestInProgressError } from '../domain/errors.js';
 import { AuthenticationError, authenticate, wwwAuthenticate } from './authenticate.js';
 import { toAppError } from './errorMapping.js';
 import { isRouteKey, ROUTES, type RouteDependencies, type RouteResult } from './routes.js';
+import type { BusinessMetrics } from './telemetry.js';
 
 export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
 
 export interface ApiDependencies extends RouteDependencies {
   logger: Logger;
-  metrics: MetricsSink;
+  metrics: BusinessMetrics;
 }
 
 /**
@@ -24,20 +25,21 @@ export interface ApiDependencies extends RouteDependencies {
  * order (a replayed POST counts nothing).
  *
  * @example
- * export const handler = createApiHandler({ repository, runtime, cursors, placing, logger, metrics });
+ * export const handler = lambdaHandler(createApiHandler(deps), {
+ *   logger, metrics, correlationId: CORRELATION_IDS.httpApi, deadlineMarginMs: 1_000,
+ * });
  */
 export const createApiHandler =
   (deps: ApiDependencies) =>
   async (event: ApiEvent, context: Context): Promise<HttpResponse> => {
     const { logger, metrics } = deps;
-    logger.addContext(context);
-    logger.appendKeys({ routeKey: event.routeKey, apiRequestId: event.requestContext?.requestId });
+    logger.appendKeys({ routeKey: event.routeKey });
     deps.placing.registerLambdaContext(context);
     try {
-      const customer = authenticate(event.requestContext?.authorizer?.lambda);
+      const customer = authenticate(event);
       if (!isRouteKey(event.routeKey)) throw new NotFoundError('Route not found');
       const result: RouteResult = await ROUTES[event.routeKey].handle(event, customer, deps);
-      if (result.metric !== undefined) countMetric(metrics, result.metric);
+      if (result.metric !== undefined) metrics.addMetric(result.metric, MetricUnit.Count, 1);
       return result.response;
     } catch (error) {
       const mapped = toAppError(error);
@@ -50,8 +52,5 @@ export const createApiHandler =
       }
       if (error instanceof IdempotentRequestInProgressError) response.headers['retry-after'] = '1';
       return response;
-    } finally {
-      flushMetrics(metrics);
-      logger.removeKeys(['routeKey', 'apiRequestId']);
     }
   };

@@ -1,12 +1,12 @@
 import { BadRequestError } from '@shop/common/errors';
 import { getHeader, parseJsonBody } from '@shop/common/http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { DEFAULT_PAGE_SIZE, MAX_BODY_BYTES, MAX_PAGE_SIZE } from '../domain/constants.js';
 import { IDEMPOTENCY_KEY_PATTERN } from '../domain/identifiers.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/listOrders.js';
 import { type PlaceOrderRequest, validatePlaceOrderRequest } from '../domain/orderRequest.js';
 
-/** Request bodies over this size answer 413. */
-export const MAX_BODY_BYTES = 64 * 1024;
+// The HTTP API (payload 2.0) event's parts each route reads: body, headers, query, path.
+
 const MAX_CURSOR_LENGTH = 256;
 
 type Event = Pick<

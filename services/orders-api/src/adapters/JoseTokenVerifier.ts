@@ -1,27 +1,11 @@
+import * as z from '@shop/common/validation';
 import { errors, jwtVerify } from 'jose';
-import * as z from 'zod';
-import type { KeyVersions } from '../domain/cursor.js';
 import { CUSTOMER_ID_PATTERN } from '../domain/identifiers.js';
+import type { KeyVersions, SigningKeys, TokenVerifier, Verification } from '../domain/ports.js';
 
-/** Who a valid token identifies. */
-export interface Identity {
-  customerId: string;
-  email: string;
-}
-
-/** Why a request is not authenticated (for logs and the WWW-Authenticate header). */
-export type AuthFailure = 'missing_token' | 'invalid_token' | 'expired_token';
-
-export type Verification = { ok: true; identity: Identity } | { ok: false; reason: AuthFailure };
-
-export interface TokenVerifierOptions {
-  /** The signing key's current and previous value (cached by the caller). */
-  keys: () => Promise<KeyVersions>;
-  /**
-   * Read the keys again now, so a token signed with a just-rotated key can verify. A failure
-   * leaves the cached keys in place.
-   */
-  refreshKeys?: () => Promise<KeyVersions>;
+export interface JoseTokenVerifierOptions {
+  /** The signing key's current and previous value (cached), and a way to read them again. */
+  keys: SigningKeys;
   issuer: string;
   audience: string;
   clockToleranceSeconds?: number;
@@ -32,19 +16,22 @@ export interface TokenVerifierOptions {
 
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 const MAX_HEADER_LENGTH = 4096;
-const claimsSchema = z.object({ sub: z.string().regex(CUSTOMER_ID_PATTERN), email: z.email() });
+const claimsSchema = z.object({
+  sub: z.string().check(z.regex(CUSTOMER_ID_PATTERN)),
+  email: z.email(),
+});
 const encoder = new TextEncoder();
 
 /**
- * Verifies `Authorization: Bearer <JWT>` headers: HS256 only, signature by the current or the
+ * The TokenVerifier port on jose. Verifies `Authorization: Bearer <JWT>` headers: HS256 only, signature by the current or the
  * previous signing key (a rotation causes no outage), `exp` required, `nbf`, `iss` and `aud`
  * checked, a small clock tolerance. `sub` is the customer id, `email` the customer's address.
  *
  * @example
- * const verifier = createTokenVerifier({ keys, issuer: 'shop-auth', audience: 'shop-orders-api' });
+ * const verifier = createJoseTokenVerifier({ keys, issuer: 'shop-auth', audience: 'shop-orders-api' });
  * const result = await verifier.verify(event.headers.authorization);
  */
-export const createTokenVerifier = (options: TokenVerifierOptions) => {
+export const createJoseTokenVerifier = (options: JoseTokenVerifierOptions): TokenVerifier => {
   const now = options.now ?? Date.now;
   const refreshIntervalMs = options.refreshIntervalMs ?? 30_000;
   let lastRefresh = now();
@@ -76,7 +63,7 @@ export const createTokenVerifier = (options: TokenVerifierOptions) => {
   let lastGood: KeyVersions | undefined;
   const currentKeys = async (): Promise<KeyVersions> => {
     try {
-      lastGood = await options.keys();
+      lastGood = await options.keys.current();
     } catch (error) {
       if (lastGood === undefined) throw error;
     }
@@ -95,7 +82,7 @@ export const createTokenVerifier = (options: TokenVerifierOptions) => {
 
   const verifyToken = async (token: string): Promise<Verification> => {
     let payload = await verifyWith(token, await currentKeys());
-    const refresh = options.refreshKeys;
+    const refresh = options.keys.refresh?.bind(options.keys);
     if (payload === undefined && refresh && now() - lastRefresh >= refreshIntervalMs) {
       lastRefresh = now();
       const fresh = await refreshedKeys(refresh);
@@ -123,5 +110,3 @@ export const createTokenVerifier = (options: TokenVerifierOptions) => {
     },
   };
 };
-
-export type TokenVerifier = ReturnType<typeof createTokenVerifier>;

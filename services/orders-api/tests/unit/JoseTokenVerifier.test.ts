@@ -1,18 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createTokenVerifier } from '../../src/auth/TokenVerifier.js';
+import { createJoseTokenVerifier } from '../../src/adapters/JoseTokenVerifier.js';
 import { AUDIENCE, ISSUER, KEY_1, KEY_2, KEY_3, signToken } from '../support/tokens.js';
 
 const NOW = 1_772_359_200; // seconds
 const verifierWith = (current: string, previous?: string, extra = {}) =>
-  createTokenVerifier({
-    keys: async () => (previous === undefined ? { current } : { current, previous }),
+  createJoseTokenVerifier({
+    keys: { current: async () => (previous === undefined ? { current } : { current, previous }) },
     issuer: ISSUER,
     audience: AUDIENCE,
     now: () => NOW * 1000,
     ...extra,
   });
 
-describe('createTokenVerifier', () => {
+describe('createJoseTokenVerifier', () => {
   it('accepts a valid token and reports sub and email', async () => {
     // Prepare
     const token = await signToken(KEY_1, { now: NOW });
@@ -95,9 +95,8 @@ describe('createTokenVerifier', () => {
       return cached;
     });
     let clock = NOW * 1000;
-    const verifier = createTokenVerifier({
-      keys: async () => cached,
-      refreshKeys,
+    const verifier = createJoseTokenVerifier({
+      keys: { current: async () => cached, refresh: refreshKeys },
       issuer: ISSUER,
       audience: AUDIENCE,
       now: () => clock,
@@ -117,9 +116,11 @@ describe('createTokenVerifier', () => {
 
   it('lets a failure to read the keys escape when it never had any (a 500, not a denial)', async () => {
     // Prepare
-    const verifier = createTokenVerifier({
-      keys: async () => {
-        throw new Error('Secrets Manager unavailable');
+    const verifier = createJoseTokenVerifier({
+      keys: {
+        current: async () => {
+          throw new Error('Secrets Manager unavailable');
+        },
       },
       issuer: ISSUER,
       audience: AUDIENCE,
@@ -139,9 +140,8 @@ describe('createTokenVerifier', () => {
       return { current: KEY_1 };
     };
     let clock = NOW * 1000;
-    const verifier = createTokenVerifier({
-      keys: read,
-      refreshKeys: read,
+    const verifier = createJoseTokenVerifier({
+      keys: { current: read, refresh: read },
       issuer: ISSUER,
       audience: AUDIENCE,
       now: () => clock,

@@ -1,17 +1,20 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type * as z from '@shop/common/validation';
 import { orderEventSchema } from '@shop/contracts/orderEvents';
 import type { DynamoDBRecord } from 'aws-lambda';
-import * as z from 'zod';
+import { itemToStoredOrder, ORDER_ENTITY } from '../adapters/orderItems.js';
 import { eventForChange, type Order } from '../domain/Order.js';
 import type { OrderChangeRecord } from '../domain/publishOrderEvents.js';
-import { itemToStoredOrder, ORDER_ENTITY } from './orderItems.js';
 
 type Image = Record<string, AttributeValue>;
 
+// The schema's issues when validation failed (read structurally: `instanceof` on zod's error
+// class would keep all of zod/mini's core, JSON Schema generation included, in the bundle).
 const describe = (error: unknown): string => {
-  if (error instanceof z.ZodError) {
-    return error.issues
+  const issues = (error as { issues?: z.core.$ZodIssue[] } | undefined)?.issues;
+  if (Array.isArray(issues)) {
+    return issues
       .map((issue) => `${issue.path.map(String).join('.') || '(item)'}: ${issue.message}`)
       .join('; ');
   }
@@ -25,7 +28,8 @@ const readImage = (image: Image | undefined) => {
 };
 
 /**
- * One OrdersTable stream record as the publisher sees it: the order event it stands for, a
+ * One OrdersTable stream record (images in the table's item layout, `adapters/orderItems.ts`)
+ * as the publisher sees it: the order event it stands for, a
  * change that is none (another entity, or a change the template's filters would not let
  * through), or an invalid record with the reason (an order item the contract rejects).
  *

@@ -1,0 +1,21 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBOrderRepository } from './DynamoDBOrderRepository.js';
+
+/**
+ * The API's two tables on one DynamoDB client: OrdersTable as the OrderRepository port and
+ * OrdersIdempotencyTable as Powertools Idempotency's store.
+ *
+ * @example
+ * const { repository, persistenceStore } = ordersTables(dynamodb, config);
+ */
+export const ordersTables = (
+  client: DynamoDBClient,
+  tables: { ordersTableName: string; idempotencyTableName: string },
+) => ({
+  repository: new DynamoDBOrderRepository(client, tables.ordersTableName),
+  persistenceStore: new DynamoDBPersistenceLayer({
+    tableName: tables.idempotencyTableName,
+    awsSdkV3Client: client,
+  }),
+});
