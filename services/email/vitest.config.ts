@@ -1,3 +1,3 @@
 import { sharedTestConfig } from '@shop/tooling/vitest';
 
-export default sharedTestConfig({ integration: true, setupFiles: ['tests/setup.ts'] });
+export default sharedTestConfig({ integration: true, setupFiles: ['@shop/testing/setup'] });

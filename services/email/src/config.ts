@@ -1,41 +1,71 @@
 import type { AwsCallLimits } from '@shop/common/aws';
-import { type Environment, loadConfig } from '@shop/common/config';
-import * as z from 'zod';
+import { type Environment, loadConfig, processEnvironment } from '@shop/common/config';
+import * as z from '@shop/common/validation';
 
-/** The email service's environment variables. */
-export const emailConfigSchema = z.object({
+/** EmailFunction's environment variables, as template.yaml names them. */
+const emailEnvironmentSchema = z.object({
   /** DynamoDB table of Powertools idempotency records (pk `id`, TTL `expiration`). */
-  IDEMPOTENCY_TABLE_NAME: z.string().min(1),
+  IDEMPOTENCY_TABLE_NAME: z.string().check(z.minLength(1)),
   /** Verified SES identity every email is sent from. */
   SENDER_EMAIL: z.email(),
   /** Optional SES configuration set; empty means none. */
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
   /** How long a sent event id is remembered. Default 7 days. */
-  IDEMPOTENCY_EXPIRY_SECONDS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(7 * 24 * 60 * 60),
+  IDEMPOTENCY_EXPIRY_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.positive()),
+    7 * 24 * 60 * 60,
+  ),
   /** Records are not started with less invocation time left than this. Default 10 s. */
-  REMAINING_TIME_SAFETY_MARGIN_MS: z.coerce.number().int().min(0).default(10_000),
+  REMAINING_TIME_SAFETY_MARGIN_MS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(0)),
+    10_000,
+  ),
   /**
    * OrderEventsQueue's RedrivePolicy maxReceiveCount: a record failing on this receive goes to
    * the dead-letter queue, so that failure is logged as an error. Must match the template.
    */
-  MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(5),
+  MAX_RECEIVE_COUNT: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 5),
 });
 
-export type EmailConfig = Readonly<z.output<typeof emailConfigSchema>>;
+/** EmailFunction's configuration. */
+export interface EmailConfig {
+  /** `IDEMPOTENCY_TABLE_NAME`: the Powertools idempotency table (EmailIdempotencyTable). */
+  readonly idempotencyTableName: string;
+  /** `SENDER_EMAIL`: the verified SES identity every email is sent from. */
+  readonly senderEmail: string;
+  /** `SES_CONFIGURATION_SET`: optional SES configuration set. */
+  readonly sesConfigurationSet?: string | undefined;
+  /** `IDEMPOTENCY_EXPIRY_SECONDS`: how long a sent event id is remembered. */
+  readonly idempotencyExpirySeconds: number;
+  /** `REMAINING_TIME_SAFETY_MARGIN_MS`: a record is not started with less time left. */
+  readonly remainingTimeSafetyMarginMs: number;
+  /** `MAX_RECEIVE_COUNT`: OrderEventsQueue's maxReceiveCount. */
+  readonly maxReceiveCount: number;
+}
 
 /**
  * Read and validate the environment. The handler calls it once at module scope, so a bad or
  * missing variable fails the cold start with a message naming it.
  *
+ * @throws {ConfigError} naming every missing or malformed variable.
+ *
  * @example
  * const config = loadEmailConfig();
+ * config.senderEmail; // 'orders@example.com'
  */
-export const loadEmailConfig = (env?: Environment): EmailConfig =>
-  loadConfig(emailConfigSchema, env);
+export const loadEmailConfig = (env: Environment = processEnvironment()): EmailConfig => {
+  const vars = loadConfig(emailEnvironmentSchema, env);
+  return Object.freeze({
+    idempotencyTableName: vars.IDEMPOTENCY_TABLE_NAME,
+    senderEmail: vars.SENDER_EMAIL,
+    ...(vars.SES_CONFIGURATION_SET === undefined
+      ? {}
+      : { sesConfigurationSet: vars.SES_CONFIGURATION_SET }),
+    idempotencyExpirySeconds: vars.IDEMPOTENCY_EXPIRY_SECONDS,
+    remainingTimeSafetyMarginMs: vars.REMAINING_TIME_SAFETY_MARGIN_MS,
+    maxReceiveCount: vars.MAX_RECEIVE_COUNT,
+  });
+};
 
 /**
  * How long EmailFunction's AWS calls may take (see `@shop/common/aws`). The invocation deadline

@@ -8,17 +8,18 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OrderEvent } from '@shop/contracts/orderEvents';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { EmailConfig } from '../config.js';
 import { FAILURE_KINDS } from '../domain/classifyFailure.js';
-import { parseOrderEvent } from '../domain/parseOrderEvent.js';
+import { DEAD_LETTER_QUEUE, METRICS } from '../domain/constants.js';
 import type { EmailSender } from '../domain/ports.js';
 import { sendOrderEmail } from '../domain/sendOrderEmail.js';
 import {
   createRecordHandler,
-  DEAD_LETTER_QUEUE,
   type PermanentFailureReport,
   type SendOnceResult,
 } from './createRecordHandler.js';
-import { EMAIL_METRICS, type EmailLogger, type EmailMetrics } from './telemetry.js';
+import { parseOrderEvent } from './parseOrderEvent.js';
+import type { EmailLogger, EmailMetrics } from './telemetry.js';
 
 /**
  * Idempotency key prefixes. Fixed strings rather than Powertools' default (the function's
@@ -37,18 +38,22 @@ export const IDEMPOTENCY_KEY_PREFIXES = {
 export const PERMANENT_FAILURE_REPORT_TTL_SECONDS = 6 * 60 * 60;
 
 /** What {@link createEmailHandler} wires together. */
-export interface EmailHandlerOptions {
+export interface EmailHandlerDependencies {
   sender: EmailSender;
   /** A new idempotency store (one per idempotent function, as Powertools requires). */
   createPersistenceStore: () => BasePersistenceLayer;
   logger: EmailLogger;
   metrics: EmailMetrics;
-  /** How long a sent event id is remembered (a redelivery within it sends nothing). */
-  idempotencyExpirySeconds: number;
-  /** A record is not started with less than this much invocation time left. */
-  safetyMarginMs: number;
-  /** OrderEventsQueue's maxReceiveCount: a failure on this receive sends the message to the DLQ. */
-  maxReceiveCount: number;
+  /**
+   * `idempotencyExpirySeconds`: how long a sent event id is remembered (a redelivery within it
+   * sends nothing); `remainingTimeSafetyMarginMs`: a record is not started with less invocation
+   * time left; `maxReceiveCount`: OrderEventsQueue's, a failure on this receive sends the message
+   * to the DLQ.
+   */
+  config: Pick<
+    EmailConfig,
+    'idempotencyExpirySeconds' | 'remainingTimeSafetyMarginMs' | 'maxReceiveCount'
+  >;
 }
 
 /** The ids of a record's event for a log line, or none when the body is not an event. */
@@ -69,30 +74,32 @@ interface SendAttempt {
 /**
  * The SQS FIFO handler of the email service: Powertools' FIFO batch processing (records in
  * order; once a record fails, the later records of its message group, i.e. of the same order,
- * are failed without being started, while other groups go on), one email per event id through
- * Powertools idempotency, permanent failures logged once per message, metrics flushed per
- * invocation.
+ * are failed without being started, while other groups go on), each body parsed as an order
+ * event, one email per event id through Powertools idempotency, permanent failures logged once
+ * per message. Log context and metric flushing are `lambdaHandler`'s (src/handlers).
  *
  * @example
- * export const handler = createEmailHandler({ sender, createPersistenceStore, logger, metrics,
- *   idempotencyExpirySeconds: 604800, safetyMarginMs: 10000 });
+ * export const handler = lambdaHandler(
+ *   createEmailHandler({ sender, createPersistenceStore, logger, metrics, config }),
+ *   { logger, metrics, correlationId: CORRELATION_IDS.sqs, deadlineMarginMs: 1_500 },
+ * );
  */
-export const createEmailHandler = (options: EmailHandlerOptions) => {
-  const { logger, metrics } = options;
+export const createEmailHandler = (deps: EmailHandlerDependencies) => {
+  const { logger, metrics, config } = deps;
 
   const sendConfig = new IdempotencyConfig({
     eventKeyJmesPath: 'eventId',
     throwOnNoIdempotencyKey: true,
-    expiresAfterSeconds: options.idempotencyExpirySeconds,
+    expiresAfterSeconds: config.idempotencyExpirySeconds,
     // Called only when the stored result of an earlier execution is returned.
     responseHook: (response) => ({ ...(response as object), replayed: true }),
   });
-  const sendStore = options.createPersistenceStore();
+  const sendStore = deps.createPersistenceStore();
   const sendIdempotent = makeIdempotent(
     // Only the first argument (the event) is the idempotency payload; `attempt` tells the caller
     // whether SES accepted the email when the completion write fails afterwards.
     async (event: OrderEvent, attempt: SendAttempt): Promise<SendOnceResult> => {
-      const receipt = await sendOrderEmail(event, options.sender);
+      const receipt = await sendOrderEmail(event, { sender: deps.sender });
       attempt.accepted = { messageId: receipt.messageId, replayed: false };
       return attempt.accepted;
     },
@@ -132,12 +139,12 @@ export const createEmailHandler = (options: EmailHandlerOptions) => {
   };
 
   const logPermanentFailure = (report: PermanentFailureReport, extra: object = {}) => {
-    metrics.addMetric(EMAIL_METRICS.failed, MetricUnit.Count, 1);
+    metrics.addMetric(METRICS.failed, MetricUnit.Count, 1);
     const { kind, ...fields } = report;
     const details = {
       ...fields,
       deadLetterQueue: DEAD_LETTER_QUEUE,
-      maxReceiveCount: options.maxReceiveCount,
+      maxReceiveCount: config.maxReceiveCount,
       ...extra,
     };
     if (kind === FAILURE_KINDS.permanent) {
@@ -164,7 +171,7 @@ export const createEmailHandler = (options: EmailHandlerOptions) => {
       return { replayed: false };
     },
     {
-      persistenceStore: options.createPersistenceStore(),
+      persistenceStore: deps.createPersistenceStore(),
       config: reportConfig,
       keyPrefix: IDEMPOTENCY_KEY_PREFIXES.permanentFailure,
     },
@@ -189,8 +196,8 @@ export const createEmailHandler = (options: EmailHandlerOptions) => {
     reportPermanentFailure,
     logger,
     metrics,
-    safetyMarginMs: options.safetyMarginMs,
-    maxReceiveCount: options.maxReceiveCount,
+    safetyMarginMs: config.remainingTimeSafetyMarginMs,
+    maxReceiveCount: config.maxReceiveCount,
   });
   const processor = new SqsFifoPartialProcessorAsync();
 
@@ -203,7 +210,7 @@ export const createEmailHandler = (options: EmailHandlerOptions) => {
       if (!(error instanceof SqsFifoMessageGroupShortCircuitError)) continue;
       const record = processor.failureMessages[index] as SQSRecord | undefined;
       const receiveCount = Number(record?.attributes.ApproximateReceiveCount ?? '1');
-      if (record !== undefined && receiveCount >= options.maxReceiveCount) {
+      if (record !== undefined && receiveCount >= config.maxReceiveCount) {
         await reportPermanentFailure({
           messageId: record.messageId,
           receiveCount,
@@ -213,7 +220,7 @@ export const createEmailHandler = (options: EmailHandlerOptions) => {
         });
         continue;
       }
-      metrics.addMetric(EMAIL_METRICS.retried, MetricUnit.Count, 1);
+      metrics.addMetric(METRICS.retried, MetricUnit.Count, 1);
       logger.warn('order email not started: an earlier message of its group failed', {
         messageId: record?.messageId,
         messageGroupId: record?.attributes.MessageGroupId,
@@ -226,23 +233,18 @@ export const createEmailHandler = (options: EmailHandlerOptions) => {
     // crashed or timed-out attempt does not block the retry for the whole expiry period.
     sendConfig.registerLambdaContext(context);
     reportConfig.registerLambdaContext(context);
-    logger.addContext(context);
-    try {
-      // The FIFO processor always handles records one after another. skipGroupOnError: a
-      // failure holds back only its own group (order), not the rest of the batch.
-      const response = await processPartialResponse(event, recordHandler, processor, {
-        context,
-        skipGroupOnError: true,
-        throwOnFullBatchFailure: false,
-      });
-      await reportSkippedRecords();
-      logger.info('batch processed', {
-        records: event.Records.length,
-        failures: response.batchItemFailures.length,
-      });
-      return response;
-    } finally {
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-    }
+    // The FIFO processor always handles records one after another. skipGroupOnError: a
+    // failure holds back only its own group (order), not the rest of the batch.
+    const response = await processPartialResponse(event, recordHandler, processor, {
+      context,
+      skipGroupOnError: true,
+      throwOnFullBatchFailure: false,
+    });
+    await reportSkippedRecords();
+    logger.info('batch processed', {
+      records: event.Records.length,
+      failures: response.batchItemFailures.length,
+    });
+    return response;
   };
 };

@@ -2,9 +2,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OrderEvent } from '@shop/contracts/orderEvents';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { classifyFailure, FAILURE_KINDS, type FailureKind } from '../domain/classifyFailure.js';
+import { METRICS } from '../domain/constants.js';
 import { TimeBudgetExhaustedError } from '../domain/errors.js';
-import { parseOrderEvent } from '../domain/parseOrderEvent.js';
-import { EMAIL_METRICS, type EmailLogger, type EmailMetrics } from './telemetry.js';
+import { parseOrderEvent } from './parseOrderEvent.js';
+import type { EmailLogger, EmailMetrics } from './telemetry.js';
 
 /**
  * The outcome of sending one event's email, deduplicated on its event id by the idempotency
@@ -15,9 +16,6 @@ export interface SendOnceResult {
   /** True when the email had already been sent for this event id: nothing was sent now. */
   replayed: boolean;
 }
-
-/** The dead-letter queue's logical name in template.yaml, for log lines. */
-export const DEAD_LETTER_QUEUE = 'OrderEventsDeadLetterQueue';
 
 /**
  * A message that will not be emailed: a permanent failure, or a transient one on the receive
@@ -52,6 +50,9 @@ export interface RecordHandlerDependencies {
   maxReceiveCount: number;
 }
 
+/** The keys appended to the log for one record, removed before the next. */
+const RECORD_LOG_KEYS = ['messageId', 'eventId'];
+
 /**
  * The per-record step of the SQS batch: check the time budget, parse the body, send the email
  * once, and classify any failure. A thrown error makes the record a batch item failure, so SQS
@@ -68,10 +69,13 @@ export const createRecordHandler =
     const messageId = record.messageId;
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
     let event: OrderEvent | undefined;
+    // Every line logged for this record carries its message id, and its event id once parsed.
+    logger.appendKeys({ messageId });
     try {
       const remainingMs = context.getRemainingTimeInMillis();
       if (remainingMs < deps.safetyMarginMs) throw new TimeBudgetExhaustedError(remainingMs);
       event = parseOrderEvent(record.body);
+      logger.appendKeys({ eventId: event.eventId });
       const result = await deps.sendOnce(event);
       const ids = {
         messageId,
@@ -80,10 +84,10 @@ export const createRecordHandler =
         receiveCount,
       };
       if (result.replayed) {
-        metrics.addMetric(EMAIL_METRICS.skippedDuplicate, MetricUnit.Count, 1);
+        metrics.addMetric(METRICS.skippedDuplicate, MetricUnit.Count, 1);
         logger.info('order email already sent for this event; nothing sent', ids);
       } else {
-        metrics.addMetric(EMAIL_METRICS.sent, MetricUnit.Count, 1);
+        metrics.addMetric(METRICS.sent, MetricUnit.Count, 1);
         logger.info('order email sent', {
           ...ids,
           eventType: event.type,
@@ -111,7 +115,7 @@ export const createRecordHandler =
           ...eventIds,
         });
       } else {
-        metrics.addMetric(EMAIL_METRICS.retried, MetricUnit.Count, 1);
+        metrics.addMetric(METRICS.retried, MetricUnit.Count, 1);
         logger.warn('order email not sent; SQS will deliver the message again', {
           messageId,
           receiveCount,
@@ -120,5 +124,7 @@ export const createRecordHandler =
         });
       }
       throw error;
+    } finally {
+      logger.removeKeys(RECORD_LOG_KEYS);
     }
   };

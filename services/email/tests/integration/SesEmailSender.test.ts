@@ -1,15 +1,11 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { createAwsClient } from '@shop/common/aws';
-import { ensureEmailIdentity } from '@shop/local-cloud';
-import { uniqueName, useBackends } from '@shop/local-cloud/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueName } from '@shop/local-cloud/testing';
+import { describe, expect, it } from 'vitest';
 import { SesEmailSender } from '../../src/adapters/SesEmailSender.js';
 import { EmailRejectedError } from '../../src/domain/errors.js';
-import { mailFor } from './helpers.js';
+import { SENDER, useEmailBackends } from '../support/emailBackends.js';
+import { describeEmailSenderContract } from '../support/emailSenderContract.js';
 
-const { backends, clients } = useBackends();
-const ses = createAwsClient(SESv2Client, 'SESv2', { region: backends.region });
-const SENDER = 'orders@example.com';
+const local = useEmailBackends();
 
 const email = (orderId: string) => ({
   to: 'ada@example.com',
@@ -18,36 +14,22 @@ const email = (orderId: string) => ({
   html: '<p>HTML part</p>',
 });
 
+// The EmailSender contract the fake of the unit tests keeps too (tests/unit/RecordingSender.test.ts).
+describeEmailSenderContract('SesEmailSender on the local SES', () => ({
+  sender: new SesEmailSender({ client: local.ses, from: SENDER }),
+  delivered: async (text) =>
+    (await local.mailFor(text)).map((mail) => ({
+      ...mail,
+      // moto keeps only the HTML part of a two-part email; aws-ses-v2-local keeps both.
+      text: local.backends.mode === 'embedded' ? mail.text : undefined,
+    })),
+}));
+
 describe('SesEmailSender against the SES backend', () => {
-  beforeAll(async () => {
-    await ensureEmailIdentity(clients, SENDER);
-  });
-
-  afterAll(() => {
-    ses.destroy();
-    clients.destroy();
-  });
-
-  it('sends an email the backend records with its subject and parts', async () => {
-    // Prepare
-    const orderId = uniqueName('ORD');
-    const sender = new SesEmailSender({ client: ses, from: SENDER });
-
-    // Act
-    const receipt = await sender.send(email(orderId));
-
-    // Assess
-    expect(receipt.messageId).not.toBe('');
-    const [sent] = await mailFor(backends, orderId);
-    expect(sent).toMatchObject({ from: SENDER, to: ['ada@example.com'], html: '<p>HTML part</p>' });
-    // moto keeps only the HTML part of a two-part email.
-    if (backends.mode === 'embedded') expect(sent?.text).toBe('Plain text part');
-  });
-
   it('reports a sender SES refuses as a permanent rejection', async () => {
     // Prepare: moto, like SES, refuses unverified senders; aws-ses-v2-local accepts any.
     const orderId = uniqueName('ORD');
-    const sender = new SesEmailSender({ client: ses, from: 'nobody@unverified.example' });
+    const sender = new SesEmailSender({ client: local.ses, from: 'nobody@unverified.example' });
 
     // Act
     const outcome = await sender.send(email(orderId)).then(
@@ -56,12 +38,12 @@ describe('SesEmailSender against the SES backend', () => {
     );
 
     // Assess
-    if (backends.mode === 'embedded') {
+    if (local.backends.mode === 'embedded') {
       expect(outcome).toBe('sent');
     } else {
       expect(outcome).toBeInstanceOf(EmailRejectedError);
       expect((outcome as EmailRejectedError).code).toBe('MessageRejected');
-      expect(await mailFor(backends, orderId)).toEqual([]);
+      expect(await local.mailFor(orderId)).toEqual([]);
     }
   });
 });

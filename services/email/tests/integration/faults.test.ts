@@ -1,100 +1,45 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createAwsClient, withDeadline } from '@shop/common/aws';
-import type { OrderEvent } from '@shop/contracts/orderEvents';
-import { ensureEmailIdentity, type QueueRef } from '@shop/local-cloud';
-import { uniqueName, useBackends, useFaults } from '@shop/local-cloud/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SesEmailSender } from '../../src/adapters/SesEmailSender.js';
-import { createEmailHandler } from '../../src/app/createEmailHandler.js';
+import type { QueueRef } from '@shop/local-cloud';
+import { uniqueName, useFaults } from '@shop/local-cloud/testing';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AWS_LIMITS, SES_SEND_RETRY } from '../../src/config.js';
 import type { EmailSender } from '../../src/domain/ports.js';
-import { type Delivery, deliverFromQueue, type SqsHandler } from '../support/deliverFromQueue.js';
-import { fakeLogger, fakeMetrics } from '../support/fakes.js';
-import { lambdaContext } from '../support/lambda.js';
-import { orderPlaced, withOrderId } from '../support/orderEvents.js';
 import {
-  createIdempotencyTable,
-  createOrderEventsQueue,
   deliverUntil,
+  deliverUntilDeadLettered,
   drain,
-  mailFor,
-  waitFor,
-} from './helpers.js';
+  type SqsHandler,
+  timed,
+} from '../support/deliverFromQueue.js';
+import { type EmailFunctionOptions, useEmailBackends } from '../support/emailBackends.js';
+import { orderPlaced, withOrderId } from '../support/orderEvents.js';
 
 // The README's delivery guarantee, sentence by sentence, with the fault proxy in front of each
 // backend (embedded, or moto through AWS_ENDPOINT_URL). The handler is wired as
-// src/handlers/sendOrderEmail.ts wires it (AWS_LIMITS, SES_SEND_RETRY, withDeadline), with a
-// fake logger to assert on. Every test counts, per order: sent (SES store), duplicates
+// src/handlers/sendOrderEmail.ts wires it (lambdaHandler, AWS_LIMITS, SES_SEND_RETRY), with its
+// logger's warn and error spied on. Every test counts, per order: sent (SES store), duplicates
 // (sent - 1) and lost (not sent and not in the DLQ).
 
-const { backends, clients } = useBackends();
+const email = useEmailBackends();
 const faults = useFaults();
-const region = backends.region;
-const sqs = createAwsClient(SQSClient, 'SQS', { region });
-const dynamodb = createAwsClient(DynamoDBClient, 'DynamoDB', { region, ...AWS_LIMITS.dynamodb });
-const ses = createAwsClient(SESv2Client, 'SESv2', { region, ...AWS_LIMITS.ses });
-const SENDER = 'orders@example.com';
-const tableName = uniqueName('email-faults-idempotency');
 /** Roomy, so waits for in-progress records never push a message into the DLQ. */
 const MAX_RECEIVE_COUNT = 10;
 let queue: QueueRef;
 
-const productionHandler = (
-  options: { sender?: EmailSender; safetyMarginMs?: number; maxReceiveCount?: number } = {},
-) => {
-  const logger = fakeLogger();
-  const handler = withDeadline(
-    createEmailHandler({
-      sender:
-        options.sender ?? new SesEmailSender({ client: ses, from: SENDER, retry: SES_SEND_RETRY }),
-      createPersistenceStore: () =>
-        new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
-      logger,
-      metrics: fakeMetrics(),
-      idempotencyExpirySeconds: 60 * 60,
-      safetyMarginMs: options.safetyMarginMs ?? 10_000,
-      maxReceiveCount: options.maxReceiveCount ?? MAX_RECEIVE_COUNT,
-    }),
-    { marginMs: AWS_LIMITS.deadlineMarginMs },
-  );
-  return { handler, logger };
-};
+const productionHandler = (options: EmailFunctionOptions = {}) =>
+  email.emailFunction({
+    ...options,
+    config: { maxReceiveCount: MAX_RECEIVE_COUNT, ...options.config },
+  });
 
-const send = async (target: QueueRef, events: OrderEvent[]) => {
-  for (let i = 0; i < events.length; i += 10) {
-    const result = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: target.url,
-        Entries: events.slice(i, i + 10).map((event, index) => ({
-          Id: String(index),
-          MessageBody: JSON.stringify(event),
-          MessageGroupId: event.order.orderId,
-          MessageDeduplicationId: event.eventId,
-        })),
-      }),
-    );
-    expect(result.Failed ?? []).toEqual([]);
-  }
-};
+const send = email.sendEvents;
 
-const deliverer =
-  (handler: SqsHandler, options: { timeoutMs?: number; target?: QueueRef } = {}) =>
-  () =>
-    deliverFromQueue({
-      sqs,
-      queue: options.target ?? queue,
-      handler,
-      context: () => lambdaContext(options.timeoutMs),
-      region,
-    });
+const deliverer = (handler: SqsHandler, options: { timeoutMs?: number; target?: QueueRef } = {}) =>
+  email.deliverer(options.target ?? queue, handler, options);
 
 /** Sent, duplicated and lost emails of these orders (the confirmation subject carries the id). */
 const count = async (orderIds: string[], deadLettered: string[] = []) => {
-  const emails = await backends.sentEmails();
-  const per = orderIds.map((id) => emails.filter((email) => email.subject.includes(id)).length);
+  const emails = await email.backends.sentEmails();
+  const per = orderIds.map((id) => emails.filter((mail) => mail.subject.includes(id)).length);
   return {
     sent: per.reduce((a, b) => a + b, 0),
     duplicates: per.reduce((a, b) => a + Math.max(0, b - 1), 0),
@@ -102,23 +47,16 @@ const count = async (orderIds: string[], deadLettered: string[] = []) => {
   };
 };
 
+const mailFor = (orderId: string) => email.mailFor(orderId);
+
 const newOrder = () => withOrderId(orderPlaced(), uniqueName('ORD'));
 
 describe('EmailFunction under faults', () => {
   beforeAll(async () => {
-    await createIdempotencyTable(clients, tableName);
-    await ensureEmailIdentity(clients, SENDER);
-    ({ queue } = await createOrderEventsQueue(clients, 'faults', MAX_RECEIVE_COUNT));
+    ({ queue } = await email.createOrderEventsQueue('faults', MAX_RECEIVE_COUNT));
   });
 
   afterEach(() => faults.clear());
-
-  afterAll(() => {
-    sqs.destroy();
-    ses.destroy();
-    dynamodb.destroy();
-    clients.destroy();
-  });
 
   it('sends 50 orders exactly once when SES refuses each send twice (503)', async () => {
     // Prepare
@@ -164,7 +102,7 @@ describe('EmailFunction under faults', () => {
     // Act: the first receive uses up its attempts; the second sends.
     const deliveries = await deliverUntil(
       deliverer(handler),
-      async () => (await mailFor(backends, event.order.orderId)).length > 0,
+      async () => (await mailFor(event.order.orderId)).length > 0,
       { what: 'the throttled email' },
     );
 
@@ -207,21 +145,13 @@ describe('EmailFunction under faults', () => {
       times: 1,
     });
     const { handler } = productionHandler();
-    const durations: number[] = [];
-    const timed: SqsHandler = async (e, context) => {
-      const started = Date.now();
-      try {
-        return await handler(e, context);
-      } finally {
-        durations.push(Date.now() - started);
-      }
-    };
+    const { handler: timedHandler, durations } = timed(handler);
     await send(queue, [event]);
 
     // Act
     const deliveries = await deliverUntil(
-      deliverer(timed),
-      async () => (await mailFor(backends, event.order.orderId)).length > 0,
+      deliverer(timedHandler),
+      async () => (await mailFor(event.order.orderId)).length > 0,
       { what: 'the email after the stalled attempt' },
     );
 
@@ -242,28 +172,20 @@ describe('EmailFunction under faults', () => {
       delayMs: 20_000,
       times: 1,
     });
-    const { handler } = productionHandler({ safetyMarginMs: 0 });
+    const { handler } = productionHandler({ config: { remainingTimeSafetyMarginMs: 0 } });
     const timeoutMs = 3_000;
-    const durations: number[] = [];
-    const timed: SqsHandler = async (e, context) => {
-      const started = Date.now();
-      try {
-        return await handler(e, context);
-      } finally {
-        durations.push(Date.now() - started);
-      }
-    };
+    const { handler: timedHandler, durations } = timed(handler);
     await send(queue, [event]);
 
     // Act
-    const first = await deliverUntil(deliverer(timed, { timeoutMs }), (d) => d.length > 0, {
+    const first = await deliverUntil(deliverer(timedHandler, { timeoutMs }), (d) => d.length > 0, {
       what: 'the first receive',
     });
     // The aborted attempt's in-progress record may outlive the invocation (its delete was cut
     // off by the deadline too): wait for the retry to go through.
     await deliverUntil(
       deliverer(handler),
-      async () => (await mailFor(backends, event.order.orderId)).length > 0,
+      async () => (await mailFor(event.order.orderId)).length > 0,
       { what: 'the email after the deadline' },
     );
 
@@ -314,7 +236,7 @@ describe('EmailFunction under faults', () => {
     const rule = await faults.add({
       service: 'dynamodb',
       operation: 'UpdateItem',
-      body: tableName,
+      body: email.tableName,
       error: { status: 500, code: 'InternalServerError' },
     });
     const { handler, logger } = productionHandler();
@@ -342,7 +264,7 @@ describe('EmailFunction under faults', () => {
     // Prepare: the crashed invocation's SES call succeeds, then the process "dies" (never
     // answers); its INPROGRESS record blocks retries for the 2 s it had left.
     const event = newOrder();
-    const ses1 = new SesEmailSender({ client: ses, from: SENDER, retry: SES_SEND_RETRY });
+    const ses1 = email.sesSender();
     let accepted: () => void = () => undefined;
     const sesAccepted = new Promise<void>((resolve) => {
       accepted = resolve;
@@ -354,7 +276,10 @@ describe('EmailFunction under faults', () => {
         return new Promise(() => undefined);
       },
     };
-    const crashed = productionHandler({ sender: dying, safetyMarginMs: 0 });
+    const crashed = productionHandler({
+      sender: dying,
+      config: { remainingTimeSafetyMarginMs: 0 },
+    });
     const crash: SqsHandler = (e, context) =>
       Promise.race([
         crashed.handler(e, context),
@@ -369,7 +294,7 @@ describe('EmailFunction under faults', () => {
     });
     const deliveries = await deliverUntil(
       deliverer(handler),
-      async () => (await mailFor(backends, event.order.orderId)).length > 1,
+      async () => (await mailFor(event.order.orderId)).length > 1,
       { what: 'the resend after the in-progress record expired' },
     );
     deliveries.push(...(await drain(deliverer(handler))));
@@ -382,8 +307,7 @@ describe('EmailFunction under faults', () => {
   it('moves a message SES keeps refusing to the DLQ with one error naming the event and the DLQ', async () => {
     // Prepare: a queue with maxReceiveCount 2, and the handler told so.
     const maxReceiveCount = 2;
-    const { queue: small, deadLetterQueue: dlq } = await createOrderEventsQueue(
-      clients,
+    const { queue: small, deadLetterQueue: dlq } = await email.createOrderEventsQueue(
       'faults-exhaust',
       maxReceiveCount,
     );
@@ -394,23 +318,21 @@ describe('EmailFunction under faults', () => {
       body: event.order.orderId,
       error: { status: 503, code: 'ServiceUnavailable' },
     });
-    const { handler, logger } = productionHandler({ maxReceiveCount });
+    const { handler, logger } = productionHandler({ config: { maxReceiveCount } });
     await send(small, [event]);
-    const deliveries: Delivery[] = [];
     const deliver = deliverer(handler, { target: small });
     const deliverDead = deliverer(async () => ({ batchItemFailures: [] }), { target: dlq });
 
     // Act
-    const dead = await waitFor('the message to reach the DLQ', async () => {
-      const delivery = await deliver();
-      if (delivery.received.length > 0) deliveries.push(delivery);
-      const fromDlq = await deliverDead();
-      return fromDlq.received.length > 0 ? fromDlq : undefined;
-    });
+    const { deliveries, dead } = await deliverUntilDeadLettered(
+      deliver,
+      deliverDead,
+      'the message to reach the DLQ',
+    );
 
     // Assess
     expect(deliveries.flatMap((d) => d.failed)).toHaveLength(maxReceiveCount);
-    expect(dead.received).toHaveLength(1);
+    expect(dead.flatMap((d) => d.received)).toHaveLength(1);
     expect(logger.error).toHaveBeenCalledTimes(1);
     expect(logger.error).toHaveBeenCalledWith(
       'order email failed on its last receive; the message goes to the dead-letter queue',

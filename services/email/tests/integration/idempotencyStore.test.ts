@@ -1,76 +1,55 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createAwsClient } from '@shop/common/aws';
-import { ensureEmailIdentity } from '@shop/local-cloud';
-import { uniqueName, useBackends } from '@shop/local-cloud/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SesEmailSender } from '../../src/adapters/SesEmailSender.js';
-import { createEmailHandler, IDEMPOTENCY_KEY_PREFIXES } from '../../src/app/createEmailHandler.js';
+import { eventually, uniqueName } from '@shop/local-cloud/testing';
+import { lambdaContext } from '@shop/testing/lambda';
+import { receivedAgain, sqsEvent } from '@shop/testing/sqsEvents';
+import { describe, expect, it } from 'vitest';
+import { IDEMPOTENCY_KEY_PREFIXES } from '../../src/app/createEmailHandler.js';
 import type { EmailSender } from '../../src/domain/ports.js';
-import { fakeLogger, fakeMetrics } from '../support/fakes.js';
-import { lambdaContext, sqsEvent, sqsRecord } from '../support/lambda.js';
-import { orderPlaced, withOrderId } from '../support/orderEvents.js';
-import { createIdempotencyTable, mailFor, waitFor } from './helpers.js';
+import { useEmailBackends } from '../support/emailBackends.js';
+import { orderEventRecord, orderPlaced, withOrderId } from '../support/orderEvents.js';
 
 // Powertools idempotency against the real DynamoDB conditional writes of each backend.
 
-const { backends, clients } = useBackends();
-const region = backends.region;
-const dynamodb = createAwsClient(DynamoDBClient, 'DynamoDB', { region });
-const ses = createAwsClient(SESv2Client, 'SESv2', { region });
-const SENDER = 'orders@example.com';
-const tableName = uniqueName('email-idempotency');
+const email = useEmailBackends();
 
-const documents = DynamoDBDocumentClient.from(dynamodb);
+const documents = DynamoDBDocumentClient.from(email.dynamodb);
 
 /** Every record of the email function's sends with the given status. */
 const sendRecords = async (status: string) => {
-  const { Items: items = [] } = await documents.send(new ScanCommand({ TableName: tableName }));
+  const { Items: items = [] } = await documents.send(
+    new ScanCommand({ TableName: email.tableName }),
+  );
   return items.filter(
     (item) =>
       String(item.id).startsWith(`${IDEMPOTENCY_KEY_PREFIXES.send}#`) && item.status === status,
   );
 };
 
-const handlerWith = (sender: EmailSender) =>
-  createEmailHandler({
+const handlerWith = (sender: EmailSender, idempotencyExpirySeconds = 7 * 24 * 60 * 60) =>
+  email.emailFunction({
     sender,
-    createPersistenceStore: () =>
-      new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
-    logger: fakeLogger(),
-    metrics: fakeMetrics(),
-    idempotencyExpirySeconds: 7 * 24 * 60 * 60,
-    safetyMarginMs: 0,
-    maxReceiveCount: 5,
+    config: { idempotencyExpirySeconds, remainingTimeSafetyMarginMs: 0, maxReceiveCount: 5 },
   });
 
 describe('idempotency records in DynamoDB', () => {
-  const sesSender = () => new SesEmailSender({ client: ses, from: SENDER });
-
-  beforeAll(async () => {
-    await createIdempotencyTable(clients, tableName);
-    await ensureEmailIdentity(clients, SENDER);
-  });
-
-  afterAll(() => {
-    dynamodb.destroy();
-    ses.destroy();
-    clients.destroy();
-  });
+  const sesSender = () => email.sesSender();
 
   it('stores a completed record under a stable key with the expiry in `expiration`', async () => {
     // Prepare
-    const handler = handlerWith(sesSender());
+    const { handler } = handlerWith(sesSender());
     const event = withOrderId(orderPlaced(), uniqueName('ORD'));
 
     // Act
-    const response = await handler(sqsEvent(sqsRecord(JSON.stringify(event))), lambdaContext());
+    const response = await handler(
+      sqsEvent(orderEventRecord(JSON.stringify(event))),
+      lambdaContext(),
+    );
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    const { Items: records = [] } = await documents.send(new ScanCommand({ TableName: tableName }));
+    const { Items: records = [] } = await documents.send(
+      new ScanCommand({ TableName: email.tableName }),
+    );
     expect(records).toHaveLength(1);
     const [record] = records;
     expect(record?.id).toMatch(new RegExp(`^${IDEMPOTENCY_KEY_PREFIXES.send}#`));
@@ -83,7 +62,7 @@ describe('idempotency records in DynamoDB', () => {
   it('lets a retry send once a crashed attempt has used up its remaining time', async () => {
     // Prepare
     const orderId = uniqueName('ORD');
-    const record = sqsRecord(JSON.stringify(withOrderId(orderPlaced(), orderId)));
+    const record = orderEventRecord(JSON.stringify(withOrderId(orderPlaced(), orderId)));
     let attempts = 0;
     const hanging: EmailSender = {
       send: () => {
@@ -91,18 +70,19 @@ describe('idempotency records in DynamoDB', () => {
         return new Promise(() => undefined); // the invocation dies inside SES
       },
     };
-    const crashed = handlerWith(hanging);
+    const { handler: crashed } = handlerWith(hanging);
     // The crashed invocation had this much time left: its record blocks retries that long.
     // Long enough that the first retry below comes in time on a busy machine.
     const crashedRemainingMs = 3_000;
     void crashed(
       sqsEvent(record),
-      lambdaContext(crashedRemainingMs, () => crashedRemainingMs),
+      lambdaContext({ timeoutMs: crashedRemainingMs, remaining: () => crashedRemainingMs }),
     );
-    await waitFor('the crashed invocation to start sending', () =>
-      attempts > 0 ? true : undefined,
+    await eventually(
+      async () => (attempts > 0 ? true : undefined),
+      'the crashed invocation to start sending',
     );
-    const retry = handlerWith(sesSender());
+    const { handler: retry } = handlerWith(sesSender());
 
     // Act
     const whileInProgress = await retry(sqsEvent(record), lambdaContext());
@@ -112,8 +92,9 @@ describe('idempotency records in DynamoDB', () => {
     const [inProgress] = await sendRecords('INPROGRESS');
     const inProgressExpiry = Number(inProgress?.in_progress_expiration);
     expect(inProgressExpiry).toBeGreaterThan(0);
-    await waitFor("the crashed attempt's remaining time to pass", () =>
-      Date.now() > inProgressExpiry ? true : undefined,
+    await eventually(
+      async () => (Date.now() > inProgressExpiry ? true : undefined),
+      "the crashed attempt's remaining time to pass",
     );
     const afterTimeout = await retry(sqsEvent(record), lambdaContext());
 
@@ -121,30 +102,17 @@ describe('idempotency records in DynamoDB', () => {
     expect(attempts).toBe(1);
     expect(whileInProgress.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
     expect(afterTimeout.batchItemFailures).toEqual([]);
-    expect(await mailFor(backends, orderId)).toHaveLength(1);
+    expect(await email.mailFor(orderId)).toHaveLength(1);
   });
 
   it('records a permanent failure once per message', async () => {
     // Prepare
-    const logger = fakeLogger();
-    const handler = createEmailHandler({
-      sender: sesSender(),
-      createPersistenceStore: () =>
-        new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodb }),
-      logger,
-      metrics: fakeMetrics(),
-      idempotencyExpirySeconds: 60,
-      safetyMarginMs: 0,
-      maxReceiveCount: 5,
-    });
-    const record = sqsRecord('{"broken":');
+    const { handler, logger } = handlerWith(sesSender(), 60);
+    const record = orderEventRecord('{"broken":');
 
     // Act
     await handler(sqsEvent(record), lambdaContext());
-    await handler(
-      sqsEvent({ ...record, attributes: { ...record.attributes, ApproximateReceiveCount: '2' } }),
-      lambdaContext(),
-    );
+    await handler(sqsEvent(receivedAgain(record)), lambdaContext());
 
     // Assess
     expect(logger.error).toHaveBeenCalledTimes(1);

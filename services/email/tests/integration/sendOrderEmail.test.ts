@@ -1,30 +1,24 @@
-import {
-  SendMessageBatchCommand,
-  type SendMessageBatchRequestEntry,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import { createAwsClient } from '@shop/common/aws';
+import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { OrderEvent } from '@shop/contracts/orderEvents';
-import { ensureEmailIdentity, type QueueRef } from '@shop/local-cloud';
-import { uniqueName, useBackends } from '@shop/local-cloud/testing';
+import type { QueueRef } from '@shop/local-cloud';
+import { uniqueName } from '@shop/local-cloud/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Delivery, deliverFromQueue, type SqsHandler } from '../support/deliverFromQueue.js';
-import { lambdaContext } from '../support/lambda.js';
-import { orderCancelled, orderPlaced, withOrderId } from '../support/orderEvents.js';
 import {
-  createIdempotencyTable,
-  createOrderEventsQueue,
   deliverUntil,
+  deliverUntilDeadLettered,
   drain,
-  mailFor,
-  waitFor,
-} from './helpers.js';
+  type SqsHandler,
+} from '../support/deliverFromQueue.js';
+import {
+  orderEventEntry as batchEntry,
+  orderEventMessage as message,
+  SENDER,
+  useEmailBackends,
+} from '../support/emailBackends.js';
+import { orderCancelled, orderPlaced, withOrderId } from '../support/orderEvents.js';
 
-const { backends, clients } = useBackends();
-const sqs = createAwsClient(SQSClient, 'SQS', { region: backends.region });
-const SENDER = 'orders@example.com';
-const tableName = uniqueName('email-idempotency');
+const email = useEmailBackends();
+const { sqs } = email;
 let queue: QueueRef;
 let deadLetterQueue: QueueRef;
 let handler: SqsHandler;
@@ -32,31 +26,16 @@ let handler: SqsHandler;
 // As in the template: OrderEventsQueue and its dead-letter queue are FIFO queues.
 const MAX_RECEIVE_COUNT = 2;
 
-/** What the publisher sends for an event: group = order id, deduplication id = event id. */
-const message = (event: OrderEvent) => ({
-  MessageBody: JSON.stringify(event),
-  MessageGroupId: event.order.orderId,
-  MessageDeduplicationId: event.eventId,
-});
-
-const batchEntry = (id: string, event: OrderEvent): SendMessageBatchRequestEntry => ({
-  Id: id,
-  ...message(event),
-});
-
 const deliver = (options: { deleteSucceeded?: boolean } = {}) =>
-  deliverFromQueue({ sqs, queue, handler, context: () => lambdaContext(), ...options });
+  email.deliverer(queue, handler)(options);
 
 describe('EmailFunction handler with the local backends', () => {
   beforeAll(async () => {
-    await createIdempotencyTable(clients, tableName);
-    await ensureEmailIdentity(clients, SENDER);
-    ({ queue, deadLetterQueue } = await createOrderEventsQueue(
-      clients,
+    ({ queue, deadLetterQueue } = await email.createOrderEventsQueue(
       'order-events',
       MAX_RECEIVE_COUNT,
     ));
-    vi.stubEnv('IDEMPOTENCY_TABLE_NAME', tableName);
+    vi.stubEnv('IDEMPOTENCY_TABLE_NAME', email.tableName);
     vi.stubEnv('SENDER_EMAIL', SENDER);
     vi.stubEnv('MAX_RECEIVE_COUNT', String(MAX_RECEIVE_COUNT));
     // The real entry point, wired from the environment like on Lambda.
@@ -65,8 +44,6 @@ describe('EmailFunction handler with the local backends', () => {
 
   afterAll(() => {
     vi.unstubAllEnvs();
-    sqs.destroy();
-    clients.destroy();
   });
 
   it('sends the emails of queued OrderPlaced and OrderCancelled events through SES', async () => {
@@ -85,8 +62,8 @@ describe('EmailFunction handler with the local backends', () => {
 
     // Assess
     expect(deliveries.flatMap((d) => d.failed)).toEqual([]);
-    const [placedMail] = await mailFor(backends, placedId);
-    const [cancelledMail] = await mailFor(backends, cancelledId);
+    const [placedMail] = await email.mailFor(placedId);
+    const [cancelledMail] = await email.mailFor(cancelledId);
     expect(placedMail).toMatchObject({
       from: SENDER,
       to: ['ada@example.com'],
@@ -97,7 +74,7 @@ describe('EmailFunction handler with the local backends', () => {
     expect(placedMail?.html).not.toContain('<script>');
     expect(placedMail?.html).toContain('€33.99');
     expect(cancelledMail?.html).toContain('Your order has been cancelled');
-    if (backends.mode === 'embedded') {
+    if (email.backends.mode === 'embedded') {
       // moto keeps only the HTML part of a two-part email; aws-ses-v2-local keeps both.
       expect(placedMail?.text).toContain('2 x MUG-BLUE at €12.50 each: €25.00');
       expect(placedMail?.text).toContain('Ring twice <script>alert(1)</script>');
@@ -136,7 +113,7 @@ describe('EmailFunction handler with the local backends', () => {
     expect(redelivery.flatMap((d) => d.failed)).toEqual([]);
     expect(duplicate.flatMap((d) => d.received)).toHaveLength(1);
     expect(duplicate.flatMap((d) => d.failed)).toEqual([]);
-    expect(await mailFor(backends, orderId)).toHaveLength(1);
+    expect(await email.mailFor(orderId)).toHaveLength(1);
   });
 
   it('moves a poison message to the DLQ after maxReceiveCount while the rest of its batch is sent', async () => {
@@ -150,38 +127,28 @@ describe('EmailFunction handler with the local backends', () => {
       new SendMessageBatchCommand({
         QueueUrl: queue.url,
         Entries: [
-          batchEntry('a', withOrderId(orderPlaced(), goodIds[0] ?? '')),
-          batchEntry('poison', poison),
-          batchEntry('b', withOrderId(orderCancelled(), goodIds[1] ?? '')),
+          batchEntry(withOrderId(orderPlaced(), goodIds[0] ?? ''), 'a'),
+          batchEntry(poison, 'poison'),
+          batchEntry(withOrderId(orderCancelled(), goodIds[1] ?? ''), 'b'),
         ],
       }),
     );
-    const deliverDead = () =>
-      deliverFromQueue({
-        sqs,
-        queue: deadLetterQueue,
-        handler: async () => ({ batchItemFailures: [] }),
-        context: () => lambdaContext(),
-      });
+    const deliverDead = email.deliverer(deadLetterQueue, async () => ({ batchItemFailures: [] }));
 
     // Act
     // Like the event source mapping: keep polling (the poison comes back after each visibility
     // timeout) until the redrive policy has moved it to the DLQ, read from there.
-    const deliveries: Delivery[] = [];
-    const dead = await waitFor('the poison message to reach the DLQ', async () => {
-      const delivery = await deliver();
-      if (delivery.received.length > 0) deliveries.push(delivery);
-      const fromDlq = await deliverDead();
-      return fromDlq.received.length > 0 ? [fromDlq] : undefined;
-    });
-    dead.push(...(await drain(deliverDead)));
-    deliveries.push(...(await drain(deliver)));
+    const { deliveries, dead } = await deliverUntilDeadLettered(
+      deliver,
+      deliverDead,
+      'the poison message to reach the DLQ',
+    );
 
     // Assess
     const failed = deliveries.flatMap((d) => d.failed);
     expect(failed).toHaveLength(MAX_RECEIVE_COUNT);
     expect(new Set(failed).size).toBe(1);
-    for (const orderId of goodIds) expect(await mailFor(backends, orderId)).toHaveLength(1);
+    for (const orderId of goodIds) expect(await email.mailFor(orderId)).toHaveLength(1);
     expect(dead.flatMap((d) => d.received)).toEqual([failed[0]]);
   });
 });

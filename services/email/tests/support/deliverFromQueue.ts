@@ -1,11 +1,12 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
-  type Message,
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { eventually } from '@shop/local-cloud/testing';
+import { sqsRecordFromMessage } from '@shop/testing/sqsEvents';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 
 // What Lambda's SQS event source mapping does, small enough to read in one go: receive a batch,
 // build the event Lambda would build, invoke the handler, delete the records it did not report
@@ -31,46 +32,6 @@ export interface Delivery {
   receiveCounts: Record<string, number>;
 }
 
-const fifoAttribute = (
-  message: Message,
-  name: 'MessageGroupId' | 'MessageDeduplicationId' | 'SequenceNumber',
-) => {
-  const value = message.Attributes?.[name];
-  return value === undefined ? {} : { [name]: value };
-};
-
-const toRecord = (message: Message, queue: SourceQueue, region: string): SQSRecord => ({
-  messageId: message.MessageId ?? '',
-  receiptHandle: message.ReceiptHandle ?? '',
-  body: message.Body ?? '',
-  attributes: {
-    ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
-    SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
-    SenderId: message.Attributes?.SenderId ?? 'local',
-    ApproximateFirstReceiveTimestamp:
-      message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-    // FIFO queues only, as Lambda passes them on.
-    ...fifoAttribute(message, 'MessageGroupId'),
-    ...fifoAttribute(message, 'MessageDeduplicationId'),
-    ...fifoAttribute(message, 'SequenceNumber'),
-  },
-  messageAttributes: Object.fromEntries(
-    Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
-      name,
-      {
-        dataType: value.DataType ?? 'String',
-        ...(value.StringValue === undefined ? {} : { stringValue: value.StringValue }),
-        stringListValues: [],
-        binaryListValues: [],
-      },
-    ]),
-  ),
-  md5OfBody: message.MD5OfBody ?? '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: queue.arn,
-  awsRegion: region,
-});
-
 /**
  * Poll `queue` once and deliver what arrives to `handler` like Lambda's event source mapping
  * with `ReportBatchItemFailures`. If the handler throws, or names a message id that was not in
@@ -88,7 +49,6 @@ export const deliverFromQueue = async (options: {
   queue: SourceQueue;
   handler: SqsHandler;
   context: () => Context;
-  region?: string;
   batchSize?: number;
   waitTimeSeconds?: number;
   deleteSucceeded?: boolean;
@@ -113,7 +73,7 @@ export const deliverFromQueue = async (options: {
   if (Messages.length === 0) return { received, failed: [], receiveCounts };
 
   const event: SQSEvent = {
-    Records: Messages.map((message) => toRecord(message, queue, options.region ?? 'us-east-1')),
+    Records: Messages.map((message) => sqsRecordFromMessage(message, queue.arn)),
   };
   let failed: string[];
   try {
@@ -156,4 +116,89 @@ export const deliverFromQueue = async (options: {
     }
   }
   return { received, failed, receiveCounts };
+};
+
+/** How long a test waits for an effect before failing: well inside the 30 s test timeout. */
+export const WAIT_TIMEOUT_MS = 20_000;
+
+/**
+ * Deliver from the queue like the event source mapping until `done(deliveries)` holds (failed
+ * or undeleted records come back after the visibility timeout; each receive long-polls up to
+ * 1 s), or throw at the deadline with what was delivered so far. No fixed sleeps: a busy
+ * machine only makes the wait longer, never the test wrong.
+ */
+export const deliverUntil = async (
+  deliver: () => Promise<Delivery>,
+  done: (deliveries: Delivery[]) => Promise<boolean> | boolean,
+  options: { what?: string; timeoutMs?: number } = {},
+): Promise<Delivery[]> => {
+  const timeoutMs = options.timeoutMs ?? WAIT_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  const deliveries: Delivery[] = [];
+  while (!(await done(deliveries))) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${options.what ?? 'the deliveries'}: ${JSON.stringify(deliveries)}`,
+      );
+    }
+    const delivery = await deliver();
+    if (delivery.received.length > 0) deliveries.push(delivery);
+  }
+  return deliveries;
+};
+
+/**
+ * Deliver until a receive (long-polling 1 s) comes back empty, like an event source mapping
+ * running for a while. Only for messages that are visible now: to wait for a message to come
+ * back after its visibility timeout, use {@link deliverUntil}.
+ */
+export const drain = async (
+  deliver: () => Promise<Delivery>,
+  options: { timeoutMs?: number } = {},
+): Promise<Delivery[]> => {
+  const timeoutMs = options.timeoutMs ?? WAIT_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  const deliveries: Delivery[] = [];
+  while (Date.now() < deadline) {
+    const delivery = await deliver();
+    if (delivery.received.length === 0) return deliveries;
+    deliveries.push(delivery);
+  }
+  throw new Error(`queue not drained in ${timeoutMs} ms: ${JSON.stringify(deliveries)}`);
+};
+
+/**
+ * Keep delivering from the queue (a failing message comes back after each visibility timeout)
+ * until the redrive policy has moved a message to the dead-letter queue, as the event source
+ * mapping would; returns the deliveries from both queues.
+ */
+export const deliverUntilDeadLettered = async (
+  deliver: () => Promise<Delivery>,
+  deliverDead: () => Promise<Delivery>,
+  what: string,
+): Promise<{ deliveries: Delivery[]; dead: Delivery[] }> => {
+  const deliveries: Delivery[] = [];
+  const dead = await eventually(async () => {
+    const delivery = await deliver();
+    if (delivery.received.length > 0) deliveries.push(delivery);
+    const fromDlq = await deliverDead();
+    return fromDlq.received.length > 0 ? [fromDlq] : undefined;
+  }, what);
+  dead.push(...(await drain(deliverDead)));
+  deliveries.push(...(await drain(deliver)));
+  return { deliveries, dead };
+};
+
+/** A handler that records how long each invocation took. */
+export const timed = (handler: SqsHandler) => {
+  const durations: number[] = [];
+  const wrapped: SqsHandler = async (event, context) => {
+    const started = Date.now();
+    try {
+      return await handler(event, context);
+    } finally {
+      durations.push(Date.now() - started);
+    }
+  };
+  return { handler: wrapped, durations };
 };

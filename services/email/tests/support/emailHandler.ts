@@ -25,9 +25,11 @@ export const emailHandlerWithFakes = <S extends EmailSender = RecordingSender>(
     },
     logger,
     metrics,
-    idempotencyExpirySeconds: 7 * 24 * 60 * 60,
-    safetyMarginMs: overrides.safetyMarginMs ?? 10_000,
-    maxReceiveCount: overrides.maxReceiveCount ?? 5,
+    config: {
+      idempotencyExpirySeconds: 7 * 24 * 60 * 60,
+      remainingTimeSafetyMarginMs: overrides.safetyMarginMs ?? 10_000,
+      maxReceiveCount: overrides.maxReceiveCount ?? 5,
+    },
   });
   return { handler, sender: sender as S, logger, metrics, items, stores };
 };

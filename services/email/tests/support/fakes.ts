@@ -2,7 +2,7 @@ import { vi } from 'vitest';
 import type { EmailLogger, EmailMetrics } from '../../src/app/telemetry.js';
 import type { EmailSender, OutgoingEmail, SentEmailReceipt } from '../../src/domain/ports.js';
 
-/** A sender that records what it sends; `fail` makes the next sends throw. */
+/** A sender that records what it sends; `failures` make the next sends throw. */
 export class RecordingSender implements EmailSender {
   readonly sent: OutgoingEmail[] = [];
   /** Errors thrown by the next calls, one per call, before sending succeeds again. */
@@ -25,31 +25,45 @@ export class RecordingSender implements EmailSender {
   }
 }
 
-/** A logger whose calls can be asserted on. */
-export const fakeLogger = () =>
-  ({
-    debug: vi.fn(),
-    info: vi.fn(),
-    warn: vi.fn(),
-    error: vi.fn(),
-    addContext: vi.fn(),
-  }) satisfies EmailLogger;
+/** One line the fake logger took: level, message, the appended keys and the line's fields. */
+export type LoggedLine = { level: string; message: string } & Record<string, unknown>;
 
-/** Metrics that count per name and record how often they were flushed. */
+/**
+ * A logger whose calls can be asserted on (`logger.warn` ... are mocks); `lines` holds every
+ * line with the keys appended at the time, as Powertools would print it.
+ */
+export const fakeLogger = () => {
+  const keys: Record<string, unknown> = {};
+  const lines: LoggedLine[] = [];
+  const level =
+    (name: string) =>
+    (...args: unknown[]) => {
+      const [message, fields] = args;
+      lines.push({ level: name, message: String(message), ...keys, ...(fields as object) });
+    };
+  const logger = {
+    lines,
+    debug: vi.fn(level('debug')),
+    info: vi.fn(level('info')),
+    warn: vi.fn(level('warn')),
+    error: vi.fn(level('error')),
+    appendKeys: vi.fn((attributes: Record<string, unknown>) => {
+      Object.assign(keys, attributes);
+    }),
+    removeKeys: vi.fn((names: string[]) => {
+      for (const name of names) delete keys[name];
+    }),
+  };
+  return logger satisfies EmailLogger;
+};
+
+/** Metrics that count per name. */
 export const fakeMetrics = () => {
   const counts: Record<string, number> = {};
-  let stored = 0;
   const metrics = {
     counts,
-    flushes: 0,
     addMetric: vi.fn((name: string, _unit: unknown, value: number) => {
       counts[name] = (counts[name] ?? 0) + value;
-      stored += 1;
-    }),
-    hasStoredMetrics: () => stored > 0,
-    publishStoredMetrics: vi.fn(() => {
-      metrics.flushes += 1;
-      stored = 0;
     }),
   };
   return metrics satisfies EmailMetrics;

@@ -5,6 +5,8 @@ import type {
   OrderPlacedEvent,
   OrderSnapshot,
 } from '@shop/contracts/orderEvents';
+import { queueArn, sqsRecord } from '@shop/testing/sqsEvents';
+import type { SQSRecord } from 'aws-lambda';
 
 // Test data builders for order events (valid against @shop/contracts unless a test breaks them).
 
@@ -58,3 +60,49 @@ export const withOrderId = <E extends OrderEvent>(event: E, orderId: string): E 
   ...event,
   order: { ...event.order, orderId },
 });
+
+/** OrderEventsQueue's ARN in the records below (the FIFO queue of template.yaml). */
+export const ORDER_EVENTS_QUEUE_ARN = queueArn('shop-OrderEventsQueue.fifo');
+
+const fifoIdsOf = (body: string) => {
+  let event: { eventId?: unknown; order?: { orderId?: unknown } } = {};
+  try {
+    event = JSON.parse(body);
+  } catch {
+    // A malformed body (a test of the parser) still gets a group of its own.
+  }
+  return {
+    groupId: typeof event.order?.orderId === 'string' ? event.order.orderId : undefined,
+    deduplicationId: typeof event.eventId === 'string' ? event.eventId : undefined,
+  };
+};
+
+/**
+ * A record of OrderEventsQueue.fifo as Lambda delivers it, with what the publisher sets:
+ * `MessageGroupId` = the body's order id, `MessageDeduplicationId` = its event id (a fresh
+ * group for a body without them; override with `groupId` / `deduplicationId`).
+ *
+ * @example
+ * await handler(sqsEvent(orderEventRecord(JSON.stringify(orderPlaced()))), lambdaContext());
+ */
+export const orderEventRecord = (
+  body: string,
+  options: {
+    messageId?: string;
+    receiveCount?: number;
+    groupId?: string;
+    deduplicationId?: string;
+  } = {},
+): SQSRecord => {
+  const fromBody = fifoIdsOf(body);
+  const deduplicationId = options.deduplicationId ?? fromBody.deduplicationId;
+  return sqsRecord(body, {
+    ...(options.messageId === undefined ? {} : { messageId: options.messageId }),
+    ...(options.receiveCount === undefined ? {} : { receiveCount: options.receiveCount }),
+    queueArn: ORDER_EVENTS_QUEUE_ARN,
+    fifo: {
+      groupId: options.groupId ?? fromBody.groupId ?? randomUUID(),
+      ...(deduplicationId === undefined ? {} : { deduplicationId }),
+    },
+  });
+};

@@ -1,13 +1,15 @@
-import { type AwsCallLimits, worstCaseCallMs } from '@shop/common/aws';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { worstCaseCallMs } from '@shop/common/aws';
+import { awsLimitsProblems } from '@shop/testing/awsLimits';
+import {
+  dig,
+  functionEnvironmentValue,
+  functionTimeoutMs,
+  resourceProperties,
+} from '@shop/testing/template';
+import { describe, expect, it } from 'vitest';
 import { AWS_LIMITS, loadEmailConfig, SES_SEND_RETRY } from '../../src/config.js';
-import { dig, readTemplate } from '../support/template.js';
 
-let template: unknown;
-const email = (...path: string[]) => dig(template, 'Resources', 'EmailFunction', ...path);
-const environment = (name: string) => email('Properties', 'Environment', 'Variables', name);
-const timeoutMs = () =>
-  1_000 * Number(email('Properties', 'Timeout') ?? dig(template, 'Globals', 'Function', 'Timeout'));
+const FUNCTION = 'EmailFunction';
 
 /** One SES send: every adapter attempt to its request timeout, plus the longest backoffs. */
 const worstCaseSendMs = () => {
@@ -19,21 +21,9 @@ const worstCaseSendMs = () => {
 };
 
 describe('EmailFunction in template.yaml', () => {
-  beforeAll(async () => {
-    template = await readTemplate();
-  });
-
   it('lets one call of each client end before the invocation deadline', () => {
-    // Prepare
-    const { deadlineMarginMs, ...clients } = AWS_LIMITS;
-    const budgetMs = timeoutMs() - deadlineMarginMs;
-
     // Assess
-    expect(deadlineMarginMs).toBeGreaterThanOrEqual(1_000);
-    expect(budgetMs).toBeGreaterThan(0);
-    for (const client of Object.values(clients) as AwsCallLimits[]) {
-      expect(worstCaseCallMs(client)).toBeLessThan(budgetMs);
-    }
+    expect(awsLimitsProblems(AWS_LIMITS, FUNCTION)).toEqual([]);
   });
 
   it('lets the SES send of the last record started end before the deadline', () => {
@@ -41,12 +31,14 @@ describe('EmailFunction in template.yaml', () => {
     const config = loadEmailConfig({
       IDEMPOTENCY_TABLE_NAME: 't',
       SENDER_EMAIL: 'orders@example.com',
-      REMAINING_TIME_SAFETY_MARGIN_MS: String(environment('REMAINING_TIME_SAFETY_MARGIN_MS')),
+      REMAINING_TIME_SAFETY_MARGIN_MS: String(
+        functionEnvironmentValue(FUNCTION, 'REMAINING_TIME_SAFETY_MARGIN_MS'),
+      ),
     });
-    const lastRecordBudgetMs = config.REMAINING_TIME_SAFETY_MARGIN_MS - AWS_LIMITS.deadlineMarginMs;
+    const lastRecordBudgetMs = config.remainingTimeSafetyMarginMs - AWS_LIMITS.deadlineMarginMs;
 
     // Assess
-    expect(config.REMAINING_TIME_SAFETY_MARGIN_MS).toBeLessThan(timeoutMs());
+    expect(config.remainingTimeSafetyMarginMs).toBeLessThan(functionTimeoutMs(FUNCTION));
     expect(worstCaseSendMs()).toBeLessThan(lastRecordBudgetMs);
     // One SDK attempt: the SDK must never retry a send whose outcome it does not know.
     expect(AWS_LIMITS.ses.maxAttempts).toBe(1);
@@ -54,24 +46,20 @@ describe('EmailFunction in template.yaml', () => {
 
   it('sets MAX_RECEIVE_COUNT to OrderEventsQueue maxReceiveCount', () => {
     // Prepare
-    const redrive = dig(template, 'Resources', 'OrderEventsQueue', 'Properties', 'RedrivePolicy');
-    const queue = dig(email('Properties', 'Events', 'OrderEvents'), 'Properties', 'Queue');
+    const redrive = resourceProperties('OrderEventsQueue').RedrivePolicy;
+    const queue = dig(resourceProperties(FUNCTION), 'Events', 'OrderEvents', 'Properties', 'Queue');
 
     // Assess
     expect(queue).toEqual({ 'Fn::GetAtt': ['OrderEventsQueue', 'Arn'] });
     expect(dig(redrive, 'maxReceiveCount')).toBeDefined();
-    expect(Number(environment('MAX_RECEIVE_COUNT'))).toBe(Number(dig(redrive, 'maxReceiveCount')));
+    expect(Number(functionEnvironmentValue(FUNCTION, 'MAX_RECEIVE_COUNT'))).toBe(
+      Number(dig(redrive, 'maxReceiveCount')),
+    );
   });
 
   it('keeps the queue visibility timeout at least 6 times the function timeout', () => {
     // Assess
-    const visibility = dig(
-      template,
-      'Resources',
-      'OrderEventsQueue',
-      'Properties',
-      'VisibilityTimeout',
-    );
-    expect(1_000 * Number(visibility)).toBeGreaterThanOrEqual(6 * timeoutMs());
+    const visibility = resourceProperties('OrderEventsQueue').VisibilityTimeout;
+    expect(1_000 * Number(visibility)).toBeGreaterThanOrEqual(6 * functionTimeoutMs(FUNCTION));
   });
 });

@@ -13,11 +13,34 @@ describe('loadEmailConfig', () => {
 
     // Assess
     expect(config).toEqual({
+      idempotencyTableName: 'email-idempotency',
+      senderEmail: 'orders@example.com',
+      idempotencyExpirySeconds: 604_800,
+      remainingTimeSafetyMarginMs: 10_000,
+      maxReceiveCount: 5,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('maps every variable to its camelCase field', () => {
+    // Act
+    const config = loadEmailConfig({
       IDEMPOTENCY_TABLE_NAME: 'email-idempotency',
       SENDER_EMAIL: 'orders@example.com',
-      IDEMPOTENCY_EXPIRY_SECONDS: 604_800,
-      REMAINING_TIME_SAFETY_MARGIN_MS: 10_000,
-      MAX_RECEIVE_COUNT: 5,
+      SES_CONFIGURATION_SET: 'shop-emails',
+      IDEMPOTENCY_EXPIRY_SECONDS: '3600',
+      REMAINING_TIME_SAFETY_MARGIN_MS: '5000',
+      MAX_RECEIVE_COUNT: '3',
+    });
+
+    // Assess
+    expect(config).toEqual({
+      idempotencyTableName: 'email-idempotency',
+      senderEmail: 'orders@example.com',
+      sesConfigurationSet: 'shop-emails',
+      idempotencyExpirySeconds: 3_600,
+      remainingTimeSafetyMarginMs: 5_000,
+      maxReceiveCount: 3,
     });
   });
 

@@ -1,11 +1,12 @@
 import { IdempotencyRecordStatus } from '@aws-lambda-powertools/idempotency';
+import { lambdaContext } from '@shop/testing/lambda';
+import { receivedAgain, sqsEvent } from '@shop/testing/sqsEvents';
 import { describe, expect, it, vi } from 'vitest';
-import { EMAIL_METRICS } from '../../src/app/telemetry.js';
+import { METRICS } from '../../src/domain/constants.js';
 import { EmailProviderUnavailableError } from '../../src/domain/errors.js';
 import { emailHandlerWithFakes } from '../support/emailHandler.js';
 import type { fakeLogger } from '../support/fakes.js';
-import { lambdaContext, sqsEvent, sqsRecord } from '../support/lambda.js';
-import { orderCancelled, orderPlaced } from '../support/orderEvents.js';
+import { orderCancelled, orderEventRecord, orderPlaced } from '../support/orderEvents.js';
 
 // What the README's delivery guarantee and its log lines promise, with fakes.
 
@@ -24,21 +25,16 @@ const sendStore = <T>(stores: T[]): T => {
 const errorLines = (logger: ReturnType<typeof fakeLogger>, text: string) =>
   logger.error.mock.calls.filter(([message]) => String(message).includes(text));
 
-const received = (record: ReturnType<typeof sqsRecord>, count: number) => ({
-  ...record,
-  attributes: { ...record.attributes, ApproximateReceiveCount: String(count) },
-});
-
 describe('createEmailHandler delivery', () => {
   it('reports a record sent when SES accepted it and the completion write failed once', async () => {
     // Prepare
     const { handler, sender, stores, items, logger } = setup();
     const save = vi.spyOn(sendStore(stores), 'saveSuccess').mockRejectedValueOnce(storeError());
-    const record = sqsRecord(JSON.stringify(orderPlaced()));
+    const record = orderEventRecord(JSON.stringify(orderPlaced()));
 
     // Act
     const first = await handler(sqsEvent(record), lambdaContext());
-    const redelivered = await handler(sqsEvent(received(record, 2)), lambdaContext());
+    const redelivered = await handler(sqsEvent(receivedAgain(record, 2)), lambdaContext());
 
     // Assess
     expect(first.batchItemFailures).toEqual([]);
@@ -59,7 +55,7 @@ describe('createEmailHandler delivery', () => {
     const { handler, sender, stores, items, logger, metrics } = setup();
     vi.spyOn(sendStore(stores), 'saveSuccess').mockRejectedValue(storeError());
     const event = orderPlaced();
-    const record = sqsRecord(JSON.stringify(event));
+    const record = orderEventRecord(JSON.stringify(event));
 
     // Act
     const response = await handler(sqsEvent(record), lambdaContext());
@@ -67,7 +63,7 @@ describe('createEmailHandler delivery', () => {
     // Assess: SQS deletes the message, so no redelivery sends it again.
     expect(response.batchItemFailures).toEqual([]);
     expect(sender.sent).toHaveLength(1);
-    expect(metrics.counts[EMAIL_METRICS.sent]).toBe(1);
+    expect(metrics.counts[METRICS.sent]).toBe(1);
     expect([...items.values()].map((item) => item.getStatus())).toEqual([
       IdempotencyRecordStatus.INPROGRESS,
     ]);
@@ -82,11 +78,11 @@ describe('createEmailHandler delivery', () => {
     const { handler, sender, stores } = setup();
     const save = vi.spyOn(sendStore(stores), 'saveSuccess');
     sender.failures.push(new EmailProviderUnavailableError('TimeoutError'));
-    const record = sqsRecord(JSON.stringify(orderPlaced()));
+    const record = orderEventRecord(JSON.stringify(orderPlaced()));
 
     // Act
     const first = await handler(sqsEvent(record), lambdaContext());
-    const second = await handler(sqsEvent(received(record, 2)), lambdaContext());
+    const second = await handler(sqsEvent(receivedAgain(record, 2)), lambdaContext());
 
     // Assess
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
@@ -99,14 +95,14 @@ describe('createEmailHandler delivery', () => {
     // Prepare
     const { handler, sender, logger, metrics } = setup();
     const event = orderPlaced();
-    const record = sqsRecord(JSON.stringify(event));
+    const record = orderEventRecord(JSON.stringify(event));
     for (let i = 0; i < MAX_RECEIVE_COUNT; i += 1) {
       sender.failures.push(new EmailProviderUnavailableError('ServiceUnavailable'));
     }
 
     // Act
     for (let count = 1; count <= MAX_RECEIVE_COUNT; count += 1) {
-      await handler(sqsEvent(received(record, count)), lambdaContext());
+      await handler(sqsEvent(receivedAgain(record, count)), lambdaContext());
     }
 
     // Assess
@@ -127,27 +123,27 @@ describe('createEmailHandler delivery', () => {
       },
     );
     expect(errorLines(logger, 'failed permanently')).toEqual([]);
-    expect(metrics.counts[EMAIL_METRICS.failed]).toBe(1);
-    expect(metrics.counts[EMAIL_METRICS.retried]).toBe(MAX_RECEIVE_COUNT - 1);
+    expect(metrics.counts[METRICS.failed]).toBe(1);
+    expect(metrics.counts[METRICS.retried]).toBe(MAX_RECEIVE_COUNT - 1);
   });
 
   it('logs nothing at error level for a message sent after transient failures', async () => {
     // Prepare
     const { handler, sender, logger, metrics } = setup();
-    const record = sqsRecord(JSON.stringify(orderPlaced()));
+    const record = orderEventRecord(JSON.stringify(orderPlaced()));
     for (let i = 0; i < MAX_RECEIVE_COUNT - 1; i += 1) {
       sender.failures.push(new EmailProviderUnavailableError('Throttling'));
     }
 
     // Act
     for (let count = 1; count <= MAX_RECEIVE_COUNT; count += 1) {
-      await handler(sqsEvent(received(record, count)), lambdaContext());
+      await handler(sqsEvent(receivedAgain(record, count)), lambdaContext());
     }
 
     // Assess
     expect(sender.sent).toHaveLength(1);
     expect(logger.error).not.toHaveBeenCalled();
-    expect(metrics.counts[EMAIL_METRICS.failed]).toBeUndefined();
+    expect(metrics.counts[METRICS.failed]).toBeUndefined();
   });
 
   it('reports a record held back behind its group on its last receive as going to the DLQ', async () => {
@@ -156,8 +152,8 @@ describe('createEmailHandler delivery', () => {
     const placed = orderPlaced();
     const cancelled = orderCancelled({ order: placed.order });
     sender.failures.push(new EmailProviderUnavailableError('ServiceUnavailable'));
-    const first = sqsRecord(JSON.stringify(placed), { receiveCount: 1 });
-    const held = sqsRecord(JSON.stringify(cancelled), { receiveCount: MAX_RECEIVE_COUNT });
+    const first = orderEventRecord(JSON.stringify(placed), { receiveCount: 1 });
+    const held = orderEventRecord(JSON.stringify(cancelled), { receiveCount: MAX_RECEIVE_COUNT });
 
     // Act
     const response = await handler(sqsEvent(first, held), lambdaContext());

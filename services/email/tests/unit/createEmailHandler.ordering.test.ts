@@ -1,13 +1,18 @@
 import { SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
-import type { SQSRecord } from 'aws-lambda';
+import { lambdaContext } from '@shop/testing/lambda';
+import { receivedAgain, sqsEvent } from '@shop/testing/sqsEvents';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SesEmailSender } from '../../src/adapters/SesEmailSender.js';
-import { EMAIL_METRICS } from '../../src/app/telemetry.js';
+import { METRICS } from '../../src/domain/constants.js';
 import { EmailProviderUnavailableError, EmailRejectedError } from '../../src/domain/errors.js';
 import { emailHandlerWithFakes } from '../support/emailHandler.js';
-import { lambdaContext, sqsEvent, sqsRecord } from '../support/lambda.js';
-import { baseOrder, orderCancelled, orderPlaced } from '../support/orderEvents.js';
+import {
+  baseOrder,
+  orderCancelled,
+  orderEventRecord,
+  orderPlaced,
+} from '../support/orderEvents.js';
 
 // OrderEventsQueue is FIFO with one message group per order: within a group, a later event's
 // email must never go out before an earlier one's, even when the earlier send fails.
@@ -27,22 +32,12 @@ const cancellation = (orderId: string) => `Your order ${orderId} has been cancel
 /** The batch of the brief: order A placed then cancelled, order B placed. */
 const batchOfTwoOrders = () => {
   const records = {
-    placedA: sqsRecord(JSON.stringify(placed(ORDER_A))),
-    cancelledA: sqsRecord(JSON.stringify(cancelled(ORDER_A))),
-    placedB: sqsRecord(JSON.stringify(placed(ORDER_B))),
+    placedA: orderEventRecord(JSON.stringify(placed(ORDER_A))),
+    cancelledA: orderEventRecord(JSON.stringify(cancelled(ORDER_A))),
+    placedB: orderEventRecord(JSON.stringify(placed(ORDER_B))),
   };
   return { records, event: sqsEvent(records.placedA, records.cancelledA, records.placedB) };
 };
-
-/** The same record received again, as SQS redelivers it after the visibility timeout. */
-const receivedAgain = (record: SQSRecord): SQSRecord => ({
-  ...record,
-  receiptHandle: `handle-${crypto.randomUUID()}`,
-  attributes: {
-    ...record.attributes,
-    ApproximateReceiveCount: String(Number(record.attributes.ApproximateReceiveCount) + 1),
-  },
-});
 
 const failedIds = (response: { batchItemFailures: { itemIdentifier: string }[] }) =>
   response.batchItemFailures.map((failure) => failure.itemIdentifier);
@@ -67,8 +62,8 @@ describe('createEmailHandler with a FIFO queue', () => {
     expect(failedIds(response)).toEqual([records.placedA.messageId, records.cancelledA.messageId]);
     expect(sender.attempts).toBe(2);
     expect(sender.sent.map((email) => email.subject)).toEqual([confirmation(ORDER_B)]);
-    expect(metrics.counts[EMAIL_METRICS.sent]).toBe(1);
-    expect(metrics.counts[EMAIL_METRICS.retried]).toBe(2);
+    expect(metrics.counts[METRICS.sent]).toBe(1);
+    expect(metrics.counts[METRICS.retried]).toBe(2);
     expect(logger.warn).toHaveBeenCalledWith(
       'order email not started: an earlier message of its group failed',
       { messageId: records.cancelledA.messageId, messageGroupId: ORDER_A },
@@ -95,8 +90,8 @@ describe('createEmailHandler with a FIFO queue', () => {
       confirmation(ORDER_A),
       cancellation(ORDER_A),
     ]);
-    expect(metrics.counts[EMAIL_METRICS.sent]).toBe(3);
-    expect(metrics.counts[EMAIL_METRICS.skippedDuplicate]).toBeUndefined();
+    expect(metrics.counts[METRICS.sent]).toBe(3);
+    expect(metrics.counts[METRICS.skippedDuplicate]).toBeUndefined();
   });
 
   it('keeps the order when SES itself throttles the first send', async () => {
@@ -138,10 +133,10 @@ describe('createEmailHandler with a FIFO queue', () => {
     // Prepare
     const { handler, sender } = emailHandlerWithFakes();
     sender.failures.push(new EmailProviderUnavailableError('ECONNRESET'));
-    const placedA = sqsRecord(JSON.stringify(placed(ORDER_A)));
-    const placedB = sqsRecord(JSON.stringify(placed(ORDER_B)));
-    const cancelledA = sqsRecord(JSON.stringify(cancelled(ORDER_A)));
-    const cancelledB = sqsRecord(JSON.stringify(cancelled(ORDER_B)));
+    const placedA = orderEventRecord(JSON.stringify(placed(ORDER_A)));
+    const placedB = orderEventRecord(JSON.stringify(placed(ORDER_B)));
+    const cancelledA = orderEventRecord(JSON.stringify(cancelled(ORDER_A)));
+    const cancelledB = orderEventRecord(JSON.stringify(cancelled(ORDER_B)));
 
     // Act
     const response = await handler(
@@ -173,15 +168,15 @@ describe('createEmailHandler with a FIFO queue', () => {
     expect(permanent).toEqual([
       expect.objectContaining({ messageId: records.placedA.messageId, orderId: ORDER_A }),
     ]);
-    expect(metrics.counts[EMAIL_METRICS.failed]).toBe(1);
+    expect(metrics.counts[METRICS.failed]).toBe(1);
   });
 
   it('treats records of different groups as independent after a failure', async () => {
     // Prepare: a failing record of order A (here: not even JSON) holds back nothing of B.
     const { handler, sender } = emailHandlerWithFakes();
-    const broken = sqsRecord('{"broken":', { groupId: ORDER_A });
-    const placedB = sqsRecord(JSON.stringify(placed(ORDER_B)));
-    const cancelledB = sqsRecord(JSON.stringify(cancelled(ORDER_B)));
+    const broken = orderEventRecord('{"broken":', { groupId: ORDER_A });
+    const placedB = orderEventRecord(JSON.stringify(placed(ORDER_B)));
+    const cancelledB = orderEventRecord(JSON.stringify(cancelled(ORDER_B)));
 
     // Act
     const response = await handler(sqsEvent(broken, placedB, cancelledB), lambdaContext());

@@ -1,10 +1,16 @@
+import { lambdaContext } from '@shop/testing/lambda';
+import { receivedAgain, sqsEvent } from '@shop/testing/sqsEvents';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EMAIL_METRICS } from '../../src/app/telemetry.js';
+import { METRICS } from '../../src/domain/constants.js';
 import { EmailProviderUnavailableError, EmailRejectedError } from '../../src/domain/errors.js';
 import { emailHandlerWithFakes } from '../support/emailHandler.js';
 import type { fakeLogger } from '../support/fakes.js';
-import { lambdaContext, sqsEvent, sqsRecord } from '../support/lambda.js';
-import { orderCancelled, orderPlaced } from '../support/orderEvents.js';
+import {
+  orderCancelled,
+  orderEventRecord,
+  orderPlaced,
+  withOrderId,
+} from '../support/orderEvents.js';
 
 const setup = emailHandlerWithFakes;
 
@@ -24,7 +30,10 @@ describe('createEmailHandler', () => {
 
     // Act
     const response = await handler(
-      sqsEvent(sqsRecord(JSON.stringify(placed)), sqsRecord(JSON.stringify(cancelled))),
+      sqsEvent(
+        orderEventRecord(JSON.stringify(placed)),
+        orderEventRecord(JSON.stringify(cancelled)),
+      ),
       lambdaContext(),
     );
 
@@ -35,21 +44,54 @@ describe('createEmailHandler', () => {
       `Your order ${cancelled.order.orderId} has been cancelled`,
     ]);
     expect(sender.sent[0]?.to).toBe('ada@example.com');
-    expect(metrics.counts[EMAIL_METRICS.sent]).toBe(2);
-    expect(metrics.flushes).toBe(1);
+    expect(metrics.counts[METRICS.sent]).toBe(2);
+  });
+
+  it("puts each record's message id and event id on its log lines, and only on them", async () => {
+    // Prepare
+    const { handler, sender, logger } = setup();
+    sender.failures.push(new EmailProviderUnavailableError('ServiceUnavailable'));
+    const failing = orderPlaced();
+    const sent = withOrderId(orderCancelled(), '01JDB00000000000000000000B');
+    const records = [
+      orderEventRecord(JSON.stringify(failing)),
+      orderEventRecord(JSON.stringify(sent)),
+      orderEventRecord('not json'),
+    ];
+
+    // Act
+    await handler(sqsEvent(...records), lambdaContext());
+
+    // Assess
+    const line = (message: string) => logger.lines.find((l) => l.message.startsWith(message));
+    expect(line('order email not sent')).toMatchObject({
+      level: 'warn',
+      messageId: records[0]?.messageId,
+      eventId: failing.eventId,
+    });
+    expect(line('order email sent')).toMatchObject({
+      messageId: records[1]?.messageId,
+      eventId: sent.eventId,
+    });
+    const malformed = line('order email failed permanently');
+    expect(malformed).toMatchObject({ messageId: records[2]?.messageId });
+    expect(malformed).not.toHaveProperty('eventId');
+    const batch = line('batch processed');
+    expect(batch).not.toHaveProperty('messageId');
+    expect(batch).not.toHaveProperty('eventId');
   });
 
   it('fails only the malformed message of a batch', async () => {
     // Prepare
     const { handler, sender } = setup();
-    const bad = sqsRecord('{"type":"OrderPlaced",');
+    const bad = orderEventRecord('{"type":"OrderPlaced",');
 
     // Act
     const response = await handler(
       sqsEvent(
-        sqsRecord(JSON.stringify(orderPlaced())),
+        orderEventRecord(JSON.stringify(orderPlaced())),
         bad,
-        sqsRecord(JSON.stringify(orderPlaced())),
+        orderEventRecord(JSON.stringify(orderPlaced())),
       ),
       lambdaContext(),
     );
@@ -63,28 +105,25 @@ describe('createEmailHandler', () => {
     // Prepare
     const { handler, sender, metrics } = setup();
     const body = JSON.stringify(orderPlaced());
-    const first = sqsRecord(body);
+    const first = orderEventRecord(body);
     await handler(sqsEvent(first), lambdaContext());
 
     // Act
-    const redelivered = await handler(
-      sqsEvent({ ...first, attributes: { ...first.attributes, ApproximateReceiveCount: '2' } }),
-      lambdaContext(),
-    );
-    const duplicated = await handler(sqsEvent(sqsRecord(body)), lambdaContext());
+    const redelivered = await handler(sqsEvent(receivedAgain(first)), lambdaContext());
+    const duplicated = await handler(sqsEvent(orderEventRecord(body)), lambdaContext());
 
     // Assess
     expect(redelivered.batchItemFailures).toEqual([]);
     expect(duplicated.batchItemFailures).toEqual([]);
     expect(sender.sent).toHaveLength(1);
-    expect(metrics.counts[EMAIL_METRICS.skippedDuplicate]).toBe(2);
+    expect(metrics.counts[METRICS.skippedDuplicate]).toBe(2);
   });
 
   it('hands a transient failure back to SQS and sends on the next delivery', async () => {
     // Prepare
     const { handler, sender, metrics, logger } = setup();
     sender.failures.push(new EmailProviderUnavailableError('TooManyRequestsException'));
-    const record = sqsRecord(JSON.stringify(orderPlaced()));
+    const record = orderEventRecord(JSON.stringify(orderPlaced()));
 
     // Act
     const first = await handler(sqsEvent(record), lambdaContext());
@@ -94,7 +133,7 @@ describe('createEmailHandler', () => {
     expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
     expect(second).toEqual({ batchItemFailures: [] });
     expect(sender.sent).toHaveLength(1);
-    expect(metrics.counts[EMAIL_METRICS.retried]).toBe(1);
+    expect(metrics.counts[METRICS.retried]).toBe(1);
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('SQS will deliver the message again'),
       expect.objectContaining({
@@ -113,14 +152,11 @@ describe('createEmailHandler', () => {
       new EmailRejectedError('MessageRejected'),
       new EmailRejectedError('MessageRejected'),
     );
-    const record = sqsRecord(JSON.stringify(event));
+    const record = orderEventRecord(JSON.stringify(event));
 
     // Act
     const first = await handler(sqsEvent(record), lambdaContext());
-    const second = await handler(
-      sqsEvent({ ...record, attributes: { ...record.attributes, ApproximateReceiveCount: '2' } }),
-      lambdaContext(),
-    );
+    const second = await handler(sqsEvent(receivedAgain(record)), lambdaContext());
 
     // Assess
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
@@ -141,7 +177,7 @@ describe('createEmailHandler', () => {
         },
       ],
     ]);
-    expect(metrics.counts[EMAIL_METRICS.failed]).toBe(1);
+    expect(metrics.counts[METRICS.failed]).toBe(1);
     expect(logger.debug).toHaveBeenCalledWith(
       'permanent failure already reported for this message',
       { messageId: record.messageId, receiveCount: 2 },
@@ -151,7 +187,7 @@ describe('createEmailHandler', () => {
   it('logs a schema-invalid message once with its reason and no customer data', async () => {
     // Prepare
     const { handler, logger } = setup();
-    const record = sqsRecord(
+    const record = orderEventRecord(
       JSON.stringify({ ...orderPlaced(), total: 'lots', customer: { id: 'c', email: 'ada@' } }),
     );
 
@@ -177,7 +213,7 @@ describe('createEmailHandler', () => {
     // Prepare
     const { handler, logger, stores } = setup();
     for (const store of stores) store.failWith = new Error('DynamoDB down');
-    const record = sqsRecord('not json');
+    const record = orderEventRecord('not json');
 
     // Act
     const response = await handler(sqsEvent(record), lambdaContext());
@@ -196,8 +232,8 @@ describe('createEmailHandler', () => {
     const { handler, sender, stores } = setup();
     for (const store of stores) store.failWith = new Error('DynamoDB down');
     const records = [
-      sqsRecord(JSON.stringify(orderPlaced())),
-      sqsRecord(JSON.stringify(orderPlaced())),
+      orderEventRecord(JSON.stringify(orderPlaced())),
+      orderEventRecord(JSON.stringify(orderPlaced())),
     ];
 
     // Act
@@ -218,8 +254,8 @@ describe('createEmailHandler', () => {
     sender.onSend = () => {
       remainingMs -= 8_000;
     };
-    const context = lambdaContext(25_000, () => remainingMs);
-    const records = [1, 2, 3, 4].map(() => sqsRecord(JSON.stringify(orderPlaced())));
+    const context = lambdaContext({ timeoutMs: 25_000, remaining: () => remainingMs });
+    const records = [1, 2, 3, 4].map(() => orderEventRecord(JSON.stringify(orderPlaced())));
 
     // Act
     const response = await handler(sqsEvent(...records), context);
@@ -230,20 +266,17 @@ describe('createEmailHandler', () => {
       { itemIdentifier: records[2]?.messageId },
       { itemIdentifier: records[3]?.messageId },
     ]);
-    expect(metrics.counts[EMAIL_METRICS.retried]).toBe(2);
+    expect(metrics.counts[METRICS.retried]).toBe(2);
   });
 
   it('lets a retry proceed once a crashed attempt has used up its remaining time', async () => {
     // Prepare
     vi.useFakeTimers({ toFake: ['Date'] });
     const { handler, sender } = setup({ safetyMarginMs: 0 });
-    const record = sqsRecord(JSON.stringify(orderPlaced()));
+    const record = orderEventRecord(JSON.stringify(orderPlaced()));
     // The first invocation hangs in SES (it never completes) and Lambda cuts it off after 5 s.
     sender.gate = new Promise(() => undefined);
-    void handler(
-      sqsEvent(record),
-      lambdaContext(5_000, () => 5_000),
-    );
+    void handler(sqsEvent(record), lambdaContext({ timeoutMs: 5_000, remaining: () => 5_000 }));
     await vi.waitFor(() => expect(sender.attempts).toBe(1));
     sender.gate = undefined;
 
@@ -262,7 +295,7 @@ describe('createEmailHandler', () => {
   it('returns item failures instead of throwing when the whole batch fails', async () => {
     // Prepare
     const { handler } = setup();
-    const records = [sqsRecord('x'), sqsRecord('y')];
+    const records = [orderEventRecord('x'), orderEventRecord('y')];
 
     // Act
     const response = await handler(sqsEvent(...records), lambdaContext());

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseOrderEvent } from '../../src/app/parseOrderEvent.js';
 import { INVALID_EVENT_REASONS, InvalidOrderEventError } from '../../src/domain/errors.js';
-import { parseOrderEvent } from '../../src/domain/parseOrderEvent.js';
 import { baseOrder, orderCancelled, orderPlaced } from '../support/orderEvents.js';
 
 const reasonOf = (body: string) => {

@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { InMemoryPersistenceLayer } from '@shop/testing/idempotency';
+import { lambdaContext } from '@shop/testing/lambda';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createEmailHandler } from '../../src/app/createEmailHandler.js';
-import { fakeLogger, fakeMetrics, RecordingSender } from '../support/fakes.js';
-import { lambdaContext } from '../support/lambda.js';
+import { emailHandlerWithFakes } from '../support/emailHandler.js';
 
 // The sample events in events/email/ (for `sam local invoke -e`) must stay valid and mean
 // what their names say.
@@ -14,16 +12,7 @@ const sampleEvent = async (name: string): Promise<SQSEvent> =>
   JSON.parse(await readFile(new URL(`../../../../events/email/${name}`, import.meta.url), 'utf8'));
 
 const run = async (name: string) => {
-  const sender = new RecordingSender();
-  const handler = createEmailHandler({
-    sender,
-    createPersistenceStore: () => new InMemoryPersistenceLayer(),
-    logger: fakeLogger(),
-    metrics: fakeMetrics(),
-    idempotencyExpirySeconds: 60,
-    safetyMarginMs: 10_000,
-    maxReceiveCount: 5,
-  });
+  const { handler, sender } = emailHandlerWithFakes();
   const response = await handler(await sampleEvent(name), lambdaContext());
   return { response, sender };
 };

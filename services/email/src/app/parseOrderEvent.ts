@@ -1,8 +1,6 @@
 import { ORDER_EVENT_TYPES, type OrderEvent, orderEventSchema } from '@shop/contracts/orderEvents';
-import { INVALID_EVENT_REASONS, InvalidOrderEventError } from './errors.js';
-
-/** The schema version this service understands (see @shop/contracts/orderEvents). */
-export const SUPPORTED_EVENT_VERSION = 1;
+import { SUPPORTED_EVENT_VERSION } from '../domain/constants.js';
+import { INVALID_EVENT_REASONS, InvalidOrderEventError } from '../domain/errors.js';
 
 const MAX_PROBLEMS = 10;
 const KNOWN_TYPES: ReadonlySet<unknown> = new Set(Object.values(ORDER_EVENT_TYPES));
