@@ -1,7 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { withDeadline } from './aws.js';
@@ -64,10 +63,30 @@ const correlate = <Event>(
 });
 
 /**
+ * Powertools' `logMetrics` middleware (ColdStart metric before, flush after or on error) with
+ * one difference: an invocation that stored no metric publishes nothing and logs nothing.
+ * `logMetrics` warns "No application metrics to publish" then, which is normal here (an event
+ * whose records were all skipped, an `s3:TestEvent`) and would be noise in every such log.
+ */
+const flushMetrics = (metrics: Metrics): MiddlewareObj<unknown, unknown, Error, Context> => {
+  const flush = () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return {
+    before: ({ context }) => {
+      metrics.captureColdStartMetric(context.functionName);
+    },
+    after: flush,
+    onError: flush,
+  };
+};
+
+/**
  * A Lambda handler the way every function of the shop is wired: Middy with Powertools'
  * `injectLambdaContext` (request id, cold start, function name in every log line; keys
  * appended during an invocation are cleared after it), a correlation id from the event,
- * `logMetrics` (business metrics flushed once per invocation, plus the ColdStart metric) and
+ * Powertools Metrics flushed once per invocation (plus the ColdStart metric, as `logMetrics`
+ * does) and
  * the AWS call deadline of {@link withDeadline}.
  *
  * Middy's own early timeout is off: the deadline already ends every AWS call `deadlineMarginMs`
@@ -89,7 +108,5 @@ export const lambdaHandler = <Event, Result>(
   )
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlate(logger, correlationId));
-  return metrics === undefined
-    ? wired
-    : wired.use(logMetrics(metrics, { captureColdStartMetric: true }));
+  return metrics === undefined ? wired : wired.use(flushMetrics(metrics));
 };

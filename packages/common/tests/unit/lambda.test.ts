@@ -116,6 +116,31 @@ describe('lambdaHandler', () => {
     expect(lines[0]).toMatchObject({ function_name: 'shop-Fn', ColdStart: 1 });
   });
 
+  it('publishes nothing and warns nothing for an invocation that stored no metric', async () => {
+    // Prepare
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const lines = captureStdout();
+    const warnings: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      warnings.push(String(chunk));
+      return true;
+    });
+    const metrics = new Metrics({ namespace: 'Shop', serviceName: 'svc' });
+    const handler = lambdaHandler(async () => undefined, {
+      logger: createLogger('svc'),
+      metrics,
+      correlationId: CORRELATION_IDS.s3,
+      deadlineMarginMs: 1_000,
+    });
+
+    // Act
+    await handler({}, invocationContext());
+
+    // Assess
+    expect(lines).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+
   it('passes errors through unchanged', async () => {
     // Prepare
     captureStdout();
