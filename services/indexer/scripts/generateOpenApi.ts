@@ -9,7 +9,7 @@
 // tests/unit/mediaApi.test.ts fails when the file differs from what this script would write.
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { z } from '@shop/common/validation';
+import * as z from '@shop/common/validation';
 import {
   errorEnvelopeSchema,
   mediaItemSchema,

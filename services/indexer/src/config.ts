@@ -1,6 +1,6 @@
 import type { AwsCallLimits } from '@shop/common/aws';
 import { type Environment, loadConfig, processEnvironment } from '@shop/common/config';
-import { z } from '@shop/common/validation';
+import * as z from '@shop/common/validation';
 
 // The only module that reads the environment.
 

@@ -1,14 +1,6 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectInspector, ObjectSnapshot } from '../domain/ports.js';
-
-// A HEAD of a missing key answers 404 only to callers allowed s3:ListBucket on the bucket;
-// without it S3 answers 403, which we would retry until the DLQ. The template grants
-// IndexerFunction s3:ListBucket on UploadsBucket for exactly this reason.
-const isNotFound = (error: unknown): boolean => {
-  const name = (error as { name?: string }).name;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return name === 'NotFound' || name === 'NoSuchKey' || status === 404;
-};
+import { isNotFound, unquoteETag } from './s3Responses.js';
 
 const toSnapshot = (head: HeadObjectCommandOutput): ObjectSnapshot => {
   if (head.LastModified === undefined || head.ETag === undefined) {
@@ -16,7 +8,7 @@ const toSnapshot = (head: HeadObjectCommandOutput): ObjectSnapshot => {
   }
   return {
     size: head.ContentLength ?? 0,
-    eTag: head.ETag.replace(/^"(.*)"$/, '$1'),
+    eTag: unquoteETag(head.ETag),
     ...(head.ContentType === undefined ? {} : { contentType: head.ContentType }),
     metadata: { ...head.Metadata },
     lastModified: head.LastModified.toISOString(),

@@ -1,14 +1,9 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { OutcomeReader, StoredText } from '../domain/ports.js';
+import { isNotFound, unquoteETag } from './s3Responses.js';
 
 // Outcome objects are a few hundred bytes of JSON; a GET returns them with their ETag, which
-// tells whether the version read is the one the event announced. A missing key answers 404
-// only with s3:ListBucket on the bucket (granted in the template), 403 otherwise.
-const isNotFound = (error: unknown): boolean => {
-  const name = (error as { name?: string }).name;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return name === 'NoSuchKey' || name === 'NotFound' || status === 404;
-};
+// tells whether the version read is the one the event announced.
 
 /** {@link OutcomeReader} over S3 GetObject. */
 export class S3OutcomeReader implements OutcomeReader {
@@ -22,7 +17,7 @@ export class S3OutcomeReader implements OutcomeReader {
     try {
       const object = await this.#s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return {
-        eTag: (object.ETag ?? '').replace(/^"(.*)"$/, '$1'),
+        eTag: unquoteETag(object.ETag ?? ''),
         text: (await object.Body?.transformToString('utf8')) ?? '',
       };
     } catch (error) {

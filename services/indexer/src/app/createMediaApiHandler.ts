@@ -1,7 +1,7 @@
 import { AppError, BadRequestError, toHttpResponse, UnauthorizedError } from '@shop/common/errors';
 import { type HttpResponse, jsonResponse } from '@shop/common/http';
 import type { Logger } from '@shop/common/logger';
-import { z } from '@shop/common/validation';
+import * as z from '@shop/common/validation';
 import { parseUploadKey, UPLOADS_PREFIX } from '@shop/contracts/mediaKeys';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { MEDIA_PAGE } from '../domain/constants.js';

@@ -1,4 +1,4 @@
-import { z } from '@shop/common/validation';
+import * as z from '@shop/common/validation';
 import { CHANGE_KINDS, OUTCOME_SUFFIX } from '../domain/constants.js';
 import { MalformedEventError } from '../domain/errors.js';
 import { objectKeyFromEvent } from '../domain/objectKey.js';

@@ -1,4 +1,4 @@
-import { z } from '@shop/common/validation';
+import * as z from '@shop/common/validation';
 import { MEDIA_STATUS } from '../domain/constants.js';
 
 // The response bodies of GET /products/{productId}/media. openapi.yaml's schemas are generated

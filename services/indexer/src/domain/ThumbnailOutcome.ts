@@ -1,4 +1,4 @@
-import { z } from '@shop/common/validation';
+import * as z from '@shop/common/validation';
 import { MEDIA_STATUS } from './constants.js';
 import { MalformedEventError } from './errors.js';
 import type { OutcomeFields } from './MediaItem.js';

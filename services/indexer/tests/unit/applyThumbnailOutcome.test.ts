@@ -202,12 +202,33 @@ describe('applyThumbnailOutcome', () => {
     expect(catalog.items.get(KEY)).not.toHaveProperty('reason');
   });
 
-  it('fails an outcome document it cannot read, so it reaches the dead-letter queue', async () => {
-    const { outcomes, deliver } = setup();
-    outcomes.objects.set(OUTCOME_KEY, { eTag: 'o-1', text: '{"version":2}' });
+  it.each([
+    [
+      'another version',
+      '{"version":2}',
+      'outcome object is invalid: version Invalid input: expected 1',
+    ],
+    ['not JSON', '{"version":', 'outcome object is not JSON'],
+    [
+      'no upload sequencer',
+      JSON.stringify({
+        ...document('etag-1', '0A'),
+        source: { ...document('etag-1', '0A').source, sequencer: '' },
+      }),
+      'outcome object is invalid: source.sequencer an outcome without the upload sequencer cannot be ordered',
+    ],
+  ])(
+    'fails an outcome document of %s, so it reaches the dead-letter queue',
+    async (_case, text, reason) => {
+      const { outcomes, deliver } = setup();
+      outcomes.objects.set(OUTCOME_KEY, { eTag: 'o-1', text });
 
-    await expect(deliver(outcomeEvent('1A', 'o-1'))).rejects.toBeInstanceOf(MalformedEventError);
-  });
+      const failure = deliver(outcomeEvent('1A', 'o-1'));
+
+      await expect(failure).rejects.toBeInstanceOf(MalformedEventError);
+      await expect(failure).rejects.toThrow(reason);
+    },
+  );
 });
 
 // The state of the last operation wins, whatever order IndexQueue delivers the events in.

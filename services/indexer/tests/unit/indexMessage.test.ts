@@ -111,18 +111,44 @@ describe('parseIndexMessage', () => {
   });
 
   it.each([
-    ['a body that is not JSON', () => sqsRecord('not json')],
-    ['an event of another source', () => sqsRecord({ ...created(), source: 'aws.ec2' })],
+    [
+      'a body that is not JSON',
+      () => sqsRecord('not json'),
+      /^body: Invalid JSON - Unexpected token/,
+    ],
+    [
+      'an event of another source',
+      () => sqsRecord({ ...created(), source: 'aws.ec2' }),
+      'body.source: Invalid input: expected "aws.s3"',
+    ],
     [
       'another detail-type',
       () => sqsRecord({ ...created(), 'detail-type': 'Object Restore Completed' }),
+      'body.detail-type: Invalid option: expected one of "Object Created"|"Object Deleted"',
     ],
-    ['no sequencer', () => sqsRecord(created({ sequencer: '' }))],
-    ['a sequencer that is not hex', () => sqsRecord(created({ sequencer: 'not-hex' }))],
-    ['another bucket', () => sqsRecord(created({ bucket: 'someone-elses-bucket' }))],
-    ['no SQS envelope', () => ({ body: JSON.stringify(created()) })],
-  ])('rejects a message with %s as malformed', (_label, build) => {
+    [
+      'no sequencer',
+      () => sqsRecord(created({ sequencer: '' })),
+      'body.detail.object.sequencer: Too small: expected string to have >=1 characters',
+    ],
+    [
+      'a sequencer that is not hex',
+      () => sqsRecord(created({ sequencer: 'not-hex' })),
+      'sequencer "not-hex" is not hexadecimal',
+    ],
+    [
+      'another bucket',
+      () => sqsRecord(created({ bucket: 'someone-elses-bucket' })),
+      'event is for bucket "someone-elses-bucket", not the uploads bucket',
+    ],
+    [
+      'no SQS envelope',
+      () => ({ body: JSON.stringify(created()) }),
+      /^messageId: Invalid input: expected string, received undefined; receiptHandle: /,
+    ],
+  ])('rejects a message with %s as malformed, saying why', (_label, build, reason) => {
     expect(() => parseIndexMessage(build(), BUCKETS)).toThrow(MalformedEventError);
+    expect(() => parseIndexMessage(build(), BUCKETS)).toThrow(reason);
   });
 
   it('reports any other body only ever as malformed', () => {

@@ -145,6 +145,19 @@ describe('GET /products/{productId}/media', () => {
     expect(body(response).error).toMatchObject({ code: 'BAD_REQUEST', requestId: 'req-1' });
   });
 
+  it.each([
+    ['101', 'Too big: expected number to be <=100'],
+    ['0', 'Too small: expected number to be >=1'],
+    ['1.5', 'Invalid input: expected int, received number'],
+    ['ten', 'Invalid input: expected number, received NaN'],
+  ])('names the field and the rule in the 400 for limit=%s', async (limit, message) => {
+    const { handler } = harness();
+
+    const response = await handler(event('prod-1', { limit }), context);
+
+    expect(body(response).error.details).toEqual([{ field: 'limit', message }]);
+  });
+
   it('answers 401 without a caller in the authorizer context', async () => {
     const { handler } = harness();
 
