@@ -3,6 +3,7 @@ import { ImageRejectedError, SourceChangedError } from './errors.js';
 import type { ImageRenderer, ObjectHead, SourceStore, ThumbnailStore } from './ports.js';
 import { SKIP_REASONS, type SkipReason } from './skipReasons.js';
 import {
+  OUTCOME_LIMITS,
   OUTCOME_STATUSES,
   type OutcomeStatus,
   type OutcomeThumbnail,
@@ -78,7 +79,9 @@ const conclude = async (
     version: 1,
     status: conclusion.status,
     ...(conclusion.reason === undefined ? {} : { reason: conclusion.reason }),
-    ...(conclusion.detail === undefined ? {} : { detail: conclusion.detail }),
+    ...(conclusion.detail === undefined
+      ? {}
+      : { detail: conclusion.detail.slice(0, OUTCOME_LIMITS.detailMaxLength) }),
     source,
     thumbnails: conclusion.thumbnails,
     writtenAt: (deps.now ?? (() => new Date()))().toISOString(),
