@@ -227,7 +227,7 @@ if (values['no-load']) {
           result.handler === 'function' && result.sharp.startsWith(`${opt}/nodejs/node_modules/`);
         check(
           good,
-          'bundle in <tmp>/var/task cold-starts and loads sharp from <tmp>/opt/nodejs/node_modules' +
+          'bundle in <tmp>/var/task cold-starts and resolves sharp from <tmp>/opt/nodejs/node_modules (loaded with the first image; 4a loads it)' +
             (good ? '' : ` (got ${JSON.stringify(result)})`),
         );
       } catch (error) {
