@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { eventually, uniqueName } from '@shop/local-cloud/testing';
 import { lambdaContext } from '@shop/testing/lambda';
 import { receivedAgain, sqsEvent } from '@shop/testing/sqsEvents';
@@ -12,13 +12,24 @@ import { orderEventRecord, orderPlaced, withOrderId } from '../support/orderEven
 
 const email = useEmailBackends();
 
-const documents = DynamoDBDocumentClient.from(email.dynamodb);
+/** Every idempotency record in the table, its attributes as plain strings and numbers. */
+const idempotencyRecords = async () => {
+  const { Items: items = [] } = await email.dynamodb.send(
+    new ScanCommand({ TableName: email.tableName }),
+  );
+  return items.map((item: Record<string, AttributeValue>) =>
+    Object.fromEntries(
+      Object.entries(item).map(([name, value]) => [
+        name,
+        value.N === undefined ? value.S : Number(value.N),
+      ]),
+    ),
+  );
+};
 
 /** Every record of the email function's sends with the given status. */
 const sendRecords = async (status: string) => {
-  const { Items: items = [] } = await documents.send(
-    new ScanCommand({ TableName: email.tableName }),
-  );
+  const items = await idempotencyRecords();
   return items.filter(
     (item) =>
       String(item.id).startsWith(`${IDEMPOTENCY_KEY_PREFIXES.send}#`) && item.status === status,
@@ -47,9 +58,7 @@ describe('idempotency records in DynamoDB', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    const { Items: records = [] } = await documents.send(
-      new ScanCommand({ TableName: email.tableName }),
-    );
+    const records = await idempotencyRecords();
     expect(records).toHaveLength(1);
     const [record] = records;
     expect(record?.id).toMatch(new RegExp(`^${IDEMPOTENCY_KEY_PREFIXES.send}#`));
