@@ -1,5 +1,6 @@
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { captureOutput } from '@shop/testing/capturedOutput';
 import { lambdaContext } from '@shop/testing/lambda';
 import { sqsEvent } from '@shop/testing/sqsEvents';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -14,18 +15,6 @@ import { orderEventRecord, orderPlaced, withOrderId } from '../support/orderEven
 const ses = mockClient(SESv2Client);
 const dynamodb = mockClient(DynamoDBClient);
 let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
-
-/** Every JSON line written to stdout while the spy is installed (logs and EMF metrics). */
-const captureStdout = () => {
-  const lines: Record<string, unknown>[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    for (const line of String(chunk).split('\n')) {
-      if (line.trim() !== '') lines.push(JSON.parse(line));
-    }
-    return true;
-  });
-  return lines;
-};
 
 describe('EmailFunction handler module', () => {
   beforeAll(async () => {
@@ -42,7 +31,6 @@ describe('EmailFunction handler module', () => {
   });
 
   afterAll(() => {
-    vi.restoreAllMocks();
     vi.unstubAllEnvs();
     ses.restore();
     dynamodb.restore();
@@ -56,16 +44,16 @@ describe('EmailFunction handler module', () => {
     ];
     const records = events.map((event) => orderEventRecord(JSON.stringify(event)));
     const context = lambdaContext({ functionName: 'shop-EmailFunction' });
-    const lines = captureStdout();
+    const output = captureOutput();
 
     // Act
     const response = await handler(sqsEvent(...records), context);
-    vi.mocked(process.stdout.write).mockRestore();
+    output.restore();
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 2);
-    const logs = lines.filter((line) => 'message' in line);
+    const logs = output.logs();
     const sent = logs.filter((line) => line.message === 'order email sent');
     expect(sent).toEqual(
       events.map((event, index) =>
@@ -81,7 +69,7 @@ describe('EmailFunction handler module', () => {
     const batch = logs.find((line) => line.message === 'batch processed');
     expect(batch).toMatchObject({ records: 2, failures: 0 });
     expect(batch).not.toHaveProperty('messageId');
-    const emf = lines.filter((line) => '_aws' in line);
+    const emf = output.metrics();
     expect(emf).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ ColdStart: 1 }),
