@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Faults } from '@shop/local-cloud';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SAMPLE_JPEG_LANDSCAPE } from '@shop/testing/images';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { peekQueue } from './support/deliveries.js';
 import { invocationSummary } from './support/invocationLog.js';
 import { recordResult } from './support/results.js';
