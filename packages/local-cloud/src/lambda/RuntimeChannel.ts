@@ -30,7 +30,10 @@ export class RuntimeChannel {
   constructor(socket: Duplex, delegate: RuntimeApiDelegate) {
     this.socket = socket;
     this.delegate = delegate;
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    // The runtime wrote its output (stdout, stderr: synchronous pipes) before its answer, so
+    // both are readable in the same poll phase: taking frames in the check phase after it lets
+    // the function's log lines come before the invocation ends (and its REPORT line).
+    socket.on('data', (chunk: Buffer) => setImmediate(() => this.onData(chunk)));
     socket.on('error', () => undefined);
     socket.on('close', () => this.closed.abort());
   }
