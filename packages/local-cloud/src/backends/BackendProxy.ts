@@ -13,7 +13,7 @@ import { requestOperation, requestService } from '../faults/awsRequest.js';
 import { faultErrorAnswer } from '../faults/errorShapes.js';
 import type { FaultSet } from '../faults/FaultSet.js';
 import { FAULT_CONTROL_PATH, handleFaultControl } from '../faults/faultControl.js';
-import type { FaultDecision } from '../faults/types.js';
+import type { FaultDecision, FaultService } from '../faults/types.js';
 
 /** A request read whole, for an interceptor. */
 export interface BufferedRequest {
@@ -42,6 +42,26 @@ export interface ProxyInterceptor {
   ): Promise<BufferedAnswer>;
 }
 
+/**
+ * Sees requests and their answers without changing them (e.g. S3 object changes on their way
+ * through): `wants` picks the requests (`answer`: status and headers; `bodies`: the request
+ * and answer bodies too, read whole), `observe` runs after the backend answered and before
+ * the caller hears the answer.
+ */
+export interface ProxyObserver {
+  wants(
+    service: FaultService | undefined,
+    method: string,
+    url: URL,
+    headers: IncomingHttpHeaders,
+  ): 'answer' | 'bodies' | undefined;
+  observe(
+    request: BufferedRequest & { url: URL },
+    answer: BufferedAnswer,
+    forward: (request: BufferedRequest) => Promise<BufferedAnswer>,
+  ): Promise<void>;
+}
+
 export const readBody = async (message: IncomingMessage): Promise<Buffer> => {
   const chunks: Buffer[] = [];
   for await (const chunk of message) chunks.push(chunk as Buffer);
@@ -62,13 +82,20 @@ export class BackendProxy {
   private readonly target: URL;
   private readonly faults: FaultSet;
   private readonly interceptor: ProxyInterceptor | undefined;
+  private readonly observer: ProxyObserver | undefined;
   private readonly server: Server;
   private readonly agent = new Agent({ keepAlive: true });
 
-  constructor(target: string, faults: FaultSet, interceptor?: ProxyInterceptor) {
+  constructor(
+    target: string,
+    faults: FaultSet,
+    interceptor?: ProxyInterceptor,
+    observer?: ProxyObserver,
+  ) {
     this.target = new URL(target);
     this.faults = faults;
     this.interceptor = interceptor;
+    this.observer = observer;
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (res.headersSent) {
@@ -111,7 +138,11 @@ export class BackendProxy {
     const service = requestService(req.headers, url);
     const intercepted = this.interceptor?.wants(req.headers) === true;
     const consulted = this.faults.concerns(service);
-    const body = intercepted || consulted ? await readBody(req) : undefined;
+    const observed = intercepted
+      ? undefined
+      : this.observer?.wants(service, method, url, req.headers);
+    const body =
+      intercepted || consulted || observed === 'bodies' ? await readBody(req) : undefined;
     let decision: FaultDecision | undefined;
     if (consulted && body !== undefined) {
       const text = body.toString('utf8');
@@ -147,6 +178,24 @@ export class BackendProxy {
       return;
     }
     const upstream = await this.open(method, path, req.headers, body ?? req);
+    if (observed !== undefined && this.observer !== undefined) {
+      // Seen before the caller hears the answer (a dropped answer: the write still happened).
+      const status = upstream.statusCode ?? 502;
+      const answerBody = observed === 'bodies' ? await readBody(upstream) : Buffer.alloc(0);
+      await this.observer
+        .observe(
+          { method, path, url, headers: req.headers, body: body ?? Buffer.alloc(0) },
+          { status, headers: upstream.headers, body: answerBody },
+          (forwarded) => this.forwardWhole(forwarded),
+        )
+        .catch(() => undefined);
+      if (observed === 'bodies') {
+        if (await this.dropped(decision, res)) return;
+        res.writeHead(status, upstream.statusMessage ?? '', upstream.rawHeaders);
+        res.end(answerBody);
+        return;
+      }
+    }
     if (await this.dropped(decision, res, upstream)) return;
     res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage ?? '', upstream.rawHeaders);
     res.on('close', () => {

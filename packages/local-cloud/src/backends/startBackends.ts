@@ -12,8 +12,9 @@ import { BackendProxy } from './BackendProxy.js';
 import { DynamoDBStreamsInterceptor } from './dynamoStreams/DynamoDBStreamsInterceptor.js';
 import { StreamStore } from './dynamoStreams/StreamStore.js';
 import { readMotoMessages, readSesLocalStore } from './mailbox.js';
+import { S3ChangeObserver } from './S3ChangeObserver.js';
 import { SecretsManagerServer } from './SecretsManagerServer.js';
-import type { Backends, Endpoints, S3BackendEvent } from './types.js';
+import type { Backends, Endpoints } from './types.js';
 
 // aws-ses-v2-local is CommonJS with `exports.default`; Node's ESM loader hands us
 // `module.exports`, a bundler or test runner may hand us the function itself.
@@ -85,32 +86,6 @@ const listen = async (server: Server, host: string, port = 0): Promise<string> =
     server.listen(port, host, resolve);
   });
   return `http://${host}:${(server.address() as AddressInfo).port}`;
-};
-
-// fauxqs reports S3 object events to its message spy; wrap the spy's recorder so the
-// runner hears of each event as it happens instead of polling the spy's buffer.
-const s3Watcher = (spy: unknown) => {
-  const listeners = new Set<(event: S3BackendEvent) => void>();
-  const recorder = spy as { addMessage(message: unknown): void };
-  const record = recorder.addMessage.bind(recorder);
-  recorder.addMessage = (message: unknown) => {
-    record(message);
-    const event = message as { service?: string } & S3BackendEvent;
-    if (event.service !== 's3' || event.status === 'downloaded') return;
-    // Size and ETag as written (patches/fauxqs@2.4.1.patch adds them to the spy's event;
-    // a HEAD afterwards could already see the next write).
-    const details =
-      event.status === 'uploaded' && event.eTag !== undefined && event.size !== undefined
-        ? { eTag: event.eTag, size: event.size }
-        : {};
-    for (const listener of listeners) {
-      listener({ bucket: event.bucket, key: event.key, status: event.status, ...details });
-    }
-  };
-  return (listener: (event: S3BackendEvent) => void) => {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  };
 };
 
 const close = (server: Server) =>
@@ -199,19 +174,21 @@ export const startBackends = async (options: StartBackendsOptions = {}): Promise
       host,
       logger: false,
       defaultRegion: region,
-      messageSpies: { bufferSize: 10 },
     }),
     sesLocal({ host: '127.0.0.1', port: 0 }),
     secretsManager.start(0, '127.0.0.1'),
   ]);
   const sesUrl = `http://127.0.0.1:${(sesServer.address() as AddressInfo).port}`;
+  // S3 object changes (the runner's S3 notifications) are read off the requests passing
+  // through the S3 port's proxy: no hook into fauxqs's internals.
+  const s3Changes = new S3ChangeObserver();
   const proxies = {
     dynamodb: new BackendProxy(
       dynamoUrl,
       faults,
       new DynamoDBStreamsInterceptor(new StreamStore(region)),
     ),
-    sqsS3: new BackendProxy(`http://127.0.0.1:${fauxqs.port}`, faults),
+    sqsS3: new BackendProxy(`http://127.0.0.1:${fauxqs.port}`, faults, undefined, s3Changes),
     ses: new BackendProxy(sesUrl, faults),
     secretsManager: new BackendProxy(secretsUrl, faults),
   };
@@ -250,7 +227,7 @@ export const startBackends = async (options: StartBackendsOptions = {}): Promise
     env: endpointEnv(endpoints, region),
     sentEmails: () => readSesLocalStore(ses),
     faults: localFaults(faults, `${dynamodb}${FAULT_CONTROL_PATH}`),
-    watchS3: s3Watcher(fauxqs.spy),
+    watchS3: (listener) => s3Changes.watch(listener),
     stop: stopAll,
   };
 };

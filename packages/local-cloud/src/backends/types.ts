@@ -19,12 +19,15 @@ export interface SentEmail {
   html?: string;
 }
 
-/** An S3 object change an embedded backend reports in-process, as it happens (reads are not reported). */
+/**
+ * An S3 object change on the embedded backend, as it happens (reads are not reported):
+ * `uploaded` (PutObject, CompleteMultipartUpload), `copied` (CopyObject), `deleted`.
+ */
 export interface S3BackendEvent {
   bucket: string;
   key: string;
-  status: 'uploaded' | 'copied' | 'deleted' | 'renamed' | 'downloaded';
-  /** Size and ETag (no quotes) of an uploaded object, as written, when the backend knows. */
+  status: 'uploaded' | 'copied' | 'deleted';
+  /** Size and ETag (no quotes) of a written object, as written, when known. */
   size?: number;
   eTag?: string;
 }

@@ -20,11 +20,16 @@ export interface S3ChangeFeed {
 
 type Pending = S3ObjectChange;
 
+const API_OF_STATUS: Record<S3BackendEvent['status'], S3ChangeApi> = {
+  uploaded: 'Put',
+  copied: 'Copy',
+  deleted: 'Delete',
+};
+
 /**
- * Changes from an embedded backend's in-process S3 events (fauxqs): each event gets its
- * sequencer the moment it happens, with size and ETag as written (or, if the backend cannot
- * say, read with HEAD). A copy shows up as an
- * upload followed at once by a copy of the same key, and is reported as one Copy.
+ * Changes from the embedded backend's S3 events (seen by the proxy in front of it): each event
+ * gets its sequencer the moment it happens, with size and ETag as written (or, if they are
+ * unknown, read with HEAD).
  */
 export class EmbeddedS3ChangeFeed implements S3ChangeFeed {
   private readonly watch: (listener: (event: S3BackendEvent) => void) => () => void;
@@ -50,19 +55,11 @@ export class EmbeddedS3ChangeFeed implements S3ChangeFeed {
   async start(onChange: (change: S3ObjectChange) => Promise<void>): Promise<void> {
     this.unsubscribe = this.watch((event) => {
       if (!this.buckets.has(event.bucket)) return;
-      if (event.status === 'copied') {
-        const upload = this.buffer.findLast(
-          (p) => p.bucket === event.bucket && p.key === event.key,
-        );
-        if (upload) upload.api = 'Copy';
-        return;
-      }
-      if (event.status !== 'uploaded' && event.status !== 'deleted') return;
       if (this.buffer.length === 0) queueMicrotask(() => this.flush(onChange));
       this.buffer.push({
         bucket: event.bucket,
         key: event.key,
-        api: event.status === 'deleted' ? 'Delete' : 'Put',
+        api: API_OF_STATUS[event.status],
         ...(event.size === undefined ? {} : { size: event.size }),
         ...(event.eTag === undefined ? {} : { eTag: event.eTag }),
         sequencer: this.sequencer(),
