@@ -15,6 +15,7 @@ import {
   orderSnapshotSchema,
   shippingAddressSchema,
 } from '@shop/contracts/orderEvents';
+import { syncGeneratedFile } from '@shop/tooling/sync-generated-file';
 import { isScalar, parseDocument, visit } from 'yaml';
 import {
   orderLineRequestSchema,
@@ -136,18 +137,8 @@ export const renderOpenApi = (source: string): string => {
   return document.toString({ lineWidth: 100 });
 };
 
-const main = () => {
-  const current = readFileSync(OPENAPI_PATH, 'utf8');
-  const next = renderOpenApi(current);
-  if (process.argv.includes('--check')) {
-    if (next === current) return;
-    console.error('openapi.yaml is out of date: run pnpm --filter @shop/orders-api openapi');
-    process.exitCode = 1;
-    return;
-  }
-  if (next !== current) writeFileSync(OPENAPI_PATH, next);
-  console.log(next === current ? 'openapi.yaml is up to date' : 'openapi.yaml rewritten');
-};
+const main = () =>
+  syncGeneratedFile(OPENAPI_PATH, renderOpenApi, 'pnpm --filter @shop/orders-api openapi');
 
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   main();

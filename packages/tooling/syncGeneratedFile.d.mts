@@ -1,0 +1,5 @@
+export declare const syncGeneratedFile: (
+  file: string,
+  render: (current: string) => string,
+  command: string,
+) => void;
