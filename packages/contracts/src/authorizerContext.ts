@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '@shop/common/validation';
 
 // What the HTTP API's Lambda authorizer (orders-api AuthorizerFunction) hands to every function
 // behind it (`event.requestContext.authorizer.lambda`) for a request it authorized: the orders

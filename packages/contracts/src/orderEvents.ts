@@ -1,11 +1,12 @@
-import * as z from 'zod/mini';
+import * as z from '@shop/common/validation';
 
 // The order events orders-api sends to OrderEventsQueue and email consumes. One schema, owned
 // here, imported by both: a change to it is a change to both services, visible in one diff.
 // Additive changes keep `version: 1`; anything that breaks a consumer bumps it, and consumers
 // reject versions they do not know (they end in the DLQ, never silently dropped).
-// zod/mini: the same validation as zod's chained API in about a seventh of the bundle; every
-// function that parses events ships this file.
+// zod/mini through @shop/common/validation (English messages loaded): the same validation as
+// zod's chained API in about a seventh of the bundle; every function that parses events ships
+// this file.
 
 /** Event types, `as const` rather than an enum. */
 export const ORDER_EVENT_TYPES = {

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '@shop/common/validation';
 import type { UploadKey } from './mediaKeys.js';
 
 // What the thumbnailer did with one upload, written to ThumbnailsBucket next to the thumbnails
@@ -47,8 +47,11 @@ export const thumbnailOutcomeSchema = z.object({
     key: nonEmpty(),
     eTag: z.string(),
     size: count(),
-    /** The upload event's sequencer as S3 sent it (absent only if the event had none). */
-    sequencer: z.optional(nonEmpty()),
+    /**
+     * The upload event's sequencer as S3 sent it (absent only if the event had none). The
+     * indexer cannot order an outcome without one and rejects it with its own reason.
+     */
+    sequencer: z.optional(z.string()),
   }),
   /** Exactly the thumbnails that were written for this source version, largest first. */
   thumbnails: z.array(thumbnailSchema).check(z.maxLength(OUTCOME_LIMITS.maxThumbnails)),

@@ -27,7 +27,7 @@ describe('parseThumbnailOutcome', () => {
     [
       'a zero width',
       JSON.stringify({ ...generated, thumbnails: [{ ...generated.thumbnails[0], width: 0 }] }),
-      /invalid: thumbnails\.0\.width/,
+      /invalid: thumbnails\.0\.width Too small: expected number to be >=1/,
     ],
     [
       'a timestamp that is not ISO 8601',

@@ -1,45 +1,22 @@
-import * as z from '@shop/common/validation';
+import {
+  type ThumbnailOutcome as ContractOutcome,
+  InvalidOutcomeError,
+  parseThumbnailOutcome as parseContractOutcome,
+} from '@shop/contracts/thumbnailOutcome';
 import { MEDIA_STATUS } from './constants.js';
 import { MalformedEventError } from './errors.js';
 import type { OutcomeFields } from './MediaItem.js';
 
 // The thumbnailer's outcome document (`<productId>/<name>/outcome.json` in ThumbnailsBucket,
 // written after the thumbnails it lists; see services/thumbnails/README.md). The indexer
-// validates it like any other input: a document it cannot read is a broken producer, failed
-// into the DLQ rather than guessed at.
+// validates it like any other input (the one schema both services share, in @shop/contracts):
+// a document it cannot read is a broken producer, failed into the DLQ rather than guessed at.
+// The indexer also needs the upload's sequencer, which the contract lets a producer omit.
 
-const count = z.int().check(z.minimum(0));
-const dimension = z.int().check(z.positive());
-
-const outcomeSchema = z.object({
-  version: z.literal(1),
-  status: z.enum(['generated', 'skipped', 'failed']),
-  reason: z.optional(z.string().check(z.maxLength(100))),
-  detail: z.optional(z.string().check(z.maxLength(1000))),
-  source: z.object({
-    bucket: z.string().check(z.minLength(1)),
-    key: z.string().check(z.minLength(1)),
-    eTag: z.string(),
-    size: count,
-    sequencer: z
-      .string()
-      .check(z.minLength(1, 'an outcome without the upload sequencer cannot be ordered')),
-  }),
-  thumbnails: z
-    .array(
-      z.object({
-        key: z.string().check(z.minLength(1)),
-        width: dimension,
-        height: dimension,
-        bytes: count,
-      }),
-    )
-    .check(z.maxLength(32)),
-  writtenAt: z.iso.datetime(),
-});
-
-/** A validated outcome document. */
-export type ThumbnailOutcome = z.output<typeof outcomeSchema>;
+/** A validated outcome document whose source carries the upload's sequencer. */
+export type ThumbnailOutcome = ContractOutcome & {
+  source: ContractOutcome['source'] & { sequencer: string };
+};
 
 const STATUS_OF = {
   generated: MEDIA_STATUS.ready,
@@ -56,21 +33,22 @@ const STATUS_OF = {
  * parseThumbnailOutcome('{"version":1,"status":"generated",...}').status; // 'generated'
  */
 export const parseThumbnailOutcome = (text: string): ThumbnailOutcome => {
-  let json: unknown;
+  let outcome: ContractOutcome;
   try {
-    json = JSON.parse(text);
+    outcome = parseContractOutcome(text);
   } catch (error) {
-    throw new MalformedEventError('outcome object is not JSON', { cause: error });
+    if (error instanceof InvalidOutcomeError) {
+      throw new MalformedEventError(error.message, { cause: error });
+    }
+    throw error;
   }
-  const parsed = outcomeSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  const { sequencer } = outcome.source;
+  if (sequencer === undefined || sequencer === '') {
     throw new MalformedEventError(
-      `outcome object is invalid: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
-      { cause: parsed.error },
+      'outcome object is invalid: source.sequencer an outcome without the upload sequencer cannot be ordered',
     );
   }
-  return parsed.data;
+  return { ...outcome, source: { ...outcome.source, sequencer } };
 };
 
 /**
