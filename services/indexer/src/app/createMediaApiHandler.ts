@@ -2,6 +2,7 @@ import { AppError, BadRequestError, toHttpResponse, UnauthorizedError } from '@s
 import { type HttpResponse, jsonResponse } from '@shop/common/http';
 import type { Logger } from '@shop/common/logger';
 import * as z from '@shop/common/validation';
+import { authorizedCaller } from '@shop/contracts/authorizerContext';
 import { parseUploadKey, UPLOADS_PREFIX } from '@shop/contracts/mediaKeys';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { MEDIA_PAGE } from '../domain/constants.js';
@@ -24,7 +25,6 @@ export type MediaApiEvent = APIGatewayProxyEventV2 & {
   };
 };
 
-const callerSchema = z.object({ customerId: z.string().check(z.minLength(1)) });
 const cursorSchema = z.object({ key: z.string(), productId: z.string(), productSort: z.string() });
 
 /** The query string (openapi.yaml documents the same bounds). */
@@ -122,7 +122,7 @@ export const createMediaApiHandler =
   (deps: MediaApiDependencies) =>
   async (event: MediaApiEvent, context: Context): Promise<HttpResponse> => {
     try {
-      if (!z.safeParse(callerSchema, event.requestContext.authorizer?.lambda).success) {
+      if (authorizedCaller(event) === undefined) {
         throw new UnauthorizedError('A bearer token is required');
       }
       const input = parseMediaRequest(event);

@@ -79,7 +79,10 @@ describe('MediaApiFunction (handlers/api.ts)', () => {
       pathParameters: { productId: 'prod-1' },
       queryStringParameters: { limit: '5' },
       headers: {},
-      requestContext: { requestId, authorizer: { lambda: { customerId: 'cus_1' } } },
+      requestContext: {
+        requestId,
+        authorizer: { lambda: { customerId: 'cus_1', email: 'ann@example.com' } },
+      },
     }) as unknown as MediaApiEvent;
 
   it('answers a page, and logs a failure with the API request id as correlation id', async () => {
