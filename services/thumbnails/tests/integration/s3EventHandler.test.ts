@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { ensureBucket } from '@shop/local-cloud';
 import { uniqueName, useBackends } from '@shop/local-cloud/testing';
+import { captureOutput } from '@shop/testing/capturedOutput';
 import { lambdaContext } from '@shop/testing/lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { handler as Handler } from '../../src/handlers/s3Event.js';
@@ -20,7 +21,6 @@ import {
   pngWithAlpha,
   textFile,
 } from '../support/fixtures.js';
-import { captureOutput } from '../support/logLines.js';
 import { s3Event } from '../support/s3Events.js';
 import { sampleEvent } from '../support/sampleEvents.js';
 

@@ -1,12 +1,12 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { AwsDeadlineExceededError, createAwsClient } from '@shop/common/aws';
 import { awsLimitsProblems, LOCAL_CLIENT_SETTINGS, stalledEndpoint } from '@shop/testing/awsLimits';
+import { captureOutput } from '@shop/testing/capturedOutput';
 import { lambdaContext } from '@shop/testing/lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecordsFailedError } from '../../src/app/createS3EventHandler.js';
 import { AWS_LIMITS } from '../../src/config.js';
 import { thumbnailsHandler } from '../support/handler.js';
-import { captureOutput } from '../support/logLines.js';
 import { s3Event } from '../support/s3Events.js';
 
 afterEach(() => vi.unstubAllEnvs());

@@ -8,13 +8,13 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { captureOutput } from '@shop/testing/capturedOutput';
 import { SAMPLE_JPEG_LANDSCAPE } from '@shop/testing/images';
 import { lambdaContext } from '@shop/testing/lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pngBombHeader, textFile } from '../support/fixtures.js';
 import { thumbnailsHandler } from '../support/handler.js';
-import { captureOutput } from '../support/logLines.js';
 import { s3Event } from '../support/s3Events.js';
 
 // The app layer with the S3 adapter over a mocked S3 and real sharp on small images: what
