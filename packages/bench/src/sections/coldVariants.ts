@@ -6,7 +6,7 @@
 // baseline), Powertools Tracer (captureLambdaHandler, captureAWSv3Client) and a handler that
 // throws (the first error's stack with and without --enable-source-maps).
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LocalCloud } from '@shop/local-cloud/cloud';
@@ -288,12 +288,15 @@ export const measureVariants = async (
 
 /**
  * Node keeps a compile cache per `v<node>-<arch>-<V8 flags hash>` folder: renamed, it is what a
- * cache made on an x64 build host looks like to the arm64 Node of the Lambda runtime.
+ * cache made on an x64 build host looks like to the arm64 Node of the Lambda runtime. Lambda's
+ * /var/task is read-only, so Node cannot write a cache of its own there either: a file where
+ * this host's folder would go stands in for that (it runs as root here, so modes would not).
  */
 const foreignCompileCache = async (dir: string) => {
   const cacheDir = path.join(dir, '.node-compile-cache');
   for (const tag of await readdir(cacheDir)) {
     await rename(path.join(cacheDir, tag), path.join(cacheDir, 'v24.0.0-arm64-00000000-0'));
+    await writeFile(path.join(cacheDir, tag), 'read-only file system\n');
   }
 };
 
