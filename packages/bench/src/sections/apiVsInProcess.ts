@@ -10,8 +10,13 @@
 //   build (the authorizer's context included).
 // - Overhead: the same event invoked one at a time through the runner (`LambdaFunction`:
 //   Runtime API, JSON both ways, output piped) and in-process, interleaved; p50 minus p50.
+// - Warm-up: before a route's rounds, each side serves it unmeasured for ROUTE_WARMUP_SECONDS.
+//   The in-process side is one V8 isolate; the API side is up to 10 environments, each of
+//   which compiles and optimises the same code on its own (V8 tiers code up per process),
+//   so without it the first rounds measure ten JIT warm-ups against one. Each round's own
+//   figures are kept in the results (`rounds`).
 import type { LocalCloud } from '@shop/local-cloud/cloud';
-import { CUSTOMER, customerToken, ORDER_BODY, sampleEvent } from '../lib/shopCloud.ts';
+import { CUSTOMER, customerToken, drainQueues, ORDER_BODY, sampleEvent } from '../lib/shopCloud.ts';
 import { type Latency, latency, percentile, ratio, round } from '../lib/stats.ts';
 import { type ApiOptions, loadRoute } from './apiThroughput.ts';
 import { direct, startDirect } from './warmInvoke.ts';
@@ -29,6 +34,8 @@ export interface SideResult {
 
 export interface ApiVsInProcessRow {
   route: string;
+  /** Each round's figures, in order (the ratio moves as the environments warm up). */
+  rounds: Array<{ api: SideResult; inProcess: SideResult }>;
   /** Per side: the mean over rounds of req/s, p50 and p99; requests and failures summed. */
   api: SideResult;
   inProcess: SideResult;
@@ -54,6 +61,8 @@ export interface ApiVsInProcessResult {
 }
 
 const FUNCTION_ID = 'OrdersApiFunction';
+/** Unmeasured load per side before a route's rounds (see the header). */
+const ROUTE_WARMUP_SECONDS = 10;
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 const summarise = (rounds: SideResult[]): SideResult => ({
@@ -114,6 +123,10 @@ export const measureApiVsInProcess = async (
     const rows: ApiVsInProcessRow[] = [];
     for (const route of routes) {
       const sides = { api: [] as SideResult[], inProcess: [] as SideResult[] };
+      progress(`api vs in-process: ${route.route}, warm-up (${ROUTE_WARMUP_SECONDS} s a side)`);
+      const warmup = { ...options, durationSeconds: ROUTE_WARMUP_SECONDS, warmupSeconds: 0 };
+      await loadRoute({ route: route.route, ...route.http }, warmup);
+      await inProcessLoad(proc, route.event, warmup);
       for (let r = 0; r < options.rounds; r++) {
         const order =
           r % 2 === 0 ? (['api', 'inProcess'] as const) : (['inProcess', 'api'] as const);
@@ -136,8 +149,20 @@ export const measureApiVsInProcess = async (
       }
       const api = summarise(sides.api);
       const inProcess = summarise(sides.inProcess);
-      rows.push({ route: route.route, api, inProcess, rpsRatio: ratio(api.rps, inProcess.rps) });
+      rows.push({
+        route: route.route,
+        rounds: sides.api.map((round, i) => ({
+          api: round,
+          inProcess: sides.inProcess[i] as SideResult,
+        })),
+        api,
+        inProcess,
+        rpsRatio: ratio(api.rps, inProcess.rps),
+      });
     }
+    // The orders just placed are still being published and emailed: let that backlog (stream
+    // publisher, email function, on the same cores and the runner's event loop) finish first.
+    await drainQueues(cloud);
     const overhead: OverheadRow[] = [];
     for (const route of routes) {
       progress(`runner overhead: ${route.route}, ${options.overheadCalls} calls a side`);
