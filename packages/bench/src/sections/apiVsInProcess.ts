@@ -9,14 +9,15 @@
 //   calls its handler from `connections` concurrent callers, with the event the HTTP API would
 //   build (the authorizer's context included).
 // - Overhead: the same event invoked one at a time through the runner (`LambdaFunction`:
-//   Runtime API, JSON both ways, output piped) and in-process, interleaved; p50 minus p50.
+//   Runtime API, JSON both ways, output piped) and in-process, interleaved; p50 minus p50;
+//   measured first, before the load rounds leave a backlog of orders to publish and email.
 // - Warm-up: before a route's rounds, each side serves it unmeasured for ROUTE_WARMUP_SECONDS.
 //   The in-process side is one V8 isolate; the API side is up to 10 environments, each of
 //   which compiles and optimises the same code on its own (V8 tiers code up per process),
 //   so without it the first rounds measure ten JIT warm-ups against one. Each round's own
 //   figures are kept in the results (`rounds`).
 import type { LocalCloud } from '@shop/local-cloud/cloud';
-import { CUSTOMER, customerToken, drainQueues, ORDER_BODY, sampleEvent } from '../lib/shopCloud.ts';
+import { CUSTOMER, customerToken, ORDER_BODY, sampleEvent } from '../lib/shopCloud.ts';
 import { type Latency, latency, percentile, ratio, round } from '../lib/stats.ts';
 import { type ApiOptions, loadRoute } from './apiThroughput.ts';
 import { direct, startDirect } from './warmInvoke.ts';
@@ -120,6 +121,48 @@ export const measureApiVsInProcess = async (
   const fn = cloud.functions.get(FUNCTION_ID);
   const proc = await startDirect(cloud, FUNCTION_ID);
   try {
+    // First, while no backlog of orders is being published and emailed (the section starts
+    // with the queues drained): after the POST rounds that work would share the cores and the
+    // runner's event loop with the calls measured here.
+    const overhead: OverheadRow[] = [];
+    for (const route of routes) {
+      progress(`runner overhead: ${route.route}, ${options.overheadCalls} calls a side`);
+      const samples = { runner: [] as number[], inProcess: [] as number[] };
+      const perRound = Math.ceil(options.overheadCalls / 4);
+      await direct(
+        proc,
+        Array.from({ length: 5 }, () => route.event),
+      );
+      for (let i = 0; i < 5; i++) await fn.invoke(route.event);
+      for (let r = 0; r < 4; r++) {
+        const batch = Array.from({ length: perRound }, () => route.event);
+        const runner = async () => {
+          for (const event of batch) {
+            const started = performance.now();
+            await fn.invoke(event);
+            samples.runner.push(performance.now() - started);
+          }
+        };
+        const inProc = async () => {
+          samples.inProcess.push(...(await direct(proc, batch)).latenciesMs);
+        };
+        if (r % 2 === 0) {
+          await runner();
+          await inProc();
+        } else {
+          await inProc();
+          await runner();
+        }
+      }
+      const runner = latency(samples.runner);
+      const inProcess = latency(samples.inProcess);
+      overhead.push({
+        route: route.route,
+        runner,
+        inProcess,
+        overheadMs: round(runner.p50 - inProcess.p50),
+      });
+    }
     const rows: ApiVsInProcessRow[] = [];
     for (const route of routes) {
       const sides = { api: [] as SideResult[], inProcess: [] as SideResult[] };
@@ -158,48 +201,6 @@ export const measureApiVsInProcess = async (
         api,
         inProcess,
         rpsRatio: ratio(api.rps, inProcess.rps),
-      });
-    }
-    // The orders just placed are still being published and emailed: let that backlog (stream
-    // publisher, email function, on the same cores and the runner's event loop) finish first.
-    await drainQueues(cloud);
-    const overhead: OverheadRow[] = [];
-    for (const route of routes) {
-      progress(`runner overhead: ${route.route}, ${options.overheadCalls} calls a side`);
-      const samples = { runner: [] as number[], inProcess: [] as number[] };
-      const perRound = Math.ceil(options.overheadCalls / 4);
-      await direct(
-        proc,
-        Array.from({ length: 5 }, () => route.event),
-      );
-      for (let i = 0; i < 5; i++) await fn.invoke(route.event);
-      for (let r = 0; r < 4; r++) {
-        const batch = Array.from({ length: perRound }, () => route.event);
-        const runner = async () => {
-          for (const event of batch) {
-            const started = performance.now();
-            await fn.invoke(event);
-            samples.runner.push(performance.now() - started);
-          }
-        };
-        const inProc = async () => {
-          samples.inProcess.push(...(await direct(proc, batch)).latenciesMs);
-        };
-        if (r % 2 === 0) {
-          await runner();
-          await inProc();
-        } else {
-          await inProc();
-          await runner();
-        }
-      }
-      const runner = latency(samples.runner);
-      const inProcess = latency(samples.inProcess);
-      overhead.push({
-        route: route.route,
-        runner,
-        inProcess,
-        overheadMs: round(runner.p50 - inProcess.p50),
       });
     }
     return {
