@@ -24,6 +24,7 @@ describe('AWS_LIMITS', () => {
       ...AWS_LIMITS.s3,
       ...LOCAL_CLIENT_SETTINGS,
       endpoint: stalled.url,
+      forcePathStyle: true, // a bucket name cannot prefix 127.0.0.1
     });
     const handler = thumbnailsHandler({ THUMBNAILS_BUCKET: 'thumbs' }, s3);
     const remaining = AWS_LIMITS.deadlineMarginMs + 1_000;
