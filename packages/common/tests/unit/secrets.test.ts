@@ -4,10 +4,14 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSecretsReader } from '../../src/secrets.js';
 
 const secretsManager = mockClient(SecretsManagerClient);
+// Unit test files share one module graph per worker: put the clients' send back after this file.
+afterAll(() => {
+  secretsManager.restore();
+});
 const client = new SecretsManagerClient({ region: 'eu-west-1' });
 
 const missingPrevious = () =>

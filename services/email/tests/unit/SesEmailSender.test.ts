@@ -6,7 +6,7 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   isRetryableRefusal,
   SesEmailSender,
@@ -15,6 +15,10 @@ import {
 import { EmailProviderUnavailableError, EmailRejectedError } from '../../src/domain/errors.js';
 
 const ses = mockClient(SESv2Client);
+// Unit test files share one module graph per worker: put the clients' send back after this file.
+afterAll(() => {
+  ses.restore();
+});
 const email = {
   to: 'ada@example.com',
   subject: 'Your order A1 is confirmed',

@@ -2,7 +2,7 @@ import { SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sd
 import { lambdaContext } from '@shop/testing/lambda';
 import { receivedAgain, sqsEvent } from '@shop/testing/sqsEvents';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SesEmailSender } from '../../src/adapters/SesEmailSender.js';
 import { METRICS } from '../../src/domain/constants.js';
 import { EmailProviderUnavailableError, EmailRejectedError } from '../../src/domain/errors.js';
@@ -43,6 +43,10 @@ const failedIds = (response: { batchItemFailures: { itemIdentifier: string }[] }
   response.batchItemFailures.map((failure) => failure.itemIdentifier);
 
 const ses = mockClient(SESv2Client);
+// Unit test files share one module graph per worker: put the clients' send back after this file.
+afterAll(() => {
+  ses.restore();
+});
 
 describe('createEmailHandler with a FIFO queue', () => {
   afterEach(() => {

@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-
 import { createLogger } from '@shop/common/logger';
 import { lambdaContext } from '@shop/testing/lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDBMediaCatalog } from '../../src/adapters/DynamoDBMediaCatalog.js';
 import { S3ObjectInspector } from '../../src/adapters/S3ObjectInspector.js';
 import { S3OutcomeReader } from '../../src/adapters/S3OutcomeReader.js';
@@ -20,6 +20,11 @@ import { captureLogLines } from '../support/logLines.js';
 const BUCKET = 'shop-uploads-123456789012-us-east-1';
 const s3Mock = mockClient(S3Client);
 const dynamoMock = mockClient(DynamoDBDocumentClient);
+// Unit test files share one module graph per worker: put the clients' send back after this file.
+afterAll(() => {
+  s3Mock.restore();
+  dynamoMock.restore();
+});
 
 const setup = () => {
   const lines = captureLogLines();

@@ -30,6 +30,9 @@ afterEach(() => {
 
 afterAll(() => {
   vi.unstubAllEnvs();
+  // Unit test files share one module graph per worker: put the clients' send back.
+  s3Mock.restore();
+  dynamoMock.restore();
 });
 
 describe('IndexerFunction (handlers/sqs.ts)', () => {

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { secretsManagerSigningKeys } from '../../src/adapters/SecretsManagerSigningKeys.js';
 import { AWS_LIMITS } from '../../src/config.js';
 
@@ -19,6 +19,10 @@ vi.mock('@aws-sdk/client-secrets-manager', async (importOriginal) => {
 
 const settings = { signingSecretId: 'signing-key', signingKeyCacheSeconds: 300 };
 const secrets = mockClient(SecretsManagerClient);
+// Unit test files share one module graph per worker: put the clients' send back after this file.
+afterAll(() => {
+  secrets.restore();
+});
 
 describe('secretsManagerSigningKeys', () => {
   beforeEach(() => {

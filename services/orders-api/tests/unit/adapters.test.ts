@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDBOrderRepository } from '../../src/adapters/DynamoDBOrderRepository.js';
 import { storedOrderToItem } from '../../src/adapters/orderItems.js';
 import { SqsOrderEventQueue } from '../../src/adapters/SqsOrderEventQueue.js';
@@ -18,6 +18,11 @@ import { customer, validOrderBody } from '../support/fixtures.js';
 
 const sqsMock = mockClient(SQSClient);
 const dynamoMock = mockClient(DynamoDBDocumentClient);
+// Unit test files share one module graph per worker: put the clients' send back after this file.
+afterAll(() => {
+  sqsMock.restore();
+  dynamoMock.restore();
+});
 
 const sampleOrder = (orderId = '01JNR8W3D2C6VQ5B2T0Y8M4K1A') => {
   const parsed = validatePlaceOrderRequest(validOrderBody());

@@ -12,7 +12,7 @@ import { captureOutput } from '@shop/testing/capturedOutput';
 import { SAMPLE_JPEG_LANDSCAPE } from '@shop/testing/images';
 import { lambdaContext } from '@shop/testing/lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pngBombHeader, textFile } from '../support/fixtures.js';
 import { thumbnailsHandler } from '../support/handler.js';
 import { s3Event } from '../support/s3Events.js';
@@ -24,6 +24,10 @@ const UPLOADS = 'shop-uploads';
 const THUMBS = 'shop-thumbnails';
 const context = () => lambdaContext({ functionName: 'shop-ThumbnailsFunction', timeoutMs: 60_000 });
 const s3 = mockClient(S3Client);
+// Unit test files share one module graph per worker: put the clients' send back after this file.
+afterAll(() => {
+  s3.restore();
+});
 /** A 160x120 JPEG. */
 const photo = SAMPLE_JPEG_LANDSCAPE;
 let handler: ReturnType<typeof thumbnailsHandler>;
