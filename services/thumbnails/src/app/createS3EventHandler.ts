@@ -16,7 +16,13 @@ export interface S3EventHandlerDeps extends CreateThumbnailsDeps {
 /** Thrown after every record ran when at least one failed for a retryable reason. */
 export class RecordsFailedError extends AggregateError {
   constructor(errors: unknown[], total: number) {
-    super(errors, `${errors.length} of ${total} record(s) failed; the invocation will be retried`);
+    // The first cause in the message: Lambda's error line for the invocation then says why
+    // (e.g. sharp missing from the layer, now that sharp loads with the first image).
+    const first = errors[0] instanceof Error ? errors[0].message : String(errors[0]);
+    super(
+      errors,
+      `${errors.length} of ${total} record(s) failed; the invocation will be retried (first: ${first.slice(0, 300)})`,
+    );
     this.name = 'RecordsFailedError';
   }
 }

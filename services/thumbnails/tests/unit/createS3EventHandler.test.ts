@@ -265,7 +265,9 @@ describe('s3Event handler', () => {
     const attempt = handler(event, context());
 
     // Assess
-    await expect(attempt).rejects.toThrow('1 of 2 record(s) failed');
+    await expect(attempt).rejects.toThrow(
+      '1 of 2 record(s) failed; the invocation will be retried (first: We encountered an internal error)',
+    );
     expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 4);
     expect(stdout.logs().some((line) => line.message === 'record failed')).toBe(true);
   });
