@@ -19,7 +19,7 @@ cd "$work"
 pnpm install --offline --frozen-lockfile --reporter=silent
 node scripts/new-service/index.mjs "$NAME" --add-to-template
 # The new package changes the lockfile; everything it needs is in the store already.
-pnpm install --offline --reporter=silent
+pnpm install --offline --no-frozen-lockfile --reporter=silent
 pnpm --filter "@shop/$NAME" typecheck
 pnpm --filter "@shop/$NAME" test
 pnpm lint
