@@ -1,5 +1,6 @@
 // Brings the `localBackends` type of Vitest's provided context into every program that uses this.
 
+import { execFileSync } from 'node:child_process';
 import { inject } from 'vitest';
 import { connectBackends } from './backends/connect.js';
 import type { Backends } from './backends/types.js';
@@ -78,4 +79,29 @@ export const eventually = async <T>(
   throw new Error(
     `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`,
   );
+};
+
+/**
+ * Every process below `pid` (ps works on Linux and macOS): what a stopped CLI must not leave.
+ *
+ * @example
+ * expect(descendants(cli.pid).filter(isAlive)).toEqual([]);
+ */
+export const descendants = (pid: number): number[] => {
+  const table = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift() as number;
+    for (const [child, ppid] of table) {
+      if (ppid === parent && !found.includes(child)) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
 };

@@ -16,7 +16,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type DevState, readDevState, stateFileFor, tokenFromState } from '@shop/local-cloud/cloud';
-import { eventually } from '@shop/local-cloud/testing';
+import { descendants, eventually } from '@shop/local-cloud/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ORDER } from '../src/demo.js';
 
@@ -73,26 +73,6 @@ const makeWorkspace = () => {
     execFileSync('pnpm', ['--silent', 'run', 'build'], { cwd: copy, stdio: 'pipe' });
     writeManifest(`${manifest.scripts.build} --entry src/handlers/api.ts`);
   }
-};
-
-/** Every process below `pid`. */
-const descendants = (pid: number): number[] => {
-  const table = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
-  const found: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const parent = queue.shift() as number;
-    for (const [child, ppid] of table) {
-      if (ppid === parent && !found.includes(child)) {
-        found.push(child);
-        queue.push(child);
-      }
-    }
-  }
-  return found;
 };
 
 const isRunning = (pid: number): boolean => {
