@@ -200,15 +200,23 @@ export class LambdaEnvironment {
       this.initDurationMs = performance.now() - this.spawnedAt;
     }
     return new Promise((resolve) => {
-      if (this.stateValue === EnvironmentState.gone) {
+      if (this.stateValue === EnvironmentState.gone || signal.aborted) {
         resolve(undefined);
         return;
       }
-      this.waiter = resolve;
-      signal.addEventListener('abort', () => {
-        if (this.waiter === resolve) this.waiter = undefined;
+      // The pipe's signal lives as long as the environment: the listener must go with the
+      // invocation it waits for, or every `next` leaves one behind (and the runner's heap and
+      // its garbage collection grow with the calls served).
+      const onAbort = () => {
+        if (this.waiter === waiter) this.waiter = undefined;
         resolve(undefined);
-      });
+      };
+      const waiter = (invocation: RuntimeInvocation | undefined) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(invocation);
+      };
+      this.waiter = waiter;
+      signal.addEventListener('abort', onAbort, { once: true });
       this.stateValue = EnvironmentState.idle;
       this.events.idle(this);
     });

@@ -1,5 +1,6 @@
+import { getEventListeners } from 'node:events';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { memoryLog } from '../../src/dev/log.js';
 import { bootstrapCommand } from '../../src/lambda/bootstrapPath.js';
 import { LambdaFunction } from '../../src/lambda/LambdaFunction.js';
@@ -103,6 +104,33 @@ describe.each(['pipe', 'http'] as const)('LambdaFunction (runtime over %s)', (mo
     expect(payloadOf(second).invocations).toBe(2);
     expect(payloadOf(second).loadedAt).toBe(first.loadedAt);
     expect(second.initDurationMs).toBeUndefined();
+  });
+
+  it('leaves no listener behind per invocation on the signal its runtime waits with', async () => {
+    // Prepare: every abort signal the runner listens on while the runtime waits for work
+    const { fn } = fixtureFunction();
+    const signals = new Set<AbortSignal>();
+    const addListener = EventTarget.prototype.addEventListener;
+    const listen = vi.spyOn(EventTarget.prototype, 'addEventListener').mockImplementation(function (
+      this: EventTarget,
+      type,
+      ...rest
+    ) {
+      if (type === 'abort' && this instanceof AbortSignal) signals.add(this);
+      addListener.call(this, type, ...rest);
+    });
+
+    // Act
+    try {
+      for (let i = 0; i < 50; i++) await fn.invoke({ i });
+    } finally {
+      listen.mockRestore();
+    }
+
+    // Assess: one environment served 50 calls; at most the current wait listens
+    expect(signals.size).toBeGreaterThan(0);
+    const listeners = [...signals].map((signal) => getEventListeners(signal, 'abort').length);
+    expect(Math.max(...listeners)).toBeLessThanOrEqual(1);
   });
 
   it('reports a thrown error with its type and message', async () => {
