@@ -183,13 +183,12 @@ export const startBackends = async (options: StartBackendsOptions = {}): Promise
   // through the S3 port's proxy: no hook into fauxqs's internals.
   const s3Changes = new S3ChangeObserver();
   const proxies = {
-    dynamodb: new BackendProxy(
-      dynamoUrl,
-      faults,
-      new DynamoDBStreamsInterceptor(new StreamStore(region)),
-    ),
-    sqsS3: new BackendProxy(`http://127.0.0.1:${fauxqs.port}`, faults, undefined, s3Changes),
-    ses: new BackendProxy(sesUrl, faults),
+    dynamodb: new BackendProxy(dynamoUrl, faults, {
+      interceptor: new DynamoDBStreamsInterceptor(new StreamStore(region)),
+      embedded: dynamo,
+    }),
+    sqsS3: new BackendProxy(`http://127.0.0.1:${fauxqs.port}`, faults, { observer: s3Changes }),
+    ses: new BackendProxy(sesUrl, faults, { embedded: sesServer }),
     secretsManager: new BackendProxy(secretsUrl, faults),
   };
   const publicUrls = await Promise.allSettled([
