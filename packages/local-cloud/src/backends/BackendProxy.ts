@@ -9,6 +9,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import inject from 'light-my-request';
 import { requestOperation, requestService } from '../faults/awsRequest.js';
 import { faultErrorAnswer } from '../faults/errorShapes.js';
 import type { FaultSet } from '../faults/FaultSet.js';
@@ -74,7 +75,8 @@ export interface BackendProxyOptions {
   observer?: ProxyObserver;
   /**
    * The backend's HTTP server when it runs in this process: requests no fault rule,
-   * interceptor or observer concerns go straight to its request handler.
+   * interceptor or observer concerns go straight to its request handler, and what an
+   * interceptor forwards is injected into that handler (no loopback HTTP either way).
    */
   embedded?: Server;
 }
@@ -261,6 +263,25 @@ export class BackendProxy {
   }
 
   private async forwardWhole(forwarded: BufferedRequest): Promise<BufferedAnswer> {
+    const embedded = this.embedded;
+    if (embedded !== undefined) {
+      // An interceptor's request (e.g. a DynamoDB write whose stream record it records) goes
+      // to the in-process backend's handler without a socket.
+      const { expect: _expect, ...headers } = forwarded.headers;
+      const answer = await inject((req, res) => embedded.emit('request', req, res), {
+        method: forwarded.method as NonNullable<inject.InjectOptions['method']>,
+        url: forwarded.path,
+        headers,
+        payload: forwarded.body,
+        server: embedded,
+        validate: false,
+      });
+      return {
+        status: answer.statusCode,
+        headers: answer.headers as IncomingHttpHeaders,
+        body: answer.rawPayload,
+      };
+    }
     const response = await this.open(
       forwarded.method,
       forwarded.path,

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackendProxy } from '../../src/backends/BackendProxy.js';
+import { BackendProxy, type ProxyInterceptor } from '../../src/backends/BackendProxy.js';
 import { FaultSet } from '../../src/faults/FaultSet.js';
 
 // A backend that runs in the runner's process (dynalite, aws-ses-v2-local) is reached by the
@@ -24,8 +24,11 @@ const echoBackend = (): Server =>
     });
   });
 
-const startProxy = async (faults: FaultSet) => {
-  const proxy = new BackendProxy(CLOSED, faults, { embedded: echoBackend() });
+const startProxy = async (faults: FaultSet, interceptor?: ProxyInterceptor) => {
+  const proxy = new BackendProxy(CLOSED, faults, {
+    embedded: echoBackend(),
+    ...(interceptor === undefined ? {} : { interceptor }),
+  });
   running.push(proxy);
   return proxy.listen(0, '127.0.0.1');
 };
@@ -91,5 +94,35 @@ describe('BackendProxy in front of an embedded backend', () => {
     // Assess
     expect(answer.status).toBe(200);
     expect(answer.headers.get('x-backend')).toBe('embedded');
+  });
+
+  it("injects what an interceptor forwards into the backend's handler", async () => {
+    // Prepare: an interceptor that forwards a rewritten request and marks the answer
+    const seen: string[] = [];
+    const interceptor: ProxyInterceptor = {
+      wants: () => true,
+      async handle(request, forward) {
+        seen.push(request.body.toString('utf8'));
+        const body = Buffer.from('{"rewritten":true}');
+        const answer = await forward({
+          ...request,
+          path: '/rewritten?x=1',
+          headers: { ...request.headers, 'content-length': String(body.byteLength) },
+          body,
+        });
+        return { ...answer, headers: { ...answer.headers, 'x-intercepted': 'yes' } };
+      },
+    };
+    const endpoint = await startProxy(new FaultSet([]), interceptor);
+
+    // Act
+    const answer = await dynamodbCall(endpoint, '{"TableName":"t"}');
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-backend')).toBe('embedded');
+    expect(answer.headers.get('x-intercepted')).toBe('yes');
+    expect(await answer.json()).toEqual({ method: 'POST', path: '/rewritten?x=1', bytes: 18 });
+    expect(seen).toEqual(['{"TableName":"t"}']);
   });
 });
