@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { ApiEvent } from '../../src/app/createApiHandler.js';
+import { buildOrder, type Order } from '../../src/domain/Order.js';
+import { validatePlaceOrderRequest } from '../../src/domain/orderRequest.js';
 
 /** A valid POST /orders body (prices in cents). */
 export const validOrderBody = () => ({
@@ -19,6 +21,23 @@ export const validOrderBody = () => ({
 });
 
 export const customer = { id: 'cust-ada', email: 'ada@example.com' };
+
+/** A PLACED order of {@link validOrderBody}, by default {@link customer}'s at 10:00 on 1 March. */
+export const sampleOrder = (
+  orderId: string,
+  { customerId = customer.id, createdAt = '2026-03-01T10:00:00.000Z' } = {},
+): Order => {
+  const parsed = validatePlaceOrderRequest(validOrderBody());
+  if (!parsed.success) throw new Error('fixture is invalid');
+  return buildOrder({ orderId, customerId, createdAt, request: parsed.request });
+};
+
+/** The same order, cancelled five minutes after the default creation time. */
+export const cancelledOrder = (order: Order): Order => ({
+  ...order,
+  status: 'CANCELLED',
+  cancelledAt: '2026-03-01T10:05:00.000Z',
+});
 export const otherCustomer = { id: 'cust-bob', email: 'bob@example.com' };
 
 /** An HTTP API payload 2.0 event as API Gateway sends it after the authorizer ran. */

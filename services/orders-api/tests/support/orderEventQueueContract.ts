@@ -1,9 +1,8 @@
 import type { OrderEvent } from '@shop/contracts/orderEvents';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildOrder, orderCancelledEvent, orderPlacedEvent } from '../../src/domain/Order.js';
-import { validatePlaceOrderRequest } from '../../src/domain/orderRequest.js';
+import { orderCancelledEvent, orderPlacedEvent } from '../../src/domain/Order.js';
 import type { OrderEventQueue } from '../../src/domain/ports.js';
-import { customer, validOrderBody } from './fixtures.js';
+import { cancelledOrder, customer, sampleOrder } from './fixtures.js';
 
 /** A queue under test, and what reached its queue and its dead-letter queue. */
 export interface QueueUnderTest {
@@ -14,23 +13,13 @@ export interface QueueUnderTest {
   quarantined(): Promise<Array<{ record: unknown; reason: string }>>;
 }
 
-const parsed = validatePlaceOrderRequest(validOrderBody());
-if (!parsed.success) throw new Error('fixture is invalid');
 let sequence = 0;
 const newOrder = () => {
   sequence += 1;
-  return buildOrder({
-    orderId: `01JNR8W3D2C6VQ5B2T0Y8Q${String(sequence).padStart(4, '0')}`,
-    customerId: customer.id,
-    createdAt: '2026-03-01T10:00:00.000Z',
-    request: parsed.request,
-  });
+  return sampleOrder(`01JNR8W3D2C6VQ5B2T0Y8Q${String(sequence).padStart(4, '0')}`);
 };
 const cancelledEvent = (order: ReturnType<typeof newOrder>) =>
-  orderCancelledEvent(
-    { ...order, status: 'CANCELLED', cancelledAt: '2026-03-01T10:05:00.000Z' },
-    customer,
-  );
+  orderCancelledEvent(cancelledOrder(order), customer);
 
 /**
  * What every OrderEventQueue promises (SqsOrderEventQueue on a real FIFO queue and its

@@ -1,19 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildOrder } from '../../src/domain/Order.js';
-import { validatePlaceOrderRequest } from '../../src/domain/orderRequest.js';
 import type { OrderRepository } from '../../src/domain/ports.js';
-import { customer, validOrderBody } from './fixtures.js';
+import { customer, sampleOrder } from './fixtures.js';
 
-const parsed = validatePlaceOrderRequest(validOrderBody());
-if (!parsed.success) throw new Error('fixture is invalid');
 let sequence = 0;
 const newOrder = (customerId = customer.id, createdAt = '2026-03-01T10:00:00.000Z') => {
   sequence += 1;
-  return buildOrder({
-    orderId: `01JNR8W3D2C6VQ5B2T0Y8M${String(sequence).padStart(4, '0')}`,
+  return sampleOrder(`01JNR8W3D2C6VQ5B2T0Y8M${String(sequence).padStart(4, '0')}`, {
     customerId,
     createdAt,
-    request: parsed.request,
   });
 };
 const stored = (order = newOrder()) => ({ order, customerEmail: customer.email });

@@ -12,9 +12,8 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDBOrderRepository } from '../../src/adapters/DynamoDBOrderRepository.js';
 import { storedOrderToItem } from '../../src/adapters/orderItems.js';
 import { SqsOrderEventQueue } from '../../src/adapters/SqsOrderEventQueue.js';
-import { buildOrder, orderCancelledEvent, orderPlacedEvent } from '../../src/domain/Order.js';
-import { validatePlaceOrderRequest } from '../../src/domain/orderRequest.js';
-import { customer, validOrderBody } from '../support/fixtures.js';
+import { orderCancelledEvent, orderPlacedEvent } from '../../src/domain/Order.js';
+import { customer, sampleOrder as orderOf } from '../support/fixtures.js';
 
 const sqsMock = mockClient(SQSClient);
 const dynamoMock = mockClient(DynamoDBDocumentClient);
@@ -24,16 +23,7 @@ afterAll(() => {
   dynamoMock.restore();
 });
 
-const sampleOrder = (orderId = '01JNR8W3D2C6VQ5B2T0Y8M4K1A') => {
-  const parsed = validatePlaceOrderRequest(validOrderBody());
-  if (!parsed.success) throw new Error('fixture is invalid');
-  return buildOrder({
-    orderId,
-    customerId: customer.id,
-    createdAt: '2026-03-01T10:00:00.000Z',
-    request: parsed.request,
-  });
-};
+const sampleOrder = (orderId = '01JNR8W3D2C6VQ5B2T0Y8M4K1A') => orderOf(orderId);
 const stored = (order = sampleOrder()) => ({ order, customerEmail: customer.email });
 
 const conditionFailed = () =>

@@ -6,9 +6,7 @@ import { lambdaContext } from '@shop/testing/lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { storedOrderToItem } from '../../src/adapters/orderItems.js';
-import { buildOrder } from '../../src/domain/Order.js';
-import { validatePlaceOrderRequest } from '../../src/domain/orderRequest.js';
-import { apiEvent, customer, validOrderBody } from '../support/fixtures.js';
+import { apiEvent, customer, sampleOrder, validOrderBody } from '../support/fixtures.js';
 import { KEY_1, signToken } from '../support/tokens.js';
 
 // The real entry points, wired from the environment, with the AWS SDK mocked.
@@ -26,17 +24,8 @@ vi.mock('@aws-sdk/client-secrets-manager', async (importOriginal) => {
   return { ...sdk, SecretsManagerClient: CountedSecretsManagerClient };
 });
 
-const orderItem = (orderId: string) => {
-  const parsed = validatePlaceOrderRequest(validOrderBody());
-  if (!parsed.success) throw new Error('fixture is invalid');
-  const order = buildOrder({
-    orderId,
-    customerId: customer.id,
-    createdAt: '2026-03-01T10:00:00.000Z',
-    request: parsed.request,
-  });
-  return storedOrderToItem({ order, customerEmail: customer.email });
-};
+const orderItem = (orderId: string) =>
+  storedOrderToItem({ order: sampleOrder(orderId), customerEmail: customer.email });
 
 const env = {
   ORDERS_TABLE_NAME: 'orders-table',

@@ -1,27 +1,13 @@
 import type { OrderEvent } from '@shop/contracts/orderEvents';
 import { describe, expect, it } from 'vitest';
-import { buildOrder, orderCancelledEvent, orderPlacedEvent } from '../../src/domain/Order.js';
-import { validatePlaceOrderRequest } from '../../src/domain/orderRequest.js';
+import { orderCancelledEvent, orderPlacedEvent } from '../../src/domain/Order.js';
 import { type OrderChangeRecord, publishOrderEvents } from '../../src/domain/publishOrderEvents.js';
 import { FakeEventQueue } from '../support/fakes.js';
-import { customer, validOrderBody } from '../support/fixtures.js';
+import { cancelledOrder, customer, sampleOrder } from '../support/fixtures.js';
 
-const parsed = validatePlaceOrderRequest(validOrderBody());
-if (!parsed.success) throw new Error('fixture is invalid');
-
-const order = (n: number) =>
-  buildOrder({
-    orderId: `01J${String(n).padStart(23, '0')}`,
-    customerId: customer.id,
-    createdAt: '2026-03-01T10:00:00.000Z',
-    request: parsed.request,
-  });
+const order = (n: number) => sampleOrder(`01J${String(n).padStart(23, '0')}`);
 const placed = (n: number) => orderPlacedEvent(order(n), customer);
-const cancelled = (n: number) =>
-  orderCancelledEvent(
-    { ...order(n), status: 'CANCELLED', cancelledAt: '2026-03-01T10:05:00.000Z' },
-    customer,
-  );
+const cancelled = (n: number) => orderCancelledEvent(cancelledOrder(order(n)), customer);
 
 let seq = 0;
 const records = (...events: OrderEvent[]): OrderChangeRecord[] =>
