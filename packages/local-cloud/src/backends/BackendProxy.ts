@@ -69,6 +69,15 @@ export const readBody = async (message: IncomingMessage): Promise<Buffer> => {
   return Buffer.concat(chunks);
 };
 
+/**
+ * A request's headers as the proxy passes them on: without `Expect: 100-continue`, which this
+ * server answered already (the body follows at once).
+ */
+const forwardable = (headers: IncomingHttpHeaders): IncomingHttpHeaders => {
+  const { expect: _expect, ...rest } = headers;
+  return rest;
+};
+
 /** What a {@link BackendProxy} adds to plain forwarding. */
 export interface BackendProxyOptions {
   interceptor?: ProxyInterceptor;
@@ -242,8 +251,6 @@ export class BackendProxy {
     headers: IncomingHttpHeaders,
     body: Buffer | IncomingMessage,
   ): Promise<IncomingMessage> {
-    // `Expect: 100-continue` was answered by this server already; the body follows at once.
-    const { expect: _expect, ...forwarded } = headers;
     return new Promise((resolve, reject) => {
       const outgoing = request(
         {
@@ -251,7 +258,7 @@ export class BackendProxy {
           port: this.target.port,
           method,
           path,
-          headers: forwarded,
+          headers: forwardable(headers),
           agent: this.agent,
         },
         resolve,
@@ -267,11 +274,10 @@ export class BackendProxy {
     if (embedded !== undefined) {
       // An interceptor's request (e.g. a DynamoDB write whose stream record it records) goes
       // to the in-process backend's handler without a socket.
-      const { expect: _expect, ...headers } = forwarded.headers;
       const answer = await inject((req, res) => embedded.emit('request', req, res), {
         method: forwarded.method as NonNullable<inject.InjectOptions['method']>,
         url: forwarded.path,
-        headers,
+        headers: forwardable(forwarded.headers),
         payload: forwarded.body,
         server: embedded,
         validate: false,
