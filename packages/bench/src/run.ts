@@ -8,6 +8,7 @@
 //   --baseline <dir>: the api section also runs against another checkout's template and
 //     build (e.g. a git worktree of an earlier commit), rounds interleaved
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LocalCloud } from '@shop/local-cloud/cloud';
@@ -50,6 +51,9 @@ const { values } = parseArgs({
     'api-seconds': { type: 'string', default: '5' },
     'api-rounds': { type: 'string', default: '2' },
     'overhead-calls': { type: 'string', default: '200' },
+    // The API vs in-process rows again with at most this many environments per function
+    // (local-cloud's --concurrency); 0 skips them. Default: two per core.
+    'api-concurrency': { type: 'string', default: String(2 * availableParallelism()) },
     'e2e-runs': { type: 'string', default: '5' },
     'batching-window': { type: 'string' },
     baseline: { type: 'string' },
@@ -73,6 +77,9 @@ const int = (name: keyof typeof values) => {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
   return n;
 };
+const fewer = Number(values['api-concurrency']);
+if (!Number.isInteger(fewer) || fewer < 0)
+  throw new Error('--api-concurrency must be a whole number (0: skip)');
 const windowCap =
   values['batching-window'] === undefined ? undefined : Number(values['batching-window']);
 
@@ -135,6 +142,7 @@ if (cloudSections.some((s) => selected.has(s))) {
           warmupSeconds: 1,
           rounds: int('api-rounds'),
           overheadCalls: int('overhead-calls'),
+          ceiling: true,
         },
         progress,
       );
@@ -158,6 +166,36 @@ if (cloudSections.some((s) => selected.has(s))) {
     await drainQueues(cloud);
   } finally {
     await stopShop(cloud);
+  }
+}
+// The API rows again with fewer environments per function, in a shop of their own booted
+// after the first one stopped (its POST rounds leave orders being published and emailed).
+if (
+  results.apiVsInProcess !== undefined &&
+  fewer > 0 &&
+  fewer < results.apiVsInProcess.environments
+) {
+  progress(`starting a second shop with at most ${fewer} environments per function`);
+  const limited = await startShop(windowCap, {
+    stackName: 'shop-bench-limited',
+    logName: 'local-cloud-limited.log',
+    concurrency: fewer,
+  });
+  try {
+    results.apiVsInProcessLimited = await measureApiVsInProcess(
+      limited,
+      {
+        connections: int('connections'),
+        durationSeconds: int('api-seconds'),
+        warmupSeconds: 1,
+        rounds: int('api-rounds'),
+        overheadCalls: 0,
+      },
+      progress,
+    );
+    await drainQueues(limited);
+  } finally {
+    await stopShop(limited);
   }
 }
 if (selected.has('thumbnails')) {

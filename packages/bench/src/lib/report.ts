@@ -27,6 +27,8 @@ export interface BenchResults {
   api?: ApiRow[];
   apiBaseline?: ApiBaselineResult;
   apiVsInProcess?: ApiVsInProcessResult;
+  /** The same with fewer environments per function (`--api-concurrency`). */
+  apiVsInProcessLimited?: ApiVsInProcessResult;
   thumbnails?: ThumbnailsResult;
   endToEnd?: EndToEndResult;
   suite?: SuiteResult;
@@ -196,8 +198,8 @@ const sections = (r: BenchResults): string[] => {
       ),
     );
   }
-  if (r.apiVsInProcess) {
-    const v = r.apiVsInProcess;
+  for (const v of [r.apiVsInProcess, r.apiVsInProcessLimited]) {
+    if (v === undefined) continue;
     out.push(
       `### Local API vs the same handler in-process (same run, ${v.rounds} rounds ABBA of ${v.durationSeconds} s, ${v.connections} connections / concurrent callers; ${v.concurrency}; means over rounds)`,
       markdownTable(
@@ -222,19 +224,51 @@ const sections = (r: BenchResults): string[] => {
           row.api.failures + row.inProcess.failures,
         ]),
       ),
-      '#### Runner overhead per call (one caller, OrdersApiFunction through the runner vs in-process, interleaved)',
-      markdownTable(
-        ['route', 'runner p50/p99 ms', 'in-process p50/p99 ms', '+ms p50', 'goal <= 1 ms', 'n'],
-        v.overhead.map((o) => [
-          o.route,
-          `${ms(o.runner.p50)} / ${ms(o.runner.p99)}`,
-          `${ms(o.inProcess.p50)} / ${ms(o.inProcess.p99)}`,
-          o.overheadMs,
-          o.overheadMs <= 1 ? 'met' : 'not met',
-          o.runner.n,
-        ]),
-      ),
     );
+    if (v.overhead.length > 0) {
+      out.push(
+        '#### Runner overhead per call (one caller, OrdersApiFunction through the runner vs in-process, interleaved)',
+        markdownTable(
+          ['route', 'runner p50/p99 ms', 'in-process p50/p99 ms', '+ms p50', 'goal <= 1 ms', 'n'],
+          v.overhead.map((o) => [
+            o.route,
+            `${ms(o.runner.p50)} / ${ms(o.runner.p99)}`,
+            `${ms(o.inProcess.p50)} / ${ms(o.inProcess.p99)}`,
+            o.overheadMs,
+            o.overheadMs <= 1 ? 'met' : 'not met',
+            o.runner.n,
+          ]),
+        ),
+      );
+    }
+    if (v.ceiling) {
+      const c = v.ceiling;
+      out.push(
+        `#### Without the runner: ${c.isolates} in-process children with one caller each vs one child with ${c.isolates} (${c.route}, same rounds scheme)`,
+        markdownTable(
+          [
+            'route',
+            `${c.isolates} children req/s`,
+            'p50/p99 ms',
+            'one child req/s',
+            'p50/p99 ms',
+            'ratio',
+            'failed',
+          ],
+          [
+            [
+              c.route,
+              c.separate.rps,
+              `${ms(c.separate.p50)} / ${ms(c.separate.p99)}`,
+              c.shared.rps,
+              `${ms(c.shared.p50)} / ${ms(c.shared.p99)}`,
+              times(c.rpsRatio),
+              c.separate.failures + c.shared.failures,
+            ],
+          ],
+        ),
+      );
+    }
   }
   if (r.apiBaseline) {
     const b = r.apiBaseline;

@@ -29,6 +29,8 @@ export interface ShopOptions {
   stackName?: string;
   /** File name under results/ for the runner's and the functions' output. */
   logName?: string;
+  /** Most environments per function (local-cloud's `--concurrency`; default its own, 10). */
+  concurrency?: number;
 }
 
 /**
@@ -52,6 +54,7 @@ export const startShop = async (
     backendPorts: {},
     log: consoleLog({ write: (text) => stream.write(text) }),
     ...(maxBatchingWindowSeconds === undefined ? {} : { maxBatchingWindowSeconds }),
+    ...(shop.concurrency === undefined ? {} : { concurrency: shop.concurrency }),
   });
   const stop = cloud.stop;
   cloud.stop = async () => {

@@ -20,6 +20,7 @@
 //   warm-up would leave a backlog for the rounds. Without a warm-up the first rounds measure
 //   ten JIT warm-ups against one. Each round's own figures are kept in the
 //   results (`rounds`).
+import type { ChildProcess } from 'node:child_process';
 import type { LocalCloud } from '@shop/local-cloud/cloud';
 import { CUSTOMER, customerToken, ORDER_BODY, sampleEvent } from '../lib/shopCloud.ts';
 import { type Latency, latency, percentile, ratio, round } from '../lib/stats.ts';
@@ -56,13 +57,34 @@ export interface OverheadRow {
   overheadMs: number;
 }
 
+/**
+ * What separate environments can reach on this machine with no runner at all: the handler
+ * in `isolates` in-process children, one caller each (one invocation at a time per
+ * environment, as on Lambda), against one child with as many concurrent callers.
+ */
+export interface CeilingResult {
+  route: string;
+  isolates: number;
+  rounds: Array<{ separate: SideResult; shared: SideResult }>;
+  /** `isolates` children, one caller each. */
+  separate: SideResult;
+  /** One child, `isolates` concurrent callers (the in-process side above). */
+  shared: SideResult;
+  /** separate req/s / shared req/s. */
+  rpsRatio: number;
+}
+
 export interface ApiVsInProcessResult {
   connections: number;
   durationSeconds: number;
   rounds: number;
+  /** Most environments per function in the cloud measured (local-cloud's `--concurrency`). */
+  environments: number;
   concurrency: string;
   rows: ApiVsInProcessRow[];
+  /** Empty when the section was asked for no overhead calls. */
   overhead: OverheadRow[];
+  ceiling?: CeilingResult;
 }
 
 const FUNCTION_ID = 'OrdersApiFunction';
@@ -96,7 +118,13 @@ const apiEvents = async (orderId: string) => {
 
 export const measureApiVsInProcess = async (
   cloud: LocalCloud,
-  options: ApiOptions & { rounds: number; overheadCalls: number },
+  options: ApiOptions & {
+    rounds: number;
+    /** Calls a side for the runner's overhead; 0 skips it. */
+    overheadCalls: number;
+    /** Also measure {@link CeilingResult} (GET). */
+    ceiling?: boolean;
+  },
   progress: (text: string) => void,
 ): Promise<ApiVsInProcessResult> => {
   const apiUrl = cloud.describe().apiUrl;
@@ -134,7 +162,7 @@ export const measureApiVsInProcess = async (
     // with the queues drained): after the POST rounds that work would share the cores and the
     // runner's event loop with the calls measured here.
     const overhead: OverheadRow[] = [];
-    for (const route of routes) {
+    for (const route of options.overheadCalls > 0 ? routes : []) {
       progress(`runner overhead: ${route.route}, ${options.overheadCalls} calls a side`);
       const samples = { runner: [] as number[], inProcess: [] as number[] };
       const perRound = Math.ceil(options.overheadCalls / 4);
@@ -173,6 +201,7 @@ export const measureApiVsInProcess = async (
       });
     }
     const rows: ApiVsInProcessRow[] = [];
+    let ceiling: CeilingResult | undefined;
     for (const route of routes) {
       const sides = { api: [] as SideResult[], inProcess: [] as SideResult[] };
       progress(
@@ -217,44 +246,118 @@ export const measureApiVsInProcess = async (
         inProcess,
         rpsRatio: ratio(api.rps, inProcess.rps),
       });
+      // GET only, right after its rows: before the POST rounds leave orders to publish and
+      // email on the same cores.
+      if (options.ceiling === true && route === routes[0])
+        ceiling = await measureCeiling(cloud, proc, route, options, progress);
     }
     return {
       connections: options.connections,
       durationSeconds: options.durationSeconds,
       rounds: options.rounds,
+      environments: fn.concurrency,
       concurrency: `up to ${fn.concurrency} environments per function`,
       rows,
       overhead,
+      ...(ceiling === undefined ? {} : { ceiling }),
     };
   } finally {
     proc.kill();
   }
 };
 
+/**
+ * {@link CeilingResult}: `connections` more in-process children, each warmed up as long as
+ * the API side's environments (each tiers V8 up on its own), then rounds ABBA against the
+ * one child with `connections` callers.
+ */
+const measureCeiling = async (
+  cloud: LocalCloud,
+  shared: ChildProcess,
+  route: { route: string; event: unknown },
+  options: ApiOptions & { rounds: number },
+  progress: (text: string) => void,
+): Promise<CeilingResult> => {
+  const isolates = options.connections;
+  const separate = await Promise.all(
+    Array.from({ length: isolates }, () => startDirect(cloud, FUNCTION_ID)),
+  );
+  try {
+    progress(
+      `ceiling: ${route.route}, ${isolates} in-process children with one caller each, warm-up (${API_WARMUP_SECONDS} s)`,
+    );
+    await childrenLoad(separate, route.event, 1, {
+      ...options,
+      durationSeconds: API_WARMUP_SECONDS,
+      warmupSeconds: 0,
+    });
+    const rounds: CeilingResult['rounds'] = [];
+    for (let r = 0; r < options.rounds; r++) {
+      const result: Partial<CeilingResult['rounds'][number]> = {};
+      const order =
+        r % 2 === 0 ? (['separate', 'shared'] as const) : (['shared', 'separate'] as const);
+      for (const side of order) {
+        progress(`ceiling: ${route.route}, round ${r + 1}, ${side}`);
+        result[side] =
+          side === 'separate'
+            ? await childrenLoad(separate, route.event, 1, options)
+            : await inProcessLoad(shared, route.event, options);
+      }
+      rounds.push(result as CeilingResult['rounds'][number]);
+    }
+    const separateSide = summarise(rounds.map((round) => round.separate));
+    const sharedSide = summarise(rounds.map((round) => round.shared));
+    return {
+      route: route.route,
+      isolates,
+      rounds,
+      separate: separateSide,
+      shared: sharedSide,
+      rpsRatio: ratio(separateSide.rps, sharedSide.rps),
+    };
+  } finally {
+    for (const proc of separate) proc.kill();
+  }
+};
+
 type LoadReply = { latenciesMs: number[]; seconds: number; failures: number };
 
-const inProcessLoad = (
-  proc: Awaited<ReturnType<typeof startDirect>>,
+/**
+ * Load on in-process children at once, `callersEach` concurrent callers in each, for the
+ * same time; one result over all of them (req/s summed, percentiles over every call).
+ */
+const childrenLoad = async (
+  procs: readonly ChildProcess[],
   event: unknown,
+  callersEach: number,
   options: ApiOptions,
-) =>
-  new Promise<SideResult>((resolve) => {
-    proc.once('message', (message) => {
-      const reply = message as LoadReply;
-      resolve({
-        requests: reply.latenciesMs.length,
-        rps: round(reply.latenciesMs.length / reply.seconds, 1),
-        p50: round(percentile(reply.latenciesMs, 50)),
-        p99: round(percentile(reply.latenciesMs, 99)),
-        failures: reply.failures,
-      });
-    });
-    proc.send({
-      load: {
-        event,
-        connections: options.connections,
-        durationMs: options.durationSeconds * 1000,
-        warmupMs: options.warmupSeconds * 1000,
-      },
-    });
-  });
+): Promise<SideResult> => {
+  const replies = await Promise.all(
+    procs.map(
+      (proc) =>
+        new Promise<LoadReply>((resolve) => {
+          proc.once('message', (message) => resolve(message as LoadReply));
+          proc.send({
+            load: {
+              event,
+              connections: callersEach,
+              durationMs: options.durationSeconds * 1000,
+              warmupMs: options.warmupSeconds * 1000,
+            },
+          });
+        }),
+    ),
+  );
+  const latencies = replies.flatMap((reply) => reply.latenciesMs);
+  const seconds = Math.max(...replies.map((reply) => reply.seconds));
+  return {
+    requests: latencies.length,
+    rps: round(latencies.length / seconds, 1),
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
+    failures: replies.reduce((sum, reply) => sum + reply.failures, 0),
+  };
+};
+
+const inProcessLoad = (proc: ChildProcess, event: unknown, options: ApiOptions) =>
+  childrenLoad([proc], event, options.connections, options);
