@@ -15,7 +15,7 @@ import {
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type DevState, readDevState, stateFileFor, tokenFromState } from '@shop/local-cloud/cloud';
+import { type DevState, readDevState, stateFileFor } from '@shop/local-cloud/cloud';
 import { descendants, eventually } from '@shop/local-cloud/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ORDER } from '../src/demo.js';
@@ -33,6 +33,7 @@ import { DEMO_ORDER } from '../src/demo.js';
 const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 const cli = path.join(repoRoot, 'packages', 'local-cloud', 'src', 'cli.ts');
 const tsResolve = path.join(repoRoot, 'packages', 'tooling', 'tsResolve.mjs');
+const mintToken = path.join(repoRoot, 'services', 'orders-api', 'scripts', 'mintToken.mjs');
 const CYCLES = 20;
 const SERVICE = 'orders-api';
 
@@ -172,11 +173,13 @@ describe('local-cloud dev: hot reload of the shop while orders flow', () => {
     );
     note(`ready: ${state.apiUrl}`);
     const customer = { id: `hot-${randomUUID().slice(0, 8)}`, email: 'hot.reload@example.com' };
-    const token = await tokenFromState(stateFile, {
-      secret: 'SigningKeySecret',
-      subject: customer.id,
-      email: customer.email,
-    });
+    // `pnpm run token` as a user runs it beside `pnpm dev`: it finds the running cloud's state
+    // file upwards from the working directory and reads the signing key from its backend.
+    const token = execFileSync(
+      process.execPath,
+      [mintToken, '--customer', customer.id, '--email', customer.email],
+      { cwd: workspace, encoding: 'utf8', env },
+    ).trim();
     const orders: Array<{ status: number; body?: string }> = [];
     let flowing = true;
     // Orders one after another, at most ten a second: a steady flow (each order also runs

@@ -1,24 +1,26 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, run } from '../support/devProcess.js';
 
-// shop-bundle (packages/tooling/bin/bundle.mjs) on a throw-away service.
+// shop-bundle (@shop/tooling's bin/bundle.mjs), which every service's build and the dev
+// loop's rebuilds run, on a throw-away service.
+const bundler = fileURLToPath(import.meta.resolve('@shop/tooling/bundle'));
 const service = mkdtempSync(path.join(tmpdir(), 'shop-bundle-'));
 const source = path.join(service, 'src', 'handlers', 'greet.ts');
 mkdirSync(path.dirname(source), { recursive: true });
 afterAll(() => rmSync(service, { recursive: true, force: true }));
 
-const bundle = async () => {
-  const build = run(
-    process.execPath,
-    [path.join(repoRoot, 'packages', 'tooling', 'bin', 'bundle.mjs')],
-    service,
-  );
-  return { code: await build.exited, output: build.output() };
-};
+/** Run the bundler in the service: its exit code and everything it printed. */
+const bundle = () =>
+  new Promise<{ code: number; output: string }>((resolve) => {
+    execFile(process.execPath, [bundler], { cwd: service }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, output: `${stdout}${stderr}` });
+    });
+  });
 let loads = 0;
 /** What the bundle in dist answers now (a fresh import, as a cold start does). */
 const greeting = async () => {
