@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
-          globalSetup: ['./src/vitest/globalSetup.ts'],
+          globalSetup: ['./src/vitest/globalSetup.ts', './tests/support/buildCli.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -10,7 +10,6 @@ import { uniqueName, useBackends } from '../../src/testing.js';
 
 // A throw-away workspace: one service whose build script copies src/handler.mjs into its
 // function bundle folder, as the real services' esbuild step does.
-const bundler = path.resolve(import.meta.dirname, '../../../tooling/bin/bundle.mjs');
 const root = mkdtempSync(path.join(tmpdir(), 'local-cloud-watch-'));
 const service = path.join(root, 'services', 'greeter');
 const handler = (greeting: string) =>
@@ -31,9 +30,12 @@ writeFileSync(
 writeFileSync(path.join(service, 'src', 'handler.mjs'), handler('hello'));
 mkdirSync(path.join(service, 'dist', 'greet'), { recursive: true });
 writeFileSync(path.join(service, 'dist', 'greet', 'index.mjs'), handler('hello'));
-// A second service built by the real bundler (shop-bundle), whose failed builds keep dist/.
+// A second service bundled by esbuild the way a project's bundler should be for a dev loop:
+// into a fresh folder, then each file renamed over its old copy (atomic per file), so a
+// failed build leaves dist/ as it was and a cold start never finds it half written.
 const bundled = path.join(root, 'services', 'bundled');
 const bundledSource = path.join(bundled, 'src', 'handlers', 'echo.ts');
+const bundler = path.join(bundled, 'build.mjs');
 const echoHandler = (version: number) =>
   `export const handler = async () => ({ version: ${version} });\n`;
 const brokenHandler = (version: number) =>
@@ -44,11 +46,34 @@ writeFileSync(
   JSON.stringify({
     name: '@watch-test/bundled',
     private: true,
-    scripts: { build: `node ${JSON.stringify(bundler)}` },
+    scripts: { build: 'node build.mjs' },
   }),
 );
+writeFileSync(
+  bundler,
+  `import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { build } from ${JSON.stringify(import.meta.resolve('esbuild'))};
+const staging = mkdtempSync('.build-');
+try {
+  await build({
+    entryPoints: ['src/handlers/echo.ts'],
+    outfile: staging + '/index.mjs',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'error',
+  });
+  mkdirSync('dist/echo', { recursive: true });
+  renameSync(staging + '/index.mjs', 'dist/echo/index.mjs');
+} catch {
+  process.exitCode = 1;
+} finally {
+  rmSync(staging, { recursive: true, force: true });
+}
+`,
+);
 writeFileSync(bundledSource, echoHandler(0));
-execFileSync(process.execPath, [bundler], { cwd: bundled });
+execFileSync(process.execPath, [bundler], { cwd: bundled, stdio: 'ignore' });
 writeFileSync(
   path.join(root, 'template.yaml'),
   `Resources:

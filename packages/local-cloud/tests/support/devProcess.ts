@@ -5,10 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const packageDir = path.resolve(import.meta.dirname, '..', '..');
-export const repoRoot = path.resolve(packageDir, '..', '..');
-const tsResolve = path.join(repoRoot, 'packages', 'tooling', 'tsResolve.mjs');
-/** The CLI from its sources, as `node packages/local-cloud/dist/cli.mjs` runs it once built. */
-export const cliArgs = ['--import', tsResolve, path.join(packageDir, 'src', 'cli.ts')];
+/** The CLI as users run it: dist/cli.mjs, built from the sources by tests/support/buildCli.ts. */
+export const cliArgs = [path.join(packageDir, 'dist', 'cli.mjs')];
 
 /** A throw-away project: an HTTP API, one function, a signing secret and its parameters. */
 export const makeProject = (): string => {
