@@ -80,6 +80,12 @@ const int = (name: keyof typeof values) => {
 const fewer = Number(values['api-concurrency']);
 if (!Number.isInteger(fewer) || fewer < 0)
   throw new Error('--api-concurrency must be a whole number (0: skip)');
+/** The API sections' load: `--connections` for `--api-seconds` after a 1 s warm-up. */
+const apiLoad = () => ({
+  connections: int('connections'),
+  durationSeconds: int('api-seconds'),
+  warmupSeconds: 1,
+});
 const windowCap =
   values['batching-window'] === undefined ? undefined : Number(values['batching-window']);
 
@@ -128,18 +134,12 @@ if (cloudSections.some((s) => selected.has(s))) {
     if (selected.has('e2e'))
       results.endToEnd = await measureEndToEnd(cloud, int('e2e-runs'), windowCap, progress);
     if (selected.has('api')) {
-      results.api = await measureApi(
-        cloud,
-        { connections: int('connections'), durationSeconds: int('api-seconds'), warmupSeconds: 1 },
-        progress,
-      );
+      results.api = await measureApi(cloud, apiLoad(), progress);
       await drainQueues(cloud);
       results.apiVsInProcess = await measureApiVsInProcess(
         cloud,
         {
-          connections: int('connections'),
-          durationSeconds: int('api-seconds'),
-          warmupSeconds: 1,
+          ...apiLoad(),
           rounds: int('api-rounds'),
           overheadCalls: int('overhead-calls'),
           ceiling: true,
@@ -152,9 +152,7 @@ if (cloudSections.some((s) => selected.has(s))) {
           cloud,
           values.baseline,
           {
-            connections: int('connections'),
-            durationSeconds: int('api-seconds'),
-            warmupSeconds: 1,
+            ...apiLoad(),
             rounds: int('baseline-rounds'),
             ...(windowCap === undefined ? {} : { maxBatchingWindowSeconds: windowCap }),
           },
@@ -185,9 +183,7 @@ if (
     results.apiVsInProcessLimited = await measureApiVsInProcess(
       limited,
       {
-        connections: int('connections'),
-        durationSeconds: int('api-seconds'),
-        warmupSeconds: 1,
+        ...apiLoad(),
         rounds: int('api-rounds'),
         overheadCalls: 0,
       },

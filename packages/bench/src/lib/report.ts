@@ -34,6 +34,10 @@ export interface BenchResults {
   suite?: SuiteResult;
 }
 
+/** A latency cell: `p50 / p99`, in ms. */
+const p50p99 = (latency: { p50: number; p99: number }): string =>
+  `${ms(latency.p50)} / ${ms(latency.p99)}`;
+
 const sections = (r: BenchResults): string[] => {
   const out: string[] = [];
   if (r.bundles) {
@@ -159,8 +163,8 @@ const sections = (r: BenchResults): string[] => {
         r.warm.map((w) => [
           w.id,
           w.event,
-          `${ms(w.runner.p50)} / ${ms(w.runner.p99)}`,
-          `${ms(w.direct.p50)} / ${ms(w.direct.p99)}`,
+          p50p99(w.runner),
+          p50p99(w.direct),
           times(w.ratio),
           ms(w.overheadMs),
           w.runner.n,
@@ -216,9 +220,9 @@ const sections = (r: BenchResults): string[] => {
         v.rows.map((row) => [
           row.route,
           row.api.rps,
-          `${ms(row.api.p50)} / ${ms(row.api.p99)}`,
+          p50p99(row.api),
           row.inProcess.rps,
-          `${ms(row.inProcess.p50)} / ${ms(row.inProcess.p99)}`,
+          p50p99(row.inProcess),
           times(row.rpsRatio),
           row.rpsRatio >= 0.5 ? 'met' : 'not met',
           row.api.failures + row.inProcess.failures,
@@ -232,8 +236,8 @@ const sections = (r: BenchResults): string[] => {
           ['route', 'runner p50/p99 ms', 'in-process p50/p99 ms', '+ms p50', 'goal <= 1 ms', 'n'],
           v.overhead.map((o) => [
             o.route,
-            `${ms(o.runner.p50)} / ${ms(o.runner.p99)}`,
-            `${ms(o.inProcess.p50)} / ${ms(o.inProcess.p99)}`,
+            p50p99(o.runner),
+            p50p99(o.inProcess),
             o.overheadMs,
             o.overheadMs <= 1 ? 'met' : 'not met',
             o.runner.n,
@@ -259,9 +263,9 @@ const sections = (r: BenchResults): string[] => {
             [
               c.route,
               c.separate.rps,
-              `${ms(c.separate.p50)} / ${ms(c.separate.p99)}`,
+              p50p99(c.separate),
               c.shared.rps,
-              `${ms(c.shared.p50)} / ${ms(c.shared.p99)}`,
+              p50p99(c.shared),
               times(c.rpsRatio),
               c.separate.failures + c.shared.failures,
             ],

@@ -203,7 +203,6 @@ export const measureApiVsInProcess = async (
     const rows: ApiVsInProcessRow[] = [];
     let ceiling: CeilingResult | undefined;
     for (const route of routes) {
-      const sides = { api: [] as SideResult[], inProcess: [] as SideResult[] };
       progress(
         `api vs in-process: ${route.route}, warm-up (${route.apiWarmupSeconds} s API, ${IN_PROCESS_WARMUP_SECONDS} s in-process)`,
       );
@@ -214,33 +213,20 @@ export const measureApiVsInProcess = async (
       });
       await loadRoute({ route: route.route, ...route.http }, warmup(route.apiWarmupSeconds));
       await inProcessLoad(proc, route.event, warmup(IN_PROCESS_WARMUP_SECONDS));
-      for (let r = 0; r < options.rounds; r++) {
-        const order =
-          r % 2 === 0 ? (['api', 'inProcess'] as const) : (['inProcess', 'api'] as const);
-        for (const side of order) {
-          progress(`api vs in-process: ${route.route}, round ${r + 1}, ${side}`);
-          if (side === 'api') {
-            const row = await loadRoute({ route: route.route, ...route.http }, options);
-            sides.api.push({
-              requests: row.requests,
-              rps: row.rps,
-              p50: row.latency.p50,
-              p99: row.latency.p99,
-              failures: row.non2xx + row.errors + row.timeouts,
-            });
-          } else {
-            const reply = await inProcessLoad(proc, route.event, options);
-            sides.inProcess.push(reply);
-          }
-        }
-      }
-      const api = summarise(sides.api);
-      const inProcess = summarise(sides.inProcess);
+      const rounds = await abbaRounds(
+        options.rounds,
+        `api vs in-process: ${route.route}`,
+        ['api', () => apiLoad({ route: route.route, ...route.http }, options)],
+        ['inProcess', () => inProcessLoad(proc, route.event, options)],
+        progress,
+      );
+      const api = summarise(rounds.map(([round]) => round));
+      const inProcess = summarise(rounds.map(([, round]) => round));
       rows.push({
         route: route.route,
-        rounds: sides.api.map((round, i) => ({
-          api: round,
-          inProcess: sides.inProcess[i] as SideResult,
+        rounds: rounds.map(([apiRound, inProcessRound]) => ({
+          api: apiRound,
+          inProcess: inProcessRound,
         })),
         api,
         inProcess,
@@ -291,26 +277,22 @@ const measureCeiling = async (
       durationSeconds: API_WARMUP_SECONDS,
       warmupSeconds: 0,
     });
-    const rounds: CeilingResult['rounds'] = [];
-    for (let r = 0; r < options.rounds; r++) {
-      const result: Partial<CeilingResult['rounds'][number]> = {};
-      const order =
-        r % 2 === 0 ? (['separate', 'shared'] as const) : (['shared', 'separate'] as const);
-      for (const side of order) {
-        progress(`ceiling: ${route.route}, round ${r + 1}, ${side}`);
-        result[side] =
-          side === 'separate'
-            ? await childrenLoad(separate, route.event, 1, options)
-            : await inProcessLoad(shared, route.event, options);
-      }
-      rounds.push(result as CeilingResult['rounds'][number]);
-    }
-    const separateSide = summarise(rounds.map((round) => round.separate));
-    const sharedSide = summarise(rounds.map((round) => round.shared));
+    const rounds = await abbaRounds(
+      options.rounds,
+      `ceiling: ${route.route}`,
+      ['separate', () => childrenLoad(separate, route.event, 1, options)],
+      ['shared', () => inProcessLoad(shared, route.event, options)],
+      progress,
+    );
+    const separateSide = summarise(rounds.map(([round]) => round));
+    const sharedSide = summarise(rounds.map(([, round]) => round));
     return {
       route: route.route,
       isolates,
-      rounds,
+      rounds: rounds.map(([separateRound, sharedRound]) => ({
+        separate: separateRound,
+        shared: sharedRound,
+      })),
       separate: separateSide,
       shared: sharedSide,
       rpsRatio: ratio(separateSide.rps, sharedSide.rps),
@@ -318,6 +300,45 @@ const measureCeiling = async (
   } finally {
     for (const proc of separate) proc.kill();
   }
+};
+
+/**
+ * `count` rounds of two sides, ABBA (the first side first in even rounds): each round's pair
+ * of results, first side first.
+ */
+const abbaRounds = async (
+  count: number,
+  label: string,
+  first: readonly [name: string, load: () => Promise<SideResult>],
+  second: readonly [name: string, load: () => Promise<SideResult>],
+  progress: (text: string) => void,
+): Promise<Array<[SideResult, SideResult]>> => {
+  const rounds: Array<[SideResult, SideResult]> = [];
+  for (let r = 0; r < count; r++) {
+    const pair: SideResult[] = [];
+    for (const side of r % 2 === 0 ? [0, 1] : [1, 0]) {
+      const [name, load] = side === 0 ? first : second;
+      progress(`${label}, round ${r + 1}, ${name}`);
+      pair[side] = await load();
+    }
+    rounds.push(pair as [SideResult, SideResult]);
+  }
+  return rounds;
+};
+
+/** One side through the local API (autocannon), in the in-process side's terms. */
+const apiLoad = async (
+  route: Parameters<typeof loadRoute>[0],
+  options: ApiOptions,
+): Promise<SideResult> => {
+  const row = await loadRoute(route, options);
+  return {
+    requests: row.requests,
+    rps: row.rps,
+    p50: row.latency.p50,
+    p99: row.latency.p99,
+    failures: row.non2xx + row.errors + row.timeouts,
+  };
 };
 
 type LoadReply = { latenciesMs: number[]; seconds: number; failures: number };
