@@ -4,7 +4,7 @@
 // warmed up first; the ratio of the p50s is the runner's overhead.
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
-import type { LocalCloud } from '@shop/local-cloud/cloud';
+import { type LocalCloud, lambdaNodeArgs } from '@shop/local-cloud/cloud';
 import { prepareScenarios, type Scenario } from '../lib/scenarios.ts';
 import { lambdaEnvironment } from '../lib/shopCloud.ts';
 import { type Latency, latency, ratio, round } from '../lib/stats.ts';
@@ -42,7 +42,8 @@ export const startDirect = (cloud: LocalCloud, logicalId: string) =>
     const proc = fork(child, [path.join(fn.codeDir, 'index.mjs'), String(fn.timeoutSeconds)], {
       cwd: fn.codeDir,
       env: lambdaEnvironment(fn, cloud.backends.env),
-      execArgv: [],
+      // Node's flags as Lambda (and the runner) start it: same heap, same GC, both sides.
+      execArgv: lambdaNodeArgs(fn.memoryMb),
       // Output is read and dropped, as the runner reads and logs its functions' output.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

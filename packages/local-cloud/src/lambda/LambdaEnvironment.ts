@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { FunctionModel } from '../provision/model.js';
 import { functionEnvironment } from './environment.js';
+import { lambdaNodeArgs } from './nodeArgs.js';
 import { pipeLines } from './pipeLines.js';
 import {
   MAX_RESPONSE_BYTES,
@@ -108,12 +109,12 @@ export class LambdaEnvironment {
     }
     const { model } = this;
     const { command, args, channel } = this.options.runtimeCommand;
-    // Node's heap capped near MemorySize, so a function that would run out of memory on
-    // Lambda does here too (only when the runtime client is Node itself).
-    const heap = `--max-old-space-size=${Math.max(64, Math.floor(model.memoryMb * 0.9))}`;
+    // Node started as Lambda starts it (heap sized from MemorySize ...), when the runtime
+    // client is Node itself.
+    const nodeArgs = lambdaNodeArgs(model.memoryMb);
     // Our own runtime client takes the Runtime API's exchanges over a pipe (fd 3).
     const argv = channel === true ? [...args, '--runtime-channel=3'] : args;
-    const child = spawn(command, command === process.execPath ? [heap, ...argv] : argv, {
+    const child = spawn(command, command === process.execPath ? [...nodeArgs, ...argv] : argv, {
       cwd: model.codeDir,
       env: functionEnvironment(
         model,

@@ -207,6 +207,30 @@ describe('LambdaFunction concurrency', () => {
     expect(reports.filter((line) => line.includes('Init Duration'))).toHaveLength(byPid.size);
   });
 
+  it('starts Node as Lambda does: heap from MemorySize, gc exposed, 80 KiB headers', async () => {
+    // Prepare
+    const { fn } = sleeper({}, { memoryMb: 512 });
+
+    // Act
+    const result = await fn.invoke({ node: true });
+
+    // Assess: 512 MB gives a 51 MB young generation (25 MB semi-spaces) and 461 MB of old.
+    expect(result.error).toBeUndefined();
+    const node = JSON.parse(result.payload ?? 'null') as {
+      execArgv: string[];
+      gc: string;
+      maxHeaderSize: number;
+      heapLimitMb: number;
+    };
+    expect(node.execArgv).toEqual(
+      expect.arrayContaining(['--max-semi-space-size=25', '--max-old-space-size=461']),
+    );
+    expect(node.gc).toBe('function');
+    expect(node.maxHeaderSize).toBe(81_920);
+    expect(node.heapLimitMb).toBeGreaterThanOrEqual(461);
+    expect(node.heapLimitMb).toBeLessThan(640);
+  });
+
   it('retires every environment on restart, a busy one after its invocation', async () => {
     // Prepare: two environments, then one of them busy.
     const { fn } = sleeper();
