@@ -29,7 +29,11 @@ STAR_RESOURCE_ACTIONS = {
 
 # AWS managed policies that SAM attaches on its own and that grant on Resource "*": a role
 # holding one needs a permissions boundary that caps it at the function's own resources.
-WILDCARD_MANAGED_POLICIES = ("AWSLambdaSQSQueueExecutionRole",)
+WILDCARD_MANAGED_POLICIES = (
+    "AWSLambdaSQSQueueExecutionRole",
+    "AWSLambdaDynamoDBExecutionRole",
+    "AWSLambdaKinesisExecutionRole",
+)
 
 
 def refers_to(value: Any, logical_id: str) -> bool:
@@ -54,6 +58,12 @@ def refers_to(value: Any, logical_id: str) -> bool:
 
 def as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
+
+
+def is_tls_only_deny(statement: dict) -> bool:
+    """A Deny of requests made without TLS (aws:SecureTransport false)."""
+    condition = (statement.get("Condition") or {}).get("Bool", {})
+    return statement.get("Effect") == "Deny" and str(condition.get("aws:SecureTransport")).lower() == "false"
 
 
 class Rules:
@@ -118,8 +128,7 @@ class Rules:
                 if not refers_to(policy_props.get("Bucket"), logical_id) and not refers_to(policy_props.get("PolicyDocument"), logical_id):
                     continue
                 for statement in as_list(policy_props.get("PolicyDocument", {}).get("Statement", [])):
-                    condition = statement.get("Condition", {}).get("Bool", {})
-                    if statement.get("Effect") == "Deny" and str(condition.get("aws:SecureTransport")).lower() == "false":
+                    if is_tls_only_deny(statement):
                         tls_only = True
             if not tls_only:
                 self.report("SHOP002", logical_id, "no bucket policy denies requests without TLS (aws:SecureTransport false)")
@@ -158,11 +167,20 @@ class Rules:
             if not alarmed:
                 self.report("SHOP004", dlq, "is a dead-letter queue without an alarm (with AlarmActions) on its depth")
 
-    def queues_encrypted(self) -> None:
+    def queues_encrypted_tls_only(self) -> None:
+        policies = list(self.of_type("AWS::SQS::QueuePolicy"))
         for logical_id, queue in self.of_type("AWS::SQS::Queue"):
             props = queue.get("Properties", {})
             if props.get("SqsManagedSseEnabled") is not True and not props.get("KmsMasterKeyId"):
                 self.report("SHOP005", logical_id, "is not encrypted (SqsManagedSseEnabled: true or KmsMasterKeyId)")
+            tls_only = any(
+                refers_to(policy.get("Properties", {}).get("Queues"), logical_id)
+                and is_tls_only_deny(statement)
+                for _, policy in policies
+                for statement in as_list(policy.get("Properties", {}).get("PolicyDocument", {}).get("Statement", []))
+            )
+            if not tls_only:
+                self.report("SHOP005", logical_id, "no queue policy denies requests without TLS (aws:SecureTransport false)")
 
     def functions_have_log_retention_and_error_alarms(self) -> None:
         alarms = list(self.of_type("AWS::CloudWatch::Alarm"))
@@ -239,17 +257,30 @@ class Rules:
             if logical_id not in controlled:
                 self.report("SHOP011", logical_id, "has no alias deployed through CodeDeploy (AutoPublishAlias + DeploymentPreference)")
 
+    def rollback_alarms_are_not_queue_depths(self) -> None:
+        # A queue-depth alarm stays in ALARM while a message waits (a DLQ keeps it for days):
+        # as a CodeDeploy rollback trigger it rolls back every deploy meanwhile, the fix's too.
+        for logical_id, group in self.of_type("AWS::CodeDeploy::DeploymentGroup"):
+            config = group.get("Properties", {}).get("AlarmConfiguration") or {}
+            for alarm in as_list(config.get("Alarms", [])):
+                name = alarm.get("Name") if isinstance(alarm, dict) else None
+                alarm_id = name.get("Ref") if isinstance(name, dict) else None
+                props = self.resources.get(alarm_id or "", {}).get("Properties", {})
+                if props.get("Namespace") == "AWS/SQS" or str(props.get("MetricName", "")).startswith("ApproximateNumberOfMessages"):
+                    self.report("SHOP012", logical_id, f"rolls back on {alarm_id}, a queue-depth alarm that stays in ALARM while messages wait; let it notify only")
+
     def run(self) -> list[str]:
         self.no_wildcard_resources()
         self.wildcard_managed_policies_are_bounded()
         self.buckets_private_encrypted_tls_only()
         self.sqs_sources_have_partial_failures_and_dlq()
         self.dead_letter_queues_have_alarms()
-        self.queues_encrypted()
+        self.queues_encrypted_tls_only()
         self.functions_have_log_retention_and_error_alarms()
         self.lambda_permissions_name_their_source()
         self.alarm_topics_are_publishable()
         self.functions_deploy_gradually()
+        self.rollback_alarms_are_not_queue_depths()
         return self.findings
 
 

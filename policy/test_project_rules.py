@@ -42,6 +42,32 @@ GOOD = {
             },
         },
         "Dlq": {"Type": "AWS::SQS::Queue", "Properties": {"SqsManagedSseEnabled": True}},
+        "QueuePolicy": {
+            "Type": "AWS::SQS::QueuePolicy",
+            "Properties": {
+                "Queues": [{"Ref": "Queue"}],
+                "PolicyDocument": {
+                    "Statement": [
+                        {"Effect": "Deny", "Action": "sqs:*", "Principal": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+                    ]
+                },
+            },
+        },
+        "DlqPolicy": {
+            "Type": "AWS::SQS::QueuePolicy",
+            "Properties": {
+                "Queues": [{"Ref": "Dlq"}],
+                "PolicyDocument": {
+                    "Statement": [
+                        {"Effect": "Deny", "Action": "sqs:*", "Principal": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+                    ]
+                },
+            },
+        },
+        "FnDeploymentGroup": {
+            "Type": "AWS::CodeDeploy::DeploymentGroup",
+            "Properties": {"AlarmConfiguration": {"Alarms": [{"Name": {"Ref": "FnErrors"}}], "Enabled": True}},
+        },
         "DlqAlarm": {
             "Type": "AWS::CloudWatch::Alarm",
             "Properties": {
@@ -172,6 +198,21 @@ def test_an_unencrypted_queue_is_a_finding():
     assert result[0].startswith("SHOP005 Dlq")
 
 
+def test_a_queue_without_tls_only_policy_is_a_finding():
+    result = broken(lambda r: r.pop("DlqPolicy"))
+    assert result == ["SHOP005 Dlq: no queue policy denies requests without TLS (aws:SecureTransport false)"]
+    result = broken(lambda r: r["QueuePolicy"]["Properties"]["PolicyDocument"]["Statement"][0].update(Effect="Allow"))
+    assert result == ["SHOP005 Queue: no queue policy denies requests without TLS (aws:SecureTransport false)"]
+
+
+def test_a_queue_depth_alarm_as_rollback_trigger_is_a_finding():
+    def roll_back_on_dlq(r):
+        r["FnDeploymentGroup"]["Properties"]["AlarmConfiguration"]["Alarms"].append({"Name": {"Ref": "DlqAlarm"}})
+
+    result = broken(roll_back_on_dlq)
+    assert len(result) == 1 and result[0].startswith("SHOP012 FnDeploymentGroup: rolls back on DlqAlarm")
+
+
 def test_a_function_without_log_retention_or_errors_alarm_is_a_finding():
     assert broken(lambda r: r["FnLogs"]["Properties"].pop("RetentionInDays")) == ["SHOP006 FnLogs: has no RetentionInDays"]
     assert broken(lambda r: r.pop("FnErrors"))[0].startswith("SHOP007 Fn")
@@ -185,6 +226,13 @@ def test_a_wildcard_managed_policy_needs_a_permissions_boundary():
         ]
 
     assert broken(attach)[0].startswith("SHOP008 FnRole")
+
+    def attach_stream_role(r):
+        r["FnRole"]["Properties"]["ManagedPolicyArns"] = [
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole"
+        ]
+
+    assert broken(attach_stream_role)[0].startswith("SHOP008 FnRole: holds AWSLambdaDynamoDBExecutionRole")
 
     def attach_bounded(r):
         attach(r)
