@@ -22,6 +22,20 @@ import {
 const isConditionFailure = (error: unknown) =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
+/**
+ * The SDK sent the request more than once: an earlier attempt may have been applied with its
+ * answer lost (a per-attempt timeout, a reset connection), and the retry then fails the
+ * condition on this call's own write.
+ */
+const wasRetried = (error: unknown) =>
+  ((error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1) > 1;
+
+/** The stored order is the one this write carried (same creation time, request and email). */
+const isSameWrite = (existing: StoredOrder, written: StoredOrder) =>
+  existing.order.createdAt === written.order.createdAt &&
+  existing.requestFingerprint === written.requestFingerprint &&
+  existing.customerEmail === written.customerEmail;
+
 /** OrdersTable through the DynamoDB document client: single-item conditional writes only. */
 export class DynamoDBOrderRepository implements OrderRepository {
   readonly #client: DynamoDBDocumentClient;
@@ -39,6 +53,7 @@ export class DynamoDBOrderRepository implements OrderRepository {
     stored: StoredOrder,
   ): Promise<{ created: true } | { created: false; existing: StoredOrder }> {
     const { customerId, orderId } = stored.order;
+    let retried = false;
     try {
       await this.#client.send(
         new PutCommand({
@@ -50,10 +65,12 @@ export class DynamoDBOrderRepository implements OrderRepository {
       return { created: true };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      retried = wasRetried(error);
     }
     // Orders are never deleted, so the item that failed the condition is still there.
     const existing = await this.getOrder(customerId, orderId);
     if (existing === undefined) throw new Error(`Order ${orderId} vanished after a conflict`);
+    if (retried && isSameWrite(existing, stored)) return { created: true };
     return { created: false, existing };
   }
 
@@ -119,8 +136,13 @@ export class DynamoDBOrderRepository implements OrderRepository {
       );
       return itemToOrder(Attributes ?? {});
     } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      if (!wasRetried(error)) return undefined;
     }
+    // Cancelled at this call's own time: the first attempt was applied.
+    const current = await this.getOrder(customerId, orderId);
+    return current?.order.status === 'CANCELLED' && current.order.cancelledAt === cancelledAt
+      ? current.order
+      : undefined;
   }
 }

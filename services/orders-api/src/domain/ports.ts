@@ -30,7 +30,8 @@ export interface OrderPage {
 export interface OrderRepository {
   /**
    * Store a new order unless one with its id exists. `created: false` returns the order that
-   * is stored under that id instead.
+   * is stored under that id instead; a write retried after it was applied (its answer lost)
+   * is `created: true`.
    */
   createOrder(
     stored: StoredOrder,
@@ -43,7 +44,8 @@ export interface OrderRepository {
   ): Promise<OrderPage>;
   /**
    * PLACED -> CANCELLED in one conditional write. Returns the cancelled order, or undefined
-   * when the order is not PLACED (or does not exist).
+   * when the order is not PLACED (or does not exist). A write retried after it was applied
+   * (its answer lost) is this call's own: the cancelled order, not a conflict.
    */
   cancelOrder(customerId: string, orderId: string, cancelledAt: string): Promise<Order | undefined>;
 }
