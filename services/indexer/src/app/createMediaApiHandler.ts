@@ -7,7 +7,7 @@ import { parseUploadKey, UPLOADS_PREFIX } from '@shop/contracts/mediaKeys';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { MEDIA_PAGE } from '../domain/constants.js';
 import { type ListProductMediaInput, listProductMedia } from '../domain/listProductMedia.js';
-import type { LiveMediaItem } from '../domain/MediaItem.js';
+import { type LiveMediaItem, productSortKey } from '../domain/MediaItem.js';
 import type { MediaCatalog } from '../domain/ports.js';
 import type { MediaItemBody, MediaPageBody } from './mediaApiSchemas.js';
 
@@ -26,6 +26,19 @@ export type MediaApiEvent = APIGatewayProxyEventV2 & {
 };
 
 const cursorSchema = z.object({ key: z.string(), productId: z.string(), productSort: z.string() });
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+
+/**
+ * A position this API could have written for this product: an upload key of the product and
+ * its `byProduct` sort key (`<ISO time>#<key>`). Anything else, an edited cursor included,
+ * would reach DynamoDB as an invalid ExclusiveStartKey (a 500): it is a 400 here.
+ */
+const isPositionOf = (cursor: z.infer<typeof cursorSchema>, productId: string): boolean => {
+  const { key, productSort } = cursor;
+  if (cursor.productId !== productId || parseUploadKey(key)?.productId !== productId) return false;
+  const at = productSort.slice(0, productSort.length - key.length - 1);
+  return productSort === productSortKey(at, key) && ISO_INSTANT.test(at);
+};
 
 /** The query string (openapi.yaml documents the same bounds). */
 const mediaQuerySchema = z.object({
@@ -50,7 +63,7 @@ const decodeCursor = (cursor: string, productId: string): Record<string, unknown
       cursorSchema,
       JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')),
     );
-    if (parsed.productId === productId) return parsed;
+    if (isPositionOf(parsed, productId)) return parsed;
   } catch {
     // reported below
   }

@@ -123,7 +123,7 @@ describe('GET /products/{productId}/media', () => {
     );
   });
 
-  it.each([
+  it.each<[string, string, Record<string, string>]>([
     ['a bad product id', 'prod/1', {}],
     ['a limit over the maximum', 'prod-1', { limit: '101' }],
     [
@@ -136,6 +136,38 @@ describe('GET /products/{productId}/media', () => {
       },
     ],
     ['a cursor that is not one', 'prod-1', { cursor: 'not-a-cursor' }],
+    ...(
+      [
+        ['an empty key', { key: '', productSort: '2026-01-02T03:04:05.000Z#' }],
+        ['an empty sort key', { key: 'uploads/prod-1/a.jpg', productSort: '' }],
+        [
+          'a key of another product',
+          {
+            key: 'uploads/other/a.jpg',
+            productSort: '2026-01-02T03:04:05.000Z#uploads/other/a.jpg',
+          },
+        ],
+        [
+          'a sort key of another key',
+          {
+            key: 'uploads/prod-1/a.jpg',
+            productSort: '2026-01-02T03:04:05.000Z#uploads/prod-1/b.jpg',
+          },
+        ],
+        [
+          'a sort key without a time',
+          { key: 'uploads/prod-1/a.jpg', productSort: `${'x'.repeat(1100)}#uploads/prod-1/a.jpg` },
+        ],
+      ] as const
+    ).map(([what, position]): [string, string, Record<string, string>] => [
+      `a cursor with ${what}`,
+      'prod-1',
+      {
+        cursor: Buffer.from(JSON.stringify({ ...position, productId: 'prod-1' })).toString(
+          'base64url',
+        ),
+      },
+    ]),
   ])('answers 400 for %s', async (_case, productId, query) => {
     const { handler } = harness();
 
