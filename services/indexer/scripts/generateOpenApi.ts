@@ -7,7 +7,7 @@
 //   pnpm --filter @shop/indexer openapi --check   exit 1 if openapi.yaml is out of date
 //
 // tests/unit/mediaApi.test.ts fails when the file differs from what this script would write.
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from '@shop/common/validation';
 import { syncGeneratedFile } from '@shop/tooling/sync-generated-file';

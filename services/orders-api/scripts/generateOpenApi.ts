@@ -6,7 +6,7 @@
 //   pnpm --filter @shop/orders-api openapi --check   exit 1 if openapi.yaml is out of date
 //
 // tests/unit/openapi.test.ts fails when the file differs from what this script would write.
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from '@shop/common/validation';
 import {
