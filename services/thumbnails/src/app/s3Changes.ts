@@ -11,6 +11,7 @@ const recordSchema = z.object({
     bucket: z.object({ name: z.string().check(z.minLength(1)) }),
     object: z.object({
       key: z.string().check(z.minLength(1)),
+      eTag: z.optional(z.string()),
       sequencer: z.optional(z.string()),
     }),
   }),
@@ -26,6 +27,8 @@ export type S3Change =
       eventName: string;
       bucket: string;
       key: string;
+      /** The version the event is about (ObjectCreated); unquoted. */
+      eTag?: string;
       /** Orders events for one key; carried into the outcome the indexer compares it with. */
       sequencer?: string;
     }
@@ -49,11 +52,13 @@ const toChange = (record: unknown): S3Change => {
     return { action: 'ignored', eventName, problem: 'event type not handled' };
   try {
     const { sequencer } = s3.object;
+    const eTag = s3.object.eTag?.replaceAll('"', '');
     return {
       action,
       eventName,
       bucket: s3.bucket.name,
       key: decodeS3EventKey(s3.object.key),
+      ...(eTag ? { eTag } : {}),
       ...(sequencer === undefined ? {} : { sequencer }),
     };
   } catch {

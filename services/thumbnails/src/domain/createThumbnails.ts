@@ -1,4 +1,5 @@
 import { parseUploadKey, thumbnailKeys } from '@shop/contracts/mediaKeys';
+import { compareSequencers } from '@shop/contracts/s3Sequencer';
 import { ImageRejectedError, SourceChangedError } from './errors.js';
 import type { ImageRenderer, ObjectHead, SourceStore, ThumbnailStore } from './ports.js';
 import { SKIP_REASONS, type SkipReason } from './skipReasons.js';
@@ -16,6 +17,11 @@ import {
 export interface CreatedObject {
   bucket: string;
   key: string;
+  /**
+   * The version the S3 event is about: when the object now has another ETag, a newer upload
+   * replaced it, and that upload's own event writes the outcome.
+   */
+  eTag?: string;
   /** The S3 event's sequencer, carried into the outcome so the indexer can order it. */
   sequencer?: string;
 }
@@ -89,13 +95,39 @@ const conclude = async (
   return true;
 };
 
-const sourceOf = (object: CreatedObject, head: ObjectHead): ThumbnailOutcome['source'] => ({
-  bucket: object.bucket,
-  key: object.key,
-  eTag: head.etag,
-  size: head.size,
-  ...(object.sequencer === undefined ? {} : { sequencer: object.sequencer }),
-});
+/** The later of two sequencers of one key; the event's own when either is not a sequencer. */
+const later = (own: string | undefined, other: string | undefined): string | undefined => {
+  if (own === undefined || other === undefined) return own ?? other;
+  try {
+    return compareSequencers(other, own) > 0 ? other : own;
+  } catch {
+    return own;
+  }
+};
+
+/**
+ * The outcome's source: this version (ETag, size) and the latest upload event known for it.
+ * An identical re-upload (same ETag, newer sequencer) may have been handled before this older
+ * event: its outcome already names the newer sequencer, which the catalog item carries, and an
+ * outcome naming the older one would be ignored as stale, leaving the item `processing`.
+ */
+const sourceOf = (
+  object: CreatedObject,
+  head: ObjectHead,
+  previous: ThumbnailOutcome | undefined,
+): ThumbnailOutcome['source'] => {
+  const sequencer = later(
+    object.sequencer,
+    previous?.source.eTag === head.etag ? previous.source.sequencer : undefined,
+  );
+  return {
+    bucket: object.bucket,
+    key: object.key,
+    eTag: head.etag,
+    size: head.size,
+    ...(sequencer === undefined ? {} : { sequencer }),
+  };
+};
 
 /**
  * Make the thumbnails of one upload: HEAD (size limit, ETag), skip if the outcome of this exact
@@ -126,8 +158,13 @@ export const createThumbnails = async (
   const head = await deps.sources.head(object.bucket, object.key);
   if (head === undefined) return skipped(SKIP_REASONS.sourceMissing);
   const known = { etag: head.etag, sourceBytes: head.size };
-  const source = sourceOf(object, head);
+  // Another version than the event's: a newer upload, whose own event writes the outcome. An
+  // outcome written here would name this older event, and the catalog would ignore it.
+  if (object.eTag !== undefined && object.eTag !== head.etag) {
+    return skipped(SKIP_REASONS.superseded, known);
+  }
   const previous = await deps.thumbnails.readOutcome(at.outcomeKey);
+  const source = sourceOf(object, head, previous);
   const reject = async (reason: SkipReason, detail?: string) => {
     const written = await conclude(deps, at, source, previous, {
       status: OUTCOME_STATUSES.skipped,
@@ -148,8 +185,8 @@ export const createThumbnails = async (
     previous.source.eTag === head.etag &&
     previous.status !== OUTCOME_STATUSES.failed
   ) {
-    // Same bytes, same result: only the upload event's sequencer is new (if it is).
-    if (previous.source.sequencer !== object.sequencer) {
+    // Same bytes, same result: only the upload event's sequencer is new (if it is newer).
+    if (previous.source.sequencer !== source.sequencer) {
       await deps.thumbnails.writeOutcome(at.outcomeKey, {
         ...previous,
         source,
@@ -185,6 +222,12 @@ export const createThumbnails = async (
     throw error;
   }
 
+  // Rendering takes seconds; a newer version uploaded meanwhile may already have its own
+  // thumbnails, which these must not overwrite. (A replacement during the few PUTs below can
+  // still lose to them: README, "Known limits".)
+  if ((await deps.sources.head(object.bucket, object.key))?.etag !== head.etag) {
+    return skipped(SKIP_REASONS.superseded, known);
+  }
   const thumbnails = rendered.map((image, index) => ({
     key: at.expectedKeys[index] as string,
     width: image.outputWidth,

@@ -22,7 +22,10 @@ export const SKIP_REASONS = {
   tooManyPixels: 'too-many-pixels',
   /** Thumbnails already exist for this exact source ETag (a repeated event). */
   unchanged: 'unchanged',
-  /** The object changed between HEAD and GET; the newer version's own event handles it. */
+  /**
+   * The object is not (or no longer) the version the event is about: replaced before the HEAD,
+   * or between HEAD and GET; the newer version's own event handles it.
+   */
   superseded: 'superseded',
   /** A delete event for a key that exists again (re-uploaded): its thumbnails are current. */
   sourceExists: 'source-exists',

@@ -77,6 +77,43 @@ describe('createThumbnails', () => {
     });
   });
 
+  it('keeps the newer sequencer when an older event of the same bytes comes last', async () => {
+    // Prepare: the re-upload's event (AA) was handled first; the first upload's event is late.
+    const { deps, thumbnails, etag } = setup();
+    await createThumbnails({ ...upload, sequencer: 'AA' }, deps);
+    thumbnails.outcomeWrites.length = 0;
+
+    // Act
+    const late = await createThumbnails({ ...upload, eTag: etag }, deps);
+
+    // Assess: the outcome still names AA, the sequencer the catalog item holds.
+    expect(late).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.unchanged });
+    expect(thumbnails.outcomeWrites).toEqual([]);
+    expect(thumbnails.outcomes.get(OUTCOME)?.source.sequencer).toBe('AA');
+  });
+
+  it('writes nothing for an event about a version the object no longer is', async () => {
+    // Prepare: the event names the first upload; a second upload replaced it before the HEAD
+    // (and its own run wrote its outcome).
+    const { deps, sources, thumbnails, renderer, etag } = setup();
+    const newer = sources.put(BUCKET, KEY, new Uint8Array([9, 9, 9, 9]));
+    await createThumbnails({ ...upload, eTag: newer, sequencer: 'AA' }, deps);
+    const before = thumbnails.outcomes.get(OUTCOME);
+    thumbnails.writes.length = 0;
+    thumbnails.outcomeWrites.length = 0;
+
+    // Act
+    const late = await createThumbnails({ ...upload, eTag: etag }, deps);
+
+    // Assess
+    expect(late).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
+    expect(renderer.calls).toHaveLength(1);
+    expect(thumbnails.writes).toEqual([]);
+    expect(thumbnails.outcomeWrites).toEqual([]);
+    expect(thumbnails.outcomes.get(OUTCOME)).toEqual(before);
+    expect(before?.source).toMatchObject({ eTag: newer, sequencer: 'AA' });
+  });
+
   it('regenerates the thumbnails of an overwritten object', async () => {
     // Prepare
     const { deps, sources, thumbnails } = setup();
@@ -114,7 +151,7 @@ describe('createThumbnails', () => {
     });
   });
 
-  it('writes no outcome when the upload is replaced while it is being rendered', async () => {
+  it('writes no thumbnail and no outcome when the upload is replaced while it is rendered', async () => {
     // Prepare
     const { deps, sources, thumbnails, renderer } = setup();
     const render = renderer.render.bind(renderer);
@@ -128,6 +165,7 @@ describe('createThumbnails', () => {
 
     // Assess
     expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
+    expect(thumbnails.writes).toEqual([]);
     expect(thumbnails.outcomeWrites).toEqual([]);
   });
 

@@ -33,6 +33,26 @@ describe('parseS3Event', () => {
     ]);
   });
 
+  it('keeps the version the event names (eTag, unquoted) and its sequencer', () => {
+    // Prepare
+    const record = (eTag: string) => ({
+      eventName: 'ObjectCreated:Put',
+      s3: {
+        bucket: { name: 'uploads' },
+        object: { key: 'uploads/p-1/a.jpg', eTag, sequencer: '0055AED6DCD90281E5' },
+      },
+    });
+
+    // Act
+    const changes = parseS3Event({ Records: [record('d41d8cd98f00'), record('"abc-2"')] });
+
+    // Assess
+    expect(changes).toEqual([
+      expect.objectContaining({ eTag: 'd41d8cd98f00', sequencer: '0055AED6DCD90281E5' }),
+      expect.objectContaining({ eTag: 'abc-2' }),
+    ]);
+  });
+
   it('routes every ObjectCreated and ObjectRemoved variant', () => {
     // Prepare
     const names = [
