@@ -6,8 +6,6 @@ export {
   type LocalCloudOptions,
   startLocalCloud,
 } from './cloud/startLocalCloud.js';
-// Deprecated: the shop's demo data, kept until packages/bench and packages/artifact-check
-// import it from @shop/shop-e2e.
 export { type DevState, isAlive, readDevState, stateFileFor } from './dev/devState.js';
 export { consoleLog, memoryLog } from './dev/log.js';
 export { signToken, stackToken, type TokenOptions, tokenFromState } from './dev/token.js';

@@ -45,9 +45,12 @@ export const renderBanner = (cloud: LocalCloud, extras: BannerExtras, color = fa
     }
   }
   for (const bucket of model.buckets.values()) {
+    // One entry per target: a function notified of creations and removals is listed once.
     const targets = [
-      ...bucket.notifications.map((n) =>
-        n.target.kind === 'function' ? n.target.functionId : n.target.queueId,
+      ...new Set(
+        bucket.notifications.map((n) =>
+          n.target.kind === 'function' ? n.target.functionId : n.target.queueId,
+        ),
       ),
       ...(bucket.eventBridge ? ['EventBridge'] : []),
     ];

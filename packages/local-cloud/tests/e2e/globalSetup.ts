@@ -17,7 +17,7 @@ const packageDir = path.resolve(import.meta.dirname, '../..');
  * Boot the local cloud once for the e2e project: the backends (embedded, or
  * AWS_ENDPOINT_URL such as moto_server), then the runner's fixture stack on them. The runner's output (and
  * every function's log) goes to reports/e2e-local-cloud.log. Local shortcuts keep the
- * suite fast: failed SQS messages come back after 1 s, batching windows are capped at 1 s.
+ * suite fast: failed SQS messages come back after 1 s, asynchronous retries after 0.1 s.
  */
 export default async function setup(project: TestProject) {
   const logFile = path.join(packageDir, 'reports', 'e2e-local-cloud.log');
