@@ -111,6 +111,83 @@ const later = (own: string | undefined, other: string | undefined): string | und
  * event: its outcome already names the newer sequencer, which the catalog item carries, and an
  * outcome naming the older one would be ignored as stale, leaving the item `processing`.
  */
+/** Write one thumbnail per rendered width at its key, tagged with the source's ETag. */
+const putThumbnails = async (
+  deps: CreateThumbnailsDeps,
+  keys: readonly string[],
+  rendered: Awaited<ReturnType<ImageRenderer['render']>>,
+  sourceEtag: string,
+): Promise<WrittenThumbnail[]> => {
+  const written: WrittenThumbnail[] = [];
+  for (const [index, image] of rendered.entries()) {
+    const key = keys[index] as string;
+    const thumbnail = {
+      key,
+      width: image.outputWidth,
+      height: image.outputHeight,
+      body: image.body,
+    };
+    await deps.thumbnails.put(thumbnail, sourceEtag);
+    written.push({
+      key,
+      width: thumbnail.width,
+      height: thumbnail.height,
+      bytes: image.body.byteLength,
+    });
+  }
+  return written;
+};
+
+/** Rounds of {@link converge} before giving up (each one is a new upload racing this run). */
+const CONVERGE_ROUNDS = 3;
+
+/**
+ * After this run's thumbnails went out for a version that is no longer stored, make the
+ * thumbnail files show what is stored now: the current version rendered (the newer run may
+ * have written its own before ours landed), none for a deleted upload or one that is not an
+ * image. The outcome stays the newer run's (or the delete's) to write. Repeats while the
+ * object keeps changing under it; an upload after the last check has its own run, which
+ * starts after these writes.
+ *
+ * @throws {Error} after {@link CONVERGE_ROUNDS} changes in a row (Lambda retries the event).
+ */
+const converge = async (
+  object: CreatedObject,
+  deps: CreateThumbnailsDeps,
+  keys: readonly string[],
+  widths: readonly number[],
+  shownEtag: string,
+): Promise<void> => {
+  let shown: string | undefined = shownEtag;
+  for (let round = 0; round < CONVERGE_ROUNDS; round++) {
+    const current = await deps.sources.head(object.bucket, object.key);
+    if (current?.etag === shown) return;
+    const before = shown;
+    shown = current?.etag;
+    if (current === undefined || current.size === 0 || current.size > deps.maxSourceBytes) {
+      await deps.thumbnails.delete(keys);
+      continue;
+    }
+    let rendered: Awaited<ReturnType<ImageRenderer['render']>>;
+    try {
+      rendered = await deps.renderer.render(
+        await deps.sources.read(object.bucket, object.key, current.etag),
+        widths,
+      );
+    } catch (error) {
+      if (error instanceof SourceChangedError) {
+        shown = before; // nothing written: the files still show what they showed
+        continue;
+      }
+      if (!(error instanceof ImageRejectedError)) throw error;
+      await deps.thumbnails.delete(keys);
+      continue;
+    }
+    await putThumbnails(deps, keys, rendered, current.etag);
+  }
+  throw new Error(`${object.key} kept changing while its thumbnails were repaired`);
+};
+
 const sourceOf = (
   object: CreatedObject,
   head: ObjectHead,
@@ -223,29 +300,20 @@ export const createThumbnails = async (
   }
 
   // Rendering takes seconds; a newer version uploaded meanwhile may already have its own
-  // thumbnails, which these must not overwrite. (A replacement during the few PUTs below can
-  // still lose to them: README, "Known limits".)
+  // thumbnails, which these must not overwrite.
   if ((await deps.sources.head(object.bucket, object.key))?.etag !== head.etag) {
     return skipped(SKIP_REASONS.superseded, known);
   }
-  const thumbnails = rendered.map((image, index) => ({
-    key: at.expectedKeys[index] as string,
-    width: image.outputWidth,
-    height: image.outputHeight,
-    body: image.body,
-  }));
-  for (const thumbnail of thumbnails) await deps.thumbnails.put(thumbnail, head.etag);
-  const written = thumbnails.map(({ key, width, height, body: data }) => ({
-    key,
-    width,
-    height,
-    bytes: data.byteLength,
-  }));
+  const written = await putThumbnails(deps, at.expectedKeys, rendered, head.etag);
   const concluded = await conclude(deps, at, source, previous, {
     status: OUTCOME_STATUSES.generated,
     thumbnails: written,
   });
-  // Replaced meanwhile: the newer version's run rewrites these keys (or its delete removes them).
-  if (!concluded) return skipped(SKIP_REASONS.superseded, known);
+  if (!concluded) {
+    // Replaced or deleted during the PUTs: the newer version's run may have finished first,
+    // and these files overwrote its thumbnails. Bring them back to what is stored now.
+    await converge(object, deps, at.expectedKeys, widths, head.etag);
+    return skipped(SKIP_REASONS.superseded, known);
+  }
   return { status: 'created', ...known, thumbnails: written };
 };

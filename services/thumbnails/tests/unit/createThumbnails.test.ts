@@ -169,6 +169,53 @@ describe('createThumbnails', () => {
     expect(thumbnails.outcomeWrites).toEqual([]);
   });
 
+  it("repairs the newer version's thumbnails when its run finished during this run's PUTs", async () => {
+    // Prepare: while run A writes its first thumbnail, B is uploaded and B's run completes.
+    const { deps, sources, thumbnails, renderer, etag } = setup();
+    const put = thumbnails.put.bind(thumbnails);
+    let newer = '';
+    thumbnails.put = async (thumbnail, sourceEtag) => {
+      if (newer === '') {
+        newer = sources.put(BUCKET, KEY, new Uint8Array([7, 7, 7, 7]));
+        thumbnails.put = put;
+        await createThumbnails({ ...upload, eTag: newer, sequencer: 'AA' }, deps);
+      }
+      return put(thumbnail, sourceEtag);
+    };
+
+    // Act
+    const result = await createThumbnails({ ...upload, eTag: etag }, deps);
+
+    // Assess: the files show B again, as B's outcome says.
+    expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
+    expect(renderer.calls).toHaveLength(3);
+    for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(newer);
+    expect(thumbnails.outcomes.get(OUTCOME)?.source).toMatchObject({
+      eTag: newer,
+      sequencer: 'AA',
+    });
+  });
+
+  it("removes this run's thumbnails when the upload was deleted during its PUTs", async () => {
+    // Prepare: while run A writes its first thumbnail, the upload is deleted and cleaned up.
+    const { deps, sources, thumbnails, etag } = setup();
+    const put = thumbnails.put.bind(thumbnails);
+    thumbnails.put = async (thumbnail, sourceEtag) => {
+      thumbnails.put = put;
+      sources.objects.delete(`${BUCKET}/${KEY}`);
+      await thumbnails.delete([...THUMBS, OUTCOME]);
+      return put(thumbnail, sourceEtag);
+    };
+
+    // Act
+    const result = await createThumbnails({ ...upload, eTag: etag }, deps);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
+    expect([...thumbnails.objects.keys()]).toEqual([]);
+    expect(thumbnails.outcomes.size).toBe(0);
+  });
+
   it('skips an object over the byte limit without downloading it', async () => {
     // Prepare
     const { deps, sources, thumbnails } = setup(new Uint8Array(1001));
