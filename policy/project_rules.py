@@ -258,8 +258,9 @@ class Rules:
                 self.report("SHOP011", logical_id, "has no alias deployed through CodeDeploy (AutoPublishAlias + DeploymentPreference)")
 
     def rollback_alarms_are_not_queue_depths(self) -> None:
-        # A queue-depth alarm stays in ALARM while a message waits (a DLQ keeps it for days):
-        # as a CodeDeploy rollback trigger it rolls back every deploy meanwhile, the fix's too.
+        # A queue-depth alarm stays in ALARM while a message waits (a DLQ keeps it for days), and
+        # a function's Errors alarm without ExecutedVersion counts the version being replaced:
+        # as CodeDeploy rollback triggers both roll back the deploy of a fix.
         for logical_id, group in self.of_type("AWS::CodeDeploy::DeploymentGroup"):
             config = group.get("Properties", {}).get("AlarmConfiguration") or {}
             for alarm in as_list(config.get("Alarms", [])):
@@ -268,6 +269,9 @@ class Rules:
                 props = self.resources.get(alarm_id or "", {}).get("Properties", {})
                 if props.get("Namespace") == "AWS/SQS" or str(props.get("MetricName", "")).startswith("ApproximateNumberOfMessages"):
                     self.report("SHOP012", logical_id, f"rolls back on {alarm_id}, a queue-depth alarm that stays in ALARM while messages wait; let it notify only")
+                dimensions = {d.get("Name") for d in as_list(props.get("Dimensions", [])) if isinstance(d, dict)}
+                if props.get("Namespace") == "AWS/Lambda" and "ExecutedVersion" not in dimensions:
+                    self.report("SHOP012", logical_id, f"rolls back on {alarm_id}, which counts the replaced version's errors too; add the ExecutedVersion dimension")
 
     def run(self) -> list[str]:
         self.no_wildcard_resources()

@@ -66,7 +66,19 @@ GOOD = {
         },
         "FnDeploymentGroup": {
             "Type": "AWS::CodeDeploy::DeploymentGroup",
-            "Properties": {"AlarmConfiguration": {"Alarms": [{"Name": {"Ref": "FnErrors"}}], "Enabled": True}},
+            "Properties": {"AlarmConfiguration": {"Alarms": [{"Name": {"Ref": "FnNewVersionErrors"}}], "Enabled": True}},
+        },
+        "FnNewVersionErrors": {
+            "Type": "AWS::CloudWatch::Alarm",
+            "Properties": {
+                "Namespace": "AWS/Lambda",
+                "MetricName": "Errors",
+                "Dimensions": [
+                    {"Name": "FunctionName", "Value": {"Ref": "Fn"}},
+                    {"Name": "Resource", "Value": {"Fn::Sub": "${Fn}:live"}},
+                    {"Name": "ExecutedVersion", "Value": {"Fn::GetAtt": ["FnVersion", "Version"]}},
+                ],
+            },
         },
         "DlqAlarm": {
             "Type": "AWS::CloudWatch::Alarm",
@@ -211,6 +223,17 @@ def test_a_queue_depth_alarm_as_rollback_trigger_is_a_finding():
 
     result = broken(roll_back_on_dlq)
     assert len(result) == 1 and result[0].startswith("SHOP012 FnDeploymentGroup: rolls back on DlqAlarm")
+
+
+def test_a_rollback_on_errors_of_every_version_is_a_finding():
+    def roll_back_on_all_errors(r):
+        r["FnDeploymentGroup"]["Properties"]["AlarmConfiguration"]["Alarms"] = [{"Name": {"Ref": "FnErrors"}}]
+        r["FnErrors"]["Properties"]["Namespace"] = "AWS/Lambda"
+
+    result = broken(roll_back_on_all_errors)
+    assert result == [
+        "SHOP012 FnDeploymentGroup: rolls back on FnErrors, which counts the replaced version's errors too; add the ExecutedVersion dimension"
+    ]
 
 
 def test_a_function_without_log_retention_or_errors_alarm_is_a_finding():
