@@ -105,12 +105,6 @@ const later = (own: string | undefined, other: string | undefined): string | und
   }
 };
 
-/**
- * The outcome's source: this version (ETag, size) and the latest upload event known for it.
- * An identical re-upload (same ETag, newer sequencer) may have been handled before this older
- * event: its outcome already names the newer sequencer, which the catalog item carries, and an
- * outcome naming the older one would be ignored as stale, leaving the item `processing`.
- */
 /** Write one thumbnail per rendered width at its key, tagged with the source's ETag. */
 const putThumbnails = async (
   deps: CreateThumbnailsDeps,
@@ -159,9 +153,10 @@ const converge = async (
   shownEtag: string,
 ): Promise<void> => {
   let shown: string | undefined = shownEtag;
-  for (let round = 0; round < CONVERGE_ROUNDS; round++) {
+  for (let round = 0; ; round++) {
     const current = await deps.sources.head(object.bucket, object.key);
     if (current?.etag === shown) return;
+    if (round === CONVERGE_ROUNDS) break;
     const before = shown;
     shown = current?.etag;
     if (current === undefined || current.size === 0 || current.size > deps.maxSourceBytes) {
@@ -188,6 +183,12 @@ const converge = async (
   throw new Error(`${object.key} kept changing while its thumbnails were repaired`);
 };
 
+/**
+ * The outcome's source: this version (ETag, size) and the latest upload event known for it.
+ * An identical re-upload (same ETag, newer sequencer) may have been handled before this older
+ * event: its outcome already names the newer sequencer, which the catalog item carries, and an
+ * outcome naming the older one would be ignored as stale, leaving the item `processing`.
+ */
 const sourceOf = (
   object: CreatedObject,
   head: ObjectHead,

@@ -196,6 +196,25 @@ describe('createThumbnails', () => {
     });
   });
 
+  it('fails the record, so Lambda retries it, when the upload keeps changing during repairs', async () => {
+    // Prepare: every thumbnail written is followed by another upload of the key.
+    const { deps, sources, thumbnails, renderer, etag } = setup();
+    const put = thumbnails.put.bind(thumbnails);
+    let uploads = 0;
+    thumbnails.put = async (thumbnail, sourceEtag) => {
+      uploads += 1;
+      sources.put(BUCKET, KEY, new Uint8Array([uploads, 1, 2, 3]));
+      return put(thumbnail, sourceEtag);
+    };
+
+    // Act
+    const run = createThumbnails({ ...upload, eTag: etag }, deps);
+
+    // Assess: the first render, then three repairs.
+    await expect(run).rejects.toThrow('kept changing while its thumbnails were repaired');
+    expect(renderer.calls).toHaveLength(4);
+  });
+
   it("removes this run's thumbnails when the upload was deleted during its PUTs", async () => {
     // Prepare: while run A writes its first thumbnail, the upload is deleted and cleaned up.
     const { deps, sources, thumbnails, etag } = setup();
