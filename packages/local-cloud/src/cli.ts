@@ -104,7 +104,10 @@ const tokenOptionsOf = (values: Record<string, string | boolean | undefined>): T
 const dev = async (values: Record<string, string | boolean | undefined>) => {
   const started = performance.now();
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const log = consoleLog({ color, reports: values.quiet !== true });
+  // One write per event-loop turn: under load, two lines or more per request, each a system
+  // call on a terminal or pipe. Pending lines go out before the banner and at exit.
+  const log = consoleLog({ color, reports: values.quiet !== true, batched: true });
+  process.on('exit', () => log.flush());
   const templatePath = path.resolve(
     String(values.template ?? findTemplate(process.cwd()) ?? 'template.yaml'),
   );
@@ -193,6 +196,7 @@ const dev = async (values: Record<string, string | boolean | undefined>) => {
     ...(token ? { token } : {}),
     pid: process.pid,
   });
+  log.flush();
   process.stdout.write(
     renderBanner(
       cloud,

@@ -7,7 +7,7 @@ export {
   startLocalCloud,
 } from './cloud/startLocalCloud.js';
 export { type DevState, isAlive, readDevState, stateFileFor } from './dev/devState.js';
-export { consoleLog, memoryLog } from './dev/log.js';
+export { type ConsoleLog, consoleLog, memoryLog } from './dev/log.js';
 export { signToken, stackToken, type TokenOptions, tokenFromState } from './dev/token.js';
 export { functionEnvironment } from './lambda/environment.js';
 export { FunctionPool } from './lambda/FunctionPool.js';

@@ -46,19 +46,21 @@ export const startShop = async (
   writeFileSync(logFile, '');
   // Buffered: a synchronous write per log line would slow the runner being measured.
   const stream = createWriteStream(logFile, { flags: 'a' });
+  const log = consoleLog({ write: (text) => stream.write(text), batched: true });
   const cloud = await startLocalCloud({
     templatePath: shop.templatePath ?? path.join(repoRoot, 'template.yaml'),
     stackName: shop.stackName ?? 'shop-bench',
     port: 0,
     host: '127.0.0.1',
     backendPorts: {},
-    log: consoleLog({ write: (text) => stream.write(text) }),
+    log,
     ...(maxBatchingWindowSeconds === undefined ? {} : { maxBatchingWindowSeconds }),
     ...(shop.concurrency === undefined ? {} : { concurrency: shop.concurrency }),
   });
   const stop = cloud.stop;
   cloud.stop = async () => {
     await stop();
+    log.flush();
     await new Promise((resolve) => stream.end(resolve));
   };
   return cloud;

@@ -21,7 +21,17 @@ export interface ConsoleLogOptions {
   /** Print REPORT lines (default true). */
   reports?: boolean;
   write?: (text: string) => void;
+  /**
+   * Join the lines of one event-loop turn into one write, after the turn (default false).
+   * Under load a request logs two lines or more, and each write to a pipe or terminal is a
+   * system call; `flush()` writes what is pending at once (before anything written past the
+   * log, such as a banner).
+   */
+  batched?: boolean;
 }
+
+/** A {@link RunnerLog} whose pending lines (with `batched`) can be written now. */
+export type ConsoleLog = RunnerLog & { flush(): void };
 
 /**
  * Log to the terminal: each function line prefixed with the function's name (one colour per
@@ -30,9 +40,23 @@ export interface ConsoleLogOptions {
  * @example
  * const log = consoleLog({ color: process.stdout.isTTY });
  */
-export const consoleLog = (options: ConsoleLogOptions = {}): RunnerLog => {
+export const consoleLog = (options: ConsoleLogOptions = {}): ConsoleLog => {
   const color = options.color ?? false;
-  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  const sink = options.write ?? ((text: string) => process.stdout.write(text));
+  const pending: string[] = [];
+  let scheduled: NodeJS.Immediate | undefined;
+  const flush = () => {
+    if (scheduled !== undefined) clearImmediate(scheduled);
+    scheduled = undefined;
+    if (pending.length > 0) sink(pending.splice(0).join(''));
+  };
+  const write =
+    options.batched === true
+      ? (text: string) => {
+          pending.push(text);
+          scheduled ??= setImmediate(flush);
+        }
+      : sink;
   const colours = new Map<string, Style>();
   const paint = (style: Style | Style[], text: string): string =>
     color ? styleText(style, text) : text;
@@ -43,6 +67,7 @@ export const consoleLog = (options: ConsoleLogOptions = {}): RunnerLog => {
     return paint(colours.get(id) as Style, `${id.padEnd(width.value)} |`);
   };
   return {
+    flush,
     function(id, stream, line) {
       write(`${prefix(id)} ${stream === 'stderr' ? paint('red', line) : line}\n`);
     },
