@@ -257,7 +257,7 @@ class Rules:
             if logical_id not in controlled:
                 self.report("SHOP011", logical_id, "has no alias deployed through CodeDeploy (AutoPublishAlias + DeploymentPreference)")
 
-    def rollback_alarms_are_not_queue_depths(self) -> None:
+    def rollback_alarms_watch_the_new_version(self) -> None:
         # A queue-depth alarm stays in ALARM while a message waits (a DLQ keeps it for days), and
         # a function's Errors alarm without ExecutedVersion counts the version being replaced:
         # as CodeDeploy rollback triggers both roll back the deploy of a fix.
@@ -284,7 +284,7 @@ class Rules:
         self.lambda_permissions_name_their_source()
         self.alarm_topics_are_publishable()
         self.functions_deploy_gradually()
-        self.rollback_alarms_are_not_queue_depths()
+        self.rollback_alarms_watch_the_new_version()
         return self.findings
 
 

@@ -4,6 +4,22 @@ import copy
 
 from project_rules import Rules
 
+
+def tls_only_queue_policy(queue: str) -> dict:
+    """A queue policy that denies every request to `queue` made without TLS."""
+    return {
+        "Type": "AWS::SQS::QueuePolicy",
+        "Properties": {
+            "Queues": [{"Ref": queue}],
+            "PolicyDocument": {
+                "Statement": [
+                    {"Effect": "Deny", "Action": "sqs:*", "Principal": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+                ]
+            },
+        },
+    }
+
+
 GOOD = {
     "Resources": {
         "Fn": {
@@ -42,28 +58,8 @@ GOOD = {
             },
         },
         "Dlq": {"Type": "AWS::SQS::Queue", "Properties": {"SqsManagedSseEnabled": True}},
-        "QueuePolicy": {
-            "Type": "AWS::SQS::QueuePolicy",
-            "Properties": {
-                "Queues": [{"Ref": "Queue"}],
-                "PolicyDocument": {
-                    "Statement": [
-                        {"Effect": "Deny", "Action": "sqs:*", "Principal": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
-                    ]
-                },
-            },
-        },
-        "DlqPolicy": {
-            "Type": "AWS::SQS::QueuePolicy",
-            "Properties": {
-                "Queues": [{"Ref": "Dlq"}],
-                "PolicyDocument": {
-                    "Statement": [
-                        {"Effect": "Deny", "Action": "sqs:*", "Principal": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
-                    ]
-                },
-            },
-        },
+        "QueuePolicy": tls_only_queue_policy("Queue"),
+        "DlqPolicy": tls_only_queue_policy("Dlq"),
         "FnDeploymentGroup": {
             "Type": "AWS::CodeDeploy::DeploymentGroup",
             "Properties": {"AlarmConfiguration": {"Alarms": [{"Name": {"Ref": "FnNewVersionErrors"}}], "Enabled": True}},
