@@ -26,7 +26,8 @@ export type MediaApiEvent = APIGatewayProxyEventV2 & {
 };
 
 const cursorSchema = z.object({ key: z.string(), productId: z.string(), productSort: z.string() });
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+/** The `lastModified` part of a sort key: an ISO 8601 UTC time, as the item's own field. */
+const isoInstant = z.iso.datetime();
 
 /**
  * A position this API could have written for this product: an upload key of the product and
@@ -37,7 +38,7 @@ const isPositionOf = (cursor: z.infer<typeof cursorSchema>, productId: string): 
   const { key, productSort } = cursor;
   if (cursor.productId !== productId || parseUploadKey(key)?.productId !== productId) return false;
   const at = productSort.slice(0, productSort.length - key.length - 1);
-  return productSort === productSortKey(at, key) && ISO_INSTANT.test(at);
+  return productSort === productSortKey(at, key) && z.safeParse(isoInstant, at).success;
 };
 
 /** The query string (openapi.yaml documents the same bounds). */

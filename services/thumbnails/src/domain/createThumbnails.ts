@@ -1,5 +1,5 @@
 import { parseUploadKey, thumbnailKeys } from '@shop/contracts/mediaKeys';
-import { compareSequencers } from '@shop/contracts/s3Sequencer';
+import { compareSequencers, InvalidSequencerError } from '@shop/contracts/s3Sequencer';
 import { ImageRejectedError, SourceChangedError } from './errors.js';
 import type { ImageRenderer, ObjectHead, SourceStore, ThumbnailStore } from './ports.js';
 import { SKIP_REASONS, type SkipReason } from './skipReasons.js';
@@ -100,8 +100,9 @@ const later = (own: string | undefined, other: string | undefined): string | und
   if (own === undefined || other === undefined) return own ?? other;
   try {
     return compareSequencers(other, own) > 0 ? other : own;
-  } catch {
-    return own;
+  } catch (error) {
+    if (error instanceof InvalidSequencerError) return own;
+    throw error;
   }
 };
 
