@@ -12,10 +12,23 @@ import * as z from '@shop/common/validation';
  */
 export const CUSTOMER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@|-]{0,127}$/;
 
+/**
+ * Clock skew tolerated between the token's issuer, the authorizer and the functions behind it
+ * (the authorizer verifies `exp` and `nbf` with it; the functions check `expiresAt` with it).
+ */
+export const TOKEN_CLOCK_TOLERANCE_SECONDS = 30;
+
 /** The authorizer's context, validated where it arrives. */
 export const authorizerContextSchema = z.object({
   customerId: z.string().check(z.regex(CUSTOMER_ID_PATTERN)),
   email: z.email(),
+  /**
+   * The token's `exp` (seconds since the epoch). API Gateway caches the authorizer's answer
+   * (300 s per Authorization header), so a request can reach a function after the token that
+   * was checked has expired: the function refuses it then. Optional only for answers cached by
+   * an authorizer version that predates the field (at most one cache TTL after a deploy).
+   */
+  expiresAt: z.optional(z.int().check(z.positive())),
 });
 
 export type AuthorizerContext = z.infer<typeof authorizerContextSchema>;
@@ -25,15 +38,27 @@ export interface AuthorizedRequest {
   requestContext: { authorizer?: { lambda?: unknown } };
 }
 
+/** The caller of a request, or why the function must refuse it (401). */
+export type CallerCheck =
+  | { ok: true; caller: AuthorizerContext }
+  | { ok: false; reason: 'missing_token' | 'expired_token' };
+
 /**
- * The caller of an authorized request, or `undefined` when the context is missing or malformed
- * (the function then answers 401: the gateway should never have let the request through).
+ * The caller of an authorized request. `missing_token` when the context is missing or
+ * malformed (the gateway should never have let the request through); `expired_token` when the
+ * token's `expiresAt` has passed (beyond the clock tolerance) although the gateway's cached
+ * answer still allowed it. Either way the function answers 401.
  *
  * @example
- * const caller = authorizedCaller(event);
- * if (caller === undefined) throw new UnauthorizedError('A bearer token is required');
+ * const check = authorizedCaller(event, Date.now());
+ * if (!check.ok) throw new UnauthorizedError('The bearer token is not valid');
  */
-export const authorizedCaller = (request: AuthorizedRequest): AuthorizerContext | undefined => {
+export const authorizedCaller = (request: AuthorizedRequest, nowMs: number): CallerCheck => {
   const parsed = authorizerContextSchema.safeParse(request.requestContext.authorizer?.lambda);
-  return parsed.success ? parsed.data : undefined;
+  if (!parsed.success) return { ok: false, reason: 'missing_token' };
+  const { expiresAt } = parsed.data;
+  if (expiresAt !== undefined && nowMs > (expiresAt + TOKEN_CLOCK_TOLERANCE_SECONDS) * 1000) {
+    return { ok: false, reason: 'expired_token' };
+  }
+  return { ok: true, caller: parsed.data };
 };

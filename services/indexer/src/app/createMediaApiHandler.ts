@@ -123,6 +123,8 @@ const toItemBody = (item: LiveMediaItem): MediaItemBody => ({
 export interface MediaApiDependencies {
   catalog: Pick<MediaCatalog, 'listByProduct'>;
   logger: Logger;
+  /** The clock the token's expiry is checked against (milliseconds since the epoch). */
+  now: () => number;
 }
 
 /**
@@ -130,14 +132,19 @@ export interface MediaApiDependencies {
  * `@shop/common/lambda`).
  *
  * @example
- * export const handler = lambdaHandler(createMediaApiHandler({ catalog, logger }), { logger, ... });
+ * export const handler = lambdaHandler(createMediaApiHandler({ catalog, logger, now: Date.now }), { logger, ... });
  */
 export const createMediaApiHandler =
   (deps: MediaApiDependencies) =>
   async (event: MediaApiEvent, context: Context): Promise<HttpResponse> => {
     try {
-      if (authorizedCaller(event) === undefined) {
-        throw new UnauthorizedError('A bearer token is required');
+      const caller = authorizedCaller(event, deps.now());
+      if (!caller.ok) {
+        throw new UnauthorizedError(
+          caller.reason === 'expired_token'
+            ? 'The bearer token has expired'
+            : 'A bearer token is required',
+        );
       }
       const input = parseMediaRequest(event);
       const page = await listProductMedia(input, deps);

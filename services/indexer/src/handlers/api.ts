@@ -17,7 +17,7 @@ const catalog = new DynamoDBMediaCatalog(
 );
 const logger = createLogger('indexer');
 
-export const handler = lambdaHandler(createMediaApiHandler({ catalog, logger }), {
+export const handler = lambdaHandler(createMediaApiHandler({ catalog, logger, now: Date.now }), {
   logger,
   correlationId: CORRELATION_IDS.httpApi,
   deadlineMarginMs: AWS_LIMITS.deadlineMarginMs,

@@ -13,7 +13,8 @@ const context = {
   ...lambdaContext({ functionName: 'shop-MediaApiFunction' }),
   awsRequestId: 'req-1',
 };
-const caller = { customerId: 'cus_1', email: 'ann@example.com' };
+const NOW_MS = Date.UTC(2026, 2, 14, 12, 0, 0);
+const caller = { customerId: 'cus_1', email: 'ann@example.com', expiresAt: NOW_MS / 1000 + 600 };
 
 const item = (name: string, lastModified: string, extra: Partial<LiveMediaItem> = {}) =>
   ({
@@ -55,7 +56,7 @@ const harness = (items: LiveMediaItem[] = []) => {
   for (const media of items) catalog.items.set(media.key, media);
   const logger = createLogger('indexer');
   const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
-  const handler = createMediaApiHandler({ catalog, logger });
+  const handler = createMediaApiHandler({ catalog, logger, now: () => NOW_MS });
   return { catalog, handler, errors: error.mock.calls };
 };
 const body = (response: { body?: string }) => JSON.parse(response.body ?? '{}');
@@ -196,6 +197,19 @@ describe('GET /products/{productId}/media', () => {
     const response = await handler(event('prod-1', {}, null), context);
 
     expect(response.statusCode).toBe(401);
+    expect(body(response).error.message).toBe('A bearer token is required');
+  });
+
+  it('answers 401 when the token expired while the gateway kept its authorization cached', async () => {
+    const { handler, catalog } = harness([item('a.jpg', '2026-03-14T09:00:00.000Z')]);
+    const listed = vi.spyOn(catalog, 'listByProduct');
+    const expired = { ...caller, expiresAt: NOW_MS / 1000 - 31 };
+
+    const response = await handler(event('prod-1', {}, { lambda: expired }), context);
+
+    expect(response.statusCode).toBe(401);
+    expect(body(response).error.message).toBe('The bearer token has expired');
+    expect(listed).not.toHaveBeenCalled();
   });
 
   it('answers a generic 500 when the catalog fails', async () => {

@@ -1,4 +1,5 @@
 import * as z from '@shop/common/validation';
+import { TOKEN_CLOCK_TOLERANCE_SECONDS } from '@shop/contracts/authorizerContext';
 import { errors, jwtVerify } from 'jose';
 import { CUSTOMER_ID_PATTERN } from '../domain/identifiers.js';
 import type { KeyVersions, SigningKeys, TokenVerifier, Verification } from '../domain/ports.js';
@@ -19,6 +20,7 @@ const MAX_HEADER_LENGTH = 4096;
 const claimsSchema = z.object({
   sub: z.string().check(z.regex(CUSTOMER_ID_PATTERN)),
   email: z.email(),
+  exp: z.number(),
 });
 const encoder = new TextEncoder();
 
@@ -45,7 +47,7 @@ export const createJoseTokenVerifier = (options: JoseTokenVerifierOptions): Toke
           algorithms: ['HS256'],
           issuer: options.issuer,
           audience: options.audience,
-          clockTolerance: options.clockToleranceSeconds ?? 30,
+          clockTolerance: options.clockToleranceSeconds ?? TOKEN_CLOCK_TOLERANCE_SECONDS,
           requiredClaims: ['exp', 'sub'],
           currentDate: new Date(now()),
         });
@@ -91,7 +93,8 @@ export const createJoseTokenVerifier = (options: JoseTokenVerifierOptions): Toke
     if (payload === undefined) return { ok: false, reason: 'invalid_token' };
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) return { ok: false, reason: 'invalid_token' };
-    return { ok: true, identity: { customerId: claims.data.sub, email: claims.data.email } };
+    const { sub: customerId, email, exp } = claims.data;
+    return { ok: true, identity: { customerId, email, expiresAt: Math.floor(exp) } };
   };
 
   return {

@@ -24,15 +24,16 @@ export class AuthenticationError extends UnauthorizedError {
 /**
  * The caller, from the authorizer's context (validated against its contract). API Gateway
  * only invokes the function for requests the authorizer allowed; anything but a complete
- * context (e.g. a route deployed without the authorizer) is still a 401.
+ * context (e.g. a route deployed without the authorizer) is still a 401, and so is a token
+ * that expired while the gateway kept the authorizer's answer cached.
  *
  * @example
- * const customer = authenticate(event);
+ * const customer = authenticate(event, runtime.now());
  */
-export const authenticate = (request: Partial<AuthorizedRequest>): Customer => {
-  const caller = authorizedCaller({ requestContext: request.requestContext ?? {} });
-  if (caller !== undefined) return { id: caller.customerId, email: caller.email };
-  throw new AuthenticationError('missing_token');
+export const authenticate = (request: Partial<AuthorizedRequest>, now: Date): Customer => {
+  const check = authorizedCaller({ requestContext: request.requestContext ?? {} }, now.getTime());
+  if (check.ok) return { id: check.caller.customerId, email: check.caller.email };
+  throw new AuthenticationError(check.reason);
 };
 
 /** RFC 6750 challenge for a 401. */

@@ -19,8 +19,8 @@ export interface ApiDependencies extends RouteDependencies {
 
 /**
  * The OrdersApiFunction handler: check the authorizer's context once more (API Gateway has
- * already refused requests without a valid token; a route that lost its authorizer still
- * answers 401), route by `routeKey`, run the use case, map the result; every error becomes the
+ * already refused requests without a valid token; a route that lost its authorizer, or a token
+ * that expired while its authorization was cached, still answers 401), route by `routeKey`, run the use case, map the result; every error becomes the
  * common JSON envelope. Counts OrdersPlaced / OrdersCancelled for requests that changed an
  * order (a replayed POST counts nothing).
  *
@@ -36,7 +36,7 @@ export const createApiHandler =
     logger.appendKeys({ routeKey: event.routeKey });
     deps.placing.registerLambdaContext(context);
     try {
-      const customer = authenticate(event);
+      const customer = authenticate(event, deps.runtime.now());
       if (!isRouteKey(event.routeKey)) throw new NotFoundError('Route not found');
       const result: RouteResult = await ROUTES[event.routeKey].handle(event, customer, deps);
       if (result.metric !== undefined) metrics.addMetric(result.metric, MetricUnit.Count, 1);

@@ -20,7 +20,7 @@ export interface AuthorizerDependencies {
 /**
  * The AuthorizerFunction handler (HTTP API, payload 2.0, simple responses, identity source
  * `$request.header.Authorization`, results cached per header value). A valid token is
- * `isAuthorized: true` with the customer in the context (`@shop/contracts/authorizerContext`);
+ * `isAuthorized: true` with the customer and the token's expiry in the context (`@shop/contracts/authorizerContext`);
  * anything else is `isAuthorized: false`, which API Gateway answers with 403 before any other
  * function runs. A failure to read the signing key is thrown: API Gateway then answers 500 and
  * caches nothing.
@@ -46,6 +46,6 @@ export const createAuthorizerHandler =
       });
       return { isAuthorized: false };
     }
-    const { customerId, email } = verification.identity;
-    return { isAuthorized: true, context: { customerId, email } };
+    const { customerId, email, expiresAt } = verification.identity;
+    return { isAuthorized: true, context: { customerId, email, expiresAt } };
   };

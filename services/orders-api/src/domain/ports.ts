@@ -89,6 +89,8 @@ export interface SigningKeys {
 export interface Identity {
   customerId: string;
   email: string;
+  /** The token's `exp` (seconds since the epoch). */
+  expiresAt: number;
 }
 
 /** Why a request is not authenticated (for logs and the WWW-Authenticate header). */

@@ -57,7 +57,7 @@ describe('authorizer with Secrets Manager', () => {
     // Assess
     expect(valid).toEqual({
       isAuthorized: true,
-      context: { customerId: 'cust-ada', email: 'ada@example.com' },
+      context: { customerId: 'cust-ada', email: 'ada@example.com', expiresAt: expect.any(Number) },
     });
     expect(forged).toEqual({ isAuthorized: false });
   });
@@ -100,7 +100,7 @@ describe('authorizer with Secrets Manager', () => {
     // Assess
     expect(await authorize(stdout.trim())).toEqual({
       isAuthorized: true,
-      context: { customerId: 'cust-cli', email: 'cli@example.com' },
+      context: { customerId: 'cust-cli', email: 'cli@example.com', expiresAt: expect.any(Number) },
     });
   });
 });

@@ -21,6 +21,8 @@ export const validOrderBody = () => ({
 });
 
 export const customer = { id: 'cust-ada', email: 'ada@example.com' };
+/** The `exp` of the sample events' token (2100-01-01), which the authorizer passes on. */
+export const TOKEN_EXPIRES_AT = 4_102_444_800;
 
 /** A PLACED order of {@link validOrderBody}, by default {@link customer}'s at 10:00 on 1 March. */
 export const sampleOrder = (
@@ -68,6 +70,7 @@ export const apiEvent = (
           lambda: options.authorizer ?? {
             customerId: who.id,
             email: who.email,
+            expiresAt: TOKEN_EXPIRES_AT,
           },
         };
   const event = {

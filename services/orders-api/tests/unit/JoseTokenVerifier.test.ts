@@ -13,7 +13,7 @@ const verifierWith = (current: string, previous?: string, extra = {}) =>
   });
 
 describe('createJoseTokenVerifier', () => {
-  it('accepts a valid token and reports sub and email', async () => {
+  it('accepts a valid token and reports sub, email and exp', async () => {
     // Prepare
     const token = await signToken(KEY_1, { now: NOW });
 
@@ -23,7 +23,7 @@ describe('createJoseTokenVerifier', () => {
     // Assess
     expect(result).toEqual({
       ok: true,
-      identity: { customerId: 'cust-ada', email: 'ada@example.com' },
+      identity: { customerId: 'cust-ada', email: 'ada@example.com', expiresAt: NOW + 3600 },
     });
   });
 

@@ -5,7 +5,7 @@ import type { InMemoryPersistenceLayer } from '@shop/testing/idempotency';
 import { lambdaContext } from '@shop/testing/lambda';
 import { describe, expect, it } from 'vitest';
 import { apiHarness } from '../support/apiHarness.js';
-import { apiEvent, otherCustomer, validOrderBody } from '../support/fixtures.js';
+import { apiEvent, customer, otherCustomer, validOrderBody } from '../support/fixtures.js';
 
 const json = (response: HttpResponse) => JSON.parse(response.body ?? 'null');
 
@@ -151,6 +151,33 @@ describe('api handler', () => {
       expect(response.headers['www-authenticate']).toBe('Bearer realm="orders-api"');
     }
     expect(repository.changes).toHaveLength(0);
+  });
+
+  it('answers 401 expired_token once the token expired, although the gateway cached its answer', async () => {
+    // Prepare: the authorizer allowed the token at 10:00; API Gateway keeps that answer for
+    // up to 300 s, so a request can arrive after the token's exp.
+    const { handler, repository, runtime } = apiHarness();
+    const expiresAt = runtime.now().getTime() / 1000 + 60;
+    const request = () =>
+      apiEvent('POST /orders', {
+        body: validOrderBody(),
+        authorizer: { customerId: customer.id, email: customer.email, expiresAt },
+      });
+
+    // Act
+    runtime.advance(60_000 + 30_000); // exp + the 30 s clock tolerance: still valid
+    const withinTolerance = await handler(request(), lambdaContext());
+    runtime.advance(1_000);
+    const expired = await handler(request(), lambdaContext());
+
+    // Assess
+    expect(withinTolerance.statusCode).toBe(201);
+    expect(expired.statusCode).toBe(401);
+    expect(json(expired).error.message).toBe('The bearer token has expired');
+    expect(expired.headers['www-authenticate']).toBe(
+      'Bearer realm="orders-api", error="invalid_token"',
+    );
+    expect(repository.changes).toHaveLength(1);
   });
 
   it("answers 404 for another customer's order and for ids that cannot exist", async () => {

@@ -30,14 +30,20 @@ const event = (authorization?: string): APIGatewayRequestAuthorizerEventV2 =>
   }) as unknown as APIGatewayRequestAuthorizerEventV2;
 
 describe('authorizer handler', () => {
-  it('authorizes a valid token and passes the customer id and email to the API', async () => {
+  it('authorizes a valid token and passes the customer id, email and expiry to the API', async () => {
+    // Prepare
+    const exp = Math.floor(Date.now() / 1000) + 600;
+
     // Act
-    const result = await handler(event(`Bearer ${await signToken(KEY_1)}`), lambdaContext());
+    const result = await handler(
+      event(`Bearer ${await signToken(KEY_1, { exp })}`),
+      lambdaContext(),
+    );
 
     // Assess
     expect(result).toEqual({
       isAuthorized: true,
-      context: { customerId: 'cust-ada', email: 'ada@example.com' },
+      context: { customerId: 'cust-ada', email: 'ada@example.com', expiresAt: exp },
     });
   });
 
