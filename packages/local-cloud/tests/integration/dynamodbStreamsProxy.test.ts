@@ -1,5 +1,7 @@
 import {
+  ConditionalCheckFailedException,
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   PutItemCommand,
   TransactWriteItemsCommand,
@@ -114,6 +116,48 @@ describe('DynamoDB Streams proxy', () => {
     expect(records.map((r) => r.eventName)).toEqual(['INSERT', 'MODIFY']);
     expect(records[1]?.dynamodb?.OldImage).toEqual(item);
     expect(records[1]?.dynamodb?.NewImage).toEqual({ pk: { S: 'a' }, n: { N: '2' } });
+  });
+
+  it("returns a failed put's item by the table's current key schema, after the table is made again", async () => {
+    // Prepare: the put's key comes from the table's key schema (dynalite ignores the parameter).
+    const TableName = (await createTable(uniqueName('old-item'), false)).TableDescription
+      ?.TableName as string;
+    const failedPut = (Item: Record<string, { S: string }>) =>
+      clients.dynamodb
+        .send(
+          new PutItemCommand({
+            TableName,
+            Item,
+            ConditionExpression: 'attribute_not_exists(v)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        )
+        .then(() => undefined)
+        .catch((error: unknown) => error as ConditionalCheckFailedException);
+    await clients.dynamodb.send(
+      new PutItemCommand({ TableName, Item: { pk: { S: 'a' }, v: { S: 'first' } } }),
+    );
+    const before = await failedPut({ pk: { S: 'a' }, v: { S: 'x' } });
+    await clients.dynamodb.send(new DeleteTableCommand({ TableName }));
+    await clients.dynamodb.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      }),
+    );
+    await clients.dynamodb.send(
+      new PutItemCommand({ TableName, Item: { id: { S: 'b' }, v: { S: 'second' } } }),
+    );
+
+    // Act
+    const after = await failedPut({ id: { S: 'b' }, pk: { S: 'a' }, v: { S: 'y' } });
+
+    // Assess
+    expect(before?.Item).toEqual({ pk: { S: 'a' }, v: { S: 'first' } });
+    expect(after).toBeInstanceOf(ConditionalCheckFailedException);
+    expect(after?.Item).toEqual({ id: { S: 'b' }, v: { S: 'second' } });
   });
 
   it('serialises concurrent writes to one item, so each record sees the previous image', async () => {

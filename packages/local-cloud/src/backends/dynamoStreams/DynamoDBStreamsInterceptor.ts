@@ -36,20 +36,40 @@ const jsonAnswer = (status: number, value: unknown, headers: IncomingHttpHeaders
   };
 };
 
+/** A request of the proxy's own, with the credentials of the request it serves. */
+const signedLike = (request: BufferedRequest, operation: string, input: Json): BufferedRequest => {
+  const headers: IncomingHttpHeaders = {
+    'content-type': 'application/x-amz-json-1.0',
+    'x-amz-target': `DynamoDB_20120810.${operation}`,
+  };
+  for (const name of ['authorization', 'x-amz-date', 'x-amz-security-token']) {
+    if (request.headers[name] !== undefined) headers[name] = request.headers[name];
+  }
+  const body = Buffer.from(JSON.stringify(input));
+  headers['content-length'] = String(body.length);
+  return { method: 'POST', path: '/', headers, body };
+};
+
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+const SINGLE_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 const TABLE_OPERATIONS = new Set(['CreateTable', 'DescribeTable', 'UpdateTable', 'DeleteTable']);
 
 /**
  * DynamoDB Streams for dynalite, as an interceptor of the DynamoDB port's proxy
- * ({@link BackendProxy}). Every other request streams through untouched; for tables created
- * with a StreamSpecification it serialises writes per table, reads the item (consistently)
+ * ({@link BackendProxy}). Every other request streams through untouched; it serialises writes
+ * per table; for tables created with a StreamSpecification it reads the item (consistently)
  * before and after each successful write, and appends the change to the table's stream; it
  * adds the stream fields to CreateTable/DescribeTable answers, and it serves the DynamoDB
- * Streams API (`DynamoDBStreams_20120810.*`) from that log.
+ * Streams API (`DynamoDBStreams_20120810.*`) from that log. It also gives a single-item write
+ * that asked for `ReturnValuesOnConditionCheckFailure: ALL_OLD` the item that failed its
+ * condition (dynalite ignores the parameter), read under the same lock, so no other write can
+ * come in between.
  */
 export class DynamoDBStreamsInterceptor implements ProxyInterceptor {
   private readonly store: StreamStore;
   private readonly locks = new Map<string, Promise<void>>();
+  /** Key attribute names per table (DescribeTable), for the key of a PutItem's item. */
+  private readonly keySchemas = new Map<string, Promise<string[] | undefined>>();
 
   constructor(store: StreamStore) {
     this.store = store;
@@ -98,6 +118,7 @@ export class DynamoDBStreamsInterceptor implements ProxyInterceptor {
     const answer = await forward(request);
     if (answer.status !== 200) return answer;
     const name = String(body.TableName ?? '');
+    if (operation !== 'DescribeTable') this.keySchemas.delete(name);
     const output = parse(answer.body);
     const descriptionKey = operation === 'DescribeTable' ? 'Table' : 'TableDescription';
     const description = isRecord(output[descriptionKey]) ? output[descriptionKey] : undefined;
@@ -149,16 +170,9 @@ export class DynamoDBStreamsInterceptor implements ProxyInterceptor {
   }
 
   private async getItem(request: BufferedRequest, forward: Forward, table: string, key: WireItem) {
-    const headers: IncomingHttpHeaders = {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': 'DynamoDB_20120810.GetItem',
-    };
-    for (const name of ['authorization', 'x-amz-date', 'x-amz-security-token']) {
-      if (request.headers[name] !== undefined) headers[name] = request.headers[name];
-    }
-    const body = Buffer.from(JSON.stringify({ TableName: table, Key: key, ConsistentRead: true }));
-    headers['content-length'] = String(body.length);
-    const answer = await forward({ method: 'POST', path: '/', headers, body });
+    const answer = await forward(
+      signedLike(request, 'GetItem', { TableName: table, Key: key, ConsistentRead: true }),
+    );
     if (answer.status !== 200) throw new Error(`GetItem ${table}: ${answer.body.toString()}`);
     const item = parse(answer.body).Item;
     return isRecord(item) ? item : undefined;
@@ -195,11 +209,83 @@ export class DynamoDBStreamsInterceptor implements ProxyInterceptor {
     return touched;
   }
 
+  /** The tables a write names (each is locked while the write runs). */
+  private writtenTables(operation: string, body: Json): string[] {
+    if (SINGLE_WRITES.has(operation)) {
+      return typeof body.TableName === 'string' ? [body.TableName] : [];
+    }
+    return isRecord(body.RequestItems) ? Object.keys(body.RequestItems) : [];
+  }
+
+  private keyNames(request: BufferedRequest, forward: Forward, table: string) {
+    const known = this.store.keyNames(table);
+    if (known !== undefined) return Promise.resolve(known);
+    let names = this.keySchemas.get(table);
+    if (names === undefined) {
+      names = this.describeKeyNames(request, forward, table);
+      this.keySchemas.set(table, names);
+      // An unknown table is asked again next time (it may be created meanwhile).
+      void names.then((found) => {
+        if (found === undefined) this.keySchemas.delete(table);
+      });
+    }
+    return names;
+  }
+
+  private async describeKeyNames(request: BufferedRequest, forward: Forward, table: string) {
+    const answer = await forward(signedLike(request, 'DescribeTable', { TableName: table }));
+    if (answer.status !== 200) return undefined;
+    const description = parse(answer.body).Table;
+    const schema = isRecord(description) ? description.KeySchema : undefined;
+    if (!Array.isArray(schema)) return undefined;
+    return schema.map((element) => String((element as { AttributeName?: unknown }).AttributeName));
+  }
+
+  /**
+   * The key whose item a failed condition returns: a single-item write that asked for
+   * `ReturnValuesOnConditionCheckFailure: ALL_OLD`.
+   */
+  private async oldItemKey(
+    request: BufferedRequest,
+    forward: Forward,
+    operation: string,
+    body: Json,
+  ): Promise<{ table: string; key: WireItem } | undefined> {
+    if (!SINGLE_WRITES.has(operation) || body.ReturnValuesOnConditionCheckFailure !== 'ALL_OLD') {
+      return undefined;
+    }
+    const table = body.TableName;
+    if (typeof table !== 'string') return undefined;
+    if (operation !== 'PutItem') return isRecord(body.Key) ? { table, key: body.Key } : undefined;
+    const names = await this.keyNames(request, forward, table);
+    if (names === undefined || !isRecord(body.Item)) return undefined;
+    const key = keyOf(body.Item, names);
+    return Object.keys(key).length === names.length ? { table, key } : undefined;
+  }
+
+  /** A ConditionalCheckFailedException answer with the item as it is (if there is one). */
+  private async withOldItem(
+    answer: Answer,
+    target: { table: string; key: WireItem },
+    request: BufferedRequest,
+    forward: Forward,
+  ): Promise<Answer> {
+    const error = parse(answer.body);
+    if (!String(error.__type ?? '').endsWith('#ConditionalCheckFailedException')) return answer;
+    const item = await this.getItem(request, forward, target.table, target.key);
+    return item === undefined
+      ? answer
+      : jsonAnswer(answer.status, { ...error, Item: item }, answer.headers);
+  }
+
   private async write(request: BufferedRequest, operation: string, forward: Forward) {
-    const touched = this.touched(operation, parse(request.body));
+    const body = parse(request.body);
+    const touched = this.touched(operation, body);
     const pass = () => forward(request);
-    if (touched.length === 0) return pass();
-    const release = await this.lock(touched.map((t) => t.table));
+    const oldItem = await this.oldItemKey(request, forward, operation, body);
+    // Every write holds its tables' locks: a streamed write's before and after images, and a
+    // failed condition's item, are read with no other write in between.
+    const release = await this.lock(this.writtenTables(operation, body));
     try {
       let before: Array<WireItem | undefined>;
       try {
@@ -211,7 +297,12 @@ export class DynamoDBStreamsInterceptor implements ProxyInterceptor {
         return await pass();
       }
       const answer = await pass();
-      if (answer.status !== 200) return answer;
+      if (answer.status !== 200) {
+        return oldItem === undefined
+          ? answer
+          : await this.withOldItem(answer, oldItem, request, forward);
+      }
+      if (touched.length === 0) return answer;
       const after = await Promise.all(
         touched.map((t) => this.getItem(request, forward, t.table, t.key)),
       );

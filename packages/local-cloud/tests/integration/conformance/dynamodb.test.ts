@@ -1,5 +1,6 @@
 import {
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   PutItemCommand,
   paginateQuery,
   paginateScan,
@@ -113,36 +114,88 @@ describe('DynamoDB conformance: conditional writes', () => {
     await expect(second).rejects.toBeInstanceOf(ConditionalCheckFailedException);
   });
 
-  // Gap: dynalite ignores ReturnValuesOnConditionCheckFailure (the error carries no Item).
-  (embeddedGap(backends) ? it.fails : it)(
-    'returns the current item of a failed condition with ReturnValuesOnConditionCheckFailure',
-    async () => {
-      // Prepare
-      const pk = uniqueName('cond');
-      await put(pk, 'order', 'SHIPPED', 10);
+  const failedWith = (command: PutItemCommand | UpdateItemCommand | DeleteItemCommand) =>
+    dynamodb
+      .send(command as PutItemCommand)
+      .then(() => undefined)
+      .catch((error: unknown) => error as ConditionalCheckFailedException);
 
-      // Act
-      const failed = await dynamodb
-        .send(
-          new UpdateItemCommand({
-            TableName: table,
-            Key: { pk: { S: pk }, sk: { S: 'order' } },
-            UpdateExpression: 'SET #status = :c',
-            ConditionExpression: '#status = :p',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':c': { S: 'CANCELLED' }, ':p': { S: 'PLACED' } },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        )
-        .catch((error: unknown) => error);
+  it('returns the item that failed an update, a put or a delete condition with ReturnValuesOnConditionCheckFailure', async () => {
+    // Prepare
+    const pk = uniqueName('cond');
+    await put(pk, 'order', 'SHIPPED', 10);
+    const Key = { pk: { S: pk }, sk: { S: 'order' } };
+    const placed = {
+      ConditionExpression: '#status = :p',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
 
-      // Assess
+    // Act
+    const update = await failedWith(
+      new UpdateItemCommand({
+        TableName: table,
+        Key,
+        UpdateExpression: 'SET #status = :c',
+        ExpressionAttributeValues: { ':c': { S: 'CANCELLED' }, ':p': { S: 'PLACED' } },
+        ...placed,
+      }),
+    );
+    const create = await failedWith(
+      new PutItemCommand({
+        TableName: table,
+        Item: { ...Key, status: { S: 'PLACED' } },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    const remove = await failedWith(
+      new DeleteItemCommand({
+        TableName: table,
+        Key,
+        ExpressionAttributeValues: { ':p': { S: 'PLACED' } },
+        ...placed,
+      }),
+    );
+
+    // Assess
+    const stored = { ...Key, status: { S: 'SHIPPED' }, total: { N: '10' } };
+    for (const failed of [update, create, remove]) {
       expect(failed).toBeInstanceOf(ConditionalCheckFailedException);
-      expect((failed as ConditionalCheckFailedException).Item).toMatchObject({
-        status: { S: 'SHIPPED' },
-      });
-    },
-  );
+      expect(failed?.Item).toEqual(stored);
+    }
+  });
+
+  it('returns no item for a failed condition on a missing item, or without ALL_OLD', async () => {
+    // Prepare
+    const pk = uniqueName('cond');
+    await put(pk, 'order', 'SHIPPED', 10);
+    const update = (sk: string, returnValues: 'ALL_OLD' | 'NONE' | undefined) =>
+      failedWith(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: { pk: { S: pk }, sk: { S: sk } },
+          UpdateExpression: 'SET #status = :c',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :p',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':c': { S: 'CANCELLED' }, ':p': { S: 'PLACED' } },
+          ...(returnValues === undefined
+            ? {}
+            : { ReturnValuesOnConditionCheckFailure: returnValues }),
+        }),
+      );
+
+    // Act
+    const missing = await update('nothing-here', 'ALL_OLD');
+    const none = await update('order', 'NONE');
+    const unset = await update('order', undefined);
+
+    // Assess
+    for (const failed of [missing, none, unset]) {
+      expect(failed).toBeInstanceOf(ConditionalCheckFailedException);
+      expect(failed?.Item).toBeUndefined();
+    }
+  });
 });
 
 describe('DynamoDB conformance: queries and pagination', () => {
