@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -6,8 +6,14 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Order } from '../domain/Order.js';
-import type { OrderPage, OrderRepository, PagePosition, StoredOrder } from '../domain/ports.js';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type {
+  CancelResult,
+  OrderPage,
+  OrderRepository,
+  PagePosition,
+  StoredOrder,
+} from '../domain/ports.js';
 import {
   BY_CREATED_AT_INDEX,
   customerPk,
@@ -19,8 +25,18 @@ import {
   storedOrderToItem,
 } from './orderItems.js';
 
-const isConditionFailure = (error: unknown) =>
+const isConditionFailure = (
+  error: unknown,
+): error is Error & { Item?: Record<string, AttributeValue> } =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/**
+ * The item that failed a condition, as DynamoDB returns it with
+ * `ReturnValuesOnConditionCheckFailure: ALL_OLD` (the document client leaves it marshalled);
+ * undefined when there was none.
+ */
+const failedItem = (error: { Item?: Record<string, AttributeValue> }): Item | undefined =>
+  error.Item === undefined ? undefined : unmarshall(error.Item);
 
 /**
  * The SDK sent the request more than once: an earlier attempt may have been applied with its
@@ -52,26 +68,29 @@ export class DynamoDBOrderRepository implements OrderRepository {
   async createOrder(
     stored: StoredOrder,
   ): Promise<{ created: true } | { created: false; existing: StoredOrder }> {
-    const { customerId, orderId } = stored.order;
-    let retried = false;
     try {
       await this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
           Item: storedOrderToItem(stored),
           ConditionExpression: 'attribute_not_exists(pk)',
+          // The order already stored comes back with the failure: no second read.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return { created: true };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      retried = wasRetried(error);
+      const item = failedItem(error);
+      if (item === undefined) {
+        throw new Error(`Order ${stored.order.orderId}: the conflict returned no stored order`, {
+          cause: error,
+        });
+      }
+      const existing = itemToStoredOrder(item);
+      if (wasRetried(error) && isSameWrite(existing, stored)) return { created: true };
+      return { created: false, existing };
     }
-    // Orders are never deleted, so the item that failed the condition is still there.
-    const existing = await this.getOrder(customerId, orderId);
-    if (existing === undefined) throw new Error(`Order ${orderId} vanished after a conflict`);
-    if (retried && isSameWrite(existing, stored)) return { created: true };
-    return { created: false, existing };
   }
 
   async getOrder(customerId: string, orderId: string): Promise<StoredOrder | undefined> {
@@ -117,7 +136,7 @@ export class DynamoDBOrderRepository implements OrderRepository {
     customerId: string,
     orderId: string,
     cancelledAt: string,
-  ): Promise<Order | undefined> {
+  ): Promise<CancelResult> {
     try {
       const { Attributes } = await this.#client.send(
         new UpdateCommand({
@@ -132,17 +151,21 @@ export class DynamoDBOrderRepository implements OrderRepository {
             ':at': cancelledAt,
           },
           ReturnValues: 'ALL_NEW',
+          // Why the condition failed comes back with it: no second read.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return itemToOrder(Attributes ?? {});
+      return { result: 'cancelled', order: itemToOrder(Attributes ?? {}) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      if (!wasRetried(error)) return undefined;
+      const item = failedItem(error);
+      // No item: the condition failed because there is no such order.
+      if (item === undefined) return { result: 'missing' };
+      const order = itemToOrder(item);
+      // Cancelled at this call's own time by an earlier attempt whose answer was lost.
+      const ownWrite =
+        wasRetried(error) && order.status === 'CANCELLED' && order.cancelledAt === cancelledAt;
+      return ownWrite ? { result: 'cancelled', order } : { result: 'conflict', order };
     }
-    // Cancelled at this call's own time: the first attempt was applied.
-    const current = await this.getOrder(customerId, orderId);
-    return current?.order.status === 'CANCELLED' && current.order.cancelledAt === cancelledAt
-      ? current.order
-      : undefined;
   }
 }

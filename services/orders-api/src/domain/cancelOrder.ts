@@ -22,10 +22,9 @@ export const cancelOrder = async (
   const { customer, orderId } = input;
   if (!ORDER_ID_PATTERN.test(orderId)) throw new OrderNotFoundError(orderId);
   const cancelledAt = deps.runtime.now().toISOString();
-  const cancelled = await deps.repository.cancelOrder(customer.id, orderId, cancelledAt);
-  if (cancelled !== undefined) return cancelled;
-  const stored = await deps.repository.getOrder(customer.id, orderId);
-  if (stored === undefined) throw new OrderNotFoundError(orderId);
+  const found = await deps.repository.cancelOrder(customer.id, orderId, cancelledAt);
+  if (found.result === 'cancelled') return found.order;
+  if (found.result === 'missing') throw new OrderNotFoundError(orderId);
   // The condition failed because the order is not PLACED (it is only ever PLACED or CANCELLED).
-  throw new OrderNotCancellableError(orderId, stored.order.status ?? ORDER_STATUSES.CANCELLED);
+  throw new OrderNotCancellableError(orderId, found.order.status ?? ORDER_STATUSES.CANCELLED);
 };

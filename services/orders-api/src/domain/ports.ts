@@ -43,12 +43,19 @@ export interface OrderRepository {
     options: { limit: number; after?: PagePosition },
   ): Promise<OrderPage>;
   /**
-   * PLACED -> CANCELLED in one conditional write. Returns the cancelled order, or undefined
-   * when the order is not PLACED (or does not exist). A write retried after it was applied
-   * (its answer lost) is this call's own: the cancelled order, not a conflict.
+   * PLACED -> CANCELLED in one conditional write. `cancelled` with the cancelled order;
+   * `conflict` with the order as stored when it is not PLACED; `missing` when there is no such
+   * order. A write retried after it was applied (its answer lost) is this call's own: the
+   * cancelled order, not a conflict.
    */
-  cancelOrder(customerId: string, orderId: string, cancelledAt: string): Promise<Order | undefined>;
+  cancelOrder(customerId: string, orderId: string, cancelledAt: string): Promise<CancelResult>;
 }
+
+/** What a cancel found. */
+export type CancelResult =
+  | { result: 'cancelled'; order: Order }
+  | { result: 'conflict'; order: Order }
+  | { result: 'missing' };
 
 /** Time and randomness, injected so use cases are deterministic under test. */
 export interface Runtime {

@@ -71,7 +71,7 @@ describe('DynamoDBOrderRepository when an applied write loses its answer', () =>
     // A later cancel is still a conflict.
     expect(
       await repository.cancelOrder(customer.id, order.orderId, '2026-03-01T12:00:00.000Z'),
-    ).toBeUndefined();
+    ).toEqual({ result: 'conflict', order: cancelled });
   });
 
   it('reports an order whose retried put met its own write as created, not as a replay', async () => {

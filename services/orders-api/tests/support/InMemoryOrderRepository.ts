@@ -1,5 +1,6 @@
 import type { Order } from '../../src/domain/Order.js';
 import type {
+  CancelResult,
   OrderPage,
   OrderRepository,
   PagePosition,
@@ -71,14 +72,15 @@ export class InMemoryOrderRepository implements OrderRepository {
     customerId: string,
     orderId: string,
     cancelledAt: string,
-  ): Promise<Order | undefined> {
+  ): Promise<CancelResult> {
     await tick();
     const id = this.#key(customerId, orderId);
     const row = this.rows.get(id);
-    if (row?.order.status !== 'PLACED') return undefined;
+    if (row === undefined) return { result: 'missing' };
+    if (row.order.status !== 'PLACED') return { result: 'conflict', order: row.order };
     const after = { ...row, order: { ...row.order, status: 'CANCELLED' as const, cancelledAt } };
     this.rows.set(id, after);
     this.changes.push({ before: row, after });
-    return after.order;
+    return { result: 'cancelled', order: after.order };
   }
 }

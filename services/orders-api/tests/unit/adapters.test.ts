@@ -7,6 +7,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDBOrderRepository } from '../../src/adapters/DynamoDBOrderRepository.js';
@@ -26,8 +27,13 @@ afterAll(() => {
 const sampleOrder = (orderId = '01JNR8W3D2C6VQ5B2T0Y8M4K1A') => orderOf(orderId);
 const stored = (order = sampleOrder()) => ({ order, customerEmail: customer.email });
 
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+/** As DynamoDB fails a condition; `item`: what it returns with ReturnValuesOnConditionCheckFailure. */
+const conditionFailed = (item?: Record<string, unknown>) =>
+  new ConditionalCheckFailedException({
+    message: 'The conditional request failed',
+    $metadata: {},
+    ...(item === undefined ? {} : { Item: marshall(item, { removeUndefinedValues: true }) }),
+  });
 
 describe('SqsOrderEventQueue', () => {
   const queue = () =>
@@ -118,18 +124,23 @@ describe('DynamoDBOrderRepository', () => {
     });
   });
 
-  it('returns the stored order instead of overwriting it', async () => {
+  it('returns the stored order that failed the condition instead of overwriting it', async () => {
     // Prepare
     const first = { ...stored(), requestFingerprint: 'f-1' };
-    dynamoMock.on(PutCommand).rejects(conditionFailed());
-    dynamoMock.on(GetCommand).resolves({ Item: storedOrderToItem(first) });
+    dynamoMock.on(PutCommand).rejects(conditionFailed(storedOrderToItem(first)));
 
     // Act / Assess
     await expect(repository().createOrder(stored())).resolves.toEqual({
       created: false,
       existing: first,
     });
-    expect(dynamoMock).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true });
+    expect(dynamoMock).toHaveReceivedCommandWith(PutCommand, {
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    expect(dynamoMock).not.toHaveReceivedCommand(GetCommand);
+    // A backend that returns no item with the failure is an error, never a guess.
+    dynamoMock.on(PutCommand).rejects(conditionFailed());
+    await expect(repository().createOrder(stored())).rejects.toThrow('returned no stored order');
   });
 
   it('lists newest first through ByCreatedAt, resuming after the given position', async () => {
@@ -163,16 +174,18 @@ describe('DynamoDBOrderRepository', () => {
     });
   });
 
-  it('cancels with a PLACED condition; undefined when it fails, other errors rethrown', async () => {
+  it('cancels with a PLACED condition; a failed one says why from the item it returns', async () => {
     // Prepare
     const cancelled = {
       ...sampleOrder(),
-      status: 'CANCELLED',
+      status: 'CANCELLED' as const,
       cancelledAt: '2026-03-01T11:00:00.000Z',
     };
+    const cancelledItem = storedOrderToItem({ ...stored(), order: cancelled });
     dynamoMock
       .on(UpdateCommand)
-      .resolvesOnce({ Attributes: storedOrderToItem({ ...stored(), order: cancelled as never }) })
+      .resolvesOnce({ Attributes: cancelledItem })
+      .rejectsOnce(conditionFailed(cancelledItem))
       .rejectsOnce(conditionFailed())
       .rejectsOnce(new Error('throttled'));
     const cancel = () =>
@@ -183,12 +196,16 @@ describe('DynamoDBOrderRepository', () => {
       );
 
     // Act / Assess
-    await expect(cancel()).resolves.toEqual(cancelled);
-    await expect(cancel()).resolves.toBeUndefined();
+    await expect(cancel()).resolves.toEqual({ result: 'cancelled', order: cancelled });
+    // Not retried by the SDK: the same cancelledAt is someone else's cancel, not this call's.
+    await expect(cancel()).resolves.toEqual({ result: 'conflict', order: cancelled });
+    await expect(cancel()).resolves.toEqual({ result: 'missing' });
     await expect(cancel()).rejects.toThrow('throttled');
     expect(dynamoMock).toHaveReceivedCommandWith(UpdateCommand, {
       ConditionExpression: '#status = :placed',
       ReturnValues: 'ALL_NEW',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
+    expect(dynamoMock).not.toHaveReceivedCommand(GetCommand);
   });
 });
