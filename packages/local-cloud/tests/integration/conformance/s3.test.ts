@@ -135,6 +135,75 @@ describe('S3 conformance: objects with odd keys (SDK)', () => {
   });
 });
 
+describe('S3 conformance: conditional writes and deletes (SDK)', () => {
+  /** The HTTP status an S3 call failed with (undefined: it succeeded). */
+  const statusOf = (call: Promise<unknown>) =>
+    call.then(
+      () => undefined,
+      (error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode,
+    );
+  const putText = (
+    Key: string,
+    Body: string,
+    condition: { IfMatch?: string; IfNoneMatch?: string } = {},
+  ) => s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body, ...condition }));
+
+  it('creates a key only if it is free with If-None-Match: *', async () => {
+    // Prepare
+    const key = `conditional/${uniqueName('create')}.txt`;
+
+    // Act
+    const first = await statusOf(putText(key, 'first', { IfNoneMatch: '*' }));
+    const second = await statusOf(putText(key, 'second', { IfNoneMatch: '*' }));
+
+    // Assess
+    expect([first, second]).toEqual([undefined, 412]);
+    expect(await text(key)).toBe('first');
+  });
+
+  it('overwrites only the version it read with If-Match, and never creates', async () => {
+    // Prepare
+    const key = `conditional/${uniqueName('replace')}.txt`;
+    const { ETag } = await putText(key, 'v1');
+
+    // Act
+    const stale = await statusOf(
+      putText(key, 'v2', { IfMatch: '"0123456789abcdef0123456789abcdef"' }),
+    );
+    const current = await statusOf(putText(key, 'v2', { IfMatch: ETag as string }));
+    const missing = await statusOf(putText(`${key}.missing`, 'v1', { IfMatch: ETag as string }));
+
+    // Assess
+    expect([stale, current, missing]).toEqual([412, undefined, 404]);
+    expect(await text(key)).toBe('v2');
+  });
+
+  it('deletes only the version it read with If-Match on DeleteObject', async () => {
+    // Prepare
+    const key = `conditional/${uniqueName('delete')}.txt`;
+    const { ETag: first } = await putText(key, 'v1');
+    await putText(key, 'v2');
+    const remove = (IfMatch: string, Key = key) =>
+      statusOf(s3.send(new DeleteObjectCommand({ Bucket: bucket, Key, IfMatch })));
+
+    // Act
+    const stale = await remove(first as string);
+    const kept = await text(key);
+    const { ETag: current } = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const matching = await remove(current as string);
+    const missing = await remove(current as string, `${key}.missing`);
+
+    // Assess
+    expect(stale).toBe(412);
+    expect(kept).toBe('v2');
+    expect(matching).toBeUndefined();
+    await expect(
+      s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })),
+    ).rejects.toBeInstanceOf(NotFound);
+    expect(missing).toBe(404);
+  });
+});
+
 describe('S3 conformance: empty and multipart bodies (SDK)', () => {
   // (The SDK itself sends Content-Type application/octet-stream for a blob body.)
   it('stores an empty object', async () => {
