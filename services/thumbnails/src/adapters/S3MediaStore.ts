@@ -1,4 +1,5 @@
 import {
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -6,7 +7,13 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { SourceChangedError } from '../domain/errors.js';
-import type { ObjectHead, SourceStore, Thumbnail, ThumbnailStore } from '../domain/ports.js';
+import type {
+  ObjectHead,
+  SourceStore,
+  StoredOutcome,
+  Thumbnail,
+  ThumbnailStore,
+} from '../domain/ports.js';
 import { parseOutcome, type ThumbnailOutcome } from '../domain/ThumbnailOutcome.js';
 
 /** Object metadata (`x-amz-meta-source-etag`) naming the source version a thumbnail shows. */
@@ -86,14 +93,32 @@ export class S3MediaStore implements SourceStore, ThumbnailStore {
     }
   }
 
-  async readOutcome(key: string): Promise<ThumbnailOutcome | undefined> {
+  async readOutcome(key: string): Promise<StoredOutcome | undefined> {
     try {
       const object = await this.#s3.send(
         new GetObjectCommand({ Bucket: this.#options.thumbnailsBucket, Key: key }),
       );
-      return parseOutcome((await object.Body?.transformToString('utf8')) ?? '');
+      const outcome = parseOutcome((await object.Body?.transformToString('utf8')) ?? '');
+      return outcome === undefined ? undefined : { outcome, etag: unquote(object.ETag) };
     } catch (error) {
       if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async deleteOutcome(key: string, etag: string): Promise<boolean> {
+    try {
+      await this.#s3.send(
+        new DeleteObjectCommand({
+          Bucket: this.#options.thumbnailsBucket,
+          Key: key,
+          IfMatch: `"${etag}"`,
+        }),
+      );
+      return true;
+    } catch (error) {
+      // 412: rewritten since it was read; 404: already gone. Either way, not ours to delete.
+      if (isPreconditionFailed(error) || isNotFound(error)) return false;
       throw error;
     }
   }

@@ -136,6 +136,45 @@ const putThumbnails = async (
 /** Rounds of {@link converge} before giving up (each one is a new upload racing this run). */
 const CONVERGE_ROUNDS = 3;
 
+/** Whether every one of these thumbnails exists. */
+const allExist = async (deps: CreateThumbnailsDeps, thumbnails: readonly OutcomeThumbnail[]) =>
+  (await Promise.all(thumbnails.map((thumbnail) => deps.thumbnails.exists(thumbnail.key)))).every(
+    Boolean,
+  );
+
+/**
+ * After this run's outcome went out, put back any of its thumbnails that are gone. The run of
+ * a delete of the previous version that overlapped this one (the key was deleted and uploaded
+ * again) may have removed them after they were written: its deletes ran before this outcome
+ * existed, so it could not know (when they run after, the delete sees this outcome and
+ * repairs them itself). Stops when the source is no longer this version: its newer run owns
+ * the files.
+ *
+ * @throws {Error} when they keep disappearing for {@link CONVERGE_ROUNDS} rounds.
+ */
+const restoreDeleted = async (
+  object: CreatedObject,
+  deps: CreateThumbnailsDeps,
+  keys: readonly string[],
+  rendered: Awaited<ReturnType<ImageRenderer['render']>>,
+  etag: string,
+): Promise<void> => {
+  for (let round = 0; ; round++) {
+    const present = await Promise.all(keys.map((key) => deps.thumbnails.exists(key)));
+    if (present.every(Boolean)) return;
+    if (round === CONVERGE_ROUNDS) break;
+    if ((await deps.sources.head(object.bucket, object.key))?.etag !== etag) return;
+    const gone = present.flatMap((exists, index) => (exists ? [] : [index]));
+    await putThumbnails(
+      deps,
+      gone.map((index) => keys[index] as string),
+      gone.map((index) => rendered[index] as (typeof rendered)[number]),
+      etag,
+    );
+  }
+  throw new Error(`${object.key}: its thumbnails kept disappearing after its outcome`);
+};
+
 /**
  * After this run's thumbnails went out for a version that is no longer stored, make the
  * thumbnail files show what is stored now: the current version rendered (the newer run may
@@ -242,7 +281,7 @@ export const createThumbnails = async (
   if (object.eTag !== undefined && object.eTag !== head.etag) {
     return skipped(SKIP_REASONS.superseded, known);
   }
-  const previous = await deps.thumbnails.readOutcome(at.outcomeKey);
+  const previous = (await deps.thumbnails.readOutcome(at.outcomeKey))?.outcome;
   const source = sourceOf(object, head, previous);
   const reject = async (reason: SkipReason, detail?: string) => {
     const written = await conclude(deps, at, source, previous, {
@@ -262,7 +301,9 @@ export const createThumbnails = async (
   if (
     previous !== undefined &&
     previous.source.eTag === head.etag &&
-    previous.status !== OUTCOME_STATUSES.failed
+    previous.status !== OUTCOME_STATUSES.failed &&
+    // A delete that raced a re-upload of these bytes may have removed some: then render again.
+    (await allExist(deps, previous.thumbnails))
   ) {
     // Same bytes, same result: only the upload event's sequencer is new (if it is newer).
     if (previous.source.sequencer !== source.sequencer) {
@@ -317,5 +358,6 @@ export const createThumbnails = async (
     await converge(object, deps, at.expectedKeys, widths, head.etag);
     return skipped(SKIP_REASONS.superseded, known);
   }
+  await restoreDeleted(object, deps, at.expectedKeys, rendered, head.etag);
   return { status: 'created', ...known, thumbnails: written };
 };

@@ -1,5 +1,6 @@
 import { parseUploadKey, thumbnailKeys } from '@shop/contracts/mediaKeys';
-import type { SourceStore, ThumbnailStore } from './ports.js';
+import { compareSequencers, InvalidSequencerError } from '@shop/contracts/s3Sequencer';
+import { type CreateThumbnailsDeps, createThumbnails } from './createThumbnails.js';
 import { SKIP_REASONS, type SkipReason } from './skipReasons.js';
 import { outcomeKey } from './ThumbnailOutcome.js';
 
@@ -7,29 +8,48 @@ import { outcomeKey } from './ThumbnailOutcome.js';
 export interface RemovedObject {
   bucket: string;
   key: string;
+  /** The delete event's sequencer: an outcome of a later upload of the key is not this delete's. */
+  sequencer?: string;
 }
 
-export interface DeleteThumbnailsDeps {
-  sources: SourceStore;
-  thumbnails: ThumbnailStore;
-  /** Thumbnail box sizes in px: their keys are deleted even when no outcome lists them. */
-  widths: readonly number[];
-}
+/**
+ * What a delete needs: the stores, the widths whose keys it deletes, and what it takes to
+ * render the key again when a re-upload raced it (see {@link deleteThumbnails}).
+ */
+export type DeleteThumbnailsDeps = CreateThumbnailsDeps;
 
 export type DeleteThumbnailsResult =
   | { status: 'deleted'; keys: string[] }
   | { status: 'skipped'; reason: SkipReason };
 
+/** Whether `sequencer` (of an outcome's upload) comes after the delete's; false if unknown. */
+const isLater = (sequencer: string | undefined, deleted: string | undefined): boolean => {
+  if (sequencer === undefined || deleted === undefined) return false;
+  try {
+    return compareSequencers(sequencer, deleted) > 0;
+  } catch (error) {
+    if (error instanceof InvalidSequencerError) return false;
+    throw error;
+  }
+};
+
 /**
  * Delete the thumbnails of a removed upload, and its outcome: the thumbnails its outcome lists
  * plus `thumbnailKeys(upload, widths)` (an older run may have left some without an outcome),
  * each only if it exists, so `keys` (and the ThumbnailsDeleted metric) counts what was really
- * there. Never a prefix (`a.jpg/` is also the prefix of the thumbnails of `a.jpg/b.png`). S3
- * does not order notifications, so a delete that arrives after the key was uploaded again
- * keeps the thumbnails: they belong to the new object.
+ * there. Never a prefix (`a.jpg/` is also the prefix of the thumbnails of `a.jpg/b.png`).
+ *
+ * S3 does not order notifications, and the key can be uploaded again while this runs:
+ * - uploaded again before the delete's HEAD, or an outcome of an upload after this delete
+ *   (a later sequencer): nothing is deleted, the files belong to the new object;
+ * - the outcome is deleted only if it is still the version read (S3's conditional delete), so
+ *   an outcome the re-upload's run wrote meanwhile stays;
+ * - afterwards, if the key exists again and its outcome names what is stored, the thumbnails
+ *   are made again where the deletes removed some (the re-upload's run, if its outcome comes
+ *   later, checks its own thumbnails after writing it).
  *
  * @example
- * await deleteThumbnails({ bucket, key: 'uploads/p-1/a.jpg' }, { sources, thumbnails, widths: [512, 128] });
+ * await deleteThumbnails({ bucket, key: 'uploads/p-1/a.jpg', sequencer }, deps);
  * // { status: 'deleted', keys: ['p-1/a.jpg/512.webp', 'p-1/a.jpg/128.webp'] }
  */
 export const deleteThumbnails = async (
@@ -42,10 +62,13 @@ export const deleteThumbnails = async (
     return { status: 'skipped', reason: SKIP_REASONS.sourceExists };
   }
   const outcomeAt = outcomeKey(upload);
-  const outcome = await deps.thumbnails.readOutcome(outcomeAt);
+  const stored = await deps.thumbnails.readOutcome(outcomeAt);
+  if (isLater(stored?.outcome.source.sequencer, object.sequencer)) {
+    return { status: 'skipped', reason: SKIP_REASONS.superseded };
+  }
   const candidates = [
     ...new Set([
-      ...(outcome?.thumbnails ?? []).map((thumbnail) => thumbnail.key),
+      ...(stored?.outcome.thumbnails ?? []).map((thumbnail) => thumbnail.key),
       ...thumbnailKeys(
         upload,
         [...new Set(deps.widths)].sort((a, b) => b - a),
@@ -56,7 +79,36 @@ export const deleteThumbnails = async (
     candidates.map(async (key) => ((await deps.thumbnails.exists(key)) ? key : undefined)),
   );
   const keys = found.filter((key): key is string => key !== undefined);
-  // The outcome goes too (a missing key is not an error for DeleteObjects).
-  await deps.thumbnails.delete([...keys, outcomeAt]);
+  await deps.thumbnails.delete(keys);
+  if (stored !== undefined) await deps.thumbnails.deleteOutcome(outcomeAt, stored.etag);
+  await repairRacedUpload(object, outcomeAt, deps);
   return { status: 'deleted', keys };
+};
+
+/**
+ * The key was uploaded again while the deletes ran: if that upload's outcome is already there
+ * (it names what is stored now), make its thumbnails again where the deletes removed some
+ * (`createThumbnails` renders only when one is missing). Its outcome keeps its sequencer, so
+ * the catalog item of that upload still takes it.
+ */
+const repairRacedUpload = async (
+  object: RemovedObject,
+  outcomeAt: string,
+  deps: DeleteThumbnailsDeps,
+): Promise<void> => {
+  const current = await deps.sources.head(object.bucket, object.key);
+  if (current === undefined) return;
+  const now = (await deps.thumbnails.readOutcome(outcomeAt))?.outcome;
+  // No outcome of this version yet: its run checks its thumbnails after writing it.
+  if (now === undefined || now.source.eTag !== current.etag) return;
+  const { sequencer } = now.source;
+  await createThumbnails(
+    {
+      bucket: object.bucket,
+      key: object.key,
+      eTag: current.etag,
+      ...(sequencer === undefined ? {} : { sequencer }),
+    },
+    deps,
+  );
 };

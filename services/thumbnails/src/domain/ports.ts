@@ -28,6 +28,12 @@ export interface Thumbnail {
   body: Uint8Array;
 }
 
+/** An outcome document as stored, with its object's ETag (for a conditional delete). */
+export interface StoredOutcome {
+  outcome: ThumbnailOutcome;
+  etag: string;
+}
+
 /** The separate bucket thumbnails are written to. */
 export interface ThumbnailStore {
   /** Whether an object exists at `key` (HEAD). */
@@ -37,7 +43,12 @@ export interface ThumbnailStore {
   /** Delete exactly these keys (missing keys are not an error). */
   delete(keys: readonly string[]): Promise<void>;
   /** The outcome stored at `key`; `undefined` when there is none (or it is not an outcome). */
-  readOutcome(key: string): Promise<ThumbnailOutcome | undefined>;
+  readOutcome(key: string): Promise<StoredOutcome | undefined>;
+  /**
+   * Delete the outcome at `key` only while it is still the version `etag` (S3's conditional
+   * delete): false when it was rewritten or removed meanwhile, and then nothing is deleted.
+   */
+  deleteOutcome(key: string, etag: string): Promise<boolean>;
   /** Write the outcome document at `key` (its Object Created event is the outcome event). */
   writeOutcome(key: string, outcome: ThumbnailOutcome): Promise<void>;
 }

@@ -66,7 +66,7 @@ describe('S3MediaStore', () => {
     await store.writeOutcome('p/j.jpg/outcome.json', outcome);
 
     // Assess
-    expect(await store.readOutcome('p/j.jpg/outcome.json')).toEqual(outcome);
+    expect((await store.readOutcome('p/j.jpg/outcome.json'))?.outcome).toEqual(outcome);
     expect(await store.readOutcome('p/f.jpg/outcome.json')).toBeUndefined();
     const head = await s3.send(
       new HeadObjectCommand({ Bucket: THUMBS, Key: 'p/j.jpg/outcome.json' }),

@@ -5,6 +5,7 @@ import type {
   ObjectHead,
   RenderedImage,
   SourceStore,
+  StoredOutcome,
   Thumbnail,
   ThumbnailStore,
 } from '../../src/domain/ports.js';
@@ -50,37 +51,59 @@ export class FakeThumbnailStore implements ThumbnailStore {
   readonly outcomeWrites: [string, string][] = [];
   /** Every call, in order, so tests can see that the outcome is written last. */
   readonly calls: string[] = [];
+  /**
+   * Runs before each call is carried out (with its entry in `calls`): tests use it to let
+   * another run act at an exact point of this one (a re-upload landing before a delete).
+   */
+  before: ((call: string) => Promise<void>) | undefined;
+
+  private async record(call: string) {
+    await this.before?.(call);
+    this.calls.push(call);
+  }
 
   async exists(key: string): Promise<boolean> {
     return this.objects.has(key) || this.outcomes.has(key);
   }
 
-  async readOutcome(key: string): Promise<ThumbnailOutcome | undefined> {
-    return this.outcomes.get(key);
+  async readOutcome(key: string): Promise<StoredOutcome | undefined> {
+    const outcome = this.outcomes.get(key);
+    return outcome === undefined ? undefined : { outcome, etag: outcomeEtag(outcome) };
+  }
+
+  async deleteOutcome(key: string, etag: string): Promise<boolean> {
+    await this.record(`delete-outcome ${key}`);
+    const outcome = this.outcomes.get(key);
+    if (outcome === undefined || outcomeEtag(outcome) !== etag) return false;
+    this.outcomes.delete(key);
+    return true;
   }
 
   async writeOutcome(key: string, outcome: ThumbnailOutcome): Promise<void> {
-    this.calls.push(`outcome ${key}`);
+    await this.record(`outcome ${key}`);
     this.outcomeWrites.push([key, outcome.status]);
     this.outcomes.set(key, structuredClone(outcome));
   }
 
   async put(thumbnail: Thumbnail, sourceEtag: string): Promise<void> {
+    await this.record(`put ${thumbnail.key}`);
     this.writes.push(thumbnail.key);
-    this.calls.push(`put ${thumbnail.key}`);
     this.objects.set(thumbnail.key, { thumbnail, sourceEtag });
   }
 
   async delete(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
+    await this.record(`delete ${keys.join(',')}`);
     this.deletes.push([...keys]);
-    this.calls.push(`delete ${keys.join(',')}`);
     for (const key of keys) {
       this.objects.delete(key);
       this.outcomes.delete(key);
     }
   }
 }
+
+/** As S3 would: the MD5 of the document's bytes. */
+const outcomeEtag = (outcome: ThumbnailOutcome) => etagOf(Buffer.from(JSON.stringify(outcome)));
 
 /** Renders `width` x `width / 2` placeholders; or throws what it is told to. */
 export class FakeRenderer implements ImageRenderer {

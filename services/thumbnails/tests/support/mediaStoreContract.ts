@@ -102,7 +102,40 @@ export const mediaStoreContract = (name: string, harness: () => MediaStoreHarnes
 
       // Assess
       expect(missing).toBeUndefined();
-      expect(await thumbnails.readOutcome('p/o.jpg/outcome.json')).toEqual(outcome);
+      expect(await thumbnails.readOutcome('p/o.jpg/outcome.json')).toEqual({
+        outcome,
+        etag: expect.stringMatching(/^[0-9a-f]{32}$/),
+      });
       expect(await thumbnails.exists('p/o.jpg/outcome.json')).toBe(true);
+    });
+
+    it('deletes an outcome only while it is the version that was read', async () => {
+      // Prepare
+      const { thumbnails, uploadsBucket } = harness();
+      const key = 'p/c.jpg/outcome.json';
+      const outcome = (writtenAt: string): ThumbnailOutcome => ({
+        version: 1,
+        status: 'skipped',
+        reason: 'not-an-image',
+        source: { bucket: uploadsBucket, key: 'uploads/p/c.jpg', eTag: 'e', size: 9 },
+        thumbnails: [],
+        writtenAt,
+      });
+      await thumbnails.writeOutcome(key, outcome('2026-03-14T09:27:00.000Z'));
+      const read = await thumbnails.readOutcome(key);
+      await thumbnails.writeOutcome(key, outcome('2026-03-14T09:28:00.000Z'));
+
+      // Act
+      const stale = await thumbnails.deleteOutcome(key, read?.etag ?? '');
+      const kept = await thumbnails.readOutcome(key);
+      const current = await thumbnails.deleteOutcome(key, kept?.etag ?? '');
+      const again = await thumbnails.deleteOutcome(key, kept?.etag ?? '');
+
+      // Assess
+      expect(stale).toBe(false);
+      expect(kept?.outcome.writtenAt).toBe('2026-03-14T09:28:00.000Z');
+      expect(current).toBe(true);
+      expect(again).toBe(false);
+      expect(await thumbnails.readOutcome(key)).toBeUndefined();
     });
   });

@@ -1,4 +1,5 @@
 import {
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
@@ -58,6 +59,7 @@ const givenUploads = (objects: Record<string, Uint8Array>) => {
 };
 
 let stdout: ReturnType<typeof captureOutput>;
+const thumbnailKeys = new Set<string>();
 beforeEach(() => {
   handler = thumbnailsHandler({
     THUMBNAILS_BUCKET: THUMBS,
@@ -66,10 +68,22 @@ beforeEach(() => {
     MAX_SOURCE_BYTES: '1000000',
   });
   s3.reset();
-  s3.on(HeadObjectCommand, { Bucket: THUMBS }).rejects(notFound());
+  // The thumbnails bucket remembers what was put and deleted: a run checks that its
+  // thumbnails still exist after its outcome.
+  thumbnailKeys.clear();
+  s3.on(HeadObjectCommand, { Bucket: THUMBS }).callsFake((input: { Key: string }) => {
+    if (thumbnailKeys.has(input.Key)) return { ETag: '"thumbnail"', ContentLength: 1 };
+    throw notFound();
+  });
   s3.on(GetObjectCommand, { Bucket: THUMBS }).rejects(noSuchKey());
-  s3.on(PutObjectCommand).resolves({});
-  s3.on(DeleteObjectsCommand).resolves({});
+  s3.on(PutObjectCommand).callsFake((input: { Bucket: string; Key: string }) => {
+    if (input.Bucket === THUMBS) thumbnailKeys.add(input.Key);
+    return {};
+  });
+  s3.on(DeleteObjectsCommand).callsFake((input: { Delete: { Objects: { Key: string }[] } }) => {
+    for (const { Key } of input.Delete.Objects) thumbnailKeys.delete(Key);
+    return {};
+  });
   stdout = captureOutput();
 });
 afterEach(() => {
@@ -205,23 +219,38 @@ describe('s3Event handler', () => {
     s3.on(GetObjectCommand, { Bucket: THUMBS, Key: 'p-1/a.jpg/outcome.json' }).resolves({
       Body: { transformToString: async () => JSON.stringify(outcome) },
     } as unknown as GetObjectCommandOutput);
+    thumbnailKeys.add('p-1/a.jpg/1024.webp');
 
     // Act
     await handler(event, context());
 
     // Assess
+    expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, {
+      Bucket: THUMBS,
+      Key: 'p-1/a.jpg/1024.webp',
+    });
     expect(s3).not.toHaveReceivedCommandWith(GetObjectCommand, { Bucket: UPLOADS });
     expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
     const [skip] = stdout.logs().filter((line) => line.message === 'thumbnails skipped');
     expect(skip).toMatchObject({ reason: 'unchanged', level: 'INFO' });
   });
 
-  it('deletes exactly the thumbnails of a removed upload that exist, and its outcome', async () => {
+  it('deletes exactly the thumbnails of a removed upload that exist, and its outcome if unchanged', async () => {
     // Prepare
     s3.on(HeadObjectCommand, { Bucket: UPLOADS }).rejects(notFound());
-    for (const width of [1024, 128]) {
-      s3.on(HeadObjectCommand, { Bucket: THUMBS, Key: `p-1/é b.jpg/${width}.webp` }).resolves({});
-    }
+    for (const width of [1024, 128]) thumbnailKeys.add(`p-1/é b.jpg/${width}.webp`);
+    const outcome = {
+      version: 1,
+      status: 'generated',
+      source: { bucket: UPLOADS, key: 'uploads/p-1/é b.jpg', eTag: 'e1', size: 9 },
+      thumbnails: [{ key: 'p-1/é b.jpg/1024.webp', width: 1024, height: 768, bytes: 10 }],
+      writtenAt: '2026-03-14T09:27:00.000Z',
+    };
+    s3.on(GetObjectCommand, { Bucket: THUMBS, Key: 'p-1/é b.jpg/outcome.json' }).resolves({
+      ETag: '"outcome-1"',
+      Body: { transformToString: async () => JSON.stringify(outcome) },
+    } as unknown as GetObjectCommandOutput);
+    s3.on(DeleteObjectCommand).resolves({});
 
     // Act
     await handler(
@@ -234,12 +263,14 @@ describe('s3Event handler', () => {
       Bucket: THUMBS,
       Delete: {
         Quiet: true,
-        Objects: [
-          { Key: 'p-1/é b.jpg/1024.webp' },
-          { Key: 'p-1/é b.jpg/128.webp' },
-          { Key: 'p-1/é b.jpg/outcome.json' },
-        ],
+        Objects: [{ Key: 'p-1/é b.jpg/1024.webp' }, { Key: 'p-1/é b.jpg/128.webp' }],
       },
+    });
+    // Only the version it read: an outcome rewritten by a new upload meanwhile stays.
+    expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, {
+      Bucket: THUMBS,
+      Key: 'p-1/é b.jpg/outcome.json',
+      IfMatch: '"outcome-1"',
     });
     const deleted = stdout.metrics().filter((line) => 'ThumbnailsDeleted' in line);
     expect(deleted).toEqual([expect.objectContaining({ ThumbnailsDeleted: 2 })]);

@@ -6,41 +6,49 @@ import { SKIP_REASONS } from '../../src/domain/skipReasons.js';
 import { FakeRenderer, FakeSourceStore, FakeThumbnailStore } from '../support/fakes.js';
 
 const BUCKET = 'uploads-bucket';
-const settings = { widths: [128, 512, 1024] };
 const KEY = 'uploads/p-1/a.jpg';
+const OUTCOME = 'p-1/a.jpg/outcome.json';
+const THUMBNAILS = ['p-1/a.jpg/1024.webp', 'p-1/a.jpg/512.webp', 'p-1/a.jpg/128.webp'];
+// Sequencers of one key's events, in the order S3 gave them.
+const UPLOAD_1 = '0055AED6DCD90281E5';
+const DELETE_1 = '0055AED6DCD90281E6';
+const UPLOAD_2 = '0055AED6DCD90281E7';
 
-const setup = () => ({ sources: new FakeSourceStore(), thumbnails: new FakeThumbnailStore() });
+const setup = () => {
+  const sources = new FakeSourceStore();
+  const thumbnails = new FakeThumbnailStore();
+  const renderer = new FakeRenderer();
+  const deps = { sources, thumbnails, renderer, widths: [128, 512, 1024], maxSourceBytes: 9 };
+  return { sources, thumbnails, renderer, deps };
+};
 
 describe('deleteThumbnails', () => {
   it('deletes exactly the thumbnails that exist and the outcome, not the prefix', async () => {
     // Prepare
-    const { sources, thumbnails } = setup();
+    const { sources, thumbnails, deps } = setup();
     sources.put(BUCKET, KEY, new Uint8Array([1]));
-    const deps = { sources, thumbnails, renderer: new FakeRenderer(), ...settings };
-    await createThumbnails({ bucket: BUCKET, key: KEY }, { ...deps, maxSourceBytes: 9 });
+    await createThumbnails({ bucket: BUCKET, key: KEY, sequencer: UPLOAD_1 }, deps);
     sources.objects.clear();
     const nested = { key: 'p-1/a.jpg/b.png/128.webp', width: 1, height: 1, body: new Uint8Array() };
     await thumbnails.put(nested, 'etag');
 
     // Act
-    const result = await deleteThumbnails({ bucket: BUCKET, key: KEY }, deps);
+    const result = await deleteThumbnails({ bucket: BUCKET, key: KEY, sequencer: DELETE_1 }, deps);
 
     // Assess
-    const expected = ['p-1/a.jpg/1024.webp', 'p-1/a.jpg/512.webp', 'p-1/a.jpg/128.webp'];
-    expect(result).toEqual({ status: 'deleted', keys: expected });
-    expect(thumbnails.deletes).toEqual([[...expected, 'p-1/a.jpg/outcome.json']]);
+    expect(result).toEqual({ status: 'deleted', keys: THUMBNAILS });
+    expect(thumbnails.deletes).toEqual([THUMBNAILS]);
+    expect(thumbnails.calls.at(-1)).toBe(`delete-outcome ${OUTCOME}`);
     expect(thumbnails.outcomes.size).toBe(0);
     expect([...thumbnails.objects.keys()]).toEqual([nested.key]);
   });
 
   it('reports no thumbnails for an upload that was skipped', async () => {
     // Prepare
-    const { sources, thumbnails } = setup();
+    const { sources, thumbnails, renderer, deps } = setup();
     sources.put(BUCKET, KEY, new Uint8Array([1]));
-    const renderer = new FakeRenderer();
     renderer.failWith = new ImageRejectedError(SKIP_REASONS.notAnImage, 'text');
-    const deps = { sources, thumbnails, renderer, ...settings };
-    await createThumbnails({ bucket: BUCKET, key: KEY }, { ...deps, maxSourceBytes: 9 });
+    await createThumbnails({ bucket: BUCKET, key: KEY }, deps);
     sources.objects.clear();
 
     // Act
@@ -48,34 +56,117 @@ describe('deleteThumbnails', () => {
 
     // Assess
     expect(result).toEqual({ status: 'deleted', keys: [] });
-    expect(thumbnails.deletes.at(-1)).toEqual(['p-1/a.jpg/outcome.json']);
     expect(thumbnails.outcomes.size).toBe(0);
   });
 
   it('keeps the thumbnails when the key has been uploaded again since the delete', async () => {
     // Prepare
-    const { sources, thumbnails } = setup();
+    const { sources, thumbnails, deps } = setup();
     sources.put(BUCKET, KEY, new Uint8Array([1]));
 
     // Act
-    const result = await deleteThumbnails(
-      { bucket: BUCKET, key: KEY },
-      { sources, thumbnails, ...settings },
-    );
+    const result = await deleteThumbnails({ bucket: BUCKET, key: KEY }, deps);
 
     // Assess
     expect(result).toEqual({ status: 'skipped', reason: SKIP_REASONS.sourceExists });
     expect(thumbnails.deletes).toEqual([]);
   });
 
+  it('leaves the files of an upload made after the delete, even once that one is gone too', async () => {
+    // Prepare: delete, upload again, delete again; the first delete's event comes last.
+    const { sources, thumbnails, deps } = setup();
+    sources.put(BUCKET, KEY, new Uint8Array([2]));
+    await createThumbnails({ bucket: BUCKET, key: KEY, sequencer: UPLOAD_2 }, deps);
+    sources.objects.clear();
+
+    // Act
+    const result = await deleteThumbnails({ bucket: BUCKET, key: KEY, sequencer: DELETE_1 }, deps);
+
+    // Assess: the second delete's own event removes them.
+    expect(result).toEqual({ status: 'skipped', reason: SKIP_REASONS.superseded });
+    expect(thumbnails.deletes).toEqual([]);
+    expect(thumbnails.outcomes.get(OUTCOME)?.source.sequencer).toBe(UPLOAD_2);
+  });
+
+  it("keeps a re-upload's outcome written while the delete ran, and puts back its thumbnails", async () => {
+    // Prepare: the key is uploaded again (same bytes) while the delete runs: the new upload's
+    // run finishes just before the delete's DeleteObjects, which removes its thumbnails.
+    const { sources, thumbnails, renderer, deps } = setup();
+    sources.put(BUCKET, KEY, new Uint8Array([1]));
+    await createThumbnails({ bucket: BUCKET, key: KEY, sequencer: UPLOAD_1 }, deps);
+    sources.objects.clear();
+    let raced = false;
+    thumbnails.before = async (call) => {
+      if (raced || !call.startsWith('delete p-1/a.jpg/')) return;
+      raced = true;
+      sources.put(BUCKET, KEY, new Uint8Array([1]));
+      await createThumbnails({ bucket: BUCKET, key: KEY, sequencer: UPLOAD_2 }, deps);
+    };
+
+    // Act
+    const result = await deleteThumbnails({ bucket: BUCKET, key: KEY, sequencer: DELETE_1 }, deps);
+
+    // Assess: what is stored is the re-upload, and everything its outcome lists exists.
+    expect(raced).toBe(true);
+    expect(result.status).toBe('deleted');
+    const outcome = thumbnails.outcomes.get(OUTCOME);
+    expect(outcome?.source.sequencer).toBe(UPLOAD_2);
+    expect(outcome?.thumbnails.map((thumbnail) => thumbnail.key)).toEqual(THUMBNAILS);
+    expect([...thumbnails.objects.keys()].sort()).toEqual([...THUMBNAILS].sort());
+    expect(renderer.calls).toHaveLength(2); // the first upload, then the repair
+  });
+
+  it("lets a re-upload's run put back the thumbnails the delete removed before its outcome", async () => {
+    // Prepare: the delete found the key gone and is slow; meanwhile the key is uploaded again
+    // and its run puts its thumbnails; the delete's DeleteObjects then removes them and the
+    // delete ends before that run writes its outcome.
+    const { sources, thumbnails, deps } = setup();
+    sources.put(BUCKET, KEY, new Uint8Array([1]));
+    await createThumbnails({ bucket: BUCKET, key: KEY, sequencer: UPLOAD_1 }, deps);
+    sources.objects.clear();
+    let atDeletes: () => void = () => undefined;
+    const deleteAtDeletes = new Promise<void>((resolve) => {
+      atDeletes = resolve;
+    });
+    let release: () => void = () => undefined;
+    const deleteMayGo = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let deleting: Promise<unknown> | undefined;
+    thumbnails.before = async (call) => {
+      if (call === `delete ${THUMBNAILS.join(',')}` && deleting === undefined) {
+        atDeletes();
+        await deleteMayGo;
+      } else if (call === `outcome ${OUTCOME}` && deleting !== undefined) {
+        release();
+        await deleting;
+      }
+    };
+    const run = deleteThumbnails({ bucket: BUCKET, key: KEY, sequencer: DELETE_1 }, deps);
+    await deleteAtDeletes;
+    deleting = run;
+    sources.put(BUCKET, KEY, new Uint8Array([3]));
+
+    // Act
+    const created = await createThumbnails({ bucket: BUCKET, key: KEY, sequencer: UPLOAD_2 }, deps);
+    const deleted = await run;
+
+    // Assess: the delete took the re-upload's thumbnails; its run put them back.
+    expect(deleted).toEqual({ status: 'deleted', keys: THUMBNAILS });
+    expect(created.status).toBe('created');
+    expect(thumbnails.outcomes.get(OUTCOME)?.source.sequencer).toBe(UPLOAD_2);
+    expect([...thumbnails.objects.keys()].sort()).toEqual([...THUMBNAILS].sort());
+    expect(thumbnails.writes.filter((key) => key === THUMBNAILS[0])).toHaveLength(3);
+  });
+
   it('ignores keys outside the uploads layout', async () => {
     // Prepare
-    const { sources, thumbnails } = setup();
+    const { thumbnails, deps } = setup();
 
     // Act
     const result = await deleteThumbnails(
       { bucket: BUCKET, key: 'uploads/only-a-product-id' },
-      { sources, thumbnails, ...settings },
+      deps,
     );
 
     // Assess
