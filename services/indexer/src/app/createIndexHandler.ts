@@ -78,6 +78,9 @@ export const createIndexHandler = (deps: IndexHandlerDependencies) => {
     }
   };
 
+  /** Records of the current invocation that failed on S3 or DynamoDB, not on their content. */
+  let dependencyFailures = 0;
+
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     logger.appendKeys({ messageId: record.messageId });
     const change = parse(record);
@@ -88,17 +91,43 @@ export const createIndexHandler = (deps: IndexHandlerDependencies) => {
           : await indexObjectChange(change, useCaseDeps);
       reportOutcome(outcome, change, deps);
     } catch (error) {
-      logger.error('indexing failed: SQS will redeliver the message', {
-        key: change.key,
-        error: error as Error,
-      });
+      if (error instanceof MalformedEventError) {
+        // An outcome document that is not one: the message's own fault, like a bad body.
+        logger.warn('malformed message: failing it so it reaches the dead-letter queue', {
+          key: change.key,
+          receiveCount: record.attributes?.ApproximateReceiveCount,
+          reason: error.message,
+        });
+      } else {
+        dependencyFailures++;
+        logger.error('indexing failed: SQS will redeliver the message', {
+          key: change.key,
+          error: error as Error,
+        });
+      }
       throw error;
     }
   };
 
-  return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    dependencyFailures = 0;
     // One record at a time: two events for the same key in one batch (a delete and a late
     // create, say) then meet the conditional write one after the other instead of racing,
     // which also keeps backends whose condition checks are not atomic (moto) faithful.
-    processPartialResponse(event, recordHandler, processor, { context, processInParallel: false });
+    const response = await processPartialResponse(event, recordHandler, processor, {
+      context,
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
+    // Every message failed, some on S3 or DynamoDB: fail the invocation so Lambda backs off.
+    // Malformed messages alone never fail it: bad input is not a Lambda error (no Errors alarm,
+    // no rollback of a deployment), it goes to the dead-letter queue.
+    const failed = response.batchItemFailures.length;
+    if (failed > 0 && failed === event.Records.length && dependencyFailures > 0) {
+      throw new Error(
+        `All ${failed} records failed, ${dependencyFailures} of them on S3 or DynamoDB`,
+      );
+    }
+    return response;
+  };
 };

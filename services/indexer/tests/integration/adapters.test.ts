@@ -3,10 +3,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureBucket } from '@shop/local-cloud';
 import { uniqueName, useBackends } from '@shop/local-cloud/testing';
 import { createTableFromTemplate } from '@shop/testing/tables';
-import { beforeAll } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBMediaCatalog } from '../../src/adapters/DynamoDBMediaCatalog.js';
 import { S3ObjectInspector } from '../../src/adapters/S3ObjectInspector.js';
-import { S3OutcomeReader } from '../../src/adapters/S3OutcomeReader.js';
+import { MAX_OUTCOME_BYTES, S3OutcomeReader } from '../../src/adapters/S3OutcomeReader.js';
+import { MalformedEventError } from '../../src/domain/errors.js';
 import { mediaCatalogContract } from '../support/mediaCatalogContract.js';
 import { s3PortsContract } from '../support/s3PortsContract.js';
 
@@ -49,3 +50,20 @@ s3PortsContract('S3ObjectInspector and S3OutcomeReader', () => ({
     await clients.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   },
 }));
+
+describe('S3OutcomeReader', () => {
+  it('refuses an object over the outcome size limit without buffering it', async () => {
+    // Prepare
+    const key = `${uniqueName('p')}/big.jpg/outcome.json`;
+    await clients.s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'x'.repeat(MAX_OUTCOME_BYTES + 1) }),
+    );
+
+    // Act
+    const read = new S3OutcomeReader(clients.s3).read(bucket, key);
+
+    // Assess
+    await expect(read).rejects.toBeInstanceOf(MalformedEventError);
+    await expect(read).rejects.toThrow(`outcome object is ${MAX_OUTCOME_BYTES + 1} bytes`);
+  });
+});

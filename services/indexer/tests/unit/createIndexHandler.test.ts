@@ -188,15 +188,37 @@ describe('createIndexHandler', () => {
     );
   });
 
-  it('fails the invocation when every message fails, so Lambda backs off', async () => {
+  it('fails the invocation when every message fails on DynamoDB, so Lambda backs off', async () => {
     // Prepare
     const { handle } = setup();
+    dynamoMock
+      .on(PutCommand)
+      .rejects(Object.assign(new Error('down'), { name: 'InternalServerError' }));
+    dynamoMock
+      .on(UpdateCommand)
+      .rejects(Object.assign(new Error('down'), { name: 'InternalServerError' }));
 
     // Act
-    const attempt = handle(indexBatch('garbage', '{}'));
+    const attempt = handle(indexBatch(created(), deleted()));
 
     // Assess
-    await expect(attempt).rejects.toThrow(/All records failed/);
+    await expect(attempt).rejects.toThrow('All 2 records failed, 2 of them on S3 or DynamoDB');
+  });
+
+  it('reports a batch of malformed messages without failing the invocation', async () => {
+    // Prepare: bad input is not a Lambda error (no Errors alarm, no deployment rollback).
+    const { handle, lines } = setup();
+    const event = indexBatch('garbage', '{}');
+
+    // Act
+    const response = await handle(event);
+
+    // Assess
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
+      event.Records.map((record) => record.messageId),
+    );
     expect(dynamoMock).not.toHaveReceivedAnyCommand();
+    expect(lines.filter((line) => line.level === 'ERROR')).toEqual([]);
+    expect(lines.filter((line) => line.level === 'WARN')).toHaveLength(2);
   });
 });
