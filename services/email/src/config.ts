@@ -90,8 +90,8 @@ export const AWS_LIMITS = {
 
 /**
  * The SES adapter's own retries of one send: `attempts` in all, retried only when SES answered
- * with throttling or a 5xx (it did not accept the email), after a full-jitter backoff of at most
+ * with throttling or 503 (it did not accept the email), after a full-jitter backoff of at most
  * `baseDelayMs` x 2^(retry - 1), capped at `maxDelayMs`. A send whose outcome is unknown
- * (timeout, dropped connection, deadline) is never retried inside the invocation.
+ * (timeout, dropped connection, deadline, another 5xx) is never retried inside the invocation.
  */
 export const SES_SEND_RETRY = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 } as const;

@@ -47,9 +47,10 @@ const errorName = (error: unknown): string =>
   error instanceof Error ? error.name : 'UnknownError';
 
 /**
- * True when SES answered the send with throttling or a 5xx: it did not accept the email, so
- * sending again cannot make a duplicate. A timeout, a dropped connection or an aborted call has
- * no answer (SES may have accepted the email): false.
+ * True when SES answered the send with throttling or 503 (unavailable): it did not accept the
+ * email, so sending again cannot make a duplicate. Other 5xx answers (500 InternalFailure, a
+ * proxy's 502 or 504) can come after SES took the email, like a timeout, a dropped connection
+ * or an aborted call, which have no answer at all: false (the next receive sends).
  *
  * @example
  * isRetryableRefusal(new TooManyRequestsException({ $metadata: { httpStatusCode: 429 }, message: '' }));
@@ -58,7 +59,7 @@ const errorName = (error: unknown): string =>
 export const isRetryableRefusal = (error: unknown): boolean => {
   const status = httpStatus(error);
   if (status === undefined) return false;
-  return status === 429 || status >= 500 || THROTTLING.has(errorName(error));
+  return status === 429 || status === 503 || THROTTLING.has(errorName(error));
 };
 
 const CHARSET = 'UTF-8';
@@ -82,7 +83,7 @@ export const toEmailError = (error: unknown): Error => {
   return new EmailProviderUnavailableError(name, { cause: error });
 };
 
-/** How {@link SesEmailSender} retries a send SES refused with throttling or a 5xx. */
+/** How {@link SesEmailSender} retries a send SES refused with throttling or 503. */
 export interface SendRetryPolicy {
   /** Attempts per send, the first one included. */
   attempts: number;

@@ -209,8 +209,11 @@ describe('isRetryableRefusal', () => {
     ['TooManyRequestsException', 429, true],
     ['Throttling', 400, true],
     ['ThrottlingException', 400, true],
-    ['InternalFailure', 500, true],
     ['ServiceUnavailable', 503, true],
+    // May come after SES took the email: not retried in the invocation.
+    ['InternalFailure', 500, false],
+    ['BadGateway', 502, false],
+    ['GatewayTimeout', 504, false],
     ['MessageRejected', 400, false],
     ['SendingPausedException', 400, false],
   ])('answers %s (%i): %s', (name, status, expected) => {
