@@ -1,5 +1,6 @@
 import type { BackendClients } from '../clients.js';
 import { TemplateError } from '../template/errors.js';
+import { NO_VALUE } from '../template/intrinsics.js';
 import type { Stack } from '../template/Stack.js';
 import type { TemplateResource } from '../template/types.js';
 import type { FunctionModel, LocalStackModel } from './model.js';
@@ -29,7 +30,10 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
 /** Resolve one property of a resource (`undefined` when absent). */
 export const property = (ctx: ProvisionContext, input: ResourceInput, name: string): unknown => {
   const raw = input.resource.Properties?.[name];
-  return raw === undefined ? undefined : ctx.stack.resolve(raw, `${input.path}.Properties.${name}`);
+  if (raw === undefined) return undefined;
+  const value = ctx.stack.resolve(raw, `${input.path}.Properties.${name}`);
+  // `!If [Cond, x, !Ref AWS::NoValue]` as the whole property: as if it were not there.
+  return value === NO_VALUE ? undefined : value;
 };
 
 /** A resolved property that must be a string, if present. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failedItems, sqsRecord } from '../../src/triggers/sqs/sqsEvents.js';
+import { failedItems, passesFilters, sqsRecord } from '../../src/triggers/sqs/sqsEvents.js';
 
 describe('sqsRecord', () => {
   it('builds the record Lambda sends for an SQS message', () => {
@@ -69,5 +69,40 @@ describe('failedItems', () => {
   ])('fails the whole batch for %s', (_case, payload) => {
     // Act / Assess
     expect(failedItems(payload, batch)).toBe('all');
+  });
+});
+
+describe('passesFilters', () => {
+  const source = { arn: 'arn:aws:sqs:us-east-1:000000000000:q', region: 'us-east-1' };
+  const message = {
+    MessageId: 'm-1',
+    Body: '{"type":"order","total":12}',
+    Attributes: { ApproximateReceiveCount: '1' },
+    MessageAttributes: { kind: { DataType: 'String', StringValue: 'priority' } },
+  };
+
+  it('matches patterns on the parsed body and on the rest of the record, as Lambda does', () => {
+    // Act / Assess
+    expect(passesFilters([{ body: { type: ['order'] } }], message, source)).toBe(true);
+    expect(
+      passesFilters(
+        [{ messageAttributes: { kind: { stringValue: ['priority'] } } }],
+        message,
+        source,
+      ),
+    ).toBe(true);
+    expect(
+      passesFilters([{ attributes: { ApproximateReceiveCount: ['1'] } }], message, source),
+    ).toBe(true);
+    expect(
+      passesFilters([{ messageAttributes: { kind: { stringValue: ['bulk'] } } }], message, source),
+    ).toBe(false);
+    expect(passesFilters([{ body: { type: ['refund'] } }], message, source)).toBe(false);
+  });
+
+  it('lets every message through without filters, and matches a plain-text body as a string', () => {
+    // Act / Assess
+    expect(passesFilters([], message, source)).toBe(true);
+    expect(passesFilters([{ body: ['hello'] }], { ...message, Body: 'hello' }, source)).toBe(true);
   });
 });

@@ -163,7 +163,9 @@ export class StreamPoller {
         if (iterator === undefined && open) {
           iterator = await this.iterator(shardId, mapping.startingPosition, lastRead);
         }
-        if (iterator !== undefined) {
+        // Read on only while less than a batch waits: under a steady stream of writes that
+        // the function cannot keep up with, records stay in the stream, not in this process.
+        if (iterator !== undefined && buffer.length < mapping.batchSize) {
           const output = await this.clients.dynamodbStreams.send(
             new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
             { abortSignal: signal },

@@ -30,7 +30,10 @@ export const identityValue = (source: string, parts: RequestParts): string | und
   const context = /^\$context\.(.+)$/.exec(source);
   if (context) {
     let value: unknown = parts.requestContext;
-    for (const key of (context[1] as string).split('.'))
+    // HTTP API names the caller's address `$context.identity.sourceIp`; payload 2.0 carries it
+    // as requestContext.http.sourceIp.
+    const path = context[1] === 'identity.sourceIp' ? 'http.sourceIp' : (context[1] as string);
+    for (const key of path.split('.'))
       value = (value as Record<string, unknown> | undefined)?.[key];
     return value === undefined || value === '' ? undefined : String(value);
   }
@@ -73,6 +76,9 @@ interface CacheEntry {
  * response's `isAuthorized: false` (or a policy without Allow) is 403. Results are cached
  * per identity source for the authorizer's TTL.
  */
+/** Cached answers kept at most (a load test with a token per request must not grow the heap). */
+export const MAX_CACHED_ANSWERS = 10_000;
+
 export class Authorizers {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly invoke: Invoke;
@@ -81,6 +87,27 @@ export class Authorizers {
   constructor(invoke: Invoke, warn: (message: string) => void) {
     this.invoke = invoke;
     this.warn = warn;
+  }
+
+  /** Answers in the cache (expired ones go when looked up, or when the cache is full). */
+  get cachedAnswers(): number {
+    return this.cache.size;
+  }
+
+  private remember(key: string, expiresAt: number, payload: unknown) {
+    this.cache.delete(key);
+    if (this.cache.size >= MAX_CACHED_ANSWERS) {
+      const now = Date.now();
+      for (const [cachedKey, entry] of this.cache) {
+        if (entry.expiresAt <= now) this.cache.delete(cachedKey);
+      }
+      // Still full: the oldest answers go first (a Map keeps insertion order).
+      for (const cachedKey of this.cache.keys()) {
+        if (this.cache.size < MAX_CACHED_ANSWERS) break;
+        this.cache.delete(cachedKey);
+      }
+    }
+    this.cache.set(key, { expiresAt, payload });
   }
 
   async authorize(
@@ -99,6 +126,7 @@ export class Authorizers {
     const cacheable = auth.resultTtlSeconds > 0 && values.length > 0;
     let payload: unknown;
     const cached = cacheable ? this.cache.get(cacheKey) : undefined;
+    if (cached && cached.expiresAt <= Date.now()) this.cache.delete(cacheKey);
     if (cached && cached.expiresAt > Date.now()) {
       payload = cached.payload;
     } else {
@@ -132,8 +160,7 @@ export class Authorizers {
       } catch {
         return { allowed: false, response: INTERNAL() };
       }
-      if (cacheable)
-        this.cache.set(cacheKey, { expiresAt: Date.now() + auth.resultTtlSeconds * 1000, payload });
+      if (cacheable) this.remember(cacheKey, Date.now() + auth.resultTtlSeconds * 1000, payload);
     }
     return this.evaluate(auth, payload, routeArn);
   }

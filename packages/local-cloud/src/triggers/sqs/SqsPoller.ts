@@ -8,8 +8,7 @@ import type { BackendClients } from '../../clients.js';
 import type { FunctionPool } from '../../lambda/FunctionPool.js';
 import type { RunnerLog } from '../../lambda/types.js';
 import type { QueueModel, SqsMappingModel } from '../../provision/model.js';
-import { matchesPattern } from '../eventbridge/eventPattern.js';
-import { failedItems, sqsEvent } from './sqsEvents.js';
+import { failedItems, passesFilters, sqsEvent } from './sqsEvents.js';
 
 /** Options for {@link SqsPoller}. */
 export interface SqsPollerOptions {
@@ -29,14 +28,6 @@ const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
     items.slice(i * size, i * size + size),
   );
-
-const filterBody = (message: Message): unknown => {
-  try {
-    return JSON.parse(message.Body ?? '');
-  } catch {
-    return message.Body;
-  }
-};
 
 /**
  * An SQS event source mapping: long-polls the queue, gathers a batch (BatchSize,
@@ -132,14 +123,8 @@ export class SqsPoller {
   private async process(received: Message[]) {
     const { mapping, queue } = this;
     // FilterCriteria: messages no filter matches are deleted without invoking (as Lambda does).
-    const batch =
-      mapping.filters.length === 0
-        ? received
-        : received.filter((message) =>
-            mapping.filters.some((pattern) =>
-              matchesPattern(pattern, { body: filterBody(message) }),
-            ),
-          );
+    const source = { arn: queue.arn, region: this.options.region };
+    const batch = received.filter((message) => passesFilters(mapping.filters, message, source));
     const filteredOut = received.filter((message) => !batch.includes(message));
     await this.delete(filteredOut);
     if (batch.length === 0) return;

@@ -1,4 +1,5 @@
 import type { Message } from '@aws-sdk/client-sqs';
+import { matchesPattern } from '../eventbridge/eventPattern.js';
 
 /** What an SQS record needs besides the message. */
 export interface SqsSource {
@@ -74,4 +75,28 @@ export const failedItems = (
     ids.add(id);
   }
   return ids;
+};
+
+/** The body as FilterCriteria sees it: parsed when it is JSON, the string otherwise. */
+const filterBody = (message: Message): unknown => {
+  try {
+    return JSON.parse(message.Body ?? '');
+  } catch {
+    return message.Body;
+  }
+};
+
+/**
+ * Whether a message passes an SQS mapping's FilterCriteria: some pattern matches the record as
+ * the function would get it (`messageAttributes`, `attributes`, ...), with the body parsed
+ * when it is JSON. No filters: every message passes.
+ */
+export const passesFilters = (
+  filters: readonly unknown[],
+  message: Message,
+  source: SqsSource,
+): boolean => {
+  if (filters.length === 0) return true;
+  const record = { ...sqsRecord(message, source), body: filterBody(message) };
+  return filters.some((pattern) => matchesPattern(pattern, record));
 };
