@@ -1,6 +1,6 @@
 import { TemplateError } from '../template/errors.js';
 import { isRecord, type ProvisionContext, type ResourceInput } from './context.js';
-import { IMPLICIT_HTTP_API, registerHttpApi } from './httpApis.js';
+import { implicitHttpApi } from './httpApis.js';
 import type { FunctionModel, SqsMappingModel } from './model.js';
 import { parseKeyFilter, parseS3Events } from './notifications.js';
 import { parseFilterCriteria } from './parseFilterCriteria.js';
@@ -16,7 +16,7 @@ const httpApiEvent = (
 ) => {
   const apiId = props.ApiId;
   let api = [...ctx.model.httpApis.values()].find((a) => a.apiId === apiId);
-  if (apiId === undefined) api = registerHttpApi(ctx, IMPLICIT_HTTP_API);
+  if (apiId === undefined) api = implicitHttpApi(ctx);
   if (api === undefined)
     throw new TemplateError(`${path}.ApiId`, 'must be !Ref of an AWS::Serverless::HttpApi');
   const method = String(props.Method ?? 'ANY').toUpperCase();

@@ -121,6 +121,23 @@ export const registerHttpApi = (ctx: ProvisionContext, logicalId: string): HttpA
   return api;
 };
 
+/**
+ * SAM's implicit API, for function `HttpApi` events without `ApiId`. SAM builds it before it
+ * applies Globals, so `Globals.HttpApi` (authorizers, default authorizer, CORS) is its
+ * configuration.
+ */
+export const implicitHttpApi = (ctx: ProvisionContext): HttpApiModel => {
+  const existing = ctx.model.httpApis.get(IMPLICIT_HTTP_API);
+  if (existing) return existing;
+  const globals = ctx.stack.template.Globals?.HttpApi;
+  void provisionHttpApi(ctx, {
+    id: IMPLICIT_HTTP_API,
+    resource: { Type: 'AWS::Serverless::HttpApi', Properties: isRecord(globals) ? globals : {} },
+    path: 'Globals.HttpApi',
+  });
+  return registerHttpApi(ctx, IMPLICIT_HTTP_API);
+};
+
 /** AWS::Serverless::HttpApi: authorizers, default authorizer and CORS (routes come from functions). */
 export const provisionHttpApi: Provisioner = (ctx, input) => {
   const api = registerHttpApi(ctx, input.id);
@@ -148,10 +165,10 @@ export const provisionHttpApi: Provisioner = (ctx, input) => {
   }
   const corsModel = cors(property(ctx, input, 'CorsConfiguration'));
   if (corsModel) api.cors = corsModel;
-  if (
-    property(ctx, input, 'DefinitionBody') !== undefined ||
-    property(ctx, input, 'DefinitionUri') !== undefined
-  ) {
+  // Presence only: a definition is not resolved (it may use Fn::Transform, or refer to the
+  // functions whose events point at this API).
+  const properties = input.resource.Properties ?? {};
+  if (properties.DefinitionBody !== undefined || properties.DefinitionUri !== undefined) {
     ctx.warn(
       `${base}.DefinitionBody: OpenAPI definitions are not read locally; only routes from function events are served`,
     );

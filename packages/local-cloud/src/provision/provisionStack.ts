@@ -4,6 +4,7 @@ import { TemplateError } from '../template/errors.js';
 import type { Stack } from '../template/Stack.js';
 import {
   functionByArn,
+  isRecord,
   type ProvisionContext,
   type Provisioner,
   type ResourceInput,
@@ -45,20 +46,40 @@ const PROVISIONERS: Record<string, Provisioner> = {
 const orderFields = (type: string): string[] | undefined =>
   type === 'AWS::Serverless::Function' || type === 'AWS::Lambda::Function'
     ? FUNCTION_ORDER_FIELDS
-    : isPassiveType(type) || !(type in PROVISIONERS)
-      ? []
-      : undefined;
+    : type === 'AWS::Serverless::HttpApi'
+      ? // Not its definition: it is not read, and it may refer to the functions behind it.
+        ['Auth', 'CorsConfiguration']
+      : isPassiveType(type) || !(type in PROVISIONERS)
+        ? []
+        : undefined;
+
+/** Does a function have an `HttpApi` event on SAM's implicit API (no `ApiId`)? */
+const usesImplicitHttpApi = (properties: Record<string, unknown>): boolean =>
+  Object.values(isRecord(properties.Events) ? properties.Events : {}).some(
+    (event) =>
+      isRecord(event) &&
+      event.Type === 'HttpApi' &&
+      !(isRecord(event.Properties) && event.Properties.ApiId !== undefined),
+  );
 
 /** Resources in an order where every resource comes after those it refers to. */
 export const creationOrder = (stack: Stack): string[] => {
   const ids = [...stack.resources.keys()];
   const dependencies = new Map<string, Set<string>>();
+  // The implicit API is made with the first function that has an event on it, from
+  // Globals.HttpApi: what that refers to (authorizer functions) comes before such functions.
+  const implicitApi = stack.template.Globals?.HttpApi;
+  const implicitApiRefs =
+    implicitApi === undefined ? new Set<string>() : stack.references(implicitApi);
   for (const [id, resource] of stack.resources) {
     const fields = orderFields(resource.Type);
     const props = resource.Properties ?? {};
     const scanned =
       fields === undefined ? props : Object.fromEntries(fields.map((f) => [f, props[f]]));
     const refs = stack.references(scanned);
+    if (orderFields(resource.Type) === FUNCTION_ORDER_FIELDS && usesImplicitHttpApi(props)) {
+      for (const ref of implicitApiRefs) refs.add(ref);
+    }
     const dependsOn = resource.DependsOn === undefined ? [] : [resource.DependsOn].flat();
     for (const dep of dependsOn) {
       if (!stack.resources.has(dep) && !stack.skipped.includes(dep)) {

@@ -149,6 +149,70 @@ Resources:
     await expect(result).rejects.toThrow('Resources: circular dependency between resources: A, B');
   });
 
+  it('configures the implicit HTTP API from Globals.HttpApi, after the authorizer function', async () => {
+    // Act: the route's function comes before its authorizer in the template.
+    const model = await provision(`
+Globals:
+  Function: { Runtime: nodejs24.x, Handler: index.handler, CodeUri: nowhere/ }
+  HttpApi:
+    CorsConfiguration: { AllowOrigins: ['https://shop.example'], AllowMethods: [GET] }
+    Auth:
+      DefaultAuthorizer: Lambda
+      Authorizers:
+        Lambda:
+          FunctionArn: !GetAtt Auth.Arn
+          AuthorizerPayloadFormatVersion: "2.0"
+          EnableSimpleResponses: true
+          Identity: { Headers: [Authorization] }
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        List: { Type: HttpApi, Properties: { Path: /orders, Method: GET } }
+        Health: { Type: HttpApi, Properties: { Path: /health, Method: GET, Auth: { Authorizer: NONE } } }
+  Auth:
+    Type: AWS::Serverless::Function
+`);
+
+    // Assess
+    const api = model.httpApis.get('ServerlessHttpApi');
+    expect(api?.authorizers.get('Lambda')?.functionId).toBe('Auth');
+    expect(api?.cors?.allowOrigins).toEqual(['https://shop.example']);
+    const routes = Object.fromEntries(
+      (api?.routes ?? []).map((route) => [route.routeKey, route.authorizer]),
+    );
+    expect(routes).toEqual({ 'GET /orders': 'Lambda', 'GET /health': undefined });
+  });
+
+  it('does not read an HTTP API definition, even one that refers to its own functions', async () => {
+    // Act
+    const model = await provision(`
+Globals:
+  Function: { Runtime: nodejs24.x, Handler: index.handler, CodeUri: nowhere/ }
+Resources:
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      DefinitionBody:
+        Fn::Transform:
+          Name: AWS::Include
+          Parameters: { Location: openapi.yaml }
+      Tags:
+        handler: !Sub "\${Orders.Arn}"
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        List: { Type: HttpApi, Properties: { ApiId: !Ref Api, Path: /orders, Method: GET } }
+`);
+
+    // Assess
+    expect(model.httpApis.get('Api')?.routes.map((route) => route.routeKey)).toEqual([
+      'GET /orders',
+    ]);
+  });
+
   it('resolves !Ref Fn.Alias of AutoPublishAlias functions, for notifications and authorizers', async () => {
     // Act
     const model = await provision(`
