@@ -164,8 +164,14 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   }
   const clients = backendClients(backends);
   const stoppers: Array<() => Promise<void>> = [];
+  // Event source pollers: told first to take no new batch, waited for last, once the
+  // functions have stopped (a batch in flight then ends failed and stays in its queue or
+  // stream, instead of holding the stop for up to the function's timeout).
+  const pollers: Array<{ halt(): void; stop(): Promise<void> }> = [];
   const stop = async () => {
+    for (const poller of pollers) poller.halt();
     for (const stopper of stoppers.reverse()) await stopper().catch(() => undefined);
+    await Promise.all(pollers.map((poller) => poller.stop().catch(() => undefined)));
     clients.destroy();
     if (ownBackends) await backends.stop();
   };
@@ -228,7 +234,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
           : { maxBatchingWindowSeconds: options.maxBatchingWindowSeconds }),
       });
       poller.start();
-      stoppers.push(() => poller.stop());
+      pollers.push(poller);
     }
     for (const mapping of model.streamMappings) {
       const poller = new StreamPoller(mapping, model, pool, clients, log, {
@@ -242,7 +248,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
           ? {}
           : { retryDelayMs: options.streamRetryDelayMs }),
       });
-      stoppers.push(() => poller.stop());
+      pollers.push(poller);
       // A backend without the Streams API (or a stream it lost) leaves this mapping idle,
       // not the whole cloud down.
       await poller.start().catch((error: unknown) => {

@@ -21,7 +21,18 @@ export interface FunctionPoolOptions {
   idleTimeoutMs?: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Wait `ms`, or less if `signal` aborts first. */
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 
 /**
  * Every function of the stack, each with up to `concurrency` warm environments, invoked
@@ -34,6 +45,8 @@ export class FunctionPool {
   private readonly clients: BackendClients;
   private readonly options: FunctionPoolOptions;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Aborted by {@link stop}: retries waiting for their delay end at once. */
+  private readonly stopping = new AbortController();
 
   constructor(model: LocalStackModel, clients: BackendClients, options: FunctionPoolOptions) {
     this.model = model;
@@ -91,7 +104,13 @@ export class FunctionPool {
     for (const id of ids) this.functions.get(id)?.restart();
   }
 
+  /**
+   * Stop every environment. Invocations in flight end as failed (`The local cloud is
+   * stopping`); asynchronous ones are neither retried nor sent to a destination or dead-letter
+   * queue then: the runner stopping is not the function failing.
+   */
   async stop(): Promise<void> {
+    this.stopping.abort();
     await Promise.all([...this.functions.values()].map((fn) => fn.stop()));
   }
 
@@ -103,19 +122,28 @@ export class FunctionPool {
     let result: InvokeResult | undefined;
     let attempts = 0;
     let condition = 'RetriesExhausted';
+    const { signal } = this.stopping;
     for (let attempt = 0; attempt <= config.maximumRetryAttempts; attempt++) {
-      if (attempt > 0) await sleep(delays[Math.min(attempt - 1, delays.length - 1)] ?? 1000);
+      if (attempt > 0)
+        await sleep(delays[Math.min(attempt - 1, delays.length - 1)] ?? 1000, signal);
+      if (signal.aborted) break;
       if ((Date.now() - queuedAt) / 1000 > config.maximumEventAgeSeconds) {
         condition = 'EventAgeExceeded';
         break;
       }
       attempts++;
       result = await fn.invoke(event);
-      if (result.ok) break;
+      if (result.ok || signal.aborted) break;
       const left = config.maximumRetryAttempts - attempt;
       this.options.log.warn(
         `${id}: asynchronous invocation ${result.requestId} failed (${result.error?.errorType}: ${result.error?.errorMessage})${left > 0 ? `; retrying (${left} left)` : ''}`,
       );
+    }
+    if (signal.aborted && !result?.ok) {
+      this.options.log.warn(
+        `${id}: asynchronous invocation dropped after ${attempts} attempt(s): the local cloud stopped`,
+      );
+      return;
     }
     const record = {
       version: '1.0',

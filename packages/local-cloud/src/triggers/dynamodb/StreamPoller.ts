@@ -79,6 +79,11 @@ export class StreamPoller {
     this.discovery = this.discoverLoop();
   }
 
+  /** Take no new batch; the one in flight (if any) goes on ({@link stop} waits for it). */
+  halt(): void {
+    this.abort.abort();
+  }
+
   async stop(): Promise<void> {
     this.abort.abort();
     await this.discovery;

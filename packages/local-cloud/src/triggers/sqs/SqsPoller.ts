@@ -66,6 +66,11 @@ export class SqsPoller {
     if (this.mapping.enabled) this.loop = this.run();
   }
 
+  /** Take no new batch; the one in flight (if any) goes on ({@link stop} waits for it). */
+  halt(): void {
+    this.abort.abort();
+  }
+
   async stop(): Promise<void> {
     this.abort.abort();
     await this.loop;
