@@ -44,14 +44,22 @@ export const encodeS3EventKey = (key: string): string =>
     .join('/');
 
 /**
- * Parse `uploads/<productId>/<name>`; `undefined` for keys outside that layout (they are not
- * product media and are skipped, not retried).
+ * The longest upload key (UTF-8 bytes) that is product media: its outcome's key in the
+ * thumbnails bucket (`<productId>/<name>/outcome.json`, 5 bytes longer) must stay within S3's
+ * 1024, or every write for it would fail.
+ */
+export const MAX_UPLOAD_KEY_BYTES = 1024 - ('/outcome.json'.length - 'uploads/'.length);
+
+/**
+ * Parse `uploads/<productId>/<name>`; `undefined` for keys outside that layout, or longer than
+ * {@link MAX_UPLOAD_KEY_BYTES} (they are not product media and are skipped, not retried).
  *
  * @example
  * parseUploadKey('uploads/p-1/front view.jpg'); // { key, productId: 'p-1', name: 'front view.jpg' }
  */
 export const parseUploadKey = (key: string): UploadKey | undefined => {
   if (!key.startsWith(UPLOADS_PREFIX)) return undefined;
+  if (Buffer.byteLength(key, 'utf8') > MAX_UPLOAD_KEY_BYTES) return undefined;
   const rest = key.slice(UPLOADS_PREFIX.length);
   const slash = rest.indexOf('/');
   if (slash <= 0) return undefined;

@@ -7,6 +7,7 @@ import {
 } from '@shop/common/config';
 import * as z from '@shop/common/validation';
 import { DEFAULT_THUMBNAIL_WIDTHS } from '@shop/contracts/mediaKeys';
+import { OUTCOME_LIMITS } from '@shop/contracts/thumbnailOutcome';
 
 // The only module that reads the environment. Limits are generous for product photos and
 // tight enough that one invocation never holds more than one bounded source in memory.
@@ -26,9 +27,17 @@ const schema = z.object({
   THUMBNAIL_WIDTHS: z._default(
     z.pipe(
       positiveIntList,
-      z.array(
-        z.int().check(z.maximum(MAX_WIDTH, `widths above ${MAX_WIDTH} px are not thumbnails`)),
-      ),
+      z
+        .array(
+          z.int().check(z.maximum(MAX_WIDTH, `widths above ${MAX_WIDTH} px are not thumbnails`)),
+        )
+        .check(
+          // The outcome document lists at most this many (a longer one would not read back).
+          z.maxLength(
+            OUTCOME_LIMITS.maxThumbnails,
+            `at most ${OUTCOME_LIMITS.maxThumbnails} widths (the outcome's limit)`,
+          ),
+        ),
     ),
     [...DEFAULT_THUMBNAIL_WIDTHS],
   ),

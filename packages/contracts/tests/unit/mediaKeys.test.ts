@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeS3EventKey,
   encodeS3EventKey,
+  MAX_UPLOAD_KEY_BYTES,
   parseUploadKey,
   thumbnailKey,
   thumbnailKeys,
@@ -49,6 +50,19 @@ describe('parseUploadKey', () => {
     'uploads/../x/a.jpg',
   ])('rejects %s', (key) => {
     expect(parseUploadKey(key)).toBeUndefined();
+  });
+
+  it("takes keys whose outcome key still fits in S3's 1024 bytes, counting UTF-8 bytes", () => {
+    // Prepare: 'é' is two bytes.
+    const room = MAX_UPLOAD_KEY_BYTES - 'uploads/p-1/'.length;
+    const longest = `uploads/p-1/${'é'.repeat(Math.floor(room / 2))}${'x'.repeat(room % 2)}`;
+    const upload = parseUploadKey(longest);
+
+    // Act / Assess
+    expect(Buffer.byteLength(longest)).toBe(MAX_UPLOAD_KEY_BYTES);
+    expect(upload).toBeDefined();
+    expect(Buffer.byteLength(`p-1/${upload?.name}/outcome.json`)).toBe(1024);
+    expect(parseUploadKey(`${longest}x`)).toBeUndefined();
   });
 });
 

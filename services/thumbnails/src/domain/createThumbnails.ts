@@ -306,14 +306,17 @@ export const createThumbnails = async (
     (await allExist(deps, previous.thumbnails))
   ) {
     // Same bytes, same result: only the upload event's sequencer is new (if it is newer).
-    if (previous.source.sequencer !== source.sequencer) {
-      await deps.thumbnails.writeOutcome(at.outcomeKey, {
-        ...previous,
-        source,
-        writtenAt: (deps.now ?? (() => new Date()))().toISOString(),
-      });
+    if (previous.source.sequencer === source.sequencer) {
+      return skipped(SKIP_REASONS.unchanged, known);
     }
-    return skipped(SKIP_REASONS.unchanged, known);
+    await deps.thumbnails.writeOutcome(at.outcomeKey, {
+      ...previous,
+      source,
+      writtenAt: (deps.now ?? (() => new Date()))().toISOString(),
+    });
+    // A delete of the previous upload may have removed them after the check above (its
+    // deletes ran before this outcome existed): then render them again below.
+    if (await allExist(deps, previous.thumbnails)) return skipped(SKIP_REASONS.unchanged, known);
   }
 
   let body: Uint8Array;

@@ -99,8 +99,9 @@ const repairRacedUpload = async (
   const current = await deps.sources.head(object.bucket, object.key);
   if (current === undefined) return;
   const now = (await deps.thumbnails.readOutcome(outcomeAt))?.outcome;
-  // No outcome of this version yet: its run checks its thumbnails after writing it.
-  if (now === undefined || now.source.eTag !== current.etag) return;
+  // No outcome of this version yet: its run checks its thumbnails after writing it. Only a
+  // generated outcome lists thumbnails (a failed one is retried by its own event).
+  if (now === undefined || now.source.eTag !== current.etag || now.status !== 'generated') return;
   const { sequencer } = now.source;
   await createThumbnails(
     {

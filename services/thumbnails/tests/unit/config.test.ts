@@ -57,4 +57,17 @@ describe('loadThumbnailsConfig', () => {
       }
     }
   });
+
+  it('refuses more widths than an outcome document can list', () => {
+    // Prepare
+    const widths = (count: number) => Array.from({ length: count }, (_, i) => 16 + i).join(',');
+
+    // Act / Assess
+    expect(
+      loadThumbnailsConfig({ THUMBNAILS_BUCKET: 'thumbs', THUMBNAIL_WIDTHS: widths(32) }).widths,
+    ).toHaveLength(32);
+    expect(() =>
+      loadThumbnailsConfig({ THUMBNAILS_BUCKET: 'thumbs', THUMBNAIL_WIDTHS: widths(33) }),
+    ).toThrow('at most 32 widths');
+  });
 });

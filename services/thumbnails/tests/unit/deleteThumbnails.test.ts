@@ -159,6 +159,80 @@ describe('deleteThumbnails', () => {
     expect(thumbnails.writes.filter((key) => key === THUMBNAILS[0])).toHaveLength(3);
   });
 
+  it('lets a re-upload of the same bytes render again when the delete removed its thumbnails', async () => {
+    // Prepare: the re-upload's run finds the old outcome of these bytes and all its thumbnails
+    // (nothing to render); the delete removes them before that run rewrites the outcome.
+    const { sources, thumbnails, renderer, deps } = setup();
+    sources.put(BUCKET, KEY, new Uint8Array([1]));
+    await createThumbnails({ bucket: BUCKET, key: KEY, sequencer: UPLOAD_1 }, deps);
+    sources.objects.clear();
+    let atDeletes: () => void = () => undefined;
+    const deleteAtDeletes = new Promise<void>((resolve) => {
+      atDeletes = resolve;
+    });
+    let release: () => void = () => undefined;
+    const deleteMayGo = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let deleting: Promise<unknown> | undefined;
+    thumbnails.before = async (call) => {
+      if (call === `delete ${THUMBNAILS.join(',')}` && deleting === undefined) {
+        atDeletes();
+        await deleteMayGo;
+      } else if (call === `outcome ${OUTCOME}` && deleting !== undefined) {
+        const run = deleting;
+        deleting = Promise.resolve();
+        release();
+        await run;
+      }
+    };
+    const run = deleteThumbnails({ bucket: BUCKET, key: KEY, sequencer: DELETE_1 }, deps);
+    await deleteAtDeletes;
+    deleting = run;
+    sources.put(BUCKET, KEY, new Uint8Array([1]));
+
+    // Act
+    const created = await createThumbnails({ bucket: BUCKET, key: KEY, sequencer: UPLOAD_2 }, deps);
+    await run;
+
+    // Assess: rendered again, and everything the outcome lists exists.
+    expect(created.status).toBe('created');
+    expect(renderer.calls).toHaveLength(2);
+    const outcome = thumbnails.outcomes.get(OUTCOME);
+    expect(outcome?.source.sequencer).toBe(UPLOAD_2);
+    expect(outcome?.thumbnails.map((thumbnail) => thumbnail.key)).toEqual(THUMBNAILS);
+    expect([...thumbnails.objects.keys()].sort()).toEqual([...THUMBNAILS].sort());
+  });
+
+  it('does not render for a re-upload whose outcome is a failure (its own event retries it)', async () => {
+    // Prepare: while the delete runs, the key is uploaded again and that run's render fails.
+    const { sources, thumbnails, renderer, deps } = setup();
+    renderer.failWith = new Error('sharp crashed');
+    const head = sources.head.bind(sources);
+    let heads = 0;
+    sources.head = async (bucket, key) => {
+      heads++;
+      if (heads === 2) {
+        // The delete's check after its deletes: the re-upload and its failed run came first.
+        sources.head = head;
+        sources.put(BUCKET, KEY, new Uint8Array([1]));
+        await expect(
+          createThumbnails({ bucket: BUCKET, key: KEY, sequencer: UPLOAD_2 }, deps),
+        ).rejects.toThrow('sharp crashed');
+      }
+      return head(bucket, key);
+    };
+
+    // Act
+    const result = await deleteThumbnails({ bucket: BUCKET, key: KEY, sequencer: DELETE_1 }, deps);
+
+    // Assess
+    expect(heads).toBe(2);
+    expect(result).toEqual({ status: 'deleted', keys: [] });
+    expect(thumbnails.outcomes.get(OUTCOME)?.status).toBe('failed');
+    expect(renderer.calls).toHaveLength(1);
+  });
+
   it('ignores keys outside the uploads layout', async () => {
     // Prepare
     const { thumbnails, deps } = setup();
