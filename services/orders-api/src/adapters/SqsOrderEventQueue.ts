@@ -3,6 +3,29 @@ import { ORDER_EVENT_ATTRIBUTES, type OrderEvent } from '@shop/contracts/orderEv
 import type { OrderEventQueue } from '../domain/ports.js';
 
 /**
+ * The largest quarantined record sent whole (SQS takes 256 KiB per message; a stream record
+ * carries two images of up to 400 KB each). A larger one is sent as its position and keys.
+ */
+export const MAX_QUARANTINED_BYTES = 200 * 1024;
+
+/** JSON SQS accepts: the two characters it refuses that JSON leaves as they are, escaped. */
+const sqsSafeJson = (value: unknown): string =>
+  JSON.stringify(value).replace(
+    /[\uFFFE\uFFFF]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16)}`,
+  );
+
+/** Where a stream record is (for reading it from the stream), without its images. */
+const recordPosition = (record: unknown) => {
+  const { eventID, eventName, dynamodb } = (record ?? {}) as {
+    eventID?: unknown;
+    eventName?: unknown;
+    dynamodb?: { Keys?: unknown; SequenceNumber?: unknown };
+  };
+  return { eventID, eventName, keys: dynamodb?.Keys, sequenceNumber: dynamodb?.SequenceNumber };
+};
+
+/**
  * OrderEventsQueue (FIFO) and the publisher's dead-letter queue. Each event is one message:
  * the contract's JSON, `MessageGroupId` = order id (one order's events are delivered in
  * order), `MessageDeduplicationId` = event id (a stream redelivery within five minutes is
@@ -43,11 +66,20 @@ export class SqsOrderEventQueue implements OrderEventQueue {
     return Failed.map((entry) => events[Number(entry.Id)]?.eventId ?? '').filter(Boolean);
   }
 
+  /**
+   * Put a record that is not a valid order change aside, with the reason. Its body is always
+   * one SQS accepts (a refused one would hold the stream's shard back): characters SQS refuses
+   * are escaped, and a record over {@link MAX_QUARANTINED_BYTES} is sent as its position.
+   */
   async quarantine(record: unknown, reason: string): Promise<void> {
+    let body = sqsSafeJson({ reason, record });
+    if (Buffer.byteLength(body) > MAX_QUARANTINED_BYTES) {
+      body = sqsSafeJson({ reason, truncated: true, record: recordPosition(record) });
+    }
     await this.#client.send(
       new SendMessageCommand({
         QueueUrl: this.#deadLetterQueueUrl,
-        MessageBody: JSON.stringify({ reason, record }),
+        MessageBody: body,
         MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 256) } },
       }),
     );

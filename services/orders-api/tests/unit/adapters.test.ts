@@ -12,7 +12,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDBOrderRepository } from '../../src/adapters/DynamoDBOrderRepository.js';
 import { storedOrderToItem } from '../../src/adapters/orderItems.js';
-import { SqsOrderEventQueue } from '../../src/adapters/SqsOrderEventQueue.js';
+import {
+  MAX_QUARANTINED_BYTES,
+  SqsOrderEventQueue,
+} from '../../src/adapters/SqsOrderEventQueue.js';
 import { orderCancelledEvent, orderPlacedEvent } from '../../src/domain/Order.js';
 import { customer, sampleOrder as orderOf } from '../support/fixtures.js';
 
@@ -92,6 +95,42 @@ describe('SqsOrderEventQueue', () => {
     expect(sqsMock).toHaveReceivedCommandWith(SendMessageCommand, {
       QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/publisher-dlq',
       MessageBody: JSON.stringify({ reason: 'total: expected number', record: { eventID: 'e-1' } }),
+    });
+  });
+
+  it('quarantines in a body SQS accepts: refused characters escaped, a huge record by position', async () => {
+    // Prepare
+    sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+    const odd = { eventID: 'e-2', dynamodb: { NewImage: { note: { S: 'a\uFFFEb\uFFFF' } } } };
+    const huge = {
+      eventID: 'e-3',
+      eventName: 'MODIFY',
+      dynamodb: {
+        Keys: { pk: { S: 'CUSTOMER#c' }, sk: { S: 'ORDER#o' } },
+        SequenceNumber: '42',
+        NewImage: { blob: { S: 'x'.repeat(MAX_QUARANTINED_BYTES) } },
+      },
+    };
+
+    // Act
+    await queue().quarantine(odd, 'not an order');
+    await queue().quarantine(huge, 'not an order');
+
+    // Assess
+    const [first, second] = sqsMock
+      .commandCalls(SendMessageCommand)
+      .map((call) => String(call.args[0].input.MessageBody));
+    expect(first).not.toMatch(/[\uFFFE\uFFFF]/);
+    expect(JSON.parse(first ?? '')).toEqual({ reason: 'not an order', record: odd });
+    expect(JSON.parse(second ?? '')).toEqual({
+      reason: 'not an order',
+      truncated: true,
+      record: {
+        eventID: 'e-3',
+        eventName: 'MODIFY',
+        keys: huge.dynamodb.Keys,
+        sequenceNumber: '42',
+      },
     });
   });
 });
