@@ -36,7 +36,9 @@ const encoder = new TextEncoder();
 export const createJoseTokenVerifier = (options: JoseTokenVerifierOptions): TokenVerifier => {
   const now = options.now ?? Date.now;
   const refreshIntervalMs = options.refreshIntervalMs ?? 30_000;
-  let lastRefresh = now();
+  // No refresh yet: the first mismatch may re-read the keys at once (a container started just
+  // before a rotation holds the old ones in its cache).
+  let lastRefresh = Number.NEGATIVE_INFINITY;
 
   const verifyWith = async (token: string, versions: KeyVersions) => {
     const secrets =
@@ -71,15 +73,11 @@ export const createJoseTokenVerifier = (options: JoseTokenVerifierOptions): Toke
     }
     return lastGood;
   };
-  const refreshedKeys = async (
-    refresh: () => Promise<KeyVersions>,
-  ): Promise<KeyVersions | undefined> => {
-    try {
-      lastGood = await refresh();
-      return lastGood;
-    } catch {
-      return undefined; // keep serving what we have; the token simply does not verify
-    }
+  // A failed re-read is thrown (API Gateway answers 500 and caches nothing): denying the token
+  // would cache a 403 for a token the current keys might accept. The last good keys stay.
+  const refreshedKeys = async (refresh: () => Promise<KeyVersions>): Promise<KeyVersions> => {
+    lastGood = await refresh();
+    return lastGood;
   };
 
   const verifyToken = async (token: string): Promise<Verification> => {
@@ -87,8 +85,7 @@ export const createJoseTokenVerifier = (options: JoseTokenVerifierOptions): Toke
     const refresh = options.keys.refresh?.bind(options.keys);
     if (payload === undefined && refresh && now() - lastRefresh >= refreshIntervalMs) {
       lastRefresh = now();
-      const fresh = await refreshedKeys(refresh);
-      if (fresh !== undefined) payload = await verifyWith(token, fresh);
+      payload = await verifyWith(token, await refreshedKeys(refresh));
     }
     if (payload === undefined) return { ok: false, reason: 'invalid_token' };
     const claims = claimsSchema.safeParse(payload);

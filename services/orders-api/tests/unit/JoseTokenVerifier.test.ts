@@ -94,14 +94,13 @@ describe('createJoseTokenVerifier', () => {
       cached = { current: KEY_2 };
       return cached;
     });
-    let clock = NOW * 1000;
     const verifier = createJoseTokenVerifier({
       keys: { current: async () => cached, refresh: refreshKeys },
       issuer: ISSUER,
       audience: AUDIENCE,
-      now: () => clock,
+      now: () => NOW * 1000,
     });
-    clock += 60_000;
+    // Right after the container started: its first mismatch may refresh at once.
     const token = await signToken(KEY_2, { now: NOW });
 
     // Act
@@ -151,12 +150,14 @@ describe('createJoseTokenVerifier', () => {
     outage = true;
     clock += 60_000;
 
-    // Act: a forged token forces a refresh, which fails; then a valid token arrives.
-    const forged = await verifier.verify(`Bearer ${await signToken(KEY_3, { now: NOW })}`);
-    const afterForgery = await verifier.verify(valid);
+    // Act: a token the cached keys do not verify forces a refresh, which fails; then a valid
+    // token arrives.
+    const unknown = verifier.verify(`Bearer ${await signToken(KEY_3, { now: NOW })}`);
+    await expect(unknown).rejects.toThrow('Secrets Manager unavailable');
+    const afterOutage = await verifier.verify(valid);
 
-    // Assess
-    expect(forged).toEqual({ ok: false, reason: 'invalid_token' });
-    expect(afterForgery.ok).toBe(true);
+    // Assess: the unknown token is a 500 (not cached by API Gateway, unlike a 403: it may be
+    // signed with a key the secret has and the cache does not); the last good keys still work.
+    expect(afterOutage.ok).toBe(true);
   });
 });
