@@ -1,6 +1,6 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RetrySafeDynamoDBPersistenceLayer } from '@shop/common/idempotency';
 
 /**
  * Powertools idempotency stores on one DynamoDB table (EmailIdempotencyTable: key `id`, TTL
@@ -12,4 +12,4 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  */
 export const dynamoDBIdempotencyStores =
   (tableName: string, client: DynamoDBClient) => (): BasePersistenceLayer =>
-    new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
+    new RetrySafeDynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });

@@ -1,13 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createAwsClient } from '@shop/common/aws';
 import { useBackends, useFaults } from '@shop/local-cloud/testing';
+import { lambdaContext } from '@shop/testing/lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBOrderRepository } from '../../src/adapters/DynamoDBOrderRepository.js';
+import { ordersTables } from '../../src/adapters/ordersTables.js';
+import { createApiHandler } from '../../src/app/createApiHandler.js';
+import { createIdempotentPlaceOrder } from '../../src/app/idempotentPlaceOrder.js';
 import { AWS_LIMITS } from '../../src/config.js';
 import { cancelOrder } from '../../src/domain/cancelOrder.js';
+import { createCursorCodec } from '../../src/domain/cursor.js';
+import { FakeMetrics, silentLogger } from '../support/apiHarness.js';
 import { fakeRuntime } from '../support/fakes.js';
-import { customer, sampleOrder } from '../support/fixtures.js';
-import { createOrdersTable } from '../support/resources.js';
+import { apiEvent, customer, sampleOrder, validOrderBody } from '../support/fixtures.js';
+import { createIdempotencyTable, createOrdersTable } from '../support/resources.js';
 
 // A conditional write whose answer is lost: DynamoDB applies it, the answer comes after the
 // API's per-attempt timeout (1.5 s), the SDK sends it again and the condition fails on the
@@ -39,8 +45,13 @@ const loseFirstAnswer = (operation: string, orderId: string) =>
     times: 1,
   });
 
+let ordersTableName: string;
+let idempotencyTableName: string;
+
 beforeAll(async () => {
   const { tableName } = await createOrdersTable(clients);
+  ordersTableName = tableName;
+  idempotencyTableName = await createIdempotencyTable(clients);
   repository = new DynamoDBOrderRepository(dynamodb, tableName);
 });
 afterEach(() => faults.clear());
@@ -96,5 +107,44 @@ describe('DynamoDBOrderRepository when an applied write loses its answer', () =>
       requestFingerprint: 'f-1',
     });
     expect(later).toMatchObject({ created: false, existing: { order } });
+  });
+});
+
+describe('the idempotency record when its write loses its answer', () => {
+  it('places a keyed order once instead of answering 409 "in progress" to its only request', async () => {
+    // Prepare: the API's tables and client, as src/handlers/api.ts builds them.
+    const runtime = fakeRuntime(Date.parse('2026-03-01T12:00:00.000Z'));
+    const { repository: orders, persistenceStore } = ordersTables(dynamodb, {
+      ordersTableName,
+      idempotencyTableName,
+    });
+    const handler = createApiHandler({
+      repository: orders,
+      runtime,
+      placing: createIdempotentPlaceOrder({ repository: orders, runtime, persistenceStore }),
+      cursors: createCursorCodec(async () => ({ current: 'lost-answers-cursor-key' })),
+      logger: silentLogger(),
+      metrics: new FakeMetrics(),
+    });
+    const rule = await faults.add({
+      service: 'dynamodb',
+      operation: 'PutItem',
+      body: idempotencyTableName,
+      holdResponseMs: AWS_LIMITS.api.dynamodb.requestTimeoutMs + 1_000,
+      times: 1,
+    });
+    const request = () =>
+      apiEvent('POST /orders', {
+        body: validOrderBody(),
+        headers: { 'Idempotency-Key': `lost-${Date.now()}` },
+      });
+
+    // Act
+    const response = await handler(request(), lambdaContext({ timeoutMs: 10_000 }));
+
+    // Assess: the SDK sent the record twice; the first write was the request's own.
+    expect(await faults.applied(rule)).toBe(1);
+    expect(await faults.matched(rule)).toBeGreaterThanOrEqual(2);
+    expect(response.statusCode).toBe(201);
   });
 });
