@@ -118,7 +118,8 @@ export interface ErrorEnvelope {
 }
 
 const GENERIC_MESSAGES: Record<number, string> = {
-  503: 'The service is temporarily unavailable; retry later with the same request.',
+  // Not "retry the same request": a write without an idempotency key may have been applied.
+  503: 'The service is temporarily unavailable; retry later.',
 };
 const INTERNAL_MESSAGE = 'Internal server error';
 
