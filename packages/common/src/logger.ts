@@ -43,7 +43,28 @@ export const redactString = (value: string): string =>
     .replace(JWT, REDACTED)
     .replace(BEARER, (_match, scheme: string) => `${scheme} ${REDACTED}`);
 
+// Key endings that name a credential (`sessionToken`, `x-amz-security-token`, `clientSecret`,
+// `aws_secret_access_key`, `privateKey`, `credentials` ...); not a bare `key` (`sortKey`).
+const SENSITIVE_SUFFIXES = [
+  'token',
+  'secret',
+  'password',
+  'secretaccesskey',
+  'privatekey',
+  'apikey',
+  'signingkey',
+  'credentials',
+];
+
 const normaliseKey = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
+
+const isSensitiveKey = (key: string) => {
+  const normalised = normaliseKey(key);
+  return (
+    SENSITIVE_KEYS.has(normalised) ||
+    SENSITIVE_SUFFIXES.some((suffix) => normalised.endsWith(suffix))
+  );
+};
 
 /**
  * A `JSON.stringify` replacer that redacts sensitive keys at any depth and scrubs every string
@@ -54,7 +75,7 @@ const normaliseKey = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
  * // '{"headers":{"authorization":"[REDACTED]"}}'
  */
 export const redactingReplacer = (key: string, value: unknown): unknown => {
-  if (key !== '' && SENSITIVE_KEYS.has(normaliseKey(key)) && value != null) return REDACTED;
+  if (key !== '' && isSensitiveKey(key) && value != null) return REDACTED;
   if (typeof value === 'string') return redactString(value);
   return value;
 };

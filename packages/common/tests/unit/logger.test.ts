@@ -54,6 +54,35 @@ describe('redactingReplacer', () => {
       orderId: 'o-1',
     });
   });
+
+  it('redacts keys that end like a credential, and keeps ordinary keys', () => {
+    // Act
+    const json = JSON.stringify(
+      {
+        sessionToken: 's',
+        'x-amz-security-token': 't',
+        clientSecret: 'c',
+        aws_secret_access_key: 'a',
+        privateKey: 'p',
+        credentials: { accessKeyId: 'AKIA' },
+        sortKey: 'ORDER#1',
+        idempotencyKeyPrefix: 'orders',
+      },
+      redactingReplacer,
+    );
+
+    // Assess
+    expect(JSON.parse(json)).toEqual({
+      sessionToken: REDACTED,
+      'x-amz-security-token': REDACTED,
+      clientSecret: REDACTED,
+      aws_secret_access_key: REDACTED,
+      privateKey: REDACTED,
+      credentials: REDACTED,
+      sortKey: 'ORDER#1',
+      idempotencyKeyPrefix: 'orders',
+    });
+  });
 });
 
 describe('createLogger', () => {
