@@ -1,6 +1,7 @@
 import { type MessageAttributeValue, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { BackendClients } from '../clients.js';
 import type { DestinationModel, LocalStackModel } from '../provision/model.js';
+import { abortableSleep as sleep } from './abortableSleep.js';
 import { type InvokeResult, LambdaFunction } from './LambdaFunction.js';
 import type { RunnerLog, RuntimeCommand } from './types.js';
 
@@ -20,19 +21,6 @@ export interface FunctionPoolOptions {
   /** An environment idle this long is stopped (default 5 minutes). */
   idleTimeoutMs?: number;
 }
-
-/** Wait `ms`, or less if `signal` aborts first. */
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /**
  * Every function of the stack, each with up to `concurrency` warm environments, invoked

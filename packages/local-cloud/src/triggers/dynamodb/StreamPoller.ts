@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { BackendClients } from '../../clients.js';
+import { abortableSleep as sleep } from '../../lambda/abortableSleep.js';
 import type { FunctionPool } from '../../lambda/FunctionPool.js';
 import type { RunnerLog } from '../../lambda/types.js';
 import type { LocalStackModel, StreamMappingModel } from '../../provision/model.js';
@@ -25,18 +26,6 @@ export interface StreamPollerOptions {
   /** How often to look for new shards (default 10 s). */
   shardDiscoveryMs?: number;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /**
  * A DynamoDB Streams event source mapping: reads each shard of the table's stream through
