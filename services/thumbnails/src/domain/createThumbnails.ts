@@ -1,7 +1,7 @@
 import { parseUploadKey, thumbnailKeys } from '@shop/contracts/mediaKeys';
-import { compareSequencers, InvalidSequencerError } from '@shop/contracts/s3Sequencer';
 import { ImageRejectedError, SourceChangedError } from './errors.js';
 import type { ImageRenderer, ObjectHead, SourceStore, ThumbnailStore } from './ports.js';
+import { isLaterSequencer } from './sequencers.js';
 import { SKIP_REASONS, type SkipReason } from './skipReasons.js';
 import {
   OUTCOME_LIMITS,
@@ -98,12 +98,7 @@ const conclude = async (
 /** The later of two sequencers of one key; the event's own when either is not a sequencer. */
 const later = (own: string | undefined, other: string | undefined): string | undefined => {
   if (own === undefined || other === undefined) return own ?? other;
-  try {
-    return compareSequencers(other, own) > 0 ? other : own;
-  } catch (error) {
-    if (error instanceof InvalidSequencerError) return own;
-    throw error;
-  }
+  return isLaterSequencer(other, own) ? other : own;
 };
 
 /** Write one thumbnail per rendered width at its key, tagged with the source's ETag. */

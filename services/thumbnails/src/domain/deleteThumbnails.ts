@@ -1,6 +1,6 @@
 import { parseUploadKey, thumbnailKeys } from '@shop/contracts/mediaKeys';
-import { compareSequencers, InvalidSequencerError } from '@shop/contracts/s3Sequencer';
 import { type CreateThumbnailsDeps, createThumbnails } from './createThumbnails.js';
+import { isLaterSequencer } from './sequencers.js';
 import { SKIP_REASONS, type SkipReason } from './skipReasons.js';
 import { outcomeKey } from './ThumbnailOutcome.js';
 
@@ -21,17 +21,6 @@ export type DeleteThumbnailsDeps = CreateThumbnailsDeps;
 export type DeleteThumbnailsResult =
   | { status: 'deleted'; keys: string[] }
   | { status: 'skipped'; reason: SkipReason };
-
-/** Whether `sequencer` (of an outcome's upload) comes after the delete's; false if unknown. */
-const isLater = (sequencer: string | undefined, deleted: string | undefined): boolean => {
-  if (sequencer === undefined || deleted === undefined) return false;
-  try {
-    return compareSequencers(sequencer, deleted) > 0;
-  } catch (error) {
-    if (error instanceof InvalidSequencerError) return false;
-    throw error;
-  }
-};
 
 /**
  * Delete the thumbnails of a removed upload, and its outcome: the thumbnails its outcome lists
@@ -63,7 +52,7 @@ export const deleteThumbnails = async (
   }
   const outcomeAt = outcomeKey(upload);
   const stored = await deps.thumbnails.readOutcome(outcomeAt);
-  if (isLater(stored?.outcome.source.sequencer, object.sequencer)) {
+  if (isLaterSequencer(stored?.outcome.source.sequencer, object.sequencer)) {
     return { status: 'skipped', reason: SKIP_REASONS.superseded };
   }
   const candidates = [

@@ -22,6 +22,46 @@ const setup = () => {
   return { sources, thumbnails, renderer, deps };
 };
 
+/**
+ * The delete of UPLOAD_1 finds the key gone and stops just before its DeleteObjects; the key is
+ * uploaded again (`bytes`) and that run goes on until it is about to write its outcome; then
+ * the delete runs to its end, and the re-upload's run finishes.
+ */
+const deleteRacingReupload = async (
+  { sources, thumbnails, deps }: ReturnType<typeof setup>,
+  bytes: Uint8Array,
+) => {
+  sources.put(BUCKET, KEY, new Uint8Array([1]));
+  await createThumbnails({ bucket: BUCKET, key: KEY, sequencer: UPLOAD_1 }, deps);
+  sources.objects.clear();
+  let atDeletes: () => void = () => undefined;
+  const deleteAtDeletes = new Promise<void>((resolve) => {
+    atDeletes = resolve;
+  });
+  let release: () => void = () => undefined;
+  const deleteMayGo = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let deleting: Promise<unknown> | undefined;
+  thumbnails.before = async (call) => {
+    if (call === `delete ${THUMBNAILS.join(',')}` && deleting === undefined) {
+      atDeletes();
+      await deleteMayGo;
+    } else if (call === `outcome ${OUTCOME}` && deleting !== undefined) {
+      const run = deleting;
+      deleting = Promise.resolve();
+      release();
+      await run;
+    }
+  };
+  const run = deleteThumbnails({ bucket: BUCKET, key: KEY, sequencer: DELETE_1 }, deps);
+  await deleteAtDeletes;
+  deleting = run;
+  sources.put(BUCKET, KEY, bytes);
+  const created = await createThumbnails({ bucket: BUCKET, key: KEY, sequencer: UPLOAD_2 }, deps);
+  return { created, deleted: await run };
+};
+
 describe('deleteThumbnails', () => {
   it('deletes exactly the thumbnails that exist and the outcome, not the prefix', async () => {
     // Prepare
@@ -120,36 +160,11 @@ describe('deleteThumbnails', () => {
     // Prepare: the delete found the key gone and is slow; meanwhile the key is uploaded again
     // and its run puts its thumbnails; the delete's DeleteObjects then removes them and the
     // delete ends before that run writes its outcome.
-    const { sources, thumbnails, deps } = setup();
-    sources.put(BUCKET, KEY, new Uint8Array([1]));
-    await createThumbnails({ bucket: BUCKET, key: KEY, sequencer: UPLOAD_1 }, deps);
-    sources.objects.clear();
-    let atDeletes: () => void = () => undefined;
-    const deleteAtDeletes = new Promise<void>((resolve) => {
-      atDeletes = resolve;
-    });
-    let release: () => void = () => undefined;
-    const deleteMayGo = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let deleting: Promise<unknown> | undefined;
-    thumbnails.before = async (call) => {
-      if (call === `delete ${THUMBNAILS.join(',')}` && deleting === undefined) {
-        atDeletes();
-        await deleteMayGo;
-      } else if (call === `outcome ${OUTCOME}` && deleting !== undefined) {
-        release();
-        await deleting;
-      }
-    };
-    const run = deleteThumbnails({ bucket: BUCKET, key: KEY, sequencer: DELETE_1 }, deps);
-    await deleteAtDeletes;
-    deleting = run;
-    sources.put(BUCKET, KEY, new Uint8Array([3]));
+    const context = setup();
+    const { thumbnails } = context;
 
     // Act
-    const created = await createThumbnails({ bucket: BUCKET, key: KEY, sequencer: UPLOAD_2 }, deps);
-    const deleted = await run;
+    const { created, deleted } = await deleteRacingReupload(context, new Uint8Array([3]));
 
     // Assess: the delete took the re-upload's thumbnails; its run put them back.
     expect(deleted).toEqual({ status: 'deleted', keys: THUMBNAILS });
@@ -162,38 +177,11 @@ describe('deleteThumbnails', () => {
   it('lets a re-upload of the same bytes render again when the delete removed its thumbnails', async () => {
     // Prepare: the re-upload's run finds the old outcome of these bytes and all its thumbnails
     // (nothing to render); the delete removes them before that run rewrites the outcome.
-    const { sources, thumbnails, renderer, deps } = setup();
-    sources.put(BUCKET, KEY, new Uint8Array([1]));
-    await createThumbnails({ bucket: BUCKET, key: KEY, sequencer: UPLOAD_1 }, deps);
-    sources.objects.clear();
-    let atDeletes: () => void = () => undefined;
-    const deleteAtDeletes = new Promise<void>((resolve) => {
-      atDeletes = resolve;
-    });
-    let release: () => void = () => undefined;
-    const deleteMayGo = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let deleting: Promise<unknown> | undefined;
-    thumbnails.before = async (call) => {
-      if (call === `delete ${THUMBNAILS.join(',')}` && deleting === undefined) {
-        atDeletes();
-        await deleteMayGo;
-      } else if (call === `outcome ${OUTCOME}` && deleting !== undefined) {
-        const run = deleting;
-        deleting = Promise.resolve();
-        release();
-        await run;
-      }
-    };
-    const run = deleteThumbnails({ bucket: BUCKET, key: KEY, sequencer: DELETE_1 }, deps);
-    await deleteAtDeletes;
-    deleting = run;
-    sources.put(BUCKET, KEY, new Uint8Array([1]));
+    const context = setup();
+    const { thumbnails, renderer } = context;
 
     // Act
-    const created = await createThumbnails({ bucket: BUCKET, key: KEY, sequencer: UPLOAD_2 }, deps);
-    await run;
+    const { created } = await deleteRacingReupload(context, new Uint8Array([1]));
 
     // Assess: rendered again, and everything the outcome lists exists.
     expect(created.status).toBe('created');
