@@ -36,6 +36,11 @@ const isNotFound = (error: unknown): boolean =>
 const isPreconditionFailed = (error: unknown): boolean =>
   error instanceof Error && (error.name === 'PreconditionFailed' || statusOf(error) === 412);
 
+/** 409: another conditional write of the key was in progress; S3 says to read and retry. */
+const isConditionalConflict = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'ConditionalRequestConflict' || statusOf(error) === 409);
+
 /** ETags as plain hex (S3 returns them quoted), so they compare and store cleanly. */
 const unquote = (etag: string | undefined): string => (etag ?? '').replace(/"/g, '');
 
@@ -99,7 +104,7 @@ export class S3MediaStore implements SourceStore, ThumbnailStore {
         new GetObjectCommand({ Bucket: this.#options.thumbnailsBucket, Key: key }),
       );
       const outcome = parseOutcome((await object.Body?.transformToString('utf8')) ?? '');
-      return outcome === undefined ? undefined : { outcome, etag: unquote(object.ETag) };
+      return { outcome, etag: unquote(object.ETag) };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -123,17 +128,31 @@ export class S3MediaStore implements SourceStore, ThumbnailStore {
     }
   }
 
-  async writeOutcome(key: string, outcome: ThumbnailOutcome): Promise<void> {
-    await this.#s3.send(
-      new PutObjectCommand({
-        Bucket: this.#options.thumbnailsBucket,
-        Key: key,
-        Body: JSON.stringify(outcome),
-        ContentType: OUTCOME_CONTENT_TYPE,
-        // Rewritten on every new version of the upload: never cached.
-        CacheControl: 'no-cache',
-      }),
-    );
+  async writeOutcome(
+    key: string,
+    outcome: ThumbnailOutcome,
+    expectedEtag: string | undefined,
+  ): Promise<string | undefined> {
+    try {
+      const written = await this.#s3.send(
+        new PutObjectCommand({
+          Bucket: this.#options.thumbnailsBucket,
+          Key: key,
+          Body: JSON.stringify(outcome),
+          ContentType: OUTCOME_CONTENT_TYPE,
+          // Rewritten on every new version of the upload: never cached.
+          CacheControl: 'no-cache',
+          ...(expectedEtag === undefined ? { IfNoneMatch: '*' } : { IfMatch: `"${expectedEtag}"` }),
+        }),
+      );
+      return unquote(written.ETag);
+    } catch (error) {
+      // 412: another version is there; 404: the one read is gone; 409: another write raced.
+      if (isPreconditionFailed(error) || isNotFound(error) || isConditionalConflict(error)) {
+        return undefined;
+      }
+      throw error;
+    }
   }
 
   async put(thumbnail: Thumbnail, sourceEtag: string): Promise<void> {

@@ -1,6 +1,12 @@
 import { parseUploadKey, thumbnailKeys } from '@shop/contracts/mediaKeys';
 import { ImageRejectedError, SourceChangedError } from './errors.js';
-import type { ImageRenderer, ObjectHead, SourceStore, ThumbnailStore } from './ports.js';
+import type {
+  ImageRenderer,
+  ObjectHead,
+  SourceStore,
+  StoredOutcome,
+  ThumbnailStore,
+} from './ports.js';
 import { isLaterSequencer } from './sequencers.js';
 import { SKIP_REASONS, type SkipReason } from './skipReasons.js';
 import {
@@ -61,38 +67,65 @@ interface Conclusion {
  * Write the outcome LAST: first delete what the previous outcome listed that this one does not
  * (an overwrite of a good image by a bad one leaves no stale thumbnails; with no thumbnails,
  * the expected keys go too, in case an older run left some without an outcome), then the
- * outcome document, whose Object Created event tells the indexer. If the upload was replaced
- * or deleted meanwhile (a HEAD shows another ETag), nothing is written: the newer version's
- * own event writes its outcome, and an older outcome must not overwrite it. Returns whether
- * the outcome was written.
+ * outcome document, whose Object Created event tells the indexer. Returns whether the outcome
+ * was written and still stands for what is stored.
+ *
+ * Runs of other versions of the key race this one, and S3 does not order their events:
+ * - the upload was replaced or deleted (a HEAD shows another ETag): nothing is written; the
+ *   newer version's own event writes its outcome, which an older one must not overwrite;
+ * - the write is conditional on the document read (`stored`): if another run wrote the
+ *   outcome since, it is read again and the round starts over, so a run that stalled after
+ *   its HEAD cannot overwrite the outcome of a version uploaded meanwhile;
+ * - the upload was deleted between the HEAD and the write (the delete's run found no outcome
+ *   to remove): a HEAD after the write sees it, and the outcome written is removed again
+ *   (conditionally: only that version).
+ *
+ * @throws {Error} when the outcome is rewritten under it {@link CONVERGE_ROUNDS} times in a
+ *   row (Lambda retries the event).
  */
 const conclude = async (
+  object: CreatedObject,
   deps: CreateThumbnailsDeps,
   at: { outcomeKey: string; expectedKeys: readonly string[] },
-  source: ThumbnailOutcome['source'],
-  previous: ThumbnailOutcome | undefined,
+  head: ObjectHead,
+  read: StoredOutcome | undefined,
   conclusion: Conclusion,
 ): Promise<boolean> => {
-  const current = await deps.sources.head(source.bucket, source.key);
-  if (current?.etag !== source.eTag) return false;
-  const kept = new Set(conclusion.thumbnails.map((thumbnail) => thumbnail.key));
-  const candidates = [
-    ...(previous?.thumbnails ?? []).map((thumbnail) => thumbnail.key),
-    ...(kept.size === 0 ? at.expectedKeys : []),
-  ];
-  await deps.thumbnails.delete([...new Set(candidates)].filter((key) => !kept.has(key)));
-  await deps.thumbnails.writeOutcome(at.outcomeKey, {
-    version: 1,
-    status: conclusion.status,
-    ...(conclusion.reason === undefined ? {} : { reason: conclusion.reason }),
-    ...(conclusion.detail === undefined
-      ? {}
-      : { detail: conclusion.detail.slice(0, OUTCOME_LIMITS.detailMaxLength) }),
-    source,
-    thumbnails: conclusion.thumbnails,
-    writtenAt: (deps.now ?? (() => new Date()))().toISOString(),
-  });
-  return true;
+  let stored = read;
+  for (let round = 0; ; round++) {
+    const current = await deps.sources.head(object.bucket, object.key);
+    if (current?.etag !== head.etag) return false;
+    const previous = stored?.outcome;
+    const kept = new Set(conclusion.thumbnails.map((thumbnail) => thumbnail.key));
+    const candidates = [
+      ...(previous?.thumbnails ?? []).map((thumbnail) => thumbnail.key),
+      ...(kept.size === 0 ? at.expectedKeys : []),
+    ];
+    await deps.thumbnails.delete([...new Set(candidates)].filter((key) => !kept.has(key)));
+    const written = await deps.thumbnails.writeOutcome(
+      at.outcomeKey,
+      {
+        version: 1,
+        status: conclusion.status,
+        ...(conclusion.reason === undefined ? {} : { reason: conclusion.reason }),
+        ...(conclusion.detail === undefined
+          ? {}
+          : { detail: conclusion.detail.slice(0, OUTCOME_LIMITS.detailMaxLength) }),
+        source: sourceOf(object, head, previous),
+        thumbnails: conclusion.thumbnails,
+        writtenAt: (deps.now ?? (() => new Date()))().toISOString(),
+      },
+      stored?.etag,
+    );
+    if (written !== undefined) {
+      if ((await deps.sources.head(object.bucket, object.key)) !== undefined) return true;
+      await deps.thumbnails.deleteOutcome(at.outcomeKey, written);
+      return false;
+    }
+    if (round === CONVERGE_ROUNDS) break;
+    stored = await deps.thumbnails.readOutcome(at.outcomeKey);
+  }
+  throw new Error(`${object.key}: its outcome kept being rewritten by other runs`);
 };
 
 /** The later of two sequencers of one key; the event's own when either is not a sequencer. */
@@ -276,10 +309,10 @@ export const createThumbnails = async (
   if (object.eTag !== undefined && object.eTag !== head.etag) {
     return skipped(SKIP_REASONS.superseded, known);
   }
-  const previous = (await deps.thumbnails.readOutcome(at.outcomeKey))?.outcome;
-  const source = sourceOf(object, head, previous);
+  const stored = await deps.thumbnails.readOutcome(at.outcomeKey);
+  const previous = stored?.outcome;
   const reject = async (reason: SkipReason, detail?: string) => {
-    const written = await conclude(deps, at, source, previous, {
+    const written = await conclude(object, deps, at, head, stored, {
       status: OUTCOME_STATUSES.skipped,
       reason,
       ...(detail === undefined ? {} : { detail }),
@@ -301,14 +334,16 @@ export const createThumbnails = async (
     (await allExist(deps, previous.thumbnails))
   ) {
     // Same bytes, same result: only the upload event's sequencer is new (if it is newer).
-    if (previous.source.sequencer === source.sequencer) {
+    if (previous.source.sequencer === sourceOf(object, head, previous).sequencer) {
       return skipped(SKIP_REASONS.unchanged, known);
     }
-    await deps.thumbnails.writeOutcome(at.outcomeKey, {
-      ...previous,
-      source,
-      writtenAt: (deps.now ?? (() => new Date()))().toISOString(),
+    const rewritten = await conclude(object, deps, at, head, stored, {
+      status: previous.status,
+      ...(previous.reason === undefined ? {} : { reason: previous.reason }),
+      ...(previous.detail === undefined ? {} : { detail: previous.detail }),
+      thumbnails: previous.thumbnails,
     });
+    if (!rewritten) return skipped(SKIP_REASONS.superseded, known);
     // A delete of the previous upload may have removed them after the check above (its
     // deletes ran before this outcome existed): then render them again below.
     if (await allExist(deps, previous.thumbnails)) return skipped(SKIP_REASONS.unchanged, known);
@@ -331,7 +366,7 @@ export const createThumbnails = async (
     if (error instanceof ImageRejectedError) return reject(error.reason, error.message);
     // Not the input's fault as far as we know: record the failure, then let Lambda retry
     // (a retry that succeeds writes a newer outcome).
-    await conclude(deps, at, source, previous, {
+    await conclude(object, deps, at, head, stored, {
       status: OUTCOME_STATUSES.failed,
       reason: RENDER_ERROR,
       detail: (error as Error).message?.slice(0, 200) ?? 'unknown',
@@ -346,7 +381,7 @@ export const createThumbnails = async (
     return skipped(SKIP_REASONS.superseded, known);
   }
   const written = await putThumbnails(deps, at.expectedKeys, rendered, head.etag);
-  const concluded = await conclude(deps, at, source, previous, {
+  const concluded = await conclude(object, deps, at, head, stored, {
     status: OUTCOME_STATUSES.generated,
     thumbnails: written,
   });

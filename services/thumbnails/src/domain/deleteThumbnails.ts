@@ -52,12 +52,12 @@ export const deleteThumbnails = async (
   }
   const outcomeAt = outcomeKey(upload);
   const stored = await deps.thumbnails.readOutcome(outcomeAt);
-  if (isLaterSequencer(stored?.outcome.source.sequencer, object.sequencer)) {
+  if (isLaterSequencer(stored?.outcome?.source.sequencer, object.sequencer)) {
     return { status: 'skipped', reason: SKIP_REASONS.superseded };
   }
   const candidates = [
     ...new Set([
-      ...(stored?.outcome.thumbnails ?? []).map((thumbnail) => thumbnail.key),
+      ...(stored?.outcome?.thumbnails ?? []).map((thumbnail) => thumbnail.key),
       ...thumbnailKeys(
         upload,
         [...new Set(deps.widths)].sort((a, b) => b - a),

@@ -28,9 +28,12 @@ export interface Thumbnail {
   body: Uint8Array;
 }
 
-/** An outcome document as stored, with its object's ETag (for a conditional delete). */
+/**
+ * The document stored at an outcome key, with its object's ETag (for conditional writes and
+ * deletes). `outcome` is undefined when the document there is not a valid outcome.
+ */
 export interface StoredOutcome {
-  outcome: ThumbnailOutcome;
+  outcome: ThumbnailOutcome | undefined;
   etag: string;
 }
 
@@ -42,15 +45,24 @@ export interface ThumbnailStore {
   put(thumbnail: Thumbnail, sourceEtag: string): Promise<void>;
   /** Delete exactly these keys (missing keys are not an error). */
   delete(keys: readonly string[]): Promise<void>;
-  /** The outcome stored at `key`; `undefined` when there is none (or it is not an outcome). */
+  /** The document stored at `key`; `undefined` when there is none. */
   readOutcome(key: string): Promise<StoredOutcome | undefined>;
   /**
    * Delete the outcome at `key` only while it is still the version `etag` (S3's conditional
    * delete): false when it was rewritten or removed meanwhile, and then nothing is deleted.
    */
   deleteOutcome(key: string, etag: string): Promise<boolean>;
-  /** Write the outcome document at `key` (its Object Created event is the outcome event). */
-  writeOutcome(key: string, outcome: ThumbnailOutcome): Promise<void>;
+  /**
+   * Write the outcome document at `key` (its Object Created event is the outcome event) only
+   * over the version that was read: `expectedEtag`, or no document at all when undefined (S3's
+   * conditional writes, If-Match / If-None-Match). Returns the ETag written, or `undefined`
+   * when the document there is no longer that version, and then nothing is written.
+   */
+  writeOutcome(
+    key: string,
+    outcome: ThumbnailOutcome,
+    expectedEtag: string | undefined,
+  ): Promise<string | undefined>;
 }
 
 /** One rendered size, before it has a key. */

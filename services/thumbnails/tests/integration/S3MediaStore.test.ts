@@ -50,7 +50,7 @@ describe('S3MediaStore', () => {
     });
   });
 
-  it('writes an outcome as JSON; an object there that is not an outcome reads as none', async () => {
+  it('writes an outcome as JSON; an object there that is not an outcome reads as none, with its ETag', async () => {
     // Prepare
     const outcome = {
       version: 1 as const,
@@ -63,11 +63,14 @@ describe('S3MediaStore', () => {
     await s3.send(new PutObjectCommand({ Bucket: THUMBS, Key: 'p/f.jpg/outcome.json', Body: '{' }));
 
     // Act
-    await store.writeOutcome('p/j.jpg/outcome.json', outcome);
+    await store.writeOutcome('p/j.jpg/outcome.json', outcome, undefined);
 
     // Assess
     expect((await store.readOutcome('p/j.jpg/outcome.json'))?.outcome).toEqual(outcome);
-    expect(await store.readOutcome('p/f.jpg/outcome.json')).toBeUndefined();
+    expect(await store.readOutcome('p/f.jpg/outcome.json')).toEqual({
+      outcome: undefined,
+      etag: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     const head = await s3.send(
       new HeadObjectCommand({ Bucket: THUMBS, Key: 'p/j.jpg/outcome.json' }),
     );

@@ -49,6 +49,8 @@ export class FakeThumbnailStore implements ThumbnailStore {
   readonly outcomes = new Map<string, ThumbnailOutcome>();
   /** Every outcome write, in order: [key, status]. */
   readonly outcomeWrites: [string, string][] = [];
+  /** Outcome writes refused because the document was no longer the version read. */
+  readonly refusedOutcomeWrites: [string, string][] = [];
   /** Every call, in order, so tests can see that the outcome is written last. */
   readonly calls: string[] = [];
   /**
@@ -79,10 +81,20 @@ export class FakeThumbnailStore implements ThumbnailStore {
     return true;
   }
 
-  async writeOutcome(key: string, outcome: ThumbnailOutcome): Promise<void> {
+  async writeOutcome(
+    key: string,
+    outcome: ThumbnailOutcome,
+    expectedEtag: string | undefined,
+  ): Promise<string | undefined> {
     await this.record(`outcome ${key}`);
+    const current = this.outcomes.get(key);
+    if ((current === undefined ? undefined : outcomeEtag(current)) !== expectedEtag) {
+      this.refusedOutcomeWrites.push([key, outcome.status]);
+      return undefined;
+    }
     this.outcomeWrites.push([key, outcome.status]);
     this.outcomes.set(key, structuredClone(outcome));
+    return outcomeEtag(outcome);
   }
 
   async put(thumbnail: Thumbnail, sourceEtag: string): Promise<void> {

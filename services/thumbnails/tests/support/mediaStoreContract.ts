@@ -98,7 +98,7 @@ export const mediaStoreContract = (name: string, harness: () => MediaStoreHarnes
 
       // Act
       const missing = await thumbnails.readOutcome('p/o.jpg/outcome.json');
-      await thumbnails.writeOutcome('p/o.jpg/outcome.json', outcome);
+      await thumbnails.writeOutcome('p/o.jpg/outcome.json', outcome, undefined);
 
       // Assess
       expect(missing).toBeUndefined();
@@ -107,6 +107,43 @@ export const mediaStoreContract = (name: string, harness: () => MediaStoreHarnes
         etag: expect.stringMatching(/^[0-9a-f]{32}$/),
       });
       expect(await thumbnails.exists('p/o.jpg/outcome.json')).toBe(true);
+    });
+
+    it('writes an outcome only over the version that was read, or where there is none', async () => {
+      // Prepare
+      const { thumbnails, uploadsBucket } = harness();
+      const key = 'p/w.jpg/outcome.json';
+      const outcome = (eTag: string): ThumbnailOutcome => ({
+        version: 1,
+        status: 'skipped',
+        reason: 'empty',
+        source: { bucket: uploadsBucket, key: 'uploads/p/w.jpg', eTag, size: 0 },
+        thumbnails: [],
+        writtenAt: '2026-03-14T09:27:00.000Z',
+      });
+      const first = await thumbnails.writeOutcome(key, outcome('a'), undefined);
+
+      // Act
+      const notOverAnother = await thumbnails.writeOutcome(key, outcome('b'), undefined);
+      const overWhatWasRead = await thumbnails.writeOutcome(key, outcome('c'), first);
+      const overAnOlderRead = await thumbnails.writeOutcome(key, outcome('d'), first);
+      const overAMissingOne = await thumbnails.writeOutcome(
+        'p/none.jpg/outcome.json',
+        outcome('e'),
+        first,
+      );
+
+      // Assess
+      expect(first).toMatch(/^[0-9a-f]{32}$/);
+      expect(notOverAnother).toBeUndefined();
+      expect(overWhatWasRead).toMatch(/^[0-9a-f]{32}$/);
+      expect(overAnOlderRead).toBeUndefined();
+      expect(overAMissingOne).toBeUndefined();
+      expect(await thumbnails.readOutcome(key)).toEqual({
+        outcome: outcome('c'),
+        etag: overWhatWasRead,
+      });
+      expect(await thumbnails.readOutcome('p/none.jpg/outcome.json')).toBeUndefined();
     });
 
     it('deletes an outcome only while it is the version that was read', async () => {
@@ -121,9 +158,9 @@ export const mediaStoreContract = (name: string, harness: () => MediaStoreHarnes
         thumbnails: [],
         writtenAt,
       });
-      await thumbnails.writeOutcome(key, outcome('2026-03-14T09:27:00.000Z'));
+      await thumbnails.writeOutcome(key, outcome('2026-03-14T09:27:00.000Z'), undefined);
       const read = await thumbnails.readOutcome(key);
-      await thumbnails.writeOutcome(key, outcome('2026-03-14T09:28:00.000Z'));
+      await thumbnails.writeOutcome(key, outcome('2026-03-14T09:28:00.000Z'), read?.etag);
 
       // Act
       const stale = await thumbnails.deleteOutcome(key, read?.etag ?? '');
@@ -133,7 +170,7 @@ export const mediaStoreContract = (name: string, harness: () => MediaStoreHarnes
 
       // Assess
       expect(stale).toBe(false);
-      expect(kept?.outcome.writtenAt).toBe('2026-03-14T09:28:00.000Z');
+      expect(kept?.outcome?.writtenAt).toBe('2026-03-14T09:28:00.000Z');
       expect(current).toBe(true);
       expect(again).toBe(false);
       expect(await thumbnails.readOutcome(key)).toBeUndefined();

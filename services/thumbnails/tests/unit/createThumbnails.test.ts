@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createThumbnails } from '../../src/domain/createThumbnails.js';
+import { deleteThumbnails } from '../../src/domain/deleteThumbnails.js';
 import { ImageRejectedError } from '../../src/domain/errors.js';
 import { SKIP_REASONS } from '../../src/domain/skipReasons.js';
 import { FakeRenderer, FakeSourceStore, FakeThumbnailStore } from '../support/fakes.js';
@@ -233,6 +234,107 @@ describe('createThumbnails', () => {
     expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
     expect([...thumbnails.objects.keys()]).toEqual([]);
     expect(thumbnails.outcomes.size).toBe(0);
+  });
+
+  it('never overwrites the outcome of a version uploaded after its last HEAD', async () => {
+    // Prepare: run A (the first upload) is about to write its outcome when the key is uploaded
+    // again and the new version's run B completes.
+    const { deps, sources, thumbnails, etag } = setup();
+    let newer = '';
+    thumbnails.before = async (call) => {
+      if (call !== `outcome ${OUTCOME}` || newer !== '') return;
+      newer = sources.put(BUCKET, KEY, new Uint8Array([7, 7, 7, 7]));
+      await createThumbnails({ ...upload, eTag: newer, sequencer: 'AA' }, deps);
+    };
+
+    // Act
+    const result = await createThumbnails({ ...upload, eTag: etag }, deps);
+
+    // Assess: B's outcome stands, and the files show B.
+    expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
+    expect(thumbnails.refusedOutcomeWrites).toEqual([[OUTCOME, 'generated']]);
+    expect(thumbnails.outcomes.get(OUTCOME)?.source).toMatchObject({
+      eTag: newer,
+      sequencer: 'AA',
+    });
+    for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(newer);
+  });
+
+  it("writes its outcome over an older version's outcome that landed after it read", async () => {
+    // Prepare: a stalled run of an older upload writes its outcome just before this run's.
+    const { deps, thumbnails, etag } = setup();
+    let stale = false;
+    thumbnails.before = async (call) => {
+      if (call !== `outcome ${OUTCOME}` || stale) return;
+      stale = true;
+      thumbnails.outcomes.set(OUTCOME, {
+        version: 1,
+        status: 'skipped',
+        reason: 'empty',
+        source: { bucket: BUCKET, key: KEY, eTag: 'older', size: 0, sequencer: '00' },
+        thumbnails: [],
+        writtenAt: '2026-03-14T09:26:00.000Z',
+      });
+    };
+
+    // Act
+    const result = await createThumbnails(upload, deps);
+
+    // Assess: refused once, read again, written.
+    expect(result).toMatchObject({ status: 'created', etag });
+    expect(thumbnails.refusedOutcomeWrites).toEqual([[OUTCOME, 'generated']]);
+    expect(thumbnails.outcomes.get(OUTCOME)).toMatchObject({
+      status: 'generated',
+      source: { eTag: etag, sequencer: SEQ },
+    });
+    for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(etag);
+  });
+
+  it('takes its outcome back when the upload was deleted between its last HEAD and the write', async () => {
+    // Prepare: the upload is deleted, and the delete's run finishes (it finds no outcome to
+    // remove), just before this run writes its outcome.
+    const { deps, sources, thumbnails, etag } = setup();
+    let deleted = false;
+    thumbnails.before = async (call) => {
+      if (call !== `outcome ${OUTCOME}` || deleted) return;
+      deleted = true;
+      sources.objects.clear();
+      await deleteThumbnails({ bucket: BUCKET, key: KEY, sequencer: `${SEQ}1` }, deps);
+    };
+
+    // Act
+    const result = await createThumbnails({ ...upload, eTag: etag }, deps);
+
+    // Assess: no outcome and no thumbnail of the deleted upload is left.
+    expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
+    expect(thumbnails.outcomeWrites).toEqual([[OUTCOME, 'generated']]);
+    expect(thumbnails.outcomes.size).toBe(0);
+    expect([...thumbnails.objects.keys()]).toEqual([]);
+  });
+
+  it('fails the record, so Lambda retries it, when its outcome keeps being rewritten', async () => {
+    // Prepare: another outcome lands before each of this run's writes.
+    const { deps, thumbnails } = setup();
+    let rewrites = 0;
+    thumbnails.before = async (call) => {
+      if (call !== `outcome ${OUTCOME}`) return;
+      rewrites += 1;
+      thumbnails.outcomes.set(OUTCOME, {
+        version: 1,
+        status: 'skipped',
+        reason: 'empty',
+        source: { bucket: BUCKET, key: KEY, eTag: `other-${rewrites}`, size: 0 },
+        thumbnails: [],
+        writtenAt: '2026-03-14T09:26:00.000Z',
+      });
+    };
+
+    // Act
+    const run = createThumbnails(upload, deps);
+
+    // Assess: the first write and three more rounds, all refused.
+    await expect(run).rejects.toThrow('its outcome kept being rewritten by other runs');
+    expect(thumbnails.refusedOutcomeWrites).toHaveLength(4);
   });
 
   it('skips an object over the byte limit without downloading it', async () => {
