@@ -74,6 +74,14 @@ export class LambdaEnvironment {
   private initTimer: NodeJS.Timeout | undefined;
   private initError: RuntimeError | undefined;
   private initialised = false;
+  /**
+   * The runtime closed its `next` request without an invocation (an HTTP client's timeout): it
+   * is not waiting for work until it asks again, so it is not idle, and the pool does not
+   * count on it.
+   */
+  private detached = false;
+  /** An invocation whose `next` answer could not be sent: the runtime's next `next` gets it. */
+  private undelivered: RuntimeInvocation | undefined;
   private closed: Promise<void> = Promise.resolve();
 
   constructor(model: FunctionModel, options: LambdaFunctionOptions, events: EnvironmentEvents) {
@@ -87,6 +95,9 @@ export class LambdaEnvironment {
       initError: (error) => {
         this.initError = error;
       },
+      undelivered: (invocation) => {
+        if (this.current?.pending.requestId === invocation.requestId) this.undelivered = invocation;
+      },
     };
     this.server = new RuntimeApiServer(this.delegate);
   }
@@ -97,7 +108,9 @@ export class LambdaEnvironment {
 
   /** Answered its invocation; idle as soon as the runtime asks for the next one. */
   get finishing(): boolean {
-    return this.stateValue === EnvironmentState.busy && this.current === undefined;
+    return (
+      this.stateValue === EnvironmentState.busy && this.current === undefined && !this.detached
+    );
   }
 
   /** Start the process (the cold start); {@link EnvironmentEvents.idle} follows when ready. */
@@ -200,16 +213,27 @@ export class LambdaEnvironment {
       clearTimeout(this.initTimer);
       this.initDurationMs = performance.now() - this.spawnedAt;
     }
+    this.detached = false;
     return new Promise((resolve) => {
       if (this.stateValue === EnvironmentState.gone || signal.aborted) {
         resolve(undefined);
+        return;
+      }
+      const undelivered = this.undelivered;
+      if (undelivered !== undefined) {
+        this.undelivered = undefined;
+        resolve(undelivered);
         return;
       }
       // The pipe's signal lives as long as the environment: the listener must go with the
       // invocation it waits for, or every `next` leaves one behind (and the runner's heap and
       // its garbage collection grow with the calls served).
       const onAbort = () => {
-        if (this.waiter === waiter) this.waiter = undefined;
+        if (this.waiter === waiter) {
+          this.waiter = undefined;
+          this.stateValue = EnvironmentState.busy;
+          this.detached = true;
+        }
         resolve(undefined);
       };
       const waiter = (invocation: RuntimeInvocation | undefined) => {

@@ -1,10 +1,13 @@
 import { getEventListeners } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { memoryLog } from '../../src/dev/log.js';
 import { bootstrapCommand } from '../../src/lambda/bootstrapPath.js';
 import { LambdaFunction } from '../../src/lambda/LambdaFunction.js';
 import type { FunctionModel } from '../../src/provision/model.js';
+import { eventually } from '../../src/testing.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/functions');
 const running: LambdaFunction[] = [];
@@ -230,5 +233,62 @@ describe.each(['pipe', 'http'] as const)('LambdaFunction (runtime over %s)', (mo
 
     // Assess
     expect(results.map((r) => payloadOf(r).invocations).sort()).toEqual([1, 2, 3]);
+  });
+});
+
+describe('LambdaFunction (another runtime client over the HTTP Runtime API)', () => {
+  it('does not count on a runtime that closed its next request, and serves it when it asks again', async () => {
+    // Prepare: a runtime waiting for work closes its request (an HTTP client timeout)
+    const control = mkdtempSync(path.join(tmpdir(), 'runtime-control-'));
+    const { runtimeDir } = bootstrapCommand();
+    const log = memoryLog();
+    const fn = new LambdaFunction(
+      {
+        logicalId: 'DropsNextFunction',
+        name: 'shop-local-DropsNextFunction',
+        arn: 'arn:aws:lambda:us-east-1:000000000000:function:shop-local-DropsNextFunction',
+        codeDir: path.join(fixtures, 'echo'),
+        handler: 'index.handler',
+        runtime: 'provided.al2023',
+        timeoutSeconds: 10,
+        memoryMb: 128,
+        architecture: 'arm64',
+        environment: { RUNTIME_CONTROL_DIR: control },
+        logGroupName: '/aws/lambda/shop-local-DropsNextFunction',
+        logFormat: 'Text',
+        async: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 },
+      },
+      {
+        backendEnv: { AWS_REGION: 'us-east-1' },
+        log,
+        runtimeCommand: {
+          command: process.execPath,
+          args: [path.resolve(import.meta.dirname, '../fixtures/runtimes/drops-next.mjs')],
+          channel: false,
+        },
+        runtimeDir,
+        concurrency: 1,
+      },
+    );
+    running.push(fn);
+    const warm = await fn.invoke({ warm: true });
+    await eventually(async () => (fn.counts().idle === 1 ? true : undefined), 'a wait for work');
+    writeFileSync(path.join(control, 'drop'), '');
+    await eventually(
+      async () => (fn.counts().busy === 1 && fn.counts().idle === 0 ? true : undefined),
+      'the runner to see the request closed',
+    );
+
+    // Act: an invocation while the runtime asks for nothing, then the runtime asks again
+    const invoked = fn.invoke({ n: 1 });
+    const queued = fn.counts().queued;
+    writeFileSync(path.join(control, 'resume'), '');
+    const result = await invoked;
+
+    // Assess: it waited for the one environment, which answered it
+    expect(payloadOf(warm)).toEqual({ warm: true });
+    expect(queued).toBe(1);
+    expect(result.ok).toBe(true);
+    expect(payloadOf(result)).toEqual({ n: 1 });
   });
 });
