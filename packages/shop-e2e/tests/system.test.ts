@@ -183,6 +183,45 @@ describe('orders', () => {
     expect(cancellation.to).toEqual([customer.email]);
   });
 
+  it("lists a customer's orders a page at a time, with cursors only they can use", async () => {
+    // Prepare: a customer of their own, with two orders
+    const signing = await clients.secretsManager.send(
+      new GetSecretValueCommand({ SecretId: cloud.secrets.SigningKeySecret?.arn }),
+    );
+    const lister = await mintToken({
+      key: signing.SecretString ?? '',
+      issuer: String(cloud.parameters.JwtIssuer),
+      audience: String(cloud.parameters.JwtAudience),
+      customerId: `e2e-list-${randomUUID()}`,
+      email: customer.email,
+    });
+    const place = async () =>
+      json(await api('/orders', { method: 'POST', body: JSON.stringify(DEMO_ORDER) }, lister));
+    const first = await place();
+    const second = await place();
+
+    // Act
+    const page1 = await api('/orders?limit=1', {}, lister);
+    const body1 = await json(page1);
+    const page2 = await api(
+      `/orders?limit=1&cursor=${encodeURIComponent(body1.nextCursor)}`,
+      {},
+      lister,
+    );
+    const body2 = await json(page2);
+    const foreign = await api(`/orders?limit=1&cursor=${encodeURIComponent(body1.nextCursor)}`);
+
+    // Assess: the cursor MAC key is CursorKeySecret's (the API function has no other)
+    expect(cloud.secrets.CursorKeySecret?.arn).toEqual(expect.any(String));
+    expect([page1.status, page2.status]).toEqual([200, 200]);
+    expect(body1.orders).toHaveLength(1);
+    expect(body2.orders).toHaveLength(1);
+    expect([...body1.orders, ...body2.orders].map((order: Json) => order.orderId).sort()).toEqual(
+      [first.orderId, second.orderId].sort(),
+    );
+    expect(foreign.status).toBe(400);
+  });
+
   it('answers 401 without a token and 403 for a malformed one or one signed by another key', async () => {
     // Prepare
     const forged = await mintToken({

@@ -36,7 +36,13 @@ export const apiEnvironmentSchema = z.object({
   ORDERS_TABLE_NAME: required(),
   /** Powertools idempotency records of POST /orders with an Idempotency-Key. */
   IDEMPOTENCY_TABLE_NAME: required(),
-  ...signingKeySettings,
+  /**
+   * Secrets Manager id of the key that MACs pagination cursors: a secret of its own, so the
+   * API function cannot read the key that signs customer tokens.
+   */
+  CURSOR_SECRET_ID: required(),
+  /** How long the cursor key versions are served from memory. */
+  CURSOR_KEY_CACHE_SECONDS: signingKeySettings.SIGNING_KEY_CACHE_SECONDS,
 });
 
 /** OrderEventsPublisherFunction's environment. */
@@ -56,9 +62,11 @@ export interface AuthorizerConfig extends SigningKeyConfig {
   jwtAudience: string;
 }
 
-export interface ApiConfig extends SigningKeyConfig {
+export interface ApiConfig {
   ordersTableName: string;
   idempotencyTableName: string;
+  cursorSecretId: string;
+  cursorKeyCacheSeconds: number;
 }
 
 export interface PublisherConfig {
@@ -85,8 +93,8 @@ export const loadApiConfig = (env: Environment = processEnvironment()): Readonly
   return Object.freeze({
     ordersTableName: raw.ORDERS_TABLE_NAME,
     idempotencyTableName: raw.IDEMPOTENCY_TABLE_NAME,
-    signingSecretId: raw.SIGNING_SECRET_ID,
-    signingKeyCacheSeconds: raw.SIGNING_KEY_CACHE_SECONDS,
+    cursorSecretId: raw.CURSOR_SECRET_ID,
+    cursorKeyCacheSeconds: raw.CURSOR_KEY_CACHE_SECONDS,
   });
 };
 

@@ -4,31 +4,36 @@ import { createSecretsReader, type SecretsReader } from '@shop/common/secrets';
 import type { SigningKeys } from '../domain/ports.js';
 
 /** Which secret, and how long its versions are served from memory. */
-export interface SigningKeySettings {
+export interface SecretKeySettings {
   /** The secret's id (name or ARN). */
-  signingSecretId: string;
-  signingKeyCacheSeconds: number;
+  secretId: string;
+  cacheSeconds: number;
 }
 
 /**
- * The SigningKeys port on Secrets Manager: AWSCURRENT and AWSPREVIOUS of one secret, cached
- * (Powertools Parameters), re-read on demand after a rotation. With `onFirstUse` the Secrets
- * Manager client and reader are created on the first read instead of now: for a function that
- * needs the key only on a rare path (the API: pagination cursors).
+ * The SigningKeys port on Secrets Manager: AWSCURRENT and AWSPREVIOUS of one secret (the
+ * token signing key, or the cursor key), cached (Powertools Parameters), re-read on demand
+ * after a rotation. With `onFirstUse` the Secrets Manager client and reader are created on the
+ * first read instead of now: for a function that needs the key only on a rare path (the API:
+ * pagination cursors).
  *
  * @example
- * const keys = secretsManagerSigningKeys(config, AWS_LIMITS.api.secretsManager, { onFirstUse: true });
+ * const keys = secretsManagerSigningKeys(
+ *   { secretId: config.cursorSecretId, cacheSeconds: config.cursorKeyCacheSeconds },
+ *   AWS_LIMITS.api.secretsManager,
+ *   { onFirstUse: true },
+ * );
  * const { current, previous } = await keys.current();
  */
 export const secretsManagerSigningKeys = (
-  settings: SigningKeySettings,
+  settings: SecretKeySettings,
   limits: AwsCallLimits,
   { onFirstUse = false }: { onFirstUse?: boolean } = {},
 ): SigningKeys => {
   const create = () =>
     createSecretsReader({
       client: createAwsClient(SecretsManagerClient, 'Secrets Manager', limits),
-      maxAgeSeconds: settings.signingKeyCacheSeconds,
+      maxAgeSeconds: settings.cacheSeconds,
     });
   let reader: SecretsReader | undefined = onFirstUse ? undefined : create();
   const secrets = () => {
@@ -36,7 +41,7 @@ export const secretsManagerSigningKeys = (
     return reader;
   };
   return {
-    current: () => secrets().getSecretVersions(settings.signingSecretId),
-    refresh: () => secrets().refreshSecretVersions(settings.signingSecretId),
+    current: () => secrets().getSecretVersions(settings.secretId),
+    refresh: () => secrets().refreshSecretVersions(settings.secretId),
   };
 };

@@ -24,8 +24,8 @@ const payloadSchema = z.strictObject({
   at: z.iso.datetime(),
 });
 
-// A key of its own for cursors, derived from the signing secret, so a cursor MAC can never be
-// confused with a token signature made with the same secret.
+// The MAC key, derived from the cursor secret (CursorKeySecret, which only the API function
+// reads) with a label of its own: a key made for cursors is never used for anything else.
 const cursorKey = (secret: string) =>
   createHmac('sha256', secret).update('orders-api/cursor/v1').digest();
 
@@ -33,11 +33,11 @@ const mac = (key: Buffer, customerId: string, payload: string) =>
   createHmac('sha256', key).update(`${customerId}\n${payload}`).digest();
 
 /**
- * @param keys the signing secret's versions (cached by the caller); the current one signs,
+ * @param keys the cursor secret's versions (cached by the caller); the current one signs,
  * both verify, so cursors survive a key rotation.
  *
  * @example
- * const codec = createCursorCodec(() => signingKeys.current());
+ * const codec = createCursorCodec(() => cursorKeys.current());
  * const cursor = await codec.encode('c-1', { orderId, createdAt });
  */
 export const createCursorCodec = (keys: () => Promise<KeyVersions>): CursorCodec => ({

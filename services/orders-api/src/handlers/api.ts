@@ -18,8 +18,13 @@ const dynamodb = createAwsClient(DynamoDBClient, 'DynamoDB', limits.dynamodb);
 const { repository, persistenceStore } = ordersTables(dynamodb, config);
 const runtime = systemRuntime();
 const placing = createIdempotentPlaceOrder({ repository, runtime, persistenceStore });
-// Secrets Manager only for cursors (listing pages): its client is made on the first one.
-const keys = secretsManagerSigningKeys(config, limits.secretsManager, { onFirstUse: true });
+// Secrets Manager only for cursors (listing pages, CursorKeySecret): its client is made on
+// the first one.
+const keys = secretsManagerSigningKeys(
+  { secretId: config.cursorSecretId, cacheSeconds: config.cursorKeyCacheSeconds },
+  limits.secretsManager,
+  { onFirstUse: true },
+);
 const cursors = createCursorCodec(() => keys.current());
 const app = createApiHandler({ repository, runtime, placing, cursors, logger, metrics });
 export const handler = lambdaHandler(app, {

@@ -12,7 +12,10 @@ const { authorizer: limits } = AWS_LIMITS;
 const config = loadAuthorizerConfig();
 const logger = createFunctionLogger('authorizer');
 const verifier = createJoseTokenVerifier({
-  keys: secretsManagerSigningKeys(config, limits.secretsManager),
+  keys: secretsManagerSigningKeys(
+    { secretId: config.signingSecretId, cacheSeconds: config.signingKeyCacheSeconds },
+    limits.secretsManager,
+  ),
   issuer: config.jwtIssuer,
   audience: config.jwtAudience,
 });

@@ -17,7 +17,7 @@ vi.mock('@aws-sdk/client-secrets-manager', async (importOriginal) => {
   return { ...sdk, SecretsManagerClient: CountedSecretsManagerClient };
 });
 
-const settings = { signingSecretId: 'signing-key', signingKeyCacheSeconds: 300 };
+const settings = { secretId: 'signing-key', cacheSeconds: 300 };
 const secrets = mockClient(SecretsManagerClient);
 // Unit test files share one module graph per worker: put the clients' send back after this file.
 afterAll(() => {

@@ -7,17 +7,29 @@ describe('config', () => {
     const config = loadApiConfig({
       ORDERS_TABLE_NAME: 'orders',
       IDEMPOTENCY_TABLE_NAME: 'orders-idempotency',
-      SIGNING_SECRET_ID: 'signing-key',
+      CURSOR_SECRET_ID: 'cursor-key',
     });
 
     // Assess
     expect(config).toEqual({
       ordersTableName: 'orders',
       idempotencyTableName: 'orders-idempotency',
-      signingSecretId: 'signing-key',
-      signingKeyCacheSeconds: 300,
+      cursorSecretId: 'cursor-key',
+      cursorKeyCacheSeconds: 300,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('needs the cursor secret for the API, not the token signing secret', () => {
+    // Act / Assess
+    expect(() =>
+      loadApiConfig({
+        ORDERS_TABLE_NAME: 'orders',
+        IDEMPOTENCY_TABLE_NAME: 'orders-idempotency',
+        SIGNING_SECRET_ID: 'signing-key',
+        CURSOR_KEY_CACHE_SECONDS: '-1',
+      }),
+    ).toThrow(/CURSOR_SECRET_ID.*CURSOR_KEY_CACHE_SECONDS/);
   });
 
   it('names every missing or malformed authorizer variable at once', () => {

@@ -33,6 +33,7 @@ const env = {
   ORDER_EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/order-events.fifo',
   PUBLISHER_DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/publisher-dlq',
   SIGNING_SECRET_ID: 'signing-key',
+  CURSOR_SECRET_ID: 'cursor-key',
   JWT_ISSUER: 'shop-auth',
   JWT_AUDIENCE: 'shop-orders-api',
   AWS_REGION: 'us-east-1',
@@ -138,7 +139,7 @@ describe('handler entry points', () => {
     secrets.restore();
   });
 
-  it('makes its Secrets Manager client only when a listing page needs a cursor', async () => {
+  it('makes its Secrets Manager client only when a listing page needs a cursor, for the cursor key', async () => {
     // Prepare
     stubEnv(env);
     made.secretsManagerClients = 0;
@@ -166,6 +167,10 @@ describe('handler entry points', () => {
     expect(page.statusCode).toBe(200);
     expect(JSON.parse(page.body ?? '{}').nextCursor).toEqual(expect.any(String));
     expect(made.secretsManagerClients).toBe(1);
+    expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: 'cursor-key' });
+    expect(secrets).not.toHaveReceivedCommandWith(GetSecretValueCommand, {
+      SecretId: 'signing-key',
+    });
     dynamo.restore();
     secrets.restore();
   });

@@ -36,6 +36,7 @@ describe('template.yaml (orders-api)', () => {
     expect(resource('OrderEventsQueue').Type).toBe('AWS::SQS::Queue');
     expect(resource('OrderEventsDeadLetterQueue').Type).toBe('AWS::SQS::Queue');
     expect(resource('SigningKeySecret').Type).toBe('AWS::SecretsManager::Secret');
+    expect(resource('CursorKeySecret').Type).toBe('AWS::SecretsManager::Secret');
     for (const output of [
       'ApiUrl',
       'OrdersTableName',
@@ -101,8 +102,11 @@ describe('template.yaml (orders-api)', () => {
     // Prepare
     const apiPolicies = resource('OrdersApiFunction').Properties.Policies;
     const authorizerPolicies = resource('AuthorizerFunction').Properties.Policies;
-    const secret = {
+    const signingKey = {
       AWSSecretsManagerGetSecretValuePolicy: { SecretArn: { Ref: 'SigningKeySecret' } },
+    };
+    const cursorKey = {
+      AWSSecretsManagerGetSecretValuePolicy: { SecretArn: { Ref: 'CursorKeySecret' } },
     };
 
     // Act / Assess: the API writes DynamoDB only; no SQS, no deletes, no table scans.
@@ -134,9 +138,18 @@ describe('template.yaml (orders-api)', () => {
           },
         ],
       },
-      secret,
+      cursorKey,
     ]);
-    expect(authorizerPolicies).toEqual([secret]);
+    // Only the authorizer can read the key that signs tokens; the API reads its own key.
+    expect(authorizerPolicies).toEqual([signingKey]);
+    const apiVariables = dig(
+      resource('OrdersApiFunction'),
+      'Properties',
+      'Environment',
+      'Variables',
+    );
+    expect(apiVariables).toMatchObject({ CURSOR_SECRET_ID: { Ref: 'CursorKeySecret' } });
+    expect(apiVariables).not.toHaveProperty('SIGNING_SECRET_ID');
     expect(resource('OrderEventsPublisherFunction').Properties.Policies).toEqual([
       { SQSSendMessagePolicy: { QueueName: { 'Fn::GetAtt': ['OrderEventsQueue', 'QueueName'] } } },
       {
@@ -179,10 +192,12 @@ describe('template.yaml (orders-api)', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       AlarmActions: [{ Ref: 'AlarmTopic' }],
     });
-    expect(resource('SigningKeySecret').Properties.GenerateSecretString).toEqual({
-      PasswordLength: 64,
-      ExcludePunctuation: true,
-    });
+    for (const secret of ['SigningKeySecret', 'CursorKeySecret']) {
+      expect(resource(secret).Properties.GenerateSecretString).toEqual({
+        PasswordLength: 64,
+        ExcludePunctuation: true,
+      });
+    }
   });
 
   it('publishes events from the table stream: filtered, ordered, bounded, with a DLQ', () => {
