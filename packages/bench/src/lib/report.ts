@@ -228,6 +228,10 @@ const sections = (r: BenchResults): string[] => {
           row.api.failures + row.inProcess.failures,
         ]),
       ),
+      ...v.rows.map(
+        (row) =>
+          `Warm-up of ${row.route}, req/s per unmeasured window: local API ${row.warmup.api.join(', ')}; in-process ${row.warmup.inProcess.join(', ')}.`,
+      ),
     );
     if (v.overhead.length > 0) {
       out.push(
@@ -271,6 +275,7 @@ const sections = (r: BenchResults): string[] => {
             ],
           ],
         ),
+        `Warm-up of the ${c.isolates} children, req/s per unmeasured window: ${c.warmup.join(', ')}.`,
       );
     }
   }

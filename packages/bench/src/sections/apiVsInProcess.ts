@@ -14,12 +14,14 @@
 // - Warm-up: before a route's rounds, each side serves it unmeasured. The in-process side is
 //   one V8 isolate; the API side is up to 10 environments, each of which compiles and
 //   optimises the same code on its own (V8 tiers code up per process) with a tenth of the
-//   calls, so GET is served three times as long through the API (API_WARMUP_SECONDS):
-//   measured per request, the function processes' CPU stops falling after 20-30 s of load.
-//   POST keeps 10 s a side: each order placed is then published and emailed, and a longer
-//   warm-up would leave a backlog for the rounds. Without a warm-up the first rounds measure
-//   ten JIT warm-ups against one. Each round's own figures are kept in the
-//   results (`rounds`).
+//   calls, and the least recently used of them get the fewest. For GET each side is served
+//   in 5 s windows until it is steady (warmUntilSteady: two windows in a row that beat the
+//   best before them by no more than 3 %), at least 10 s (in-process) or 30 s (API) and at
+//   most 90 s: on 2 cores the API side kept rising for 30-60 s, by a different time on each
+//   boot. POST gets 10 s a side: each order placed is then published and emailed, and a
+//   longer warm-up would leave a backlog for the rounds. Without a warm-up the first rounds
+//   measure ten JIT warm-ups against one. Each round's own figures, and each warm-up
+//   window's req/s, are kept in the results (`rounds`, `warmup`).
 import type { ChildProcess } from 'node:child_process';
 import type { LocalCloud } from '@shop/local-cloud/cloud';
 import { CUSTOMER, customerToken, ORDER_BODY, sampleEvent } from '../lib/shopCloud.ts';
@@ -47,6 +49,8 @@ export interface ApiVsInProcessRow {
   inProcess: SideResult;
   /** api req/s / in-process req/s (goal >= 0.5). */
   rpsRatio: number;
+  /** Each unmeasured warm-up window's req/s, per side. */
+  warmup: { api: number[]; inProcess: number[] };
 }
 
 export interface OverheadRow {
@@ -72,6 +76,8 @@ export interface CeilingResult {
   shared: SideResult;
   /** separate req/s / shared req/s. */
   rpsRatio: number;
+  /** Each unmeasured warm-up window's req/s (the separate children). */
+  warmup: number[];
 }
 
 export interface ApiVsInProcessResult {
@@ -91,6 +97,10 @@ const FUNCTION_ID = 'OrdersApiFunction';
 /** Unmeasured load before a route's rounds (see the header): in-process, and through the API. */
 const IN_PROCESS_WARMUP_SECONDS = 10;
 const API_WARMUP_SECONDS = 30;
+const MAX_WARMUP_SECONDS = 90;
+const WARMUP_WINDOW_SECONDS = 5;
+/** A warm-up window counts as a rise when it beats the best before it by more than this. */
+const RISE = 1.03;
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 const summarise = (rounds: SideResult[]): SideResult => ({
@@ -145,6 +155,7 @@ export const measureApiVsInProcess = async (
       http: { url: `${apiUrl}/orders/${orderId}`, method: 'GET', headers },
       event: events.get,
       apiWarmupSeconds: API_WARMUP_SECONDS,
+      untilSteady: true,
     },
     {
       route: 'POST /orders',
@@ -153,6 +164,7 @@ export const measureApiVsInProcess = async (
       // Every order placed is published and emailed afterwards (one FIFO message group: one
       // at a time); a longer warm-up would leave a backlog that the rounds would measure.
       apiWarmupSeconds: IN_PROCESS_WARMUP_SECONDS,
+      untilSteady: false,
     },
   ];
   const fn = cloud.functions.get(FUNCTION_ID);
@@ -204,15 +216,20 @@ export const measureApiVsInProcess = async (
     let ceiling: CeilingResult | undefined;
     for (const route of routes) {
       progress(
-        `api vs in-process: ${route.route}, warm-up (${route.apiWarmupSeconds} s API, ${IN_PROCESS_WARMUP_SECONDS} s in-process)`,
+        `api vs in-process: ${route.route}, warm-up (${route.untilSteady ? `until steady, ${route.apiWarmupSeconds}-${MAX_WARMUP_SECONDS}` : route.apiWarmupSeconds} s API, ${route.untilSteady ? `until steady, ${IN_PROCESS_WARMUP_SECONDS}-${MAX_WARMUP_SECONDS}` : IN_PROCESS_WARMUP_SECONDS} s in-process)`,
       );
-      const warmup = (durationSeconds: number) => ({
-        ...options,
-        durationSeconds,
-        warmupSeconds: 0,
-      });
-      await loadRoute({ route: route.route, ...route.http }, warmup(route.apiWarmupSeconds));
-      await inProcessLoad(proc, route.event, warmup(IN_PROCESS_WARMUP_SECONDS));
+      const apiWindow = (seconds: number) =>
+        apiLoad({ route: route.route, ...route.http }, unmeasured(options, seconds));
+      const inProcessWindow = (seconds: number) =>
+        inProcessLoad(proc, route.event, unmeasured(options, seconds));
+      const warmup = {
+        api: route.untilSteady
+          ? await warmUntilSteady(apiWindow, route.apiWarmupSeconds)
+          : [(await apiWindow(route.apiWarmupSeconds)).rps],
+        inProcess: route.untilSteady
+          ? await warmUntilSteady(inProcessWindow, IN_PROCESS_WARMUP_SECONDS)
+          : [(await inProcessWindow(IN_PROCESS_WARMUP_SECONDS)).rps],
+      };
       const rounds = await abbaRounds(
         options.rounds,
         `api vs in-process: ${route.route}`,
@@ -231,6 +248,7 @@ export const measureApiVsInProcess = async (
         api,
         inProcess,
         rpsRatio: ratio(api.rps, inProcess.rps),
+        warmup,
       });
       // GET only, right after its rows: before the POST rounds leave orders to publish and
       // email on the same cores.
@@ -270,13 +288,12 @@ const measureCeiling = async (
   );
   try {
     progress(
-      `ceiling: ${route.route}, ${isolates} in-process children with one caller each, warm-up (${API_WARMUP_SECONDS} s)`,
+      `ceiling: ${route.route}, ${isolates} in-process children with one caller each, warm-up (until steady, ${API_WARMUP_SECONDS}-${MAX_WARMUP_SECONDS} s)`,
     );
-    await childrenLoad(separate, route.event, 1, {
-      ...options,
-      durationSeconds: API_WARMUP_SECONDS,
-      warmupSeconds: 0,
-    });
+    const warmup = await warmUntilSteady(
+      (seconds) => childrenLoad(separate, route.event, 1, unmeasured(options, seconds)),
+      API_WARMUP_SECONDS,
+    );
     const rounds = await abbaRounds(
       options.rounds,
       `ceiling: ${route.route}`,
@@ -296,10 +313,42 @@ const measureCeiling = async (
       separate: separateSide,
       shared: sharedSide,
       rpsRatio: ratio(separateSide.rps, sharedSide.rps),
+      warmup,
     };
   } finally {
     for (const proc of separate) proc.kill();
   }
+};
+
+/** The load options for `seconds` of unmeasured load (no warm-up of its own). */
+const unmeasured = (options: ApiOptions, seconds: number): ApiOptions => ({
+  ...options,
+  durationSeconds: seconds,
+  warmupSeconds: 0,
+});
+
+/**
+ * Serve load in windows of {@link WARMUP_WINDOW_SECONDS} until it is steady: at least
+ * `minSeconds`, then until two windows in a row beat the best window before them by no more
+ * than {@link RISE}, at most {@link MAX_WARMUP_SECONDS}. Returns each window's req/s.
+ */
+export const warmUntilSteady = async (
+  load: (seconds: number) => Promise<Pick<SideResult, 'rps'>>,
+  minSeconds: number,
+  maxSeconds = MAX_WARMUP_SECONDS,
+  windowSeconds = WARMUP_WINDOW_SECONDS,
+): Promise<number[]> => {
+  const windows: number[] = [];
+  let best = 0;
+  let flat = 0;
+  for (let served = 0; served < maxSeconds; served += windowSeconds) {
+    const { rps } = await load(windowSeconds);
+    windows.push(rps);
+    flat = rps > best * RISE ? 0 : flat + 1;
+    best = Math.max(best, rps);
+    if (served + windowSeconds >= minSeconds && flat >= 2) break;
+  }
+  return windows;
 };
 
 /**
