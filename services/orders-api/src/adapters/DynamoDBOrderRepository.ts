@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
@@ -16,6 +17,7 @@ import type {
 } from '../domain/ports.js';
 import {
   BY_CREATED_AT_INDEX,
+  CANCEL_WRITE_ID,
   customerPk,
   type Item,
   itemToOrder,
@@ -137,18 +139,22 @@ export class DynamoDBOrderRepository implements OrderRepository {
     orderId: string,
     cancelledAt: string,
   ): Promise<CancelResult> {
+    // Names this call's write, so a retry can tell it from another request's cancel made at
+    // the same millisecond (two containers, a double click).
+    const writeId = randomUUID();
     try {
       const { Attributes } = await this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: orderKey(customerId, orderId),
-          UpdateExpression: 'SET #status = :cancelled, cancelledAt = :at',
+          UpdateExpression: 'SET #status = :cancelled, cancelledAt = :at, #writeId = :writeId',
           ConditionExpression: '#status = :placed',
-          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeNames: { '#status': 'status', '#writeId': CANCEL_WRITE_ID },
           ExpressionAttributeValues: {
             ':cancelled': 'CANCELLED',
             ':placed': 'PLACED',
             ':at': cancelledAt,
+            ':writeId': writeId,
           },
           ReturnValues: 'ALL_NEW',
           // Why the condition failed comes back with it: no second read.
@@ -162,9 +168,9 @@ export class DynamoDBOrderRepository implements OrderRepository {
       // No item: the condition failed because there is no such order.
       if (item === undefined) return { result: 'missing' };
       const order = itemToOrder(item);
-      // Cancelled at this call's own time by an earlier attempt whose answer was lost.
+      // Cancelled by an earlier attempt of this call whose answer was lost.
       const ownWrite =
-        wasRetried(error) && order.status === 'CANCELLED' && order.cancelledAt === cancelledAt;
+        wasRetried(error) && order.status === 'CANCELLED' && item[CANCEL_WRITE_ID] === writeId;
       return ownWrite ? { result: 'cancelled', order } : { result: 'conflict', order };
     }
   }

@@ -8,8 +8,8 @@ import type { PagePosition, StoredOrder } from '../domain/ports.js';
 //   CUSTOMER#<customerId>    ORDER#<orderId>    an order
 //
 // Beside the order's own fields an item carries `entity` ("Order"), `customerEmail` (for the
-// order's events, never returned by the API) and, for orders placed with an Idempotency-Key,
-// `requestFingerprint`. The local secondary index ByCreatedAt (pk, createdAt) lists a
+// order's events, never returned by the API), for orders placed with an Idempotency-Key,
+// `requestFingerprint`, and for cancelled ones `cancelWriteId` (which request cancelled it). The local secondary index ByCreatedAt (pk, createdAt) lists a
 // customer's orders newest first; order ids derived from an Idempotency-Key are not time-ordered.
 // Customer ids never contain `#` (CUSTOMER_ID_PATTERN), so keys cannot collide.
 // Every write to an order reaches the table's stream, from which the events publisher builds
@@ -18,7 +18,16 @@ import type { PagePosition, StoredOrder } from '../domain/ports.js';
 export const ORDER_SK_PREFIX = 'ORDER#';
 export const ORDER_ENTITY = 'Order';
 export const BY_CREATED_AT_INDEX = 'ByCreatedAt';
-const STORED_ATTRIBUTES = new Set(['pk', 'sk', 'entity', 'customerEmail', 'requestFingerprint']);
+/** The id of the cancel request that cancelled the order (never returned). */
+export const CANCEL_WRITE_ID = 'cancelWriteId';
+const STORED_ATTRIBUTES = new Set([
+  'pk',
+  'sk',
+  'entity',
+  'customerEmail',
+  'requestFingerprint',
+  CANCEL_WRITE_ID,
+]);
 
 export type Item = Record<string, unknown>;
 

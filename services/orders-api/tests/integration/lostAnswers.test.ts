@@ -85,6 +85,33 @@ describe('DynamoDBOrderRepository when an applied write loses its answer', () =>
     ).toEqual({ result: 'conflict', order: cancelled });
   });
 
+  it('reports a cancel made by another request at the same instant as a conflict, retried or not', async () => {
+    // Prepare: another request cancels the order; this call's first attempt then fails
+    // without being applied (503), and the SDK sends it again, at the same cancelledAt.
+    const order = newOrder();
+    await repository.createOrder({ order, customerEmail: customer.email });
+    const at = '2026-03-01T11:00:00.000Z';
+    const other = await repository.cancelOrder(customer.id, order.orderId, at);
+    const rule = await faults.add({
+      service: 'dynamodb',
+      operation: 'UpdateItem',
+      body: order.orderId,
+      error: { status: 503, code: 'ServiceUnavailable' },
+      times: 1,
+    });
+
+    // Act
+    const result = await repository.cancelOrder(customer.id, order.orderId, at);
+
+    // Assess: two attempts, and the order is the other request's
+    expect(await faults.matched(rule)).toBe(2);
+    expect(other.result).toBe('cancelled');
+    expect(result).toEqual({
+      result: 'conflict',
+      order: { ...order, status: 'CANCELLED', cancelledAt: at },
+    });
+  });
+
   it('reports an order whose retried put met its own write as created, not as a replay', async () => {
     // Prepare
     const order = newOrder();
