@@ -67,21 +67,19 @@ export class LambdaEnvironment {
   private child: ChildProcess | undefined;
   private waiter: ((invocation: RuntimeInvocation | undefined) => void) | undefined;
   private current:
-    | { pending: PendingInvocation; dispatchedAt: number; timer: NodeJS.Timeout }
+    | {
+        pending: PendingInvocation;
+        invocation: RuntimeInvocation;
+        dispatchedAt: number;
+        timer: NodeJS.Timeout;
+      }
     | undefined;
   private spawnedAt = 0;
   private initDurationMs: number | undefined;
   private initTimer: NodeJS.Timeout | undefined;
   private initError: RuntimeError | undefined;
   private initialised = false;
-  /**
-   * The runtime closed its `next` request without an invocation (an HTTP client's timeout): it
-   * is not waiting for work until it asks again, so it is not idle, and the pool does not
-   * count on it.
-   */
-  private detached = false;
-  /** An invocation whose `next` answer could not be sent: the runtime's next `next` gets it. */
-  private undelivered: RuntimeInvocation | undefined;
+  private detachedValue = false;
   private closed: Promise<void> = Promise.resolve();
 
   constructor(model: FunctionModel, options: LambdaFunctionOptions, events: EnvironmentEvents) {
@@ -95,9 +93,6 @@ export class LambdaEnvironment {
       initError: (error) => {
         this.initError = error;
       },
-      undelivered: (invocation) => {
-        if (this.current?.pending.requestId === invocation.requestId) this.undelivered = invocation;
-      },
     };
     this.server = new RuntimeApiServer(this.delegate);
   }
@@ -109,8 +104,16 @@ export class LambdaEnvironment {
   /** Answered its invocation; idle as soon as the runtime asks for the next one. */
   get finishing(): boolean {
     return (
-      this.stateValue === EnvironmentState.busy && this.current === undefined && !this.detached
+      this.stateValue === EnvironmentState.busy && this.current === undefined && !this.detachedValue
     );
+  }
+  /**
+   * The runtime closed its `next` request without an invocation (an HTTP client's timeout): it
+   * is not waiting for work until it asks again, so it is not idle, the pool does not count on
+   * it, and it is reaped like an idle one.
+   */
+  get detached(): boolean {
+    return this.detachedValue;
   }
 
   /** Start the process (the cold start); {@link EnvironmentEvents.idle} follows when ready. */
@@ -182,13 +185,8 @@ export class LambdaEnvironment {
     this.waiter = undefined;
     this.stateValue = EnvironmentState.busy;
     const timeoutMs = this.model.timeoutSeconds * 1000;
-    this.current = {
-      pending,
-      dispatchedAt: performance.now(),
-      timer: setTimeout(() => this.onTimeout(), timeoutMs),
-    };
     const { clientContext, cognitoIdentity } = pending.options;
-    waiter({
+    const invocation: RuntimeInvocation = {
       requestId: pending.requestId,
       payload: pending.payload,
       deadlineMs: Date.now() + timeoutMs,
@@ -198,7 +196,14 @@ export class LambdaEnvironment {
       ...(cognitoIdentity === undefined
         ? {}
         : { cognitoIdentity: JSON.stringify(cognitoIdentity) }),
-    });
+    };
+    this.current = {
+      pending,
+      invocation,
+      dispatchedAt: performance.now(),
+      timer: setTimeout(() => this.onTimeout(), timeoutMs),
+    };
+    waiter(invocation);
   }
 
   /** End the environment now (an invocation in flight fails as a runtime exit). */
@@ -213,16 +218,17 @@ export class LambdaEnvironment {
       clearTimeout(this.initTimer);
       this.initDurationMs = performance.now() - this.spawnedAt;
     }
-    this.detached = false;
     return new Promise((resolve) => {
       if (this.stateValue === EnvironmentState.gone || signal.aborted) {
         resolve(undefined);
         return;
       }
-      const undelivered = this.undelivered;
-      if (undelivered !== undefined) {
-        this.undelivered = undefined;
-        resolve(undelivered);
+      this.detachedValue = false;
+      // Asked again with an invocation in flight: its answer to the runtime was lost (the
+      // connection closed as it was sent), so it gets the same invocation again; it is never
+      // idle while it holds one. Its timeout still counts from the first dispatch.
+      if (this.current !== undefined) {
+        resolve(this.current.invocation);
         return;
       }
       // The pipe's signal lives as long as the environment: the listener must go with the
@@ -232,7 +238,7 @@ export class LambdaEnvironment {
         if (this.waiter === waiter) {
           this.waiter = undefined;
           this.stateValue = EnvironmentState.busy;
-          this.detached = true;
+          this.detachedValue = true;
         }
         resolve(undefined);
       };

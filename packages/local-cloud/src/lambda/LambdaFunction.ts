@@ -221,8 +221,9 @@ export class LambdaFunction {
       this.pump();
       return;
     }
+    clearTimeout(this.reapTimers.get(env));
     const timer = setTimeout(() => {
-      if (env.state === EnvironmentState.idle) void env.kill();
+      if (env.state === EnvironmentState.idle || env.detached) void env.kill();
     }, this.idleTimeoutMs);
     timer.unref();
     this.reapTimers.set(env, timer);

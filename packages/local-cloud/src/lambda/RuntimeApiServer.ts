@@ -26,11 +26,6 @@ export interface RuntimeError {
 export interface RuntimeApiDelegate {
   /** The runtime asks for work: resolve with the next invocation (possibly much later). */
   next(signal: AbortSignal): Promise<RuntimeInvocation | undefined>;
-  /**
-   * An invocation `next` resolved with could not be sent (the runtime's connection closed
-   * first): hand it to the runtime's next `next` instead.
-   */
-  undelivered(invocation: RuntimeInvocation): void;
   response(requestId: string, body: Buffer): 'ok' | 'unknown' | 'too-large';
   error(requestId: string, error: RuntimeError): 'ok' | 'unknown';
   initError(error: RuntimeError): void;
@@ -129,11 +124,9 @@ export class RuntimeApiServer {
       const abort = new AbortController();
       response.on('close', () => abort.abort());
       const invocation = await this.delegate.next(abort.signal);
-      if (invocation === undefined) return;
-      if (response.destroyed) {
-        this.delegate.undelivered(invocation);
-        return;
-      }
+      // Closed before the answer could go: the invocation stays in flight, and the runtime's
+      // next `next` gets it again.
+      if (invocation === undefined || response.destroyed) return;
       response.writeHead(200, {
         'content-type': 'application/json',
         ...invocationHeaders(invocation),

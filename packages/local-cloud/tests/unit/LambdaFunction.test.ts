@@ -237,10 +237,8 @@ describe.each(['pipe', 'http'] as const)('LambdaFunction (runtime over %s)', (mo
 });
 
 describe('LambdaFunction (another runtime client over the HTTP Runtime API)', () => {
-  it('does not count on a runtime that closed its next request, and serves it when it asks again', async () => {
-    // Prepare: a runtime waiting for work closes its request (an HTTP client timeout)
-    const control = mkdtempSync(path.join(tmpdir(), 'runtime-control-'));
-    const { runtimeDir } = bootstrapCommand();
+  /** A function whose runtime client is tests/fixtures/runtimes/drops-next.mjs. */
+  const droppingFunction = (drop: 'next' | 'invocation', control: string) => {
     const log = memoryLog();
     const fn = new LambdaFunction(
       {
@@ -253,7 +251,7 @@ describe('LambdaFunction (another runtime client over the HTTP Runtime API)', ()
         timeoutSeconds: 10,
         memoryMb: 128,
         architecture: 'arm64',
-        environment: { RUNTIME_CONTROL_DIR: control },
+        environment: { RUNTIME_CONTROL_DIR: control, RUNTIME_DROP: drop },
         logGroupName: '/aws/lambda/shop-local-DropsNextFunction',
         logFormat: 'Text',
         async: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 },
@@ -266,11 +264,18 @@ describe('LambdaFunction (another runtime client over the HTTP Runtime API)', ()
           args: [path.resolve(import.meta.dirname, '../fixtures/runtimes/drops-next.mjs')],
           channel: false,
         },
-        runtimeDir,
+        runtimeDir: bootstrapCommand().runtimeDir,
         concurrency: 1,
       },
     );
     running.push(fn);
+    return { fn, log };
+  };
+
+  it('does not count on a runtime that closed its next request, and serves it when it asks again', async () => {
+    // Prepare: a runtime waiting for work closes its request (an HTTP client timeout)
+    const control = mkdtempSync(path.join(tmpdir(), 'runtime-control-'));
+    const { fn } = droppingFunction('next', control);
     const warm = await fn.invoke({ warm: true });
     await eventually(async () => (fn.counts().idle === 1 ? true : undefined), 'a wait for work');
     writeFileSync(path.join(control, 'drop'), '');
@@ -290,5 +295,28 @@ describe('LambdaFunction (another runtime client over the HTTP Runtime API)', ()
     expect(queued).toBe(1);
     expect(result.ok).toBe(true);
     expect(payloadOf(result)).toEqual({ n: 1 });
+  });
+
+  it('gives a runtime that asks again with an invocation in flight the same invocation', async () => {
+    // Prepare: the runtime loses the first invocation it is sent and asks for work again
+    const control = mkdtempSync(path.join(tmpdir(), 'runtime-control-'));
+    const { fn, log } = droppingFunction('invocation', control);
+
+    // Act
+    const result = await fn.invoke({ n: 2 });
+    await eventually(
+      async () => (log.lines.some((line) => line.includes('answered ')) ? true : undefined),
+      "the runtime's output",
+    );
+
+    // Assess: answered on the second delivery, under the same request id, well before the
+    // function's timeout
+    expect(result.ok).toBe(true);
+    expect(payloadOf(result)).toEqual({ n: 2 });
+    expect(log.lines.filter((line) => /\b(dropped|answered) /.test(line))).toEqual([
+      expect.stringContaining(`dropped ${result.requestId}`),
+      expect.stringContaining(`answered ${result.requestId}`),
+    ]);
+    expect(result.durationMs).toBeLessThan(5_000);
   });
 });
