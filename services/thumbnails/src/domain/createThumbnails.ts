@@ -68,7 +68,8 @@ interface Conclusion {
  * (an overwrite of a good image by a bad one leaves no stale thumbnails; with no thumbnails,
  * the expected keys go too, in case an older run left some without an outcome), then the
  * outcome document, whose Object Created event tells the indexer. Returns whether the outcome
- * was written and still stands for what is stored.
+ * was written and still stands for what is stored, and whether any thumbnail was deleted (a
+ * run that was superseded after deleting must bring the files back to what is stored).
  *
  * Runs of other versions of the key race this one, and S3 does not order their events:
  * - the upload was replaced or deleted (a HEAD shows another ETag): nothing is written; the
@@ -76,12 +77,12 @@ interface Conclusion {
  * - the write is conditional on the document read (`stored`): if another run wrote the
  *   outcome since, it is read again and the round starts over, so a run that stalled after
  *   its HEAD cannot overwrite the outcome of a version uploaded meanwhile;
- * - the upload was deleted between the HEAD and the write (the delete's run found no outcome
- *   to remove): a HEAD after the write sees it, and the outcome written is removed again
- *   (conditionally: only that version).
+ * - the upload changed between the HEAD and the write: a HEAD after the write sees it; for a
+ *   deleted upload (whose delete found no outcome to remove) the outcome written is removed
+ *   again (conditionally: only that version), a replaced one's run overwrites it.
  *
- * @throws {Error} when the outcome is rewritten under it {@link CONVERGE_ROUNDS} times in a
- *   row (Lambda retries the event).
+ * @throws {Error} when {@link CONVERGE_ROUNDS} + 1 writes in a row are refused because other
+ *   runs rewrote the outcome (Lambda retries the event).
  */
 const conclude = async (
   object: CreatedObject,
@@ -90,18 +91,21 @@ const conclude = async (
   head: ObjectHead,
   read: StoredOutcome | undefined,
   conclusion: Conclusion,
-): Promise<boolean> => {
+): Promise<{ written: boolean; deletedAny: boolean }> => {
   let stored = read;
+  let deletedAny = false;
   for (let round = 0; ; round++) {
     const current = await deps.sources.head(object.bucket, object.key);
-    if (current?.etag !== head.etag) return false;
+    if (current?.etag !== head.etag) return { written: false, deletedAny };
     const previous = stored?.outcome;
     const kept = new Set(conclusion.thumbnails.map((thumbnail) => thumbnail.key));
     const candidates = [
       ...(previous?.thumbnails ?? []).map((thumbnail) => thumbnail.key),
       ...(kept.size === 0 ? at.expectedKeys : []),
     ];
-    await deps.thumbnails.delete([...new Set(candidates)].filter((key) => !kept.has(key)));
+    const stale = [...new Set(candidates)].filter((key) => !kept.has(key));
+    await deps.thumbnails.delete(stale);
+    deletedAny ||= stale.length > 0;
     const written = await deps.thumbnails.writeOutcome(
       at.outcomeKey,
       {
@@ -118,9 +122,10 @@ const conclude = async (
       stored?.etag,
     );
     if (written !== undefined) {
-      if ((await deps.sources.head(object.bucket, object.key)) !== undefined) return true;
-      await deps.thumbnails.deleteOutcome(at.outcomeKey, written);
-      return false;
+      const after = await deps.sources.head(object.bucket, object.key);
+      if (after?.etag === head.etag) return { written: true, deletedAny };
+      if (after === undefined) await deps.thumbnails.deleteOutcome(at.outcomeKey, written);
+      return { written: false, deletedAny };
     }
     if (round === CONVERGE_ROUNDS) break;
     stored = await deps.thumbnails.readOutcome(at.outcomeKey);
@@ -161,7 +166,10 @@ const putThumbnails = async (
   return written;
 };
 
-/** Rounds of {@link converge} before giving up (each one is a new upload racing this run). */
+/**
+ * Rounds of {@link converge} and {@link restoreDeleted}, and refused outcome writes of
+ * {@link conclude} after the first, before giving up (each one is another run racing this one).
+ */
 const CONVERGE_ROUNDS = 3;
 
 /** Whether every one of these thumbnails exists. */
@@ -311,14 +319,21 @@ export const createThumbnails = async (
   }
   const stored = await deps.thumbnails.readOutcome(at.outcomeKey);
   const previous = stored?.outcome;
+  // Superseded after deleting files (stale ones, by what was read): they may have been the
+  // newer version's, so the files are brought back to what is stored now.
+  const concludeOrConverge = async (conclusion: Conclusion) => {
+    const { written, deletedAny } = await conclude(object, deps, at, head, stored, conclusion);
+    if (!written && deletedAny) await converge(object, deps, at.expectedKeys, widths, head.etag);
+    return written;
+  };
   const reject = async (reason: SkipReason, detail?: string) => {
-    const written = await conclude(object, deps, at, head, stored, {
+    const concluded = await concludeOrConverge({
       status: OUTCOME_STATUSES.skipped,
       reason,
       ...(detail === undefined ? {} : { detail }),
       thumbnails: [],
     });
-    if (!written) return skipped(SKIP_REASONS.superseded, known);
+    if (!concluded) return skipped(SKIP_REASONS.superseded, known);
     return skipped(reason, { ...known, ...(detail === undefined ? {} : { detail }) });
   };
 
@@ -337,7 +352,7 @@ export const createThumbnails = async (
     if (previous.source.sequencer === sourceOf(object, head, previous).sequencer) {
       return skipped(SKIP_REASONS.unchanged, known);
     }
-    const rewritten = await conclude(object, deps, at, head, stored, {
+    const rewritten = await concludeOrConverge({
       status: previous.status,
       ...(previous.reason === undefined ? {} : { reason: previous.reason }),
       ...(previous.detail === undefined ? {} : { detail: previous.detail }),
@@ -366,7 +381,7 @@ export const createThumbnails = async (
     if (error instanceof ImageRejectedError) return reject(error.reason, error.message);
     // Not the input's fault as far as we know: record the failure, then let Lambda retry
     // (a retry that succeeds writes a newer outcome).
-    await conclude(object, deps, at, head, stored, {
+    await concludeOrConverge({
       status: OUTCOME_STATUSES.failed,
       reason: RENDER_ERROR,
       detail: (error as Error).message?.slice(0, 200) ?? 'unknown',
@@ -381,7 +396,7 @@ export const createThumbnails = async (
     return skipped(SKIP_REASONS.superseded, known);
   }
   const written = await putThumbnails(deps, at.expectedKeys, rendered, head.etag);
-  const concluded = await conclude(object, deps, at, head, stored, {
+  const { written: concluded } = await conclude(object, deps, at, head, stored, {
     status: OUTCOME_STATUSES.generated,
     thumbnails: written,
   });

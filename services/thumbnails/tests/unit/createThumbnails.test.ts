@@ -312,6 +312,48 @@ describe('createThumbnails', () => {
     expect([...thumbnails.objects.keys()]).toEqual([]);
   });
 
+  it("puts back the newer version's thumbnails that a superseded skip deleted", async () => {
+    // Prepare: run A (an empty upload, so a skip that removes the expected keys) has passed
+    // its HEAD when the key is uploaded again and the new version's run B completes; then A
+    // deletes, and its outcome write is refused.
+    const { deps, sources, thumbnails, renderer } = setup(new Uint8Array(0));
+    let newer = '';
+    thumbnails.before = async (call) => {
+      if (!call.startsWith('delete ') || newer !== '') return;
+      newer = sources.put(BUCKET, KEY, new Uint8Array([7, 7, 7, 7]));
+      await createThumbnails({ ...upload, eTag: newer, sequencer: 'AA' }, deps);
+    };
+
+    // Act
+    const result = await createThumbnails(upload, deps);
+
+    // Assess: B's outcome stands and lists files that exist, rendered again from B
+    expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
+    expect(thumbnails.refusedOutcomeWrites).toEqual([[OUTCOME, 'skipped']]);
+    expect(thumbnails.outcomes.get(OUTCOME)?.source).toMatchObject({ eTag: newer });
+    for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(newer);
+    expect(renderer.calls).toHaveLength(2);
+  });
+
+  it('does not report created when the upload was replaced right after its outcome', async () => {
+    // Prepare: the key is uploaded again just as run A writes its outcome.
+    const { deps, sources, thumbnails, etag } = setup();
+    let newer = '';
+    thumbnails.before = async (call) => {
+      if (call === `outcome ${OUTCOME}` && newer === '') {
+        newer = sources.put(BUCKET, KEY, new Uint8Array([7, 7, 7, 7]));
+      }
+    };
+
+    // Act
+    const result = await createThumbnails({ ...upload, eTag: etag }, deps);
+
+    // Assess: superseded, and the files show what is stored (the new version's run writes
+    // its own outcome over A's)
+    expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
+    for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(newer);
+  });
+
   it('fails the record, so Lambda retries it, when its outcome keeps being rewritten', async () => {
     // Prepare: another outcome lands before each of this run's writes.
     const { deps, thumbnails } = setup();
