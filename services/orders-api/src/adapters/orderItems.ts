@@ -9,8 +9,9 @@ import type { PagePosition, StoredOrder } from '../domain/ports.js';
 //
 // Beside the order's own fields an item carries `entity` ("Order"), `customerEmail` (for the
 // order's events, never returned by the API), for orders placed with an Idempotency-Key,
-// `requestFingerprint`, and for cancelled ones `cancelWriteId` (which request cancelled it). The local secondary index ByCreatedAt (pk, createdAt) lists a
-// customer's orders newest first; order ids derived from an Idempotency-Key are not time-ordered.
+// `requestFingerprint`, and for cancelled ones `cancelWriteId` (which request cancelled it).
+// The local secondary index ByCreatedAt (pk, createdAt) lists a customer's orders newest
+// first; order ids derived from an Idempotency-Key are not time-ordered.
 // Customer ids never contain `#` (CUSTOMER_ID_PATTERN), so keys cannot collide.
 // Every write to an order reaches the table's stream, from which the events publisher builds
 // OrderPlaced / OrderCancelled (the template's FilterCriteria match `entity` and `status`).
