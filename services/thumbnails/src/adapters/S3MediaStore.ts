@@ -98,6 +98,18 @@ export class S3MediaStore implements SourceStore, ThumbnailStore {
     }
   }
 
+  async sourceEtagOf(key: string): Promise<string | undefined> {
+    try {
+      const head = await this.#s3.send(
+        new HeadObjectCommand({ Bucket: this.#options.thumbnailsBucket, Key: key }),
+      );
+      return head.Metadata?.[SOURCE_ETAG_METADATA];
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
   async readOutcome(key: string): Promise<StoredOutcome | undefined> {
     try {
       const object = await this.#s3.send(

@@ -172,19 +172,32 @@ const putThumbnails = async (
  */
 const CONVERGE_ROUNDS = 3;
 
-/** Whether every one of these thumbnails exists. */
-const allExist = async (deps: CreateThumbnailsDeps, thumbnails: readonly OutcomeThumbnail[]) =>
-  (await Promise.all(thumbnails.map((thumbnail) => deps.thumbnails.exists(thumbnail.key)))).every(
-    Boolean,
-  );
+/** Whether each of these keys holds a thumbnail made from the source version `etag`. */
+const madeFrom = (deps: CreateThumbnailsDeps, keys: readonly string[], etag: string) =>
+  Promise.all(keys.map(async (key) => (await deps.thumbnails.sourceEtagOf(key)) === etag));
+
+/** Whether every one of these thumbnails exists and was made from the source version `etag`. */
+const allMadeFrom = async (
+  deps: CreateThumbnailsDeps,
+  thumbnails: readonly OutcomeThumbnail[],
+  etag: string,
+) =>
+  (
+    await madeFrom(
+      deps,
+      thumbnails.map((thumbnail) => thumbnail.key),
+      etag,
+    )
+  ).every(Boolean);
 
 /**
- * After this run's outcome went out, put back any of its thumbnails that are gone. The run of
- * a delete of the previous version that overlapped this one (the key was deleted and uploaded
- * again) may have removed them after they were written: its deletes ran before this outcome
- * existed, so it could not know (when they run after, the delete sees this outcome and
- * repairs them itself). Stops when the source is no longer this version: its newer run owns
- * the files.
+ * After this run's outcome went out, put back any of its thumbnails that are gone or were
+ * made from another version. The run of a delete of the previous version that overlapped this
+ * one (the key was deleted and uploaded again) may have removed them after they were written:
+ * its deletes ran before this outcome existed, so it could not know (when they run after, the
+ * delete sees this outcome and repairs them itself); a run of an older version that stalled
+ * may have overwritten them. Stops when the source is no longer this version: its newer run
+ * owns the files.
  *
  * @throws {Error} when they keep disappearing for {@link CONVERGE_ROUNDS} rounds.
  */
@@ -196,7 +209,7 @@ const restoreDeleted = async (
   etag: string,
 ): Promise<void> => {
   for (let round = 0; ; round++) {
-    const present = await Promise.all(keys.map((key) => deps.thumbnails.exists(key)));
+    const present = await madeFrom(deps, keys, etag);
     if (present.every(Boolean)) return;
     if (round === CONVERGE_ROUNDS) break;
     if ((await deps.sources.head(object.bucket, object.key))?.etag !== etag) return;
@@ -345,8 +358,9 @@ export const createThumbnails = async (
     previous !== undefined &&
     previous.source.eTag === head.etag &&
     previous.status !== OUTCOME_STATUSES.failed &&
-    // A delete that raced a re-upload of these bytes may have removed some: then render again.
-    (await allExist(deps, previous.thumbnails))
+    // A delete that raced a re-upload of these bytes may have removed some, or a stalled run
+    // of another version overwritten some: then render again.
+    (await allMadeFrom(deps, previous.thumbnails, head.etag))
   ) {
     // Same bytes, same result: only the upload event's sequencer is new (if it is newer).
     if (previous.source.sequencer === sourceOf(object, head, previous).sequencer) {
@@ -361,7 +375,9 @@ export const createThumbnails = async (
     if (!rewritten) return skipped(SKIP_REASONS.superseded, known);
     // A delete of the previous upload may have removed them after the check above (its
     // deletes ran before this outcome existed): then render them again below.
-    if (await allExist(deps, previous.thumbnails)) return skipped(SKIP_REASONS.unchanged, known);
+    if (await allMadeFrom(deps, previous.thumbnails, head.etag)) {
+      return skipped(SKIP_REASONS.unchanged, known);
+    }
   }
 
   let body: Uint8Array;

@@ -41,6 +41,11 @@ export interface StoredOutcome {
 export interface ThumbnailStore {
   /** Whether an object exists at `key` (HEAD). */
   exists(key: string): Promise<boolean>;
+  /**
+   * The ETag of the source version the thumbnail at `key` was made from (its metadata, HEAD);
+   * `undefined` when there is no object there, or it carries none.
+   */
+  sourceEtagOf(key: string): Promise<string | undefined>;
   /** Write one thumbnail, recording the ETag of the source it was made from. */
   put(thumbnail: Thumbnail, sourceEtag: string): Promise<void>;
   /** Delete exactly these keys (missing keys are not an error). */

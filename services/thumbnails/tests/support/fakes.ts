@@ -68,6 +68,10 @@ export class FakeThumbnailStore implements ThumbnailStore {
     return this.objects.has(key) || this.outcomes.has(key);
   }
 
+  async sourceEtagOf(key: string): Promise<string | undefined> {
+    return this.objects.get(key)?.sourceEtag;
+  }
+
   async readOutcome(key: string): Promise<StoredOutcome | undefined> {
     const outcome = this.outcomes.get(key);
     return outcome === undefined ? undefined : { outcome, etag: outcomeEtag(outcome) };

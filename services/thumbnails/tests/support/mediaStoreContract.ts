@@ -57,18 +57,23 @@ export const mediaStoreContract = (name: string, harness: () => MediaStoreHarnes
       expect(new TextDecoder().decode(read)).toBe('v2');
     });
 
-    it('tells that a written thumbnail exists, and not before', async () => {
+    it('tells that a written thumbnail exists, and which source version it was made from', async () => {
       // Prepare
       const { thumbnails } = harness();
       const thumbnail = { key: 'p/z.jpg/128.webp', width: 128, height: 96, body: bytes('w') };
 
       // Act
       const before = await thumbnails.exists(thumbnail.key);
+      const sourceBefore = await thumbnails.sourceEtagOf(thumbnail.key);
       await thumbnails.put(thumbnail, 'abc123');
+      await thumbnails.put({ ...thumbnail, key: 'p/z.jpg/64.webp' }, 'def456');
 
       // Assess
       expect(before).toBe(false);
+      expect(sourceBefore).toBeUndefined();
       expect(await thumbnails.exists(thumbnail.key)).toBe(true);
+      expect(await thumbnails.sourceEtagOf(thumbnail.key)).toBe('abc123');
+      expect(await thumbnails.sourceEtagOf('p/z.jpg/64.webp')).toBe('def456');
     });
 
     it('deletes the given keys, missing ones included, without error', async () => {

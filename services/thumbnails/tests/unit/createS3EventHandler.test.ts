@@ -59,7 +59,8 @@ const givenUploads = (objects: Record<string, Uint8Array>) => {
 };
 
 let stdout: ReturnType<typeof captureOutput>;
-const thumbnailKeys = new Set<string>();
+/** The thumbnails bucket: key -> the object's user metadata. */
+const thumbnailKeys = new Map<string, Record<string, string> | undefined>();
 beforeEach(() => {
   handler = thumbnailsHandler({
     THUMBNAILS_BUCKET: THUMBS,
@@ -72,14 +73,18 @@ beforeEach(() => {
   // thumbnails still exist after its outcome.
   thumbnailKeys.clear();
   s3.on(HeadObjectCommand, { Bucket: THUMBS }).callsFake((input: { Key: string }) => {
-    if (thumbnailKeys.has(input.Key)) return { ETag: '"thumbnail"', ContentLength: 1 };
+    if (thumbnailKeys.has(input.Key)) {
+      return { ETag: '"thumbnail"', ContentLength: 1, Metadata: thumbnailKeys.get(input.Key) };
+    }
     throw notFound();
   });
   s3.on(GetObjectCommand, { Bucket: THUMBS }).rejects(noSuchKey());
-  s3.on(PutObjectCommand).callsFake((input: { Bucket: string; Key: string }) => {
-    if (input.Bucket === THUMBS) thumbnailKeys.add(input.Key);
-    return {};
-  });
+  s3.on(PutObjectCommand).callsFake(
+    (input: { Bucket: string; Key: string; Metadata?: Record<string, string> }) => {
+      if (input.Bucket === THUMBS) thumbnailKeys.set(input.Key, input.Metadata);
+      return {};
+    },
+  );
   s3.on(DeleteObjectsCommand).callsFake((input: { Delete: { Objects: { Key: string }[] } }) => {
     for (const { Key } of input.Delete.Objects) thumbnailKeys.delete(Key);
     return {};
@@ -219,7 +224,7 @@ describe('s3Event handler', () => {
     s3.on(GetObjectCommand, { Bucket: THUMBS, Key: 'p-1/a.jpg/outcome.json' }).resolves({
       Body: { transformToString: async () => JSON.stringify(outcome) },
     } as unknown as GetObjectCommandOutput);
-    thumbnailKeys.add('p-1/a.jpg/1024.webp');
+    thumbnailKeys.set('p-1/a.jpg/1024.webp', { 'source-etag': `etag-${photo.byteLength}` });
 
     // Act
     await handler(event, context());
@@ -238,7 +243,9 @@ describe('s3Event handler', () => {
   it('deletes exactly the thumbnails of a removed upload that exist, and its outcome if unchanged', async () => {
     // Prepare
     s3.on(HeadObjectCommand, { Bucket: UPLOADS }).rejects(notFound());
-    for (const width of [1024, 128]) thumbnailKeys.add(`p-1/é b.jpg/${width}.webp`);
+    for (const width of [1024, 128]) {
+      thumbnailKeys.set(`p-1/é b.jpg/${width}.webp`, { 'source-etag': 'e1' });
+    }
     const outcome = {
       version: 1,
       status: 'generated',

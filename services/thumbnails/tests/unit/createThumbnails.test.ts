@@ -354,6 +354,24 @@ describe('createThumbnails', () => {
     for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(newer);
   });
 
+  it('renders again when a thumbnail the outcome lists was made from another version', async () => {
+    // Prepare: a run of another version overwrote one thumbnail after this version's outcome
+    // and ended before it could repair it (a crash); then this version's event comes again.
+    const { deps, thumbnails, renderer, etag } = setup();
+    await createThumbnails(upload, deps);
+    const overwritten = thumbnails.objects.get(THUMBS[1] as string);
+    if (overwritten === undefined) throw new Error('no thumbnail written');
+    overwritten.sourceEtag = 'another-version';
+
+    // Act
+    const result = await createThumbnails(upload, deps);
+
+    // Assess: not `unchanged`; every file is this version's again
+    expect(result).toMatchObject({ status: 'created', etag });
+    expect(renderer.calls).toHaveLength(2);
+    for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(etag);
+  });
+
   it('fails the record, so Lambda retries it, when its outcome keeps being rewritten', async () => {
     // Prepare: another outcome lands before each of this run's writes.
     const { deps, thumbnails } = setup();
