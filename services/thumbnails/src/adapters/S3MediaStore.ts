@@ -3,6 +3,7 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  type HeadObjectCommandOutput,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -87,23 +88,19 @@ export class S3MediaStore implements SourceStore, ThumbnailStore {
   }
 
   async exists(key: string): Promise<boolean> {
-    try {
-      await this.#s3.send(
-        new HeadObjectCommand({ Bucket: this.#options.thumbnailsBucket, Key: key }),
-      );
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw error;
-    }
+    return (await this.#headThumbnail(key)) !== undefined;
   }
 
   async sourceEtagOf(key: string): Promise<string | undefined> {
+    return (await this.#headThumbnail(key))?.Metadata?.[SOURCE_ETAG_METADATA];
+  }
+
+  /** HEAD of an object in the thumbnails bucket; `undefined` when there is none. */
+  async #headThumbnail(key: string): Promise<HeadObjectCommandOutput | undefined> {
     try {
-      const head = await this.#s3.send(
+      return await this.#s3.send(
         new HeadObjectCommand({ Bucket: this.#options.thumbnailsBucket, Key: key }),
       );
-      return head.Metadata?.[SOURCE_ETAG_METADATA];
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;

@@ -92,13 +92,13 @@ const conclude = async (
   read: StoredOutcome | undefined,
   conclusion: Conclusion,
 ): Promise<{ written: boolean; deletedAny: boolean }> => {
+  const kept = new Set(conclusion.thumbnails.map((thumbnail) => thumbnail.key));
   let stored = read;
   let deletedAny = false;
   for (let round = 0; ; round++) {
     const current = await deps.sources.head(object.bucket, object.key);
     if (current?.etag !== head.etag) return { written: false, deletedAny };
     const previous = stored?.outcome;
-    const kept = new Set(conclusion.thumbnails.map((thumbnail) => thumbnail.key));
     const candidates = [
       ...(previous?.thumbnails ?? []).map((thumbnail) => thumbnail.key),
       ...(kept.size === 0 ? at.expectedKeys : []),
@@ -181,14 +181,14 @@ const allMadeFrom = async (
   deps: CreateThumbnailsDeps,
   thumbnails: readonly OutcomeThumbnail[],
   etag: string,
-) =>
-  (
-    await madeFrom(
-      deps,
-      thumbnails.map((thumbnail) => thumbnail.key),
-      etag,
-    )
-  ).every(Boolean);
+) => {
+  const made = await madeFrom(
+    deps,
+    thumbnails.map((thumbnail) => thumbnail.key),
+    etag,
+  );
+  return made.every(Boolean);
+};
 
 /**
  * After this run's outcome went out, put back any of its thumbnails that are gone or were

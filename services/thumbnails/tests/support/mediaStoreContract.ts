@@ -15,6 +15,25 @@ export interface MediaStoreHarness {
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
+/** A `skipped` outcome of `uploads/<name>`, with these fields changed. */
+const skippedOutcome = (
+  uploadsBucket: string,
+  name: string,
+  fields: { reason: string; eTag?: string; size?: number; writtenAt?: string },
+): ThumbnailOutcome => ({
+  version: 1,
+  status: 'skipped',
+  reason: fields.reason,
+  source: {
+    bucket: uploadsBucket,
+    key: `uploads/${name}`,
+    eTag: fields.eTag ?? 'e',
+    size: fields.size ?? 9,
+  },
+  thumbnails: [],
+  writtenAt: fields.writtenAt ?? '2026-03-14T09:27:00.000Z',
+});
+
 /**
  * What the use cases rely on from SourceStore and ThumbnailStore, one test body for every
  * implementation: the in-memory fakes (unit) and S3MediaStore against S3 (integration), so the
@@ -118,14 +137,8 @@ export const mediaStoreContract = (name: string, harness: () => MediaStoreHarnes
       // Prepare
       const { thumbnails, uploadsBucket } = harness();
       const key = 'p/w.jpg/outcome.json';
-      const outcome = (eTag: string): ThumbnailOutcome => ({
-        version: 1,
-        status: 'skipped',
-        reason: 'empty',
-        source: { bucket: uploadsBucket, key: 'uploads/p/w.jpg', eTag, size: 0 },
-        thumbnails: [],
-        writtenAt: '2026-03-14T09:27:00.000Z',
-      });
+      const outcome = (eTag: string) =>
+        skippedOutcome(uploadsBucket, 'p/w.jpg', { reason: 'empty', eTag, size: 0 });
       const first = await thumbnails.writeOutcome(key, outcome('a'), undefined);
 
       // Act
@@ -155,14 +168,8 @@ export const mediaStoreContract = (name: string, harness: () => MediaStoreHarnes
       // Prepare
       const { thumbnails, uploadsBucket } = harness();
       const key = 'p/c.jpg/outcome.json';
-      const outcome = (writtenAt: string): ThumbnailOutcome => ({
-        version: 1,
-        status: 'skipped',
-        reason: 'not-an-image',
-        source: { bucket: uploadsBucket, key: 'uploads/p/c.jpg', eTag: 'e', size: 9 },
-        thumbnails: [],
-        writtenAt,
-      });
+      const outcome = (writtenAt: string) =>
+        skippedOutcome(uploadsBucket, 'p/c.jpg', { reason: 'not-an-image', writtenAt });
       await thumbnails.writeOutcome(key, outcome('2026-03-14T09:27:00.000Z'), undefined);
       const read = await thumbnails.readOutcome(key);
       await thumbnails.writeOutcome(key, outcome('2026-03-14T09:28:00.000Z'), read?.etag);
