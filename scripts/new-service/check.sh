@@ -16,10 +16,12 @@ trap 'rm -rf "$work"' EXIT
   tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null) | tar -xf - -C "$work"
 cd "$work"
 
-pnpm install --offline --frozen-lockfile --reporter=silent
+pnpm install --offline --frozen-lockfile --loglevel=error
 node scripts/new-service/index.mjs "$NAME" --add-to-template
-# The new package changes the lockfile; everything it needs is in the store already.
-pnpm install --offline --no-frozen-lockfile --reporter=silent
+# The new package changes the lockfile. Its packages are in the store already, but resolving a
+# new importer reads the registry's metadata, which a store filled by frozen installs lacks
+# (a fresh machine: ERR_PNPM_NO_OFFLINE_META), so the registry may be asked.
+pnpm install --prefer-offline --no-frozen-lockfile --loglevel=error
 pnpm --filter "@shop/$NAME" typecheck
 pnpm --filter "@shop/$NAME" test
 pnpm lint
