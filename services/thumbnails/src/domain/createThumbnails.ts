@@ -273,6 +273,37 @@ const converge = async (
 };
 
 /**
+ * The event's version is no longer stored (replaced or deleted). A run of this event may have
+ * written files after the newer version's run (or the delete's) had finished, and stopped
+ * before it put things right: a crash or timeout in {@link converge}, or between writing its
+ * outcome for a deleted upload and taking it back. This is then Lambda's retry of it, and
+ * nothing else would repair the files until the key changes again:
+ * - thumbnails made from the event's version are brought to what is stored now;
+ * - an outcome of the event's version for an upload that is gone is removed (only that
+ *   version of the document: an upload's run that rewrote it meanwhile keeps its own).
+ * A late event whose run never wrote anything finds neither and writes nothing.
+ */
+const repairAfterSuperseded = async (
+  object: CreatedObject,
+  deps: CreateThumbnailsDeps,
+  at: { outcomeKey: string; expectedKeys: readonly string[] },
+  widths: readonly number[],
+  current: ObjectHead | undefined,
+): Promise<void> => {
+  const own = object.eTag;
+  if (own === undefined) return;
+  if (current === undefined) {
+    const stored = await deps.thumbnails.readOutcome(at.outcomeKey);
+    if (stored?.outcome?.source.eTag === own) {
+      await deps.thumbnails.deleteOutcome(at.outcomeKey, stored.etag);
+    }
+  }
+  if ((await madeFrom(deps, at.expectedKeys, own)).some(Boolean)) {
+    await converge(object, deps, at.expectedKeys, widths, own);
+  }
+};
+
+/**
  * The outcome's source: this version (ETag, size) and the latest upload event known for it.
  * An identical re-upload (same ETag, newer sequencer) may have been handled before this older
  * event: its outcome already names the newer sequencer, which the catalog item carries, and an
@@ -323,11 +354,15 @@ export const createThumbnails = async (
   const at = { outcomeKey: outcomeKey(upload), expectedKeys: thumbnailKeys(upload, widths) };
 
   const head = await deps.sources.head(object.bucket, object.key);
-  if (head === undefined) return skipped(SKIP_REASONS.sourceMissing);
+  if (head === undefined) {
+    await repairAfterSuperseded(object, deps, at, widths, head);
+    return skipped(SKIP_REASONS.sourceMissing);
+  }
   const known = { etag: head.etag, sourceBytes: head.size };
   // Another version than the event's: a newer upload, whose own event writes the outcome. An
   // outcome written here would name this older event, and the catalog would ignore it.
   if (object.eTag !== undefined && object.eTag !== head.etag) {
+    await repairAfterSuperseded(object, deps, at, widths, head);
     return skipped(SKIP_REASONS.superseded, known);
   }
   const stored = await deps.thumbnails.readOutcome(at.outcomeKey);

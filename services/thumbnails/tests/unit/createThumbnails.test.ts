@@ -28,6 +28,28 @@ const setup = (body: Uint8Array = new Uint8Array([1, 2, 3])) => {
   };
 };
 
+/**
+ * While run A writes its first thumbnail, version B is uploaded and B's run completes (then
+ * `afterB` runs). Returns B's ETag once A has started writing.
+ */
+const newerRunDuringFirstPut = (
+  { deps, sources, thumbnails }: ReturnType<typeof setup>,
+  afterB: () => void = () => undefined,
+) => {
+  const put = thumbnails.put.bind(thumbnails);
+  let newer = '';
+  thumbnails.put = async (thumbnail, sourceEtag) => {
+    if (newer === '') {
+      newer = sources.put(BUCKET, KEY, new Uint8Array([7, 7, 7, 7]));
+      thumbnails.put = put;
+      await createThumbnails({ ...upload, eTag: newer, sequencer: 'AA' }, deps);
+      afterB();
+    }
+    return put(thumbnail, sourceEtag);
+  };
+  return () => newer;
+};
+
 describe('createThumbnails', () => {
   it('writes one thumbnail per width, then the generated outcome listing them, last', async () => {
     // Prepare
@@ -172,20 +194,13 @@ describe('createThumbnails', () => {
 
   it("repairs the newer version's thumbnails when its run finished during this run's PUTs", async () => {
     // Prepare: while run A writes its first thumbnail, B is uploaded and B's run completes.
-    const { deps, sources, thumbnails, renderer, etag } = setup();
-    const put = thumbnails.put.bind(thumbnails);
-    let newer = '';
-    thumbnails.put = async (thumbnail, sourceEtag) => {
-      if (newer === '') {
-        newer = sources.put(BUCKET, KEY, new Uint8Array([7, 7, 7, 7]));
-        thumbnails.put = put;
-        await createThumbnails({ ...upload, eTag: newer, sequencer: 'AA' }, deps);
-      }
-      return put(thumbnail, sourceEtag);
-    };
+    const context = setup();
+    const { deps, thumbnails, renderer, etag } = context;
+    const newerEtag = newerRunDuringFirstPut(context);
 
     // Act
     const result = await createThumbnails({ ...upload, eTag: etag }, deps);
+    const newer = newerEtag();
 
     // Assess: the files show B again, as B's outcome says.
     expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
@@ -195,6 +210,83 @@ describe('createThumbnails', () => {
       eTag: newer,
       sequencer: 'AA',
     });
+  });
+
+  it("repairs the newer version's thumbnails on the retry of a run that stopped before converging", async () => {
+    // Prepare: while run A writes its first thumbnail, B is uploaded and B's run completes;
+    // A's files overwrite B's, and A fails while it renders B to repair them.
+    const context = setup();
+    const { deps, thumbnails, renderer, etag } = context;
+    const newerEtag = newerRunDuringFirstPut(context, () => {
+      renderer.failWith = new Error('Runtime exited: out of memory');
+    });
+    await expect(createThumbnails({ ...upload, eTag: etag }, deps)).rejects.toThrow(
+      'out of memory',
+    );
+    for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(etag);
+    const outcomeOfB = thumbnails.outcomes.get(OUTCOME);
+    renderer.failWith = undefined;
+
+    // Act: Lambda's retry of A's event.
+    const retry = await createThumbnails({ ...upload, eTag: etag }, deps);
+    const newer = newerEtag();
+
+    // Assess: the files show B again, as B's outcome (untouched) says.
+    expect(retry).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
+    for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(newer);
+    expect(thumbnails.outcomes.get(OUTCOME)).toEqual(outcomeOfB);
+    expect(outcomeOfB?.source).toMatchObject({ eTag: newer, sequencer: 'AA' });
+  });
+
+  it('removes what the run of a deleted upload left when it stopped before taking it back', async () => {
+    // Prepare: the upload is deleted (the delete's run finds no outcome) just before run A
+    // writes its outcome; A sees the delete, and fails as it takes its outcome back.
+    const { deps, sources, thumbnails, etag } = setup();
+    let deleted = false;
+    thumbnails.before = async (call) => {
+      if (call === `outcome ${OUTCOME}` && !deleted) {
+        deleted = true;
+        sources.objects.clear();
+        await deleteThumbnails({ bucket: BUCKET, key: KEY, sequencer: `${SEQ}1` }, deps);
+      } else if (call === `delete-outcome ${OUTCOME}` && deleted) {
+        throw new Error('socket hang up');
+      }
+    };
+    await expect(createThumbnails({ ...upload, eTag: etag }, deps)).rejects.toThrow(
+      'socket hang up',
+    );
+    // (the delete's run removed A's thumbnails; A's outcome is left behind)
+    expect(thumbnails.outcomes.get(OUTCOME)?.source.eTag).toBe(etag);
+    expect([...thumbnails.objects.keys()]).toEqual([]);
+    thumbnails.before = undefined;
+
+    // Act: Lambda's retry of A's event.
+    const retry = await createThumbnails({ ...upload, eTag: etag }, deps);
+
+    // Assess: no outcome and no thumbnail of the deleted upload is left.
+    expect(retry).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.sourceMissing });
+    expect(thumbnails.outcomes.size).toBe(0);
+    expect([...thumbnails.objects.keys()]).toEqual([]);
+  });
+
+  it("keeps another upload's outcome and files when a late event of a deleted version comes", async () => {
+    // Prepare: B replaced A and B's run finished; then B was deleted and B's delete event is
+    // not handled yet when A's event arrives late.
+    const { deps, sources, thumbnails, etag } = setup();
+    const newer = sources.put(BUCKET, KEY, new Uint8Array([7, 7, 7, 7]));
+    await createThumbnails({ ...upload, eTag: newer, sequencer: 'AA' }, deps);
+    sources.objects.clear();
+    const outcomeOfB = thumbnails.outcomes.get(OUTCOME);
+    thumbnails.calls.length = 0;
+
+    // Act
+    const late = await createThumbnails({ ...upload, eTag: etag }, deps);
+
+    // Assess: nothing of B's is touched (B's own delete event removes them).
+    expect(late).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.sourceMissing });
+    expect(thumbnails.calls).toEqual([]);
+    expect(thumbnails.outcomes.get(OUTCOME)).toEqual(outcomeOfB);
+    for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(newer);
   });
 
   it('fails the record, so Lambda retries it, when the upload keeps changing during repairs', async () => {
