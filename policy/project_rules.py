@@ -273,6 +273,42 @@ class Rules:
                 if props.get("Namespace") == "AWS/Lambda" and "ExecutedVersion" not in dimensions:
                     self.report("SHOP012", logical_id, f"rolls back on {alarm_id}, which counts the replaced version's errors too; add the ExecutedVersion dimension")
 
+    def deployment_roles_are_scoped(self) -> None:
+        # Without DeploymentPreference.Role, SAM creates one CodeDeployServiceRole holding
+        # AWSCodeDeployRoleForLambda (Resource "*": every alias and alarm of the account). Each
+        # deployment group gets a role of this template instead, allowed only on its own
+        # function (and that function's alias) and its own rollback alarms.
+        function_of = {}
+        for _, alias in self.of_type("AWS::Lambda::Alias"):
+            group = (alias.get("UpdatePolicy", {}).get("CodeDeployLambdaAliasUpdate") or {}).get("DeploymentGroupName")
+            name = alias.get("Properties", {}).get("FunctionName")
+            if isinstance(group, dict) and isinstance(name, dict):
+                function_of[group.get("Ref")] = name.get("Ref")
+        for logical_id, group in self.of_type("AWS::CodeDeploy::DeploymentGroup"):
+            props = group.get("Properties", {})
+            role_arn = props.get("ServiceRoleArn")
+            get_att = role_arn.get("Fn::GetAtt") if isinstance(role_arn, dict) else None
+            role_id = get_att[0] if isinstance(get_att, list) and get_att else None
+            role = self.resources.get(role_id or "", {})
+            if role.get("Type") != "AWS::IAM::Role":
+                self.report("SHOP013", logical_id, "has no service role of this template; set DeploymentPreference.Role to one scoped to the function")
+                continue
+            managed = [a for a in role.get("Properties", {}).get("ManagedPolicyArns", []) or [] if "AWSCodeDeployRole" in str(a)]
+            if managed:
+                self.report("SHOP013", role_id, "holds an AWS managed CodeDeploy policy (Resource '*'); allow the function's alias and alarms only")
+            function = function_of.get(logical_id)
+            if function is None:
+                continue  # no alias is deployed through this group (SHOP011 names the function)
+            alarms = [a.get("Name", {}).get("Ref") for a in as_list((props.get("AlarmConfiguration") or {}).get("Alarms", [])) if isinstance(a, dict)]
+            owned = [function] + alarms
+            for policy in role.get("Properties", {}).get("Policies", []) or []:
+                for statement in as_list(policy.get("PolicyDocument", {}).get("Statement", [])):
+                    if statement.get("Effect") != "Allow":
+                        continue
+                    for resource in as_list(statement.get("Resource", [])):
+                        if not any(owner and refers_to(resource, owner) for owner in owned):
+                            self.report("SHOP013", role_id, f"allows {json.dumps(resource)}, which is not {logical_id}'s function or one of its alarms")
+
     def run(self) -> list[str]:
         self.no_wildcard_resources()
         self.wildcard_managed_policies_are_bounded()
@@ -285,6 +321,7 @@ class Rules:
         self.alarm_topics_are_publishable()
         self.functions_deploy_gradually()
         self.rollback_alarms_watch_the_new_version()
+        self.deployment_roles_are_scoped()
         return self.findings
 
 

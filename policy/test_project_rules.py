@@ -62,7 +62,33 @@ GOOD = {
         "DlqPolicy": tls_only_queue_policy("Dlq"),
         "FnDeploymentGroup": {
             "Type": "AWS::CodeDeploy::DeploymentGroup",
-            "Properties": {"AlarmConfiguration": {"Alarms": [{"Name": {"Ref": "FnNewVersionErrors"}}], "Enabled": True}},
+            "Properties": {
+                "AlarmConfiguration": {"Alarms": [{"Name": {"Ref": "FnNewVersionErrors"}}], "Enabled": True},
+                "ServiceRoleArn": {"Fn::GetAtt": ["FnDeploymentRole", "Arn"]},
+            },
+        },
+        "FnDeploymentRole": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "Policies": [
+                    {
+                        "PolicyDocument": {
+                            "Statement": [
+                                {
+                                    "Effect": "Allow",
+                                    "Action": ["lambda:GetAlias", "lambda:UpdateAlias"],
+                                    "Resource": [{"Fn::GetAtt": ["Fn", "Arn"]}, {"Fn::Sub": "${Fn.Arn}:live"}],
+                                },
+                                {
+                                    "Effect": "Allow",
+                                    "Action": "cloudwatch:DescribeAlarms",
+                                    "Resource": {"Fn::GetAtt": ["FnNewVersionErrors", "Arn"]},
+                                },
+                            ]
+                        }
+                    }
+                ]
+            },
         },
         "FnNewVersionErrors": {
             "Type": "AWS::CloudWatch::Alarm",
@@ -225,6 +251,8 @@ def test_a_rollback_on_errors_of_every_version_is_a_finding():
     def roll_back_on_all_errors(r):
         r["FnDeploymentGroup"]["Properties"]["AlarmConfiguration"]["Alarms"] = [{"Name": {"Ref": "FnErrors"}}]
         r["FnErrors"]["Properties"]["Namespace"] = "AWS/Lambda"
+        statement = r["FnDeploymentRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][1]
+        statement["Resource"] = {"Fn::GetAtt": ["FnErrors", "Arn"]}
 
     result = broken(roll_back_on_all_errors)
     assert result == [
@@ -281,3 +309,28 @@ def test_an_unencrypted_alarm_topic_is_not_a_finding_here():
 def test_a_function_without_a_gradual_deployment_is_a_finding():
     result = broken(lambda r: r["FnAlias"].pop("UpdatePolicy"))
     assert result == ["SHOP011 Fn: has no alias deployed through CodeDeploy (AutoPublishAlias + DeploymentPreference)"]
+
+
+def test_a_deployment_group_without_a_role_of_its_own_is_a_finding():
+    # What SAM generates without DeploymentPreference.Role: a shared role it creates itself.
+    result = broken(lambda r: r["FnDeploymentGroup"]["Properties"].update(ServiceRoleArn={"Fn::GetAtt": ["CodeDeployServiceRole", "Arn"]}))
+    assert result == [
+        "SHOP013 FnDeploymentGroup: has no service role of this template; set DeploymentPreference.Role to one scoped to the function"
+    ]
+
+
+def test_a_deployment_role_with_the_managed_codedeploy_policy_is_a_finding():
+    arn = "arn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda"
+    result = broken(lambda r: r["FnDeploymentRole"]["Properties"].update(ManagedPolicyArns=[arn]))
+    assert result == [
+        "SHOP013 FnDeploymentRole: holds an AWS managed CodeDeploy policy (Resource '*'); allow the function's alias and alarms only"
+    ]
+
+
+def test_a_deployment_role_allowed_on_another_function_is_a_finding():
+    def widen(r):
+        statement = r["FnDeploymentRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]
+        statement["Resource"].append({"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:*"})
+
+    result = broken(widen)
+    assert len(result) == 1 and result[0].startswith("SHOP013 FnDeploymentRole: allows") and "function:*" in result[0]
