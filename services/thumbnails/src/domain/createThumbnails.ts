@@ -273,15 +273,37 @@ const converge = async (
 };
 
 /**
+ * Whether the files show what `outcome` (of the stored version `etag`) says: every thumbnail
+ * it lists made from that version, and no other expected key holding anything.
+ */
+const filesShow = async (
+  deps: CreateThumbnailsDeps,
+  expectedKeys: readonly string[],
+  outcome: ThumbnailOutcome,
+  etag: string,
+): Promise<boolean> => {
+  const listed = new Set(outcome.thumbnails.map((thumbnail) => thumbnail.key));
+  const keys = [...new Set([...listed, ...expectedKeys])];
+  const made = await Promise.all(keys.map((key) => deps.thumbnails.sourceEtagOf(key)));
+  return keys.every((key, index) =>
+    listed.has(key) ? made[index] === etag : made[index] === undefined,
+  );
+};
+
+/**
  * The event's version is no longer stored (replaced or deleted). A run of this event may have
  * written files after the newer version's run (or the delete's) had finished, and stopped
  * before it put things right: a crash or timeout in {@link converge}, or between writing its
- * outcome for a deleted upload and taking it back. This is then Lambda's retry of it, and
+ * outcome for a deleted upload and taking it back. This may be Lambda's retry of it, and
  * nothing else would repair the files until the key changes again:
- * - thumbnails made from the event's version are brought to what is stored now;
- * - an outcome of the event's version for an upload that is gone is removed (only that
- *   version of the document: an upload's run that rewrote it meanwhile keeps its own).
- * A late event whose run never wrote anything finds neither and writes nothing.
+ * - replaced: once the stored version's run has concluded (the outcome names it; `failed` is
+ *   retried by its own event), files that do not show that outcome (made from another
+ *   version, or there when it lists none) are brought to what is stored. Before that, the
+ *   stored version's run writes all its files and checks them after its outcome;
+ * - deleted: thumbnails made from the event's version are removed, and so is an outcome of
+ *   that version, unless it names a later upload event (the same bytes uploaded again: same
+ *   ETag) and only while it is the document read (`If-Match`).
+ * When the files already show what is stored, a late event changes nothing.
  */
 const repairAfterSuperseded = async (
   object: CreatedObject,
@@ -292,13 +314,23 @@ const repairAfterSuperseded = async (
 ): Promise<void> => {
   const own = object.eTag;
   if (own === undefined) return;
+  const stored = await deps.thumbnails.readOutcome(at.outcomeKey);
+  const outcome = stored?.outcome;
   if (current === undefined) {
-    const stored = await deps.thumbnails.readOutcome(at.outcomeKey);
-    if (stored?.outcome?.source.eTag === own) {
+    if (
+      stored !== undefined &&
+      outcome?.source.eTag === own &&
+      !isLaterSequencer(outcome.source.sequencer, object.sequencer)
+    ) {
       await deps.thumbnails.deleteOutcome(at.outcomeKey, stored.etag);
     }
+    if ((await madeFrom(deps, at.expectedKeys, own)).some(Boolean)) {
+      await converge(object, deps, at.expectedKeys, widths, own);
+    }
+    return;
   }
-  if ((await madeFrom(deps, at.expectedKeys, own)).some(Boolean)) {
+  if (outcome?.source.eTag !== current.etag || outcome.status === OUTCOME_STATUSES.failed) return;
+  if (!(await filesShow(deps, at.expectedKeys, outcome, current.etag))) {
     await converge(object, deps, at.expectedKeys, widths, own);
   }
 };

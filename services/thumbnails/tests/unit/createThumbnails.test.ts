@@ -289,6 +289,75 @@ describe('createThumbnails', () => {
     for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(newer);
   });
 
+  it('keeps the outcome of the same bytes uploaded again after a late event found none', async () => {
+    // Prepare: X was handled, deleted and cleaned up; a late copy of X's event finds no upload
+    // at its HEAD, and then the same bytes are uploaded again (same ETag, later sequencer) and
+    // that upload's run writes its outcome.
+    const { deps, sources, thumbnails, etag } = setup();
+    await createThumbnails({ ...upload, eTag: etag }, deps);
+    sources.objects.clear();
+    await deleteThumbnails({ bucket: BUCKET, key: KEY, sequencer: `${SEQ}1` }, deps);
+    const head = sources.head.bind(sources);
+    let uploadedAgain = false;
+    sources.head = async (bucket, key) => {
+      const found = await head(bucket, key);
+      if (!uploadedAgain) {
+        uploadedAgain = true;
+        sources.put(BUCKET, KEY, new Uint8Array([1, 2, 3]));
+        await createThumbnails({ ...upload, eTag: etag, sequencer: `${SEQ}2` }, deps);
+      }
+      return found;
+    };
+
+    // Act
+    const late = await createThumbnails({ ...upload, eTag: etag }, deps);
+
+    // Assess: the new upload's outcome and thumbnails stand.
+    expect(late).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.sourceMissing });
+    expect(thumbnails.outcomes.get(OUTCOME)?.source).toMatchObject({
+      eTag: etag,
+      sequencer: `${SEQ}2`,
+    });
+    for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(etag);
+  });
+
+  it('repairs files of any other version under the outcome of the stored one', async () => {
+    // Prepare: B is stored and its run concluded; then a stopped repair of an in-between
+    // version left one of its files over B's.
+    const { deps, sources, thumbnails, renderer, etag } = setup();
+    const newer = sources.put(BUCKET, KEY, new Uint8Array([7, 7, 7, 7]));
+    await createThumbnails({ ...upload, eTag: newer, sequencer: 'AA' }, deps);
+    const outcomeOfB = thumbnails.outcomes.get(OUTCOME);
+    const body = new TextEncoder().encode('in between');
+    await thumbnails.put({ key: THUMBS[1] as string, width: 512, height: 256, body }, 'between');
+
+    // Act: a late event of the first upload.
+    const late = await createThumbnails({ ...upload, eTag: etag }, deps);
+
+    // Assess
+    expect(late).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
+    expect(renderer.calls).toHaveLength(2);
+    for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(newer);
+    expect(thumbnails.outcomes.get(OUTCOME)).toEqual(outcomeOfB);
+  });
+
+  it("leaves the files to the stored version's run while it has not written its outcome", async () => {
+    // Prepare: A was handled; B replaced it and B's run has not concluded yet.
+    const { deps, sources, thumbnails, renderer, etag } = setup();
+    await createThumbnails({ ...upload, eTag: etag }, deps);
+    sources.put(BUCKET, KEY, new Uint8Array([7, 7, 7, 7]));
+    thumbnails.calls.length = 0;
+
+    // Act: a duplicate of A's event.
+    const late = await createThumbnails({ ...upload, eTag: etag }, deps);
+
+    // Assess: nothing rendered or written (B's run writes B's files).
+    expect(late).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
+    expect(renderer.calls).toHaveLength(1);
+    expect(thumbnails.calls).toEqual([]);
+    for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(etag);
+  });
+
   it('fails the record, so Lambda retries it, when the upload keeps changing during repairs', async () => {
     // Prepare: every thumbnail written is followed by another upload of the key.
     const { deps, sources, thumbnails, renderer, etag } = setup();
