@@ -56,6 +56,35 @@ def refers_to(value: Any, logical_id: str) -> bool:
     return False
 
 
+# What CodeDeploy needs to shift a Lambda alias (AWSCodeDeployRoleForLambdaLimited without S3,
+# hooks and triggers, which these deployments do not use).
+CODEDEPLOY_LAMBDA_ACTIONS = {
+    "lambda:GetAlias",
+    "lambda:UpdateAlias",
+    "lambda:GetProvisionedConcurrencyConfig",
+    "cloudwatch:DescribeAlarms",
+}
+
+
+def get_att_target(value: Any) -> str | None:
+    """The logical id of `Fn::GetAtt` (list or dotted string form), else None."""
+    get_att = value.get("Fn::GetAtt") if isinstance(value, dict) else None
+    if isinstance(get_att, list) and get_att and isinstance(get_att[0], str):
+        return get_att[0]
+    if isinstance(get_att, str):
+        return get_att.split(".")[0]
+    return None
+
+
+def owned_by(resource: Any, owners: list) -> bool:
+    """Whether an IAM Resource entry names one of these logical ids (each branch of an Fn::If)."""
+    if isinstance(resource, dict) and isinstance(resource.get("Fn::If"), list) and len(resource["Fn::If"]) == 3:
+        return all(owned_by(branch, owners) for branch in resource["Fn::If"][1:])
+    if isinstance(resource, dict) and resource.get("Ref") == "AWS::NoValue":
+        return True
+    return isinstance(resource, dict) and any(owner and refers_to(resource, owner) for owner in owners)
+
+
 def as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
@@ -276,8 +305,9 @@ class Rules:
     def deployment_roles_are_scoped(self) -> None:
         # Without DeploymentPreference.Role, SAM creates one CodeDeployServiceRole holding
         # AWSCodeDeployRoleForLambda (Resource "*": every alias and alarm of the account). Each
-        # deployment group gets a role of this template instead, allowed only on its own
-        # function (and that function's alias) and its own rollback alarms.
+        # deployment group gets a role of this template instead, allowed only what CodeDeploy
+        # needs for a Lambda deployment, on its own function (its aliases and versions) and its
+        # own rollback alarms.
         function_of = {}
         for _, alias in self.of_type("AWS::Lambda::Alias"):
             group = (alias.get("UpdatePolicy", {}).get("CodeDeployLambdaAliasUpdate") or {}).get("DeploymentGroupName")
@@ -286,28 +316,44 @@ class Rules:
                 function_of[group.get("Ref")] = name.get("Ref")
         for logical_id, group in self.of_type("AWS::CodeDeploy::DeploymentGroup"):
             props = group.get("Properties", {})
-            role_arn = props.get("ServiceRoleArn")
-            get_att = role_arn.get("Fn::GetAtt") if isinstance(role_arn, dict) else None
-            role_id = get_att[0] if isinstance(get_att, list) and get_att else None
+            role_id = get_att_target(props.get("ServiceRoleArn"))
             role = self.resources.get(role_id or "", {})
             if role.get("Type") != "AWS::IAM::Role":
                 self.report("SHOP013", logical_id, "has no service role of this template; set DeploymentPreference.Role to one scoped to the function")
                 continue
-            managed = [a for a in role.get("Properties", {}).get("ManagedPolicyArns", []) or [] if "AWSCodeDeployRole" in str(a)]
-            if managed:
-                self.report("SHOP013", role_id, "holds an AWS managed CodeDeploy policy (Resource '*'); allow the function's alias and alarms only")
+            if role.get("Properties", {}).get("ManagedPolicyArns"):
+                self.report("SHOP013", role_id, "holds managed policies (AWS's CodeDeploy ones allow Resource '*'); allow the function's alias and alarms inline only")
             function = function_of.get(logical_id)
             if function is None:
                 continue  # no alias is deployed through this group (SHOP011 names the function)
-            alarms = [a.get("Name", {}).get("Ref") for a in as_list((props.get("AlarmConfiguration") or {}).get("Alarms", [])) if isinstance(a, dict)]
+            alarms = [
+                name.get("Ref")
+                for alarm in as_list((props.get("AlarmConfiguration") or {}).get("Alarms", []))
+                if isinstance(alarm, dict) and isinstance(name := alarm.get("Name"), dict)
+            ]
             owned = [function] + alarms
-            for policy in role.get("Properties", {}).get("Policies", []) or []:
-                for statement in as_list(policy.get("PolicyDocument", {}).get("Statement", [])):
-                    if statement.get("Effect") != "Allow":
-                        continue
-                    for resource in as_list(statement.get("Resource", [])):
-                        if not any(owner and refers_to(resource, owner) for owner in owned):
-                            self.report("SHOP013", role_id, f"allows {json.dumps(resource)}, which is not {logical_id}'s function or one of its alarms")
+            for statement in self.role_statements(role_id):
+                if statement.get("Effect") != "Allow":
+                    continue
+                if "NotAction" in statement or "NotResource" in statement:
+                    self.report("SHOP013", role_id, "allows with NotAction or NotResource; name the actions and resources")
+                    continue
+                actions = sorted({str(a) for a in as_list(statement.get("Action", []))} - CODEDEPLOY_LAMBDA_ACTIONS)
+                if actions:
+                    self.report("SHOP013", role_id, f"allows {', '.join(actions)}, which a Lambda deployment does not need")
+                for resource in as_list(statement.get("Resource", [])):
+                    if not owned_by(resource, owned):
+                        self.report("SHOP013", role_id, f"allows {json.dumps(resource)}, which is not {logical_id}'s function or one of its alarms")
+
+    def role_statements(self, role_id: str) -> Iterator[dict]:
+        """The statements of a role's inline policies and of the policies attached to it."""
+        for policy in self.resources.get(role_id, {}).get("Properties", {}).get("Policies", []) or []:
+            yield from as_list(policy.get("PolicyDocument", {}).get("Statement", []))
+        for kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            for _, policy in self.of_type(kind):
+                props = policy.get("Properties", {})
+                if any(isinstance(r, dict) and r.get("Ref") == role_id for r in as_list(props.get("Roles", []))):
+                    yield from as_list(props.get("PolicyDocument", {}).get("Statement", []))
 
     def run(self) -> list[str]:
         self.no_wildcard_resources()

@@ -311,26 +311,77 @@ def test_a_function_without_a_gradual_deployment_is_a_finding():
     assert result == ["SHOP011 Fn: has no alias deployed through CodeDeploy (AutoPublishAlias + DeploymentPreference)"]
 
 
-def test_a_deployment_group_without_a_role_of_its_own_is_a_finding():
-    # What SAM generates without DeploymentPreference.Role: a shared role it creates itself.
-    result = broken(lambda r: r["FnDeploymentGroup"]["Properties"].update(ServiceRoleArn={"Fn::GetAtt": ["CodeDeployServiceRole", "Arn"]}))
+def deployment_statements(r) -> list:
+    return r["FnDeploymentRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+
+
+def test_a_deployment_group_under_the_role_sam_would_create_is_a_finding():
+    # What SAM generates without DeploymentPreference.Role: one role for every group, holding
+    # AWS's managed CodeDeploy policy.
+    def sam_default(r):
+        r["CodeDeployServiceRole"] = {
+            "Type": "AWS::IAM::Role",
+            "Properties": {"ManagedPolicyArns": ["arn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda"]},
+        }
+        r["FnDeploymentGroup"]["Properties"]["ServiceRoleArn"] = {"Fn::GetAtt": ["CodeDeployServiceRole", "Arn"]}
+        del r["FnDeploymentRole"]
+
+    assert broken(sam_default) == [
+        "SHOP013 CodeDeployServiceRole: holds managed policies (AWS's CodeDeploy ones allow Resource '*'); allow the function's alias and alarms inline only"
+    ]
+
+
+def test_a_deployment_group_without_a_role_of_the_template_is_a_finding():
+    result = broken(lambda r: r["FnDeploymentGroup"]["Properties"].pop("ServiceRoleArn"))
     assert result == [
         "SHOP013 FnDeploymentGroup: has no service role of this template; set DeploymentPreference.Role to one scoped to the function"
     ]
 
 
-def test_a_deployment_role_with_the_managed_codedeploy_policy_is_a_finding():
-    arn = "arn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda"
-    result = broken(lambda r: r["FnDeploymentRole"]["Properties"].update(ManagedPolicyArns=[arn]))
-    assert result == [
-        "SHOP013 FnDeploymentRole: holds an AWS managed CodeDeploy policy (Resource '*'); allow the function's alias and alarms only"
-    ]
-
-
 def test_a_deployment_role_allowed_on_another_function_is_a_finding():
     def widen(r):
-        statement = r["FnDeploymentRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]
-        statement["Resource"].append({"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:*"})
+        deployment_statements(r)[0]["Resource"].append({"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:*"})
 
     result = broken(widen)
     assert len(result) == 1 and result[0].startswith("SHOP013 FnDeploymentRole: allows") and "function:*" in result[0]
+
+
+def test_a_deployment_role_with_more_actions_than_a_deployment_needs_is_a_finding():
+    result = broken(lambda r: deployment_statements(r)[0].update(Action="lambda:*"))
+    assert result == ["SHOP013 FnDeploymentRole: allows lambda:*, which a Lambda deployment does not need"]
+
+
+def test_a_deployment_role_with_not_resource_or_a_wildcard_branch_is_a_finding():
+    def not_resource(r):
+        statement = deployment_statements(r)[1]
+        statement["NotResource"] = statement.pop("Resource")
+
+    assert broken(not_resource) == ["SHOP013 FnDeploymentRole: allows with NotAction or NotResource; name the actions and resources"]
+
+    def wildcard_branch(r):
+        deployment_statements(r)[1]["Resource"] = {"Fn::If": ["IsDev", "*", {"Fn::GetAtt": ["FnNewVersionErrors", "Arn"]}]}
+
+    result = broken(wildcard_branch)
+    assert len(result) == 1 and result[0].startswith("SHOP013 FnDeploymentRole: allows {\"Fn::If\"")
+
+
+def test_a_deployment_role_policy_attached_separately_is_checked_too():
+    def attach(r):
+        r["FnDeploymentExtra"] = {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "Roles": [{"Ref": "FnDeploymentRole"}],
+                "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "cloudwatch:DescribeAlarms", "Resource": {"Fn::GetAtt": ["DlqAlarm", "Arn"]}}]},
+            },
+        }
+
+    result = broken(attach)
+    assert len(result) == 1 and "DlqAlarm" in result[0] and result[0].startswith("SHOP013 FnDeploymentRole")
+
+
+def test_deployment_roles_in_other_spellings_are_not_findings():
+    def respell(r):
+        r["FnDeploymentGroup"]["Properties"]["ServiceRoleArn"] = {"Fn::GetAtt": "FnDeploymentRole.Arn"}
+        r["FnDeploymentGroup"]["Properties"]["AlarmConfiguration"]["Alarms"].append({"Name": "an-alarm-by-name"})
+
+    assert broken(respell) == []
