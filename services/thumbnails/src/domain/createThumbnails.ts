@@ -230,7 +230,7 @@ const restoreDeleted = async (
  * have written its own before ours landed), none for a deleted upload or one that is not an
  * image. The outcome stays the newer run's (or the delete's) to write. Repeats while the
  * object keeps changing under it; an upload after the last check has its own run, which
- * starts after these writes.
+ * starts after these writes. Returns whether it wrote or deleted anything.
  *
  * @throws {Error} after {@link CONVERGE_ROUNDS} changes in a row (Lambda retries the event).
  */
@@ -240,16 +240,18 @@ const converge = async (
   keys: readonly string[],
   widths: readonly number[],
   shownEtag: string,
-): Promise<void> => {
+): Promise<boolean> => {
   let shown: string | undefined = shownEtag;
+  let changed = false;
   for (let round = 0; ; round++) {
     const current = await deps.sources.head(object.bucket, object.key);
-    if (current?.etag === shown) return;
+    if (current?.etag === shown) return changed;
     if (round === CONVERGE_ROUNDS) break;
     const before = shown;
     shown = current?.etag;
     if (current === undefined || current.size === 0 || current.size > deps.maxSourceBytes) {
       await deps.thumbnails.delete(keys);
+      changed = true;
       continue;
     }
     let rendered: Awaited<ReturnType<ImageRenderer['render']>>;
@@ -265,9 +267,11 @@ const converge = async (
       }
       if (!(error instanceof ImageRejectedError)) throw error;
       await deps.thumbnails.delete(keys);
+      changed = true;
       continue;
     }
     await putThumbnails(deps, keys, rendered, current.etag);
+    changed = true;
   }
   throw new Error(`${object.key} kept changing while its thumbnails were repaired`);
 };
@@ -303,36 +307,47 @@ const filesShow = async (
  * - deleted: thumbnails made from the event's version are removed, and so is an outcome of
  *   that version, unless it names a later upload event (the same bytes uploaded again: same
  *   ETag) and only while it is the document read (`If-Match`).
- * When the files already show what is stored, a late event changes nothing.
+ * When the files already show what is stored, a late event changes nothing. Returns what was
+ * repaired as the skip's `detail` (logged with it), if anything.
  */
+const FILES_REPAIRED = 'brought the thumbnails back to what is stored';
+
 const repairAfterSuperseded = async (
   object: CreatedObject,
   deps: CreateThumbnailsDeps,
   at: { outcomeKey: string; expectedKeys: readonly string[] },
   widths: readonly number[],
   current: ObjectHead | undefined,
-): Promise<void> => {
+): Promise<{ detail?: string }> => {
   const own = object.eTag;
-  if (own === undefined) return;
+  if (own === undefined) return {};
   const stored = await deps.thumbnails.readOutcome(at.outcomeKey);
   const outcome = stored?.outcome;
+  const repaired: string[] = [];
   if (current === undefined) {
     if (
       stored !== undefined &&
       outcome?.source.eTag === own &&
-      !isLaterSequencer(outcome.source.sequencer, object.sequencer)
+      !isLaterSequencer(outcome.source.sequencer, object.sequencer) &&
+      (await deps.thumbnails.deleteOutcome(at.outcomeKey, stored.etag))
     ) {
-      await deps.thumbnails.deleteOutcome(at.outcomeKey, stored.etag);
+      repaired.push('removed the outcome this version left');
     }
-    if ((await madeFrom(deps, at.expectedKeys, own)).some(Boolean)) {
-      await converge(object, deps, at.expectedKeys, widths, own);
+    if (
+      (await madeFrom(deps, at.expectedKeys, own)).some(Boolean) &&
+      (await converge(object, deps, at.expectedKeys, widths, own))
+    ) {
+      repaired.push(FILES_REPAIRED);
     }
-    return;
+  } else if (
+    outcome?.source.eTag === current.etag &&
+    outcome.status !== OUTCOME_STATUSES.failed &&
+    !(await filesShow(deps, at.expectedKeys, outcome, current.etag)) &&
+    (await converge(object, deps, at.expectedKeys, widths, own))
+  ) {
+    repaired.push(FILES_REPAIRED);
   }
-  if (outcome?.source.eTag !== current.etag || outcome.status === OUTCOME_STATUSES.failed) return;
-  if (!(await filesShow(deps, at.expectedKeys, outcome, current.etag))) {
-    await converge(object, deps, at.expectedKeys, widths, own);
-  }
+  return repaired.length === 0 ? {} : { detail: repaired.join('; ') };
 };
 
 /**
@@ -387,15 +402,17 @@ export const createThumbnails = async (
 
   const head = await deps.sources.head(object.bucket, object.key);
   if (head === undefined) {
-    await repairAfterSuperseded(object, deps, at, widths, head);
-    return skipped(SKIP_REASONS.sourceMissing);
+    return skipped(
+      SKIP_REASONS.sourceMissing,
+      await repairAfterSuperseded(object, deps, at, widths, head),
+    );
   }
   const known = { etag: head.etag, sourceBytes: head.size };
   // Another version than the event's: a newer upload, whose own event writes the outcome. An
   // outcome written here would name this older event, and the catalog would ignore it.
   if (object.eTag !== undefined && object.eTag !== head.etag) {
-    await repairAfterSuperseded(object, deps, at, widths, head);
-    return skipped(SKIP_REASONS.superseded, known);
+    const repair = await repairAfterSuperseded(object, deps, at, widths, head);
+    return skipped(SKIP_REASONS.superseded, { ...known, ...repair });
   }
   const stored = await deps.thumbnails.readOutcome(at.outcomeKey);
   const previous = stored?.outcome;

@@ -232,7 +232,11 @@ describe('createThumbnails', () => {
     const newer = newerEtag();
 
     // Assess: the files show B again, as B's outcome (untouched) says.
-    expect(retry).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
+    expect(retry).toMatchObject({
+      status: 'skipped',
+      reason: SKIP_REASONS.superseded,
+      detail: 'brought the thumbnails back to what is stored',
+    });
     for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(newer);
     expect(thumbnails.outcomes.get(OUTCOME)).toEqual(outcomeOfB);
     expect(outcomeOfB?.source).toMatchObject({ eTag: newer, sequencer: 'AA' });
@@ -264,7 +268,11 @@ describe('createThumbnails', () => {
     const retry = await createThumbnails({ ...upload, eTag: etag }, deps);
 
     // Assess: no outcome and no thumbnail of the deleted upload is left.
-    expect(retry).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.sourceMissing });
+    expect(retry).toEqual({
+      status: 'skipped',
+      reason: SKIP_REASONS.sourceMissing,
+      detail: 'removed the outcome this version left',
+    });
     expect(thumbnails.outcomes.size).toBe(0);
     expect([...thumbnails.objects.keys()]).toEqual([]);
   });
@@ -283,7 +291,7 @@ describe('createThumbnails', () => {
     const late = await createThumbnails({ ...upload, eTag: etag }, deps);
 
     // Assess: nothing of B's is touched (B's own delete event removes them).
-    expect(late).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.sourceMissing });
+    expect(late).toEqual({ status: 'skipped', reason: SKIP_REASONS.sourceMissing });
     expect(thumbnails.calls).toEqual([]);
     expect(thumbnails.outcomes.get(OUTCOME)).toEqual(outcomeOfB);
     for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(newer);
@@ -313,7 +321,7 @@ describe('createThumbnails', () => {
     const late = await createThumbnails({ ...upload, eTag: etag }, deps);
 
     // Assess: the new upload's outcome and thumbnails stand.
-    expect(late).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.sourceMissing });
+    expect(late).toEqual({ status: 'skipped', reason: SKIP_REASONS.sourceMissing });
     expect(thumbnails.outcomes.get(OUTCOME)?.source).toMatchObject({
       eTag: etag,
       sequencer: `${SEQ}2`,
@@ -353,6 +361,7 @@ describe('createThumbnails', () => {
 
     // Assess: nothing rendered or written (B's run writes B's files).
     expect(late).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.superseded });
+    expect(late).not.toHaveProperty('detail');
     expect(renderer.calls).toHaveLength(1);
     expect(thumbnails.calls).toEqual([]);
     for (const key of THUMBS) expect(thumbnails.objects.get(key)?.sourceEtag).toBe(etag);
