@@ -36,15 +36,22 @@ WILDCARD_MANAGED_POLICIES = (
 )
 
 
+def get_att_target(value: Any) -> str | None:
+    """The logical id of `Fn::GetAtt` (list or dotted string form), else None."""
+    get_att = value.get("Fn::GetAtt") if isinstance(value, dict) else None
+    if isinstance(get_att, list) and get_att and isinstance(get_att[0], str):
+        return get_att[0]
+    if isinstance(get_att, str):
+        return get_att.split(".")[0]
+    return None
+
+
 def refers_to(value: Any, logical_id: str) -> bool:
     """True when a Ref / GetAtt / Sub anywhere inside value names logical_id."""
     if isinstance(value, dict):
         if value.get("Ref") == logical_id:
             return True
-        get_att = value.get("Fn::GetAtt")
-        if isinstance(get_att, list) and get_att and get_att[0] == logical_id:
-            return True
-        if isinstance(get_att, str) and get_att.split(".")[0] == logical_id:
+        if get_att_target(value) == logical_id:
             return True
         sub = value.get("Fn::Sub")
         template = sub[0] if isinstance(sub, list) else sub
@@ -64,16 +71,6 @@ CODEDEPLOY_LAMBDA_ACTIONS = {
     "lambda:GetProvisionedConcurrencyConfig",
     "cloudwatch:DescribeAlarms",
 }
-
-
-def get_att_target(value: Any) -> str | None:
-    """The logical id of `Fn::GetAtt` (list or dotted string form), else None."""
-    get_att = value.get("Fn::GetAtt") if isinstance(value, dict) else None
-    if isinstance(get_att, list) and get_att and isinstance(get_att[0], str):
-        return get_att[0]
-    if isinstance(get_att, str):
-        return get_att.split(".")[0]
-    return None
 
 
 def owned_by(resource: Any, owners: list) -> bool:
