@@ -172,9 +172,13 @@ const putThumbnails = async (
  */
 const CONVERGE_ROUNDS = 3;
 
+/** The source version each of these keys' thumbnail was made from (`undefined`: none there). */
+const sourceEtagsOf = (deps: CreateThumbnailsDeps, keys: readonly string[]) =>
+  Promise.all(keys.map((key) => deps.thumbnails.sourceEtagOf(key)));
+
 /** Whether each of these keys holds a thumbnail made from the source version `etag`. */
-const madeFrom = (deps: CreateThumbnailsDeps, keys: readonly string[], etag: string) =>
-  Promise.all(keys.map(async (key) => (await deps.thumbnails.sourceEtagOf(key)) === etag));
+const madeFrom = async (deps: CreateThumbnailsDeps, keys: readonly string[], etag: string) =>
+  (await sourceEtagsOf(deps, keys)).map((made) => made === etag);
 
 /** Whether every one of these thumbnails exists and was made from the source version `etag`. */
 const allMadeFrom = async (
@@ -288,11 +292,14 @@ const filesShow = async (
 ): Promise<boolean> => {
   const listed = new Set(outcome.thumbnails.map((thumbnail) => thumbnail.key));
   const keys = [...new Set([...listed, ...expectedKeys])];
-  const made = await Promise.all(keys.map((key) => deps.thumbnails.sourceEtagOf(key)));
+  const made = await sourceEtagsOf(deps, keys);
   return keys.every((key, index) =>
     listed.has(key) ? made[index] === etag : made[index] === undefined,
   );
 };
+
+/** The skip's `detail` when {@link repairAfterSuperseded} rewrote or removed thumbnails. */
+const FILES_REPAIRED = 'brought the thumbnails back to what is stored';
 
 /**
  * The event's version is no longer stored (replaced or deleted). A run of this event may have
@@ -310,8 +317,6 @@ const filesShow = async (
  * When the files already show what is stored, a late event changes nothing. Returns what was
  * repaired as the skip's `detail` (logged with it), if anything.
  */
-const FILES_REPAIRED = 'brought the thumbnails back to what is stored';
-
 const repairAfterSuperseded = async (
   object: CreatedObject,
   deps: CreateThumbnailsDeps,
