@@ -25,7 +25,9 @@ const context = () => {
 
 // Load mode: `connections` callers, each calling the handler again as soon as it answers,
 // for `durationMs` (after `warmupMs` not counted); every call gets its own copy of the event.
+// `windowCalls` counts the warm-up's calls too (lib/cpu.ts divides the whole load's CPU time).
 const load = async ({ event, connections, durationMs, warmupMs }) => {
+  let windowCalls = 0;
   const run = async (ms, record) => {
     const end = performance.now() + ms;
     const caller = async () => {
@@ -39,6 +41,7 @@ const load = async ({ event, connections, durationMs, warmupMs }) => {
         } catch (error) {
           failure = String(error);
         }
+        windowCalls++;
         if (record) record(performance.now() - started, failure);
       }
     };
@@ -53,7 +56,13 @@ const load = async ({ event, connections, durationMs, warmupMs }) => {
     latenciesMs.push(ms);
     if (failure !== undefined) failures.push(failure);
   });
-  return { latenciesMs, seconds, failures: failures.length, firstFailure: failures[0] };
+  return {
+    latenciesMs,
+    seconds,
+    failures: failures.length,
+    firstFailure: failures[0],
+    windowCalls,
+  };
 };
 
 process.on('message', async (message) => {

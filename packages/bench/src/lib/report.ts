@@ -11,6 +11,7 @@ import type { EndToEndResult } from '../sections/endToEnd.ts';
 import type { SuiteResult } from '../sections/testSuite.ts';
 import type { ThumbnailsResult } from '../sections/thumbnails.ts';
 import type { WarmRow } from '../sections/warmInvoke.ts';
+import type { CpuPerRequest } from './cpu.ts';
 import type { Machine } from './machine.ts';
 import { kib, markdownTable, ms, times } from './table.ts';
 
@@ -37,6 +38,41 @@ export interface BenchResults {
 /** A latency cell: `p50 / p99`, in ms. */
 const p50p99 = (latency: { p50: number; p99: number }): string =>
   `${ms(latency.p50)} / ${ms(latency.p99)}`;
+
+const CPU_HEADING =
+  '#### CPU time per request by process (ms, all cores, means over rounds; load generator: autocannon; runner + backends: this process; functions: its child processes)';
+const CPU_COLUMNS = [
+  'route',
+  'side',
+  'load generator',
+  'runner + backends',
+  'functions',
+  'other',
+  'busy',
+  'idle',
+];
+
+/** One row per side that has a CPU breakdown (none off Linux). */
+const cpuTableRows = (
+  route: string,
+  sides: ReadonlyArray<readonly [string, { cpu?: CpuPerRequest }]>,
+): Array<Array<string | number>> =>
+  sides.flatMap(([name, { cpu }]) => {
+    if (cpu === undefined) return [];
+    const busy = (cpu.loadGenerator ?? 0) + cpu.runnerAndBackends + cpu.functions + cpu.other;
+    return [
+      [
+        route,
+        name,
+        cpu.loadGenerator ?? '-',
+        cpu.runnerAndBackends,
+        cpu.functions,
+        cpu.other,
+        Math.round(busy * 1000) / 1000,
+        cpu.idle,
+      ],
+    ];
+  });
 
 const sections = (r: BenchResults): string[] => {
   const out: string[] = [];
@@ -233,6 +269,13 @@ const sections = (r: BenchResults): string[] => {
           `Warm-up of ${row.route}, req/s per unmeasured window: local API ${row.warmup.api.join(', ')}; in-process ${row.warmup.inProcess.join(', ')}.`,
       ),
     );
+    const cpuRows = v.rows.flatMap((row) =>
+      cpuTableRows(row.route, [
+        ['local API', row.api],
+        ['in-process', row.inProcess],
+      ]),
+    );
+    if (cpuRows.length > 0) out.push(CPU_HEADING, markdownTable(CPU_COLUMNS, cpuRows));
     if (v.overhead.length > 0) {
       out.push(
         '#### Runner overhead per call (one caller, OrdersApiFunction through the runner vs in-process, interleaved)',
@@ -277,6 +320,11 @@ const sections = (r: BenchResults): string[] => {
         ),
         `Warm-up of the ${c.isolates} children, req/s per unmeasured window: ${c.warmup.join(', ')}.`,
       );
+      const ceilingCpu = cpuTableRows(c.route, [
+        [`${c.isolates} children`, c.separate],
+        ['one child', c.shared],
+      ]);
+      if (ceilingCpu.length > 0) out.push(CPU_HEADING, markdownTable(CPU_COLUMNS, ceilingCpu));
     }
   }
   if (r.apiBaseline) {

@@ -21,6 +21,10 @@ export interface ApiRow {
   timeouts: number;
   non2xx: number;
   statusCodes: Record<string, { count?: number }>;
+  /** Requests of the whole run, the warm-up's included. */
+  windowRequests: number;
+  /** The load generator's own CPU time over the whole run, in ms. */
+  cpuMs: number;
 }
 
 export interface ApiOptions {

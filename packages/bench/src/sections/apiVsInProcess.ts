@@ -24,6 +24,7 @@
 //   window's req/s, are kept in the results (`rounds`, `warmup`).
 import type { ChildProcess } from 'node:child_process';
 import type { LocalCloud } from '@shop/local-cloud/cloud';
+import { type CpuPerRequest, meanCpu, withCpu } from '../lib/cpu.ts';
 import { CUSTOMER, customerToken, ORDER_BODY, sampleEvent } from '../lib/shopCloud.ts';
 import { type Latency, latency, percentile, ratio, round } from '../lib/stats.ts';
 import { type ApiOptions, loadRoute } from './apiThroughput.ts';
@@ -38,6 +39,8 @@ export interface SideResult {
   p50: number;
   p99: number;
   failures: number;
+  /** Where the machine's CPU time went, per request (Linux only; lib/cpu.ts). */
+  cpu?: CpuPerRequest;
 }
 
 export interface ApiVsInProcessRow {
@@ -103,13 +106,17 @@ const WARMUP_WINDOW_SECONDS = 5;
 const RISE = 1.03;
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-const summarise = (rounds: SideResult[]): SideResult => ({
-  requests: rounds.reduce((sum, r) => sum + r.requests, 0),
-  rps: round(mean(rounds.map((r) => r.rps)), 1),
-  p50: round(mean(rounds.map((r) => r.p50))),
-  p99: round(mean(rounds.map((r) => r.p99))),
-  failures: rounds.reduce((sum, r) => sum + r.failures, 0),
-});
+const summarise = (rounds: SideResult[]): SideResult => {
+  const cpu = meanCpu(rounds.map((r) => r.cpu));
+  return {
+    requests: rounds.reduce((sum, r) => sum + r.requests, 0),
+    rps: round(mean(rounds.map((r) => r.rps)), 1),
+    p50: round(mean(rounds.map((r) => r.p50))),
+    p99: round(mean(rounds.map((r) => r.p99))),
+    failures: rounds.reduce((sum, r) => sum + r.failures, 0),
+    ...(cpu === undefined ? {} : { cpu }),
+  };
+};
 
 /** The events the HTTP API hands the function for GET /orders/{id} and POST /orders. */
 const apiEvents = async (orderId: string) => {
@@ -380,17 +387,26 @@ const apiLoad = async (
   route: Parameters<typeof loadRoute>[0],
   options: ApiOptions,
 ): Promise<SideResult> => {
-  const row = await loadRoute(route, options);
-  return {
-    requests: row.requests,
-    rps: row.rps,
-    p50: row.latency.p50,
-    p99: row.latency.p99,
-    failures: row.non2xx + row.errors + row.timeouts,
-  };
+  const {
+    windowRequests: _requests,
+    loadGeneratorCpuMs: _generator,
+    ...side
+  } = await withCpu(async () => {
+    const row = await loadRoute(route, options);
+    return {
+      requests: row.requests,
+      rps: row.rps,
+      p50: row.latency.p50,
+      p99: row.latency.p99,
+      failures: row.non2xx + row.errors + row.timeouts,
+      windowRequests: row.windowRequests,
+      loadGeneratorCpuMs: row.cpuMs,
+    };
+  });
+  return side;
 };
 
-type LoadReply = { latenciesMs: number[]; seconds: number; failures: number };
+type LoadReply = { latenciesMs: number[]; seconds: number; failures: number; windowCalls: number };
 
 /**
  * Load on in-process children at once, `callersEach` concurrent callers in each, for the
@@ -402,7 +418,29 @@ const childrenLoad = async (
   callersEach: number,
   options: ApiOptions,
 ): Promise<SideResult> => {
-  const replies = await Promise.all(
+  const { windowRequests: _requests, ...side } = await withCpu(async () => {
+    const replies = await childrenReplies(procs, event, callersEach, options);
+    const latencies = replies.flatMap((reply) => reply.latenciesMs);
+    const seconds = Math.max(...replies.map((reply) => reply.seconds));
+    return {
+      requests: latencies.length,
+      rps: round(latencies.length / seconds, 1),
+      p50: round(percentile(latencies, 50)),
+      p99: round(percentile(latencies, 99)),
+      failures: replies.reduce((sum, reply) => sum + reply.failures, 0),
+      windowRequests: replies.reduce((sum, reply) => sum + reply.windowCalls, 0),
+    };
+  });
+  return side;
+};
+
+const childrenReplies = (
+  procs: readonly ChildProcess[],
+  event: unknown,
+  callersEach: number,
+  options: ApiOptions,
+): Promise<LoadReply[]> =>
+  Promise.all(
     procs.map(
       (proc) =>
         new Promise<LoadReply>((resolve) => {
@@ -418,16 +456,6 @@ const childrenLoad = async (
         }),
     ),
   );
-  const latencies = replies.flatMap((reply) => reply.latenciesMs);
-  const seconds = Math.max(...replies.map((reply) => reply.seconds));
-  return {
-    requests: latencies.length,
-    rps: round(latencies.length / seconds, 1),
-    p50: round(percentile(latencies, 50)),
-    p99: round(percentile(latencies, 99)),
-    failures: replies.reduce((sum, reply) => sum + reply.failures, 0),
-  };
-};
 
 const inProcessLoad = (proc: ChildProcess, event: unknown, options: ApiOptions) =>
   childrenLoad([proc], event, options.connections, options);
