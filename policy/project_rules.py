@@ -86,6 +86,38 @@ def as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
+def names_deployment_group(arn: Any) -> bool:
+    """Whether an aws:SourceArn condition value names CodeDeploy deployment groups only."""
+    if arn is None:
+        return False
+    for value in as_list(arn):
+        text = value.get("Fn::Sub") if isinstance(value, dict) else value
+        if isinstance(text, list) and text:
+            text = text[0]
+        if not isinstance(text, str) or ":codedeploy:" not in text or ":deploymentgroup:" not in text:
+            return False
+    return True
+
+
+def trusts_only_own_deployment_groups(role: dict) -> bool:
+    """Whether every statement that lets CodeDeploy assume a role names the account
+    (aws:SourceAccount) and deployment groups (aws:SourceArn): CodeDeploy's documented guard
+    against acting for another account's deployment with this role (confused deputy)."""
+    document = role.get("Properties", {}).get("AssumeRolePolicyDocument") or {}
+    for statement in as_list(document.get("Statement", [])):
+        principal = statement.get("Principal")
+        services = as_list(principal.get("Service", [])) if isinstance(principal, dict) else []
+        if statement.get("Effect") != "Allow" or "codedeploy.amazonaws.com" not in services:
+            continue
+        keys = {}
+        for pairs in (statement.get("Condition") or {}).values():
+            if isinstance(pairs, dict):
+                keys.update({str(key).lower(): value for key, value in pairs.items()})
+        if keys.get("aws:sourceaccount") is None or not names_deployment_group(keys.get("aws:sourcearn")):
+            return False
+    return True
+
+
 def is_tls_only_deny(statement: dict) -> bool:
     """A Deny of requests made without TLS (aws:SecureTransport false)."""
     condition = (statement.get("Condition") or {}).get("Bool", {})
@@ -320,6 +352,8 @@ class Rules:
                 continue
             if role.get("Properties", {}).get("ManagedPolicyArns"):
                 self.report("SHOP013", role_id, "holds managed policies (AWS's CodeDeploy ones allow Resource '*'); allow the function's alias and alarms inline only")
+            if not trusts_only_own_deployment_groups(role):
+                self.report("SHOP013", role_id, "lets codedeploy.amazonaws.com assume it without aws:SourceAccount and an aws:SourceArn of a deployment group (confused deputy)")
             function = function_of.get(logical_id)
             if function is None:
                 continue  # no alias is deployed through this group (SHOP011 names the function)

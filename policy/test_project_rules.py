@@ -70,6 +70,23 @@ GOOD = {
         "FnDeploymentRole": {
             "Type": "AWS::IAM::Role",
             "Properties": {
+                "AssumeRolePolicyDocument": {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "codedeploy.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                            "Condition": {
+                                "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+                                "ArnLike": {
+                                    "aws:SourceArn": {
+                                        "Fn::Sub": "arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:${ServerlessDeploymentApplication}/*"
+                                    }
+                                },
+                            },
+                        }
+                    ]
+                },
                 "Policies": [
                     {
                         "PolicyDocument": {
@@ -363,6 +380,36 @@ def test_a_deployment_role_with_not_resource_or_a_wildcard_branch_is_a_finding()
 
     result = broken(wildcard_branch)
     assert len(result) == 1 and result[0].startswith("SHOP013 FnDeploymentRole: allows {\"Fn::If\"")
+
+
+def trust(r) -> dict:
+    return r["FnDeploymentRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]
+
+
+def test_a_deployment_role_any_caller_of_codedeploy_could_have_assumed_is_a_finding():
+    unscoped = "SHOP013 FnDeploymentRole: lets codedeploy.amazonaws.com assume it without aws:SourceAccount and an aws:SourceArn of a deployment group (confused deputy)"
+    assert broken(lambda r: trust(r).pop("Condition")) == [unscoped]
+    assert broken(lambda r: trust(r)["Condition"].pop("StringEquals")) == [unscoped]
+    assert broken(lambda r: trust(r)["Condition"].pop("ArnLike")) == [unscoped]
+    assert broken(lambda r: trust(r)["Condition"]["ArnLike"].update({"aws:SourceArn": "*"})) == [unscoped]
+    # A second statement without the condition opens the role as much as none.
+    assert broken(
+        lambda r: r["FnDeploymentRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"].append(
+            {"Effect": "Allow", "Principal": {"Service": ["codedeploy.amazonaws.com"]}, "Action": "sts:AssumeRole"}
+        )
+    ) == [unscoped]
+
+
+def test_a_deployment_role_scoped_to_one_named_group_is_not_a_finding():
+    def one_group(r):
+        trust(r)["Condition"] = {
+            "StringEquals": {
+                "aws:SourceAccount": "111122223333",
+                "aws:SourceArn": "arn:aws:codedeploy:eu-west-1:111122223333:deploymentgroup:shop/orders",
+            }
+        }
+
+    assert broken(one_group) == []
 
 
 def test_a_deployment_role_policy_attached_separately_is_checked_too():
