@@ -86,36 +86,46 @@ def as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def names_deployment_group(arn: Any) -> bool:
-    """Whether an aws:SourceArn condition value names CodeDeploy deployment groups only."""
-    if arn is None:
-        return False
+# Condition operators that constrain a key to the values given (not their negations, not
+# "...IfExists", which also allows a request without the key, nor set operators).
+POSITIVE_CONDITION_OPERATORS = {"StringEquals", "StringLike", "ArnEquals", "ArnLike"}
+
+
+def names_own_deployment_groups(arn: Any) -> bool:
+    """Whether an aws:SourceArn condition value names deployment groups of this account only:
+    an Fn::Sub of a CodeDeploy deployment group ARN in ${AWS::AccountId}."""
     for value in as_list(arn):
-        text = value.get("Fn::Sub") if isinstance(value, dict) else value
+        text = value.get("Fn::Sub") if isinstance(value, dict) else None
         if isinstance(text, list) and text:
             text = text[0]
-        if not isinstance(text, str) or ":codedeploy:" not in text or ":deploymentgroup:" not in text:
+        if not isinstance(text, str) or ":codedeploy:" not in text or ":${AWS::AccountId}:deploymentgroup:" not in text:
             return False
-    return True
+    return arn is not None and as_list(arn) != []
 
 
 def trusts_only_own_deployment_groups(role: dict) -> bool:
-    """Whether every statement that lets CodeDeploy assume a role names the account
-    (aws:SourceAccount) and deployment groups (aws:SourceArn): CodeDeploy's documented guard
-    against acting for another account's deployment with this role (confused deputy)."""
+    """Whether the role's trust policy lets CodeDeploy, and only CodeDeploy, assume it, and
+    only for this account (aws:SourceAccount) and its deployment groups (aws:SourceArn):
+    CodeDeploy's documented guard against acting for another account's deployment with this
+    role (confused deputy)."""
     document = role.get("Properties", {}).get("AssumeRolePolicyDocument") or {}
+    allowed = 0
     for statement in as_list(document.get("Statement", [])):
-        principal = statement.get("Principal")
-        services = as_list(principal.get("Service", [])) if isinstance(principal, dict) else []
-        if statement.get("Effect") != "Allow" or "codedeploy.amazonaws.com" not in services:
+        if not isinstance(statement, dict) or "Effect" not in statement:
+            return False  # an Fn::If or other construct the rule cannot read
+        if statement.get("Effect") != "Allow":
             continue
-        keys = {}
-        for pairs in (statement.get("Condition") or {}).values():
-            if isinstance(pairs, dict):
-                keys.update({str(key).lower(): value for key, value in pairs.items()})
-        if keys.get("aws:sourceaccount") is None or not names_deployment_group(keys.get("aws:sourcearn")):
+        allowed += 1
+        principal = statement.get("Principal")
+        if not isinstance(principal, dict) or set(principal) != {"Service"} or as_list(principal["Service"]) != ["codedeploy.amazonaws.com"]:
             return False
-    return True
+        keys = {}
+        for operator, pairs in (statement.get("Condition") or {}).items():
+            if operator in POSITIVE_CONDITION_OPERATORS and isinstance(pairs, dict):
+                keys.update({str(key).lower(): value for key, value in pairs.items()})
+        if keys.get("aws:sourceaccount") != {"Ref": "AWS::AccountId"} or not names_own_deployment_groups(keys.get("aws:sourcearn")):
+            return False
+    return allowed > 0
 
 
 def is_tls_only_deny(statement: dict) -> bool:
@@ -353,7 +363,7 @@ class Rules:
             if role.get("Properties", {}).get("ManagedPolicyArns"):
                 self.report("SHOP013", role_id, "holds managed policies (AWS's CodeDeploy ones allow Resource '*'); allow the function's alias and alarms inline only")
             if not trusts_only_own_deployment_groups(role):
-                self.report("SHOP013", role_id, "lets codedeploy.amazonaws.com assume it without aws:SourceAccount and an aws:SourceArn of a deployment group (confused deputy)")
+                self.report("SHOP013", role_id, "is not assumable by codedeploy.amazonaws.com alone, for this account (aws:SourceAccount) and its deployment groups (aws:SourceArn) only (confused deputy)")
             function = function_of.get(logical_id)
             if function is None:
                 continue  # no alias is deployed through this group (SHOP011 names the function)

@@ -344,7 +344,8 @@ def test_a_deployment_group_under_the_role_sam_would_create_is_a_finding():
         del r["FnDeploymentRole"]
 
     assert broken(sam_default) == [
-        "SHOP013 CodeDeployServiceRole: holds managed policies (AWS's CodeDeploy ones allow Resource '*'); allow the function's alias and alarms inline only"
+        "SHOP013 CodeDeployServiceRole: holds managed policies (AWS's CodeDeploy ones allow Resource '*'); allow the function's alias and alarms inline only",
+        "SHOP013 CodeDeployServiceRole: is not assumable by codedeploy.amazonaws.com alone, for this account (aws:SourceAccount) and its deployment groups (aws:SourceArn) only (confused deputy)",
     ]
 
 
@@ -387,25 +388,46 @@ def trust(r) -> dict:
 
 
 def test_a_deployment_role_any_caller_of_codedeploy_could_have_assumed_is_a_finding():
-    unscoped = "SHOP013 FnDeploymentRole: lets codedeploy.amazonaws.com assume it without aws:SourceAccount and an aws:SourceArn of a deployment group (confused deputy)"
-    assert broken(lambda r: trust(r).pop("Condition")) == [unscoped]
-    assert broken(lambda r: trust(r)["Condition"].pop("StringEquals")) == [unscoped]
-    assert broken(lambda r: trust(r)["Condition"].pop("ArnLike")) == [unscoped]
-    assert broken(lambda r: trust(r)["Condition"]["ArnLike"].update({"aws:SourceArn": "*"})) == [unscoped]
-    # A second statement without the condition opens the role as much as none.
-    assert broken(
-        lambda r: r["FnDeploymentRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"].append(
+    unscoped = "SHOP013 FnDeploymentRole: is not assumable by codedeploy.amazonaws.com alone, for this account (aws:SourceAccount) and its deployment groups (aws:SourceArn) only (confused deputy)"
+    any_account = "arn:aws:codedeploy:*:*:deploymentgroup:*"
+    statements = lambda r: r["FnDeploymentRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]  # noqa: E731
+    mutations = [
+        lambda r: trust(r).pop("Condition"),
+        lambda r: trust(r)["Condition"].pop("StringEquals"),
+        lambda r: trust(r)["Condition"].pop("ArnLike"),
+        lambda r: trust(r)["Condition"]["ArnLike"].update({"aws:SourceArn": "*"}),
+        lambda r: trust(r)["Condition"]["ArnLike"].update({"aws:SourceArn": any_account}),
+        lambda r: trust(r)["Condition"]["ArnLike"].update({"aws:SourceArn": {"Fn::Sub": any_account}}),
+        lambda r: trust(r)["Condition"]["StringEquals"].update({"aws:SourceAccount": "*"}),
+        # Negated, IfExists and set operators do not constrain the caller to these values.
+        lambda r: trust(r)["Condition"].update(StringNotEquals=trust(r)["Condition"].pop("StringEquals")),
+        lambda r: trust(r)["Condition"].update(ArnLikeIfExists=trust(r)["Condition"].pop("ArnLike")),
+        lambda r: trust(r)["Condition"].update({"ForAnyValue:StringEquals": trust(r)["Condition"].pop("StringEquals")}),
+        # Another principal, or a statement the rule cannot read.
+        lambda r: trust(r).update(Principal="*"),
+        lambda r: trust(r).update(Principal={"Service": "codedeploy.amazonaws.com", "AWS": "*"}),
+        lambda r: statements(r).append({"Fn::If": ["IsDev", {"Effect": "Allow"}, {"Ref": "AWS::NoValue"}]}),
+        # A second statement without the condition opens the role as much as none.
+        lambda r: statements(r).append(
             {"Effect": "Allow", "Principal": {"Service": ["codedeploy.amazonaws.com"]}, "Action": "sts:AssumeRole"}
-        )
-    ) == [unscoped]
+        ),
+    ]
+    for number, mutate in enumerate(mutations):
+        assert (number, broken(mutate)) == (number, [unscoped])
 
 
-def test_a_deployment_role_scoped_to_one_named_group_is_not_a_finding():
+def test_a_deployment_role_scoped_in_other_spellings_is_not_a_finding():
     def one_group(r):
+        trust(r)["Principal"] = {"Service": ["codedeploy.amazonaws.com"]}
         trust(r)["Condition"] = {
             "StringEquals": {
-                "aws:SourceAccount": "111122223333",
-                "aws:SourceArn": "arn:aws:codedeploy:eu-west-1:111122223333:deploymentgroup:shop/orders",
+                "aws:SourceAccount": {"Ref": "AWS::AccountId"},
+                "aws:SourceArn": {
+                    "Fn::Sub": [
+                        "arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:${App}/${Group}",
+                        {"App": "shop", "Group": "orders"},
+                    ]
+                },
             }
         }
 
