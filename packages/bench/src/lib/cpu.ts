@@ -20,7 +20,8 @@ export interface CpuPerRequest {
   idle: number;
 }
 
-interface Snapshot {
+/** What {@link withCpu} reads before and after a load. */
+export interface Snapshot {
   /** Every core's busy and idle time, in clock ticks. */
   total: number;
   idle: number;
@@ -29,7 +30,7 @@ interface Snapshot {
   self: NodeJS.CpuUsage;
 }
 
-/** Linux reports process times in USER_HZ ticks, 100 per second on every architecture. */
+/** Linux reports these times in USER_HZ ticks: 100 per second on every architecture Node runs on. */
 const TICK_MS = 10;
 
 const readTicks = (): Pick<Snapshot, 'total' | 'idle'> => {
@@ -98,30 +99,36 @@ export const withCpu = async <T extends MeasuredLoad>(
   if (!supported) return load();
   const before = snapshot();
   const result = await load();
-  const after = snapshot();
-  const requests = result.windowRequests;
-  if (requests === 0) return result;
+  const cpu = breakdown(before, snapshot(), result);
+  return cpu === undefined ? result : { ...result, cpu };
+};
+
+/** The CPU time between two snapshots, per request of `load` (none for no requests). */
+export const breakdown = (
+  before: Snapshot,
+  after: Snapshot,
+  load: MeasuredLoad,
+): CpuPerRequest | undefined => {
+  const requests = load.windowRequests;
+  if (requests === 0) return undefined;
   const perRequest = (msTotal: number) => round(msTotal / requests, 3);
   let functionTicks = 0;
   for (const [pid, ticks] of after.children) {
     functionTicks += Math.max(0, ticks - (before.children.get(pid) ?? 0));
   }
-  const self = process.cpuUsage(before.self);
-  const selfMs = (self.user + self.system) / 1000;
+  const selfMs =
+    (after.self.user - before.self.user + after.self.system - before.self.system) / 1000;
   const totalMs = (after.total - before.total) * TICK_MS;
   const idleMs = (after.idle - before.idle) * TICK_MS;
   const functionsMs = functionTicks * TICK_MS;
-  const generatorMs = result.loadGeneratorCpuMs;
+  const generatorMs = load.loadGeneratorCpuMs;
   const otherMs = totalMs - idleMs - selfMs - functionsMs - (generatorMs ?? 0);
   return {
-    ...result,
-    cpu: {
-      ...(generatorMs === undefined ? {} : { loadGenerator: perRequest(generatorMs) }),
-      runnerAndBackends: perRequest(selfMs),
-      functions: perRequest(functionsMs),
-      other: perRequest(Math.max(0, otherMs)),
-      idle: perRequest(idleMs),
-    },
+    ...(generatorMs === undefined ? {} : { loadGenerator: perRequest(generatorMs) }),
+    runnerAndBackends: perRequest(selfMs),
+    functions: perRequest(functionsMs),
+    other: perRequest(Math.max(0, otherMs)),
+    idle: perRequest(idleMs),
   };
 };
 
