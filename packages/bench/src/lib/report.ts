@@ -74,6 +74,22 @@ const cpuTableRows = (
     ];
   });
 
+/**
+ * What the API side spends per request beyond the in-process side, by process: the function
+ * processes (the environments against one isolate), this process (the runner's own work, as
+ * far as the backends' share is the same on both sides) and the load generator.
+ */
+export const cpuGap = (
+  api: CpuPerRequest | undefined,
+  inProcess: CpuPerRequest | undefined,
+): string | undefined => {
+  if (api === undefined || inProcess === undefined) return undefined;
+  const busy = (cpu: CpuPerRequest) =>
+    (cpu.loadGenerator ?? 0) + cpu.runnerAndBackends + cpu.functions + cpu.other;
+  const ms = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(2)} ms`;
+  return `the local API's CPU per request beyond in-process, ${ms(busy(api) - busy(inProcess))}: function processes ${ms(api.functions - inProcess.functions)} (${(api.functions / inProcess.functions).toFixed(1)}x), runner and backends ${ms(api.runnerAndBackends - inProcess.runnerAndBackends)}, load generator ${ms(api.loadGenerator ?? 0)}, other ${ms(api.other - inProcess.other)}.`;
+};
+
 const sections = (r: BenchResults): string[] => {
   const out: string[] = [];
   if (r.bundles) {
@@ -276,6 +292,10 @@ const sections = (r: BenchResults): string[] => {
       ]),
     );
     if (cpuRows.length > 0) out.push(CPU_HEADING, markdownTable(CPU_COLUMNS, cpuRows));
+    for (const row of v.rows) {
+      const gap = cpuGap(row.api.cpu, row.inProcess.cpu);
+      if (gap !== undefined) out.push(`${row.route}: ${gap}`);
+    }
     if (v.overhead.length > 0) {
       out.push(
         '#### Runner overhead per call (one caller, OrdersApiFunction through the runner vs in-process, interleaved)',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { breakdown, type CpuPerRequest, meanCpu, type Snapshot } from '../../src/lib/cpu.ts';
+import { cpuGap } from '../../src/lib/report.ts';
 
 const snap = (
   total: number,
@@ -82,5 +83,27 @@ describe('meanCpu', () => {
   it('has no mean when a round has no breakdown, or there are no rounds', () => {
     expect(meanCpu([round(0.2), undefined])).toBeUndefined();
     expect(meanCpu([])).toBeUndefined();
+  });
+});
+
+describe('cpuGap', () => {
+  it('says what the API side spends beyond in-process, by process', () => {
+    const api = {
+      loadGenerator: 0.19,
+      runnerAndBackends: 0.61,
+      functions: 2.16,
+      other: 0,
+      idle: 0.32,
+    };
+    const inProcess = { runnerAndBackends: 0.28, functions: 0.72, other: 0.01, idle: 0.33 };
+    expect(cpuGap(api, inProcess)).toBe(
+      "the local API's CPU per request beyond in-process, +1.95 ms: function processes +1.44 ms (3.0x), runner and backends +0.33 ms, load generator +0.19 ms, other -0.01 ms.",
+    );
+  });
+
+  it('says nothing without both breakdowns', () => {
+    expect(
+      cpuGap(undefined, { runnerAndBackends: 1, functions: 1, other: 0, idle: 0 }),
+    ).toBeUndefined();
   });
 });
