@@ -137,10 +137,12 @@ const main = async (argv, env) => {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (!values.customer || !CUSTOMER_ID.test(values.customer)) {
+  if (!values.customer) fail('--customer <id> is required: the customer the token is for.');
+  if (!CUSTOMER_ID.test(values.customer)) {
     fail('--customer must be 1-128 characters: letters, digits and . _ : @ | - (no #).');
   }
-  if (!values.email || !EMAIL.test(values.email)) fail('--email must be an email address.');
+  if (!values.email) fail("--email <address> is required: the customer's email address.");
+  if (!EMAIL.test(values.email)) fail('--email must be an email address.');
   const ttlSeconds = Number(values.ttl);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) fail('--ttl must be a positive integer.');
 

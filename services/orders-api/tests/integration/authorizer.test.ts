@@ -103,4 +103,27 @@ describe('authorizer with Secrets Manager', () => {
       context: { customerId: 'cust-cli', email: 'cli@example.com', expiresAt: expect.any(Number) },
     });
   });
+
+  it.each([
+    [[], '--customer <id> is required'],
+    [['--customer', 'cust-cli'], '--email <address> is required'],
+    [['--customer', 'cust#1', '--email', 'cli@example.com'], '--customer must be 1-128 characters'],
+    [['--customer', 'cust-cli', '--email', 'nobody'], '--email must be an email address'],
+  ])(
+    'the token script refuses %j with a message that says why, and mints nothing',
+    async (args, message) => {
+      // Act
+      const failed = await run(process.execPath, [script, '--', ...args, '--secret-id', secretId], {
+        env: { ...process.env, ...backends.env },
+      }).then(
+        () => undefined,
+        (error: { code?: number; stdout?: string; stderr?: string }) => error,
+      );
+
+      // Assess
+      expect(failed?.code).toBe(2);
+      expect(failed?.stdout).toBe('');
+      expect(failed?.stderr).toContain(message);
+    },
+  );
 });
