@@ -46,6 +46,13 @@ def get_att_target(value: Any) -> str | None:
     return None
 
 
+def sub_template(value: Any) -> str | None:
+    """The template string of `Fn::Sub` (plain or [template, variables] form), else None."""
+    sub = value.get("Fn::Sub") if isinstance(value, dict) else None
+    template = sub[0] if isinstance(sub, list) and sub else sub
+    return template if isinstance(template, str) else None
+
+
 def refers_to(value: Any, logical_id: str) -> bool:
     """True when a Ref / GetAtt / Sub anywhere inside value names logical_id."""
     if isinstance(value, dict):
@@ -53,9 +60,8 @@ def refers_to(value: Any, logical_id: str) -> bool:
             return True
         if get_att_target(value) == logical_id:
             return True
-        sub = value.get("Fn::Sub")
-        template = sub[0] if isinstance(sub, list) else sub
-        if isinstance(template, str) and ("${" + logical_id + "}" in template or "${" + logical_id + "." in template):
+        template = sub_template(value)
+        if template is not None and ("${" + logical_id + "}" in template or "${" + logical_id + "." in template):
             return True
         return any(refers_to(v, logical_id) for v in value.values())
     if isinstance(value, list):
@@ -94,13 +100,11 @@ POSITIVE_CONDITION_OPERATORS = {"StringEquals", "StringLike", "ArnEquals", "ArnL
 def names_own_deployment_groups(arn: Any) -> bool:
     """Whether an aws:SourceArn condition value names deployment groups of this account only:
     an Fn::Sub of a CodeDeploy deployment group ARN in ${AWS::AccountId}."""
-    for value in as_list(arn):
-        text = value.get("Fn::Sub") if isinstance(value, dict) else None
-        if isinstance(text, list) and text:
-            text = text[0]
-        if not isinstance(text, str) or ":codedeploy:" not in text or ":${AWS::AccountId}:deploymentgroup:" not in text:
-            return False
-    return arn is not None and as_list(arn) != []
+    templates = [sub_template(value) for value in as_list(arn)]
+    return bool(templates) and all(
+        template is not None and ":codedeploy:" in template and ":${AWS::AccountId}:deploymentgroup:" in template
+        for template in templates
+    )
 
 
 def trusts_only_own_deployment_groups(role: dict) -> bool:
