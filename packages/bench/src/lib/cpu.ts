@@ -20,6 +20,10 @@ export interface CpuPerRequest {
   idle: number;
 }
 
+/** The CPU time a request kept busy, every process counted (idle left out). */
+export const busyMs = (cpu: CpuPerRequest): number =>
+  (cpu.loadGenerator ?? 0) + cpu.runnerAndBackends + cpu.functions + cpu.other;
+
 /** What {@link withCpu} reads before and after a load. */
 export interface Snapshot {
   /** Every core's busy and idle time, in clock ticks. */

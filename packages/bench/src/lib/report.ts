@@ -11,7 +11,7 @@ import type { EndToEndResult } from '../sections/endToEnd.ts';
 import type { SuiteResult } from '../sections/testSuite.ts';
 import type { ThumbnailsResult } from '../sections/thumbnails.ts';
 import type { WarmRow } from '../sections/warmInvoke.ts';
-import type { CpuPerRequest } from './cpu.ts';
+import { busyMs, type CpuPerRequest } from './cpu.ts';
 import type { Machine } from './machine.ts';
 import { kib, markdownTable, ms, times } from './table.ts';
 
@@ -59,7 +59,6 @@ const cpuTableRows = (
 ): Array<Array<string | number>> =>
   sides.flatMap(([name, { cpu }]) => {
     if (cpu === undefined) return [];
-    const busy = (cpu.loadGenerator ?? 0) + cpu.runnerAndBackends + cpu.functions + cpu.other;
     return [
       [
         route,
@@ -68,7 +67,7 @@ const cpuTableRows = (
         cpu.runnerAndBackends,
         cpu.functions,
         cpu.other,
-        Math.round(busy * 1000) / 1000,
+        Math.round(busyMs(cpu) * 1000) / 1000,
         cpu.idle,
       ],
     ];
@@ -84,10 +83,8 @@ export const cpuGap = (
   inProcess: CpuPerRequest | undefined,
 ): string | undefined => {
   if (api === undefined || inProcess === undefined) return undefined;
-  const busy = (cpu: CpuPerRequest) =>
-    (cpu.loadGenerator ?? 0) + cpu.runnerAndBackends + cpu.functions + cpu.other;
-  const ms = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(2)} ms`;
-  return `the local API's CPU per request beyond in-process, ${ms(busy(api) - busy(inProcess))}: function processes ${ms(api.functions - inProcess.functions)} (${(api.functions / inProcess.functions).toFixed(1)}x), runner and backends ${ms(api.runnerAndBackends - inProcess.runnerAndBackends)}, load generator ${ms(api.loadGenerator ?? 0)}, other ${ms(api.other - inProcess.other)}.`;
+  const more = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(2)} ms`;
+  return `the local API's CPU per request beyond in-process, ${more(busyMs(api) - busyMs(inProcess))}: function processes ${more(api.functions - inProcess.functions)} (${(api.functions / inProcess.functions).toFixed(1)}x), runner and backends ${more(api.runnerAndBackends - inProcess.runnerAndBackends)}, load generator ${more(api.loadGenerator ?? 0)}, other ${more(api.other - inProcess.other)}.`;
 };
 
 const sections = (r: BenchResults): string[] => {
