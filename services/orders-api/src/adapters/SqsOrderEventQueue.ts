@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { ORDER_EVENT_ATTRIBUTES, type OrderEvent } from '@shop/contracts/orderEvents';
-import type { OrderEventQueue } from '../domain/ports.js';
+import type { OrderEventQueue, SendFailure } from '../domain/ports.js';
 
 /**
  * The largest quarantined record sent whole (SQS takes 256 KiB per message; a stream record
@@ -8,7 +8,10 @@ import type { OrderEventQueue } from '../domain/ports.js';
  */
 export const MAX_QUARANTINED_BYTES = 200 * 1024;
 
-/** JSON SQS accepts: the two characters it refuses that JSON leaves as they are, escaped. */
+/**
+ * JSON SQS accepts: the two characters it refuses that JSON leaves as they are, escaped
+ * (`JSON.parse` gives the same text back). A contract-valid event can still carry them.
+ */
 const sqsSafeJson = (value: unknown): string =>
   JSON.stringify(value).replace(
     /[\uFFFE\uFFFF]/g,
@@ -43,14 +46,14 @@ export class SqsOrderEventQueue implements OrderEventQueue {
     this.#deadLetterQueueUrl = urls.deadLetterQueueUrl;
   }
 
-  async sendBatch(events: readonly OrderEvent[]): Promise<string[]> {
+  async sendBatch(events: readonly OrderEvent[]): Promise<SendFailure[]> {
     if (events.length === 0) return [];
     const { Failed = [] } = await this.#client.send(
       new SendMessageBatchCommand({
         QueueUrl: this.#queueUrl,
         Entries: events.map((event, index) => ({
           Id: String(index),
-          MessageBody: JSON.stringify(event),
+          MessageBody: sqsSafeJson(event),
           MessageGroupId: event.order.orderId,
           MessageDeduplicationId: event.eventId,
           MessageAttributes: {
@@ -63,7 +66,15 @@ export class SqsOrderEventQueue implements OrderEventQueue {
         })),
       }),
     );
-    return Failed.map((entry) => events[Number(entry.Id)]?.eventId ?? '').filter(Boolean);
+    return Failed.map((entry) => ({ index: Number(entry.Id), entry }))
+      .filter(({ index }) => events[index] !== undefined)
+      .sort((a, b) => a.index - b.index)
+      .map(({ index, entry }) => ({
+        eventId: (events[index] as OrderEvent).eventId,
+        ...(entry.SenderFault === true
+          ? { refused: `${entry.Code ?? 'SenderFault'}: ${entry.Message ?? 'refused by SQS'}` }
+          : {}),
+      }));
   }
 
   /**

@@ -47,6 +47,14 @@ export const createPublisherHandler =
         orderId: published.event.order.orderId,
       });
     }
+    for (const refused of result.refused) {
+      logger.error('order event refused by the queue; quarantined', {
+        sequenceNumber: refused.id,
+        eventId: refused.event.eventId,
+        orderId: refused.event.order.orderId,
+        reason: refused.reason,
+      });
+    }
     if (result.published.length > 0) {
       metrics.addMetric(METRICS.orderEventsPublished, MetricUnit.Count, result.published.length);
     }

@@ -4,6 +4,7 @@ import type * as z from '@shop/common/validation';
 import { orderEventSchema } from '@shop/contracts/orderEvents';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { itemToStoredOrder, ORDER_ENTITY } from '../adapters/orderItems.js';
+import { ORDER_ID_PATTERN } from '../domain/identifiers.js';
 import { eventForChange, type Order } from '../domain/Order.js';
 import type { OrderChangeRecord } from '../domain/publishOrderEvents.js';
 
@@ -47,10 +48,15 @@ export const toOrderChangeRecord = (record: DynamoDBRecord): OrderChangeRecord =
       after: after.order,
       customer: { id: after.order.customerId, email: after.customerEmail },
     });
+    if (event === undefined) return { id, ignored: true };
     // The contract checked before anything leaves: a bad item is quarantined, never sent.
-    return event === undefined
-      ? { id, ignored: true }
-      : { id, event: orderEventSchema.parse(event) };
+    const checked = orderEventSchema.parse(event);
+    // The order id is the FIFO group: one SQS refuses (the contract takes any 1-64
+    // characters) would be refused on every retry. Every id this service writes matches.
+    if (!ORDER_ID_PATTERN.test(checked.order.orderId)) {
+      return { id, invalid: 'order.orderId: not an order id of this service', record };
+    }
+    return { id, event: checked };
   } catch (error) {
     return { id, invalid: describe(error), record };
   }

@@ -64,13 +64,23 @@ export interface Runtime {
   newOrderId(now: Date): string;
 }
 
+/** An event the queue did not accept. */
+export interface SendFailure {
+  eventId: string;
+  /**
+   * Set when the queue refused the event itself (`SenderFault`: sending it again can never
+   * succeed), with the queue's reason; absent for a failure on the queue's side (retried).
+   */
+  refused?: string;
+}
+
 /** OrderEventsQueue (FIFO: group = order id, deduplication id = event id). */
 export interface OrderEventQueue {
   /**
-   * Send up to 10 events of distinct orders in one request. Resolves with the ids of the
-   * events the queue did not accept (empty when all were accepted).
+   * Send up to 10 events of distinct orders in one request. Resolves with the events the
+   * queue did not accept (empty when all were accepted), in the order they were given.
    */
-  sendBatch(events: readonly OrderEvent[]): Promise<string[]>;
+  sendBatch(events: readonly OrderEvent[]): Promise<SendFailure[]>;
   /** Keep a record that is no valid order change, whole, with the reason, for an operator. */
   quarantine(record: unknown, reason: string): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { OrderEvent } from '@shop/contracts/orderEvents';
 import { MAX_BATCH_ENTRIES } from './constants.js';
-import type { OrderEventQueue } from './ports.js';
+import type { OrderEventQueue, SendFailure } from './ports.js';
 
 /** One stream record, as the publisher sees it. */
 export type OrderChangeRecord =
@@ -15,7 +15,10 @@ export interface PublishResult {
   /** The events sent, with the id of the stream record each came from, in stream order. */
   published: { id: string; event: OrderEvent }[];
   ignored: number;
+  /** Invalid records and refused events put in quarantine. */
   quarantined: number;
+  /** The events the queue refused as such (quarantined), with the record each came from. */
+  refused: { id: string; event: OrderEvent; reason: string }[];
   /** The first record that could not be handled: it and every later record are retried. */
   failedRecordId?: string;
 }
@@ -25,7 +28,8 @@ export interface PublishResult {
  * 10 per request but never two of one order in the same request (so a rejected OrderPlaced can
  * never be overtaken by its OrderCancelled), and nothing after the first failure, which is
  * reported so that the stream retries from that record. Records that cannot be read as an
- * order go to quarantine instead of blocking the shard; if even that fails, it is the failure.
+ * order, and events the queue refuses as such (sending them again could never succeed), go to
+ * quarantine instead of blocking the shard; if even that fails, it is the failure.
  *
  * @example
  * const result = await publishOrderEvents(records, { queue });
@@ -35,26 +39,46 @@ export const publishOrderEvents = async (
   records: readonly OrderChangeRecord[],
   deps: { queue: OrderEventQueue },
 ): Promise<PublishResult> => {
-  const result: PublishResult = { published: [], ignored: 0, quarantined: 0 };
+  const result: PublishResult = { published: [], ignored: 0, quarantined: 0, refused: [] };
   let chunk: { id: string; event: OrderEvent }[] = [];
+
+  // Puts a record aside in its place; returns false (with failedRecordId set) if that failed.
+  const quarantine = async (id: string, record: unknown, reason: string): Promise<boolean> => {
+    try {
+      await deps.queue.quarantine(record, reason);
+      result.quarantined += 1;
+      return true;
+    } catch {
+      result.failedRecordId = id;
+      return false;
+    }
+  };
 
   // Sends the pending chunk; returns false (with failedRecordId set) if anything failed.
   const flush = async (): Promise<boolean> => {
     if (chunk.length === 0) return true;
     const sending = chunk;
     chunk = [];
-    let rejected: Set<string>;
+    let rejected: Map<string, SendFailure>;
     try {
-      rejected = new Set(await deps.queue.sendBatch(sending.map((entry) => entry.event)));
+      const failures = await deps.queue.sendBatch(sending.map((entry) => entry.event));
+      rejected = new Map(failures.map((failure) => [failure.eventId, failure]));
     } catch {
-      rejected = new Set(sending.map((entry) => entry.event.eventId));
+      // The request failed as a whole: every event is retried.
+      rejected = new Map(sending.map(({ event }) => [event.eventId, { eventId: event.eventId }]));
     }
     for (const entry of sending) {
-      if (rejected.has(entry.event.eventId)) {
+      const failure = rejected.get(entry.event.eventId);
+      if (failure === undefined) {
+        result.published.push(entry);
+      } else if (failure.refused === undefined) {
         result.failedRecordId = entry.id;
         return false;
+      } else {
+        const reason = `queue refused the event: ${failure.refused}`;
+        if (!(await quarantine(entry.id, entry.event, reason))) return false;
+        result.refused.push({ ...entry, reason });
       }
-      result.published.push(entry);
     }
     return true;
   };
@@ -67,13 +91,7 @@ export const publishOrderEvents = async (
     if ('invalid' in record) {
       // Quarantine in order too: everything before it must be sent first.
       if (!(await flush())) return result;
-      try {
-        await deps.queue.quarantine(record.record, record.invalid);
-        result.quarantined += 1;
-      } catch {
-        result.failedRecordId = record.id;
-        return result;
-      }
+      if (!(await quarantine(record.id, record.record, record.invalid))) return result;
       continue;
     }
     const orderId = record.event.order.orderId;

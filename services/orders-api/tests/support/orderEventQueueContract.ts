@@ -55,6 +55,19 @@ export const orderEventQueueContract = (name: string, make: () => Promise<QueueU
       expect(ofFirst.map((event) => event.type)).toEqual(['OrderPlaced', 'OrderCancelled']);
     });
 
+    it('delivers an event whose text has characters SQS refuses in a body, unchanged', async () => {
+      // Prepare: the contract takes U+FFFE and U+FFFF in text; SQS refuses them raw.
+      const order = { ...newOrder(), note: 'a\uFFFEb\uFFFF c' };
+      const event = orderPlacedEvent(order, customer);
+
+      // Act
+      const failed = await subject.queue.sendBatch([event]);
+
+      // Assess
+      expect(failed).toEqual([]);
+      expect(await subject.delivered()).toEqual([event]);
+    });
+
     it('sends nothing for an empty batch', async () => {
       // Act
       const failed = await subject.queue.sendBatch([]);

@@ -73,10 +73,13 @@ describe('SqsOrderEventQueue', () => {
     expect(input?.Entries?.[1]?.MessageGroupId).toBe('01JNR8W3D2C6VQ5B2T0Y8M4K1B');
   });
 
-  it('returns the event ids of the entries SQS refused', async () => {
+  it('returns the entries SQS did not accept, telling its own faults from refusals', async () => {
     // Prepare
     sqsMock.on(SendMessageBatchCommand).resolves({
-      Failed: [{ Id: '1', Code: 'InternalError', SenderFault: false }],
+      Failed: [
+        { Id: '1', Code: 'InternalError', SenderFault: false },
+        { Id: '0', Code: 'InvalidParameterValue', SenderFault: true, Message: 'bad group' },
+      ],
     });
     const order = sampleOrder();
     const cancelled = { ...order, status: 'CANCELLED' as const, cancelledAt: order.createdAt };
@@ -86,7 +89,27 @@ describe('SqsOrderEventQueue', () => {
     ];
 
     // Act / Assess
-    await expect(queue().sendBatch(events)).resolves.toEqual([events[1]?.eventId]);
+    await expect(queue().sendBatch(events)).resolves.toEqual([
+      { eventId: events[0]?.eventId, refused: 'InvalidParameterValue: bad group' },
+      { eventId: events[1]?.eventId },
+    ]);
+  });
+
+  it('sends a body SQS accepts when the event carries characters SQS refuses', async () => {
+    // Prepare
+    sqsMock.on(SendMessageBatchCommand).resolves({ Failed: [] });
+    const order = { ...sampleOrder(), note: 'a\uFFFEb\uFFFF' };
+    const event = orderPlacedEvent(order, customer);
+
+    // Act
+    await queue().sendBatch([event]);
+
+    // Assess
+    const body = String(
+      sqsMock.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.Entries?.[0]?.MessageBody,
+    );
+    expect(body).not.toMatch(/[\uFFFE\uFFFF]/);
+    expect(JSON.parse(body)).toEqual(event);
   });
 
   it('quarantines a record whole, with its reason, in the dead-letter queue', async () => {

@@ -59,6 +59,26 @@ describe('toOrderChangeRecord', () => {
     expect(bad.record).toBe(records[1]);
   });
 
+  it('quarantines an order whose id is not one of this service (SQS would refuse the group)', () => {
+    // Prepare: another writer's item; the contract alone takes any 1-64 characters.
+    const [insert] = sample('publisherOrderPlaced.json').Records;
+    const image = insert?.dynamodb?.NewImage ?? {};
+    const foreign = {
+      ...insert,
+      dynamodb: { ...insert?.dynamodb, NewImage: { ...image, orderId: { S: 'order id/é' } } },
+    };
+
+    // Act
+    const change = toOrderChangeRecord(foreign as never);
+
+    // Assess
+    expect(change).toEqual({
+      id: insert?.dynamodb?.SequenceNumber,
+      invalid: 'order.orderId: not an order id of this service',
+      record: foreign,
+    });
+  });
+
   it('ignores changes that are no event: other entities, removals, other updates', () => {
     const [insert] = sample('publisherOrderPlaced.json').Records;
     const [modify] = sample('publisherOrderCancelled.json').Records;

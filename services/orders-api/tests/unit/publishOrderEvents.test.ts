@@ -62,6 +62,51 @@ describe('publishOrderEvents', () => {
     expect(queue.batches).toHaveLength(1); // the cancellation was not even tried
   });
 
+  it('quarantines an event the queue refuses as such, in its place, and goes on', async () => {
+    // Prepare
+    const queue = new FakeEventQueue();
+    const batch = records(placed(1), placed(2), cancelled(1));
+    queue.refuseNext(1); // OrderPlaced of order 1: sending it again could never succeed
+
+    // Act
+    const result = await publishOrderEvents(batch, { queue });
+
+    // Assess
+    expect(result.failedRecordId).toBeUndefined();
+    expect(result.quarantined).toBe(1);
+    expect(queue.quarantined).toEqual([
+      { record: placed(1), reason: 'queue refused the event: InvalidParameterValue: refused' },
+    ]);
+    expect(ids(queue.sent)).toEqual([
+      'OrderPlaced:01J00000000000000000000002',
+      'OrderCancelled:01J00000000000000000000001',
+    ]);
+    expect(result.published.map((entry) => entry.id)).toEqual([batch[1]?.id, batch[2]?.id]);
+    expect(result.refused).toEqual([
+      {
+        id: batch[0]?.id,
+        event: placed(1),
+        reason: 'queue refused the event: InvalidParameterValue: refused',
+      },
+    ]);
+  });
+
+  it('fails at a refused event it cannot quarantine, and sends nothing after it', async () => {
+    // Prepare
+    const queue = new FakeEventQueue();
+    queue.failQuarantine = true;
+    const batch = records(placed(1), placed(2), cancelled(1));
+    queue.refuseNext(1);
+
+    // Act
+    const result = await publishOrderEvents(batch, { queue });
+
+    // Assess
+    expect(result.failedRecordId).toBe(batch[0]?.id);
+    expect(queue.batches).toHaveLength(1);
+    expect(result.published).toEqual([]);
+  });
+
   it('reports the first record of a request that failed as a whole', async () => {
     // Prepare
     const queue = new FakeEventQueue();

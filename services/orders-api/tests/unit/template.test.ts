@@ -231,9 +231,10 @@ describe('template.yaml (orders-api)', () => {
       Properties: {
         Stream: { 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] },
         BisectBatchOnFunctionError: true,
-        // Never give up on a record: a dropped OrderPlaced would let its OrderCancelled through.
+        // Never give up on a record: a dropped OrderPlaced would let its OrderCancelled through;
+        // but hand it to OnFailure an hour before the stream's 24 hours trim it unrecorded.
         MaximumRetryAttempts: -1,
-        MaximumRecordAgeInSeconds: -1,
+        MaximumRecordAgeInSeconds: 82800,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         DestinationConfig: {
           OnFailure: {
