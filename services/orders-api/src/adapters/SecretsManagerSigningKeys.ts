@@ -29,7 +29,7 @@ export const secretsManagerSigningKeys = (
   settings: SecretKeySettings,
   limits: AwsCallLimits,
   { onFirstUse = false }: { onFirstUse?: boolean } = {},
-): SigningKeys => {
+): Required<SigningKeys> => {
   const create = () =>
     createSecretsReader({
       client: createAwsClient(SecretsManagerClient, 'Secrets Manager', limits),

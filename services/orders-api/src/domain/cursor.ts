@@ -32,46 +32,74 @@ const cursorKey = (secret: string) =>
 const mac = (key: Buffer, customerId: string, payload: string) =>
   createHmac('sha256', key).update(`${customerId}\n${payload}`).digest();
 
+export interface CursorRefresh {
+  /** Read the secret's versions again now (not from the cache). */
+  refresh(): Promise<KeyVersions>;
+  /** Re-read after a signature mismatch at most this often (protects Secrets Manager). */
+  intervalMs?: number;
+  now?: () => number;
+}
+
+const matches = (versions: KeyVersions, customerId: string, payload: string, given: Buffer) => {
+  const secrets =
+    versions.previous === undefined ? [versions.current] : [versions.current, versions.previous];
+  return secrets.some((secret) => {
+    const expected = mac(cursorKey(secret), customerId, payload);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+};
+
 /**
  * @param keys the cursor secret's versions (cached by the caller); the current one signs,
  * both verify, so cursors survive a key rotation.
+ * @param refresh how to read the versions again: after a rotation, another container (whose
+ * cache was read later) may already sign with the new key, which this one's cache does not
+ * hold yet; on a mismatch the keys are re-read (at most every `intervalMs`, default 30 s)
+ * before the cursor is refused. A failed re-read is thrown: a server problem, not a bad cursor.
  *
  * @example
- * const codec = createCursorCodec(() => cursorKeys.current());
+ * const codec = createCursorCodec(() => cursorKeys.current(), { refresh: () => cursorKeys.refresh() });
  * const cursor = await codec.encode('c-1', { orderId, createdAt });
  */
-export const createCursorCodec = (keys: () => Promise<KeyVersions>): CursorCodec => ({
-  async encode(customerId, after) {
-    const { current } = await keys();
-    const payload = Buffer.from(
-      JSON.stringify({ v: 2, after: after.orderId, at: after.createdAt }),
-    ).toString('base64url');
-    return `${payload}.${mac(cursorKey(current), customerId, payload).toString('base64url')}`;
-  },
+export const createCursorCodec = (
+  keys: () => Promise<KeyVersions>,
+  refresh?: CursorRefresh,
+): CursorCodec => {
+  const now = refresh?.now ?? Date.now;
+  const intervalMs = refresh?.intervalMs ?? 30_000;
+  let lastRefresh = Number.NEGATIVE_INFINITY;
+  return {
+    async encode(customerId, after) {
+      const { current } = await keys();
+      const payload = Buffer.from(
+        JSON.stringify({ v: 2, after: after.orderId, at: after.createdAt }),
+      ).toString('base64url');
+      return `${payload}.${mac(cursorKey(current), customerId, payload).toString('base64url')}`;
+    },
 
-  async decode(customerId, cursor) {
-    if (cursor.length > MAX_CURSOR_LENGTH || !CURSOR_SHAPE.test(cursor)) {
-      throw new InvalidCursorError('malformed');
-    }
-    const [payload = '', signature = ''] = cursor.split('.');
-    const given = Buffer.from(signature, 'base64url');
-    // Base64 has spare bits: only the canonical spelling of the MAC counts.
-    if (given.toString('base64url') !== signature) throw new InvalidCursorError('malformed');
-    const { current, previous } = await keys();
-    const secrets = previous === undefined ? [current] : [current, previous];
-    const valid = secrets.some((secret) => {
-      const expected = mac(cursorKey(secret), customerId, payload);
-      return expected.length === given.length && timingSafeEqual(expected, given);
-    });
-    if (!valid) throw new InvalidCursorError('signature mismatch');
-    let decoded: unknown;
-    try {
-      decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    } catch (error) {
-      throw new InvalidCursorError('unreadable payload', { cause: error });
-    }
-    const parsed = payloadSchema.safeParse(decoded);
-    if (!parsed.success) throw new InvalidCursorError('unexpected payload');
-    return { orderId: parsed.data.after, createdAt: parsed.data.at };
-  },
-});
+    async decode(customerId, cursor) {
+      if (cursor.length > MAX_CURSOR_LENGTH || !CURSOR_SHAPE.test(cursor)) {
+        throw new InvalidCursorError('malformed');
+      }
+      const [payload = '', signature = ''] = cursor.split('.');
+      const given = Buffer.from(signature, 'base64url');
+      // Base64 has spare bits: only the canonical spelling of the MAC counts.
+      if (given.toString('base64url') !== signature) throw new InvalidCursorError('malformed');
+      let valid = matches(await keys(), customerId, payload, given);
+      if (!valid && refresh !== undefined && now() - lastRefresh >= intervalMs) {
+        lastRefresh = now();
+        valid = matches(await refresh.refresh(), customerId, payload, given);
+      }
+      if (!valid) throw new InvalidCursorError('signature mismatch');
+      let decoded: unknown;
+      try {
+        decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      } catch (error) {
+        throw new InvalidCursorError('unreadable payload', { cause: error });
+      }
+      const parsed = payloadSchema.safeParse(decoded);
+      if (!parsed.success) throw new InvalidCursorError('unexpected payload');
+      return { orderId: parsed.data.after, createdAt: parsed.data.at };
+    },
+  };
+};

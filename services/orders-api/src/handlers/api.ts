@@ -25,7 +25,7 @@ const keys = secretsManagerSigningKeys(
   limits.secretsManager,
   { onFirstUse: true },
 );
-const cursors = createCursorCodec(() => keys.current());
+const cursors = createCursorCodec(() => keys.current(), { refresh: () => keys.refresh() });
 const app = createApiHandler({ repository, runtime, placing, cursors, logger, metrics });
 export const handler = lambdaHandler(app, {
   logger,

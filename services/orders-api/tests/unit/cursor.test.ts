@@ -53,6 +53,63 @@ describe('createCursorCodec', () => {
     await expect(retired.decode('cust-ada', before)).rejects.toThrow(InvalidCursorError);
   });
 
+  it("re-reads stale keys on a mismatch: another container's cursor of a newer key verifies", async () => {
+    // Prepare: this container cached k1; another one already signs with k2.
+    const issued = await createCursorCodec(keys('k2', 'k1')).encode('cust-ada', POSITION);
+    let reads = 0;
+    const clock = 0;
+    const stale = createCursorCodec(keys('k1'), {
+      refresh: async () => {
+        reads += 1;
+        return { current: 'k2', previous: 'k1' };
+      },
+      intervalMs: 30_000,
+      now: () => clock,
+    });
+
+    // Act / Assess
+    await expect(stale.decode('cust-ada', issued)).resolves.toEqual(POSITION);
+    expect(reads).toBe(1);
+  });
+
+  it('re-reads at most once per interval, so forged cursors cannot flood Secrets Manager', async () => {
+    // Prepare
+    const forged = await createCursorCodec(keys('attacker')).encode('cust-ada', POSITION);
+    let reads = 0;
+    let clock = 0;
+    const codec = createCursorCodec(keys('k1'), {
+      refresh: async () => {
+        reads += 1;
+        return { current: 'k1' };
+      },
+      intervalMs: 30_000,
+      now: () => clock,
+    });
+
+    // Act
+    for (let i = 0; i < 5; i += 1) {
+      await expect(codec.decode('cust-ada', forged)).rejects.toThrow(InvalidCursorError);
+    }
+    clock += 30_000;
+    await expect(codec.decode('cust-ada', forged)).rejects.toThrow(InvalidCursorError);
+
+    // Assess
+    expect(reads).toBe(2);
+  });
+
+  it('fails as a server problem, not a bad cursor, when the keys cannot be re-read', async () => {
+    // Prepare
+    const issued = await createCursorCodec(keys('k2')).encode('cust-ada', POSITION);
+    const codec = createCursorCodec(keys('k1'), {
+      refresh: async () => {
+        throw new Error('Secrets Manager unavailable');
+      },
+    });
+
+    // Act / Assess
+    await expect(codec.decode('cust-ada', issued)).rejects.toThrow('Secrets Manager unavailable');
+  });
+
   it('answers InvalidCursorError, and nothing else, for any string', async () => {
     // Prepare
     const codec = createCursorCodec(keys('k1'));
