@@ -135,26 +135,50 @@ export class DynamoDBMediaCatalog implements MediaCatalog {
     return Item as MediaItem | undefined;
   }
 
-  /** A product's live media, newest first (by Last-Modified, then key). */
+  /**
+   * A product's live media, newest first (by Last-Modified, then key), `limit` (default 50) at
+   * a time. DynamoDB returns a LastEvaluatedKey whenever it stops at Limit, even when nothing
+   * follows, so that key would give the last page a cursor to an empty page. Instead this reads
+   * one item past the page: the cursor (the index position of the page's last item, the same
+   * shape as DynamoDB's LastEvaluatedKey) is there only if that extra item exists. A read that
+   * DynamoDB cuts short (its 1 MB page size) continues until the page and the look-ahead item
+   * are in or the index has no more.
+   */
   async listByProduct(
     productId: string,
     options: { limit?: number; cursor?: Record<string, unknown> } = {},
   ): Promise<MediaPage> {
-    const { Items, LastEvaluatedKey } = await this.#client.send(
-      new QueryCommand({
-        TableName: this.#tableName,
-        IndexName: MEDIA_TABLE.byProductIndex,
-        KeyConditionExpression: '#productId = :productId',
-        ExpressionAttributeNames: { '#productId': MEDIA_TABLE.productIdAttribute },
-        ExpressionAttributeValues: { ':productId': productId },
-        ScanIndexForward: false,
-        Limit: options.limit ?? 50,
-        ...(options.cursor === undefined ? {} : { ExclusiveStartKey: options.cursor }),
-      }),
-    );
-    return {
-      items: (Items ?? []) as LiveMediaItem[],
-      ...(LastEvaluatedKey === undefined ? {} : { cursor: LastEvaluatedKey }),
-    };
+    const limit = options.limit ?? 50;
+    const items: LiveMediaItem[] = [];
+    let startKey = options.cursor;
+    do {
+      const { Items, LastEvaluatedKey } = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          IndexName: MEDIA_TABLE.byProductIndex,
+          KeyConditionExpression: '#productId = :productId',
+          ExpressionAttributeNames: { '#productId': MEDIA_TABLE.productIdAttribute },
+          ExpressionAttributeValues: { ':productId': productId },
+          ScanIndexForward: false,
+          Limit: limit + 1 - items.length,
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      items.push(...((Items ?? []) as LiveMediaItem[]));
+      startKey = LastEvaluatedKey;
+    } while (startKey !== undefined && items.length <= limit);
+    if (items.length <= limit) return { items };
+    const page = items.slice(0, limit);
+    const last = page.at(-1);
+    return last === undefined
+      ? { items: page }
+      : {
+          items: page,
+          cursor: {
+            [MEDIA_TABLE.partitionKey]: last.key,
+            [MEDIA_TABLE.productIdAttribute]: last.productId,
+            [MEDIA_TABLE.productSortAttribute]: last.productSort,
+          },
+        };
   }
 }

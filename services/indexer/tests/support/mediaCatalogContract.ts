@@ -73,6 +73,75 @@ export const mediaCatalogContract = (name: string, catalogOf: () => MediaCatalog
       expect(first.cursor).toBeDefined();
     });
 
+    // DynamoDB returns a LastEvaluatedKey whenever a Query stops at its Limit, also when no
+    // item follows: these sizes (exactly `limit`, a multiple of it, one more) catch a cursor on
+    // the last page, which would lead to an empty page.
+    const seed = async (productId: string, count: number) => {
+      const items = Array.from({ length: count }, (_, i) =>
+        active(productId, `m${i}.jpg`, `2026-04-${String(i + 1).padStart(2, '0')}T10:00:00.000Z`),
+      );
+      for (const item of items) expect(await catalog.putActive(item)).toBe('applied');
+      return items.map((item) => item.name).reverse();
+    };
+    const pagesOf = async (productId: string, limit: number) => {
+      const pages = [await catalog.listByProduct(productId, { limit })];
+      for (let page = pages[0]; page?.cursor !== undefined && pages.length < 10; ) {
+        page = await catalog.listByProduct(productId, { limit, cursor: page.cursor });
+        pages.push(page);
+      }
+      return pages.map((page) => ({
+        names: page.items.map((item) => item.name),
+        cursor: page.cursor,
+      }));
+    };
+
+    it('answers exactly `limit` items as one page without a cursor', async () => {
+      // Prepare
+      const names = await seed('prod-page-exact', 3);
+
+      // Act
+      const pages = await pagesOf('prod-page-exact', 3);
+
+      // Assess
+      expect(pages).toEqual([{ names, cursor: undefined }]);
+    });
+
+    it('answers twice `limit` items as two full pages, the second without a cursor', async () => {
+      // Prepare
+      const names = await seed('prod-page-double', 4);
+
+      // Act
+      const pages = await pagesOf('prod-page-double', 2);
+
+      // Assess
+      const lastOfFirst = await catalog.get('uploads/prod-page-double/m2.jpg');
+      expect(pages).toEqual([
+        {
+          names: names.slice(0, 2),
+          cursor: {
+            key: lastOfFirst?.key,
+            productId: 'prod-page-double',
+            productSort: (lastOfFirst as LiveMediaItem | undefined)?.productSort,
+          },
+        },
+        { names: names.slice(2), cursor: undefined },
+      ]);
+    });
+
+    it('answers `limit` + 1 items as a full page and a last page of one', async () => {
+      // Prepare
+      const names = await seed('prod-page-plus-one', 4);
+
+      // Act
+      const pages = await pagesOf('prod-page-plus-one', 3);
+
+      // Assess
+      expect(pages).toEqual([
+        { names: names.slice(0, 3), cursor: expect.any(Object) },
+        { names: names.slice(3), cursor: undefined },
+      ]);
+    });
+
     it('applies a write only when its sequencer is newer than the stored one', async () => {
       // Prepare
       const item = active('prod-z', 'seq.jpg', '2026-03-01T10:00:00.000Z', '617f0837b476e463');

@@ -104,7 +104,7 @@ describe('MediaApiFunction (handlers/api.ts)', () => {
     expect(dynamoMock).toHaveReceivedCommandWith(QueryCommand, {
       TableName: 'media-table',
       IndexName: 'byProduct',
-      Limit: 5,
+      Limit: 6, // limit 5, and one more item to tell whether a next page exists
     });
     expect(failed.statusCode).toBe(500);
     expect(lines).toEqual([
