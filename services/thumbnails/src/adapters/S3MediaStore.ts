@@ -4,10 +4,11 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
+  ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { SourceChangedError } from '../domain/errors.js';
+import { SourceChangedError, SourceUnreadableError } from '../domain/errors.js';
 import type {
   ObjectHead,
   SourceStore,
@@ -45,6 +46,22 @@ const isConditionalConflict = (error: unknown): boolean =>
 /** ETags as plain hex (S3 returns them quoted), so they compare and store cleanly. */
 const unquote = (etag: string | undefined): string => (etag ?? '').replace(/"/g, '');
 
+/** The fields of a HEAD the domain reads, each only when S3 sent it. */
+const objectHeadOf = (head: HeadObjectCommandOutput): ObjectHead => {
+  const optional = {
+    storageClass: head.StorageClass,
+    archiveStatus: head.ArchiveStatus,
+    restore: head.Restore,
+    serverSideEncryption: head.ServerSideEncryption,
+    sseCustomerAlgorithm: head.SSECustomerAlgorithm,
+  };
+  return {
+    etag: unquote(head.ETag),
+    size: head.ContentLength ?? 0,
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+  };
+};
+
 /**
  * S3 behind both ports: reads originals from the uploads bucket (HEAD, then a GET pinned to
  * the HEAD's ETag) and keeps thumbnails in the thumbnails bucket, each tagged with the ETag of
@@ -61,12 +78,36 @@ export class S3MediaStore implements SourceStore, ThumbnailStore {
 
   async head(bucket: string, key: string): Promise<ObjectHead | undefined> {
     try {
-      const head = await this.#s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return { etag: unquote(head.ETag), size: head.ContentLength ?? 0 };
+      return objectHeadOf(await this.#s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
     } catch (error) {
       if (isNotFound(error)) return undefined;
+      // S3 answers the HEAD of an SSE-C object without the customer's key with 400 (a HEAD
+      // has no body, so no error code). The listing needs no key: when it shows the object,
+      // its ETag and size stand in for the HEAD's, marked SSE-C (whose only algorithm is
+      // AES256), and the domain skips it. Anything else (a missing object, failed
+      // credentials, which the listing fails on too) is what it was.
+      if (statusOf(error) === 400) {
+        const listed = await this.#listed(bucket, key);
+        if (listed !== undefined) return listed;
+      }
       throw error;
     }
+  }
+
+  /** The object at exactly `key` as the bucket listing shows it, marked SSE-C. */
+  async #listed(bucket: string, key: string): Promise<ObjectHead | undefined> {
+    const listing = await this.#s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }),
+    );
+    // The key itself sorts before every longer key it is a prefix of.
+    const object = listing.Contents?.[0];
+    if (object?.Key !== key) return undefined;
+    return {
+      etag: unquote(object.ETag),
+      size: object.Size ?? 0,
+      ...(object.StorageClass === undefined ? {} : { storageClass: object.StorageClass }),
+      sseCustomerAlgorithm: 'AES256',
+    };
   }
 
   async read(bucket: string, key: string, etag: string): Promise<Uint8Array> {
@@ -82,6 +123,14 @@ export class S3MediaStore implements SourceStore, ThumbnailStore {
     } catch (error) {
       if (isPreconditionFailed(error) || isNotFound(error)) {
         throw new SourceChangedError(undefined, { cause: error });
+      }
+      // 403 after a HEAD that succeeded: archived (InvalidObjectState), or refused by its KMS
+      // key or this function's permissions (AccessDenied); the domain tells which matters.
+      if (error instanceof Error && statusOf(error) === 403) {
+        const refusal = error.name === 'InvalidObjectState' ? 'archived' : 'access-denied';
+        throw new SourceUnreadableError(refusal, `GetObject: ${error.name}: ${error.message}`, {
+          cause: error,
+        });
       }
       throw error;
     }

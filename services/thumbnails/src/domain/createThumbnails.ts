@@ -1,5 +1,5 @@
 import { parseUploadKey, thumbnailKeys } from '@shop/contracts/mediaKeys';
-import { ImageRejectedError, SourceChangedError } from './errors.js';
+import { ImageRejectedError, SourceChangedError, SourceUnreadableError } from './errors.js';
 import type {
   ImageRenderer,
   ObjectHead,
@@ -7,6 +7,7 @@ import type {
   StoredOutcome,
   ThumbnailStore,
 } from './ports.js';
+import { unreadableFromHead, unreadableFromRefusal } from './readability.js';
 import { isLaterSequencer } from './sequencers.js';
 import { SKIP_REASONS, type SkipReason } from './skipReasons.js';
 import {
@@ -253,7 +254,12 @@ const converge = async (
     if (round === CONVERGE_ROUNDS) break;
     const before = shown;
     shown = current?.etag;
-    if (current === undefined || current.size === 0 || current.size > deps.maxSourceBytes) {
+    if (
+      current === undefined ||
+      current.size === 0 ||
+      current.size > deps.maxSourceBytes ||
+      unreadableFromHead(current) !== undefined
+    ) {
       await deps.thumbnails.delete(keys);
       changed = true;
       continue;
@@ -269,7 +275,9 @@ const converge = async (
         shown = before; // nothing written: the files still show what they showed
         continue;
       }
-      if (!(error instanceof ImageRejectedError)) throw error;
+      const unreadable =
+        error instanceof SourceUnreadableError && unreadableFromRefusal(current, error);
+      if (!(error instanceof ImageRejectedError || unreadable)) throw error;
       await deps.thumbnails.delete(keys);
       changed = true;
       continue;
@@ -380,10 +388,11 @@ const sourceOf = (
 };
 
 /**
- * Make the thumbnails of one upload: HEAD (size limit, ETag), skip if the outcome of this exact
- * ETag exists, download once, render every width from one decode, write, then write the
- * outcome. Input problems come back as `skipped` with a reason and a `skipped` outcome;
- * infrastructure errors (S3 unavailable) are thrown, so the invocation is retried.
+ * Make the thumbnails of one upload: HEAD (size limit, ETag, whether S3 will serve the bytes
+ * at all), skip if the outcome of this exact ETag exists, download once, render every width
+ * from one decode, write, then write the outcome. Input problems come back as `skipped` with
+ * a reason and a `skipped` outcome; infrastructure errors (S3 unavailable) are thrown, so the
+ * invocation is retried.
  *
  * The outcome is written last and is the idempotency marker, so a crash half-way leaves no
  * marker and the retry redoes everything. A repeated or re-uploaded identical object (same
@@ -443,6 +452,9 @@ export const createThumbnails = async (
   if (head.size > deps.maxSourceBytes) {
     return reject(SKIP_REASONS.tooManyBytes, `limit ${deps.maxSourceBytes}`);
   }
+  // Archived or SSE-C: S3 would refuse the GET, and every retry's.
+  const unreadable = unreadableFromHead(head);
+  if (unreadable !== undefined) return reject(SKIP_REASONS.sourceUnreadable, unreadable);
   if (
     previous !== undefined &&
     previous.source.eTag === head.etag &&
@@ -474,6 +486,10 @@ export const createThumbnails = async (
     body = await deps.sources.read(object.bucket, object.key, head.etag);
   } catch (error) {
     if (error instanceof SourceChangedError) return skipped(SKIP_REASONS.superseded, known);
+    // Refused although the HEAD succeeded: a KMS key that does not let this function decrypt
+    // is the upload's doing; this function's own missing permissions are not (thrown).
+    const refused = error instanceof SourceUnreadableError && unreadableFromRefusal(head, error);
+    if (refused) return reject(SKIP_REASONS.sourceUnreadable, refused);
     throw error;
   }
   if (body.byteLength === 0) return reject(SKIP_REASONS.empty, 'zero bytes');

@@ -21,3 +21,22 @@ export class SourceChangedError extends Error {
     this.name = 'SourceChangedError';
   }
 }
+
+/**
+ * Why S3 refused to serve an object's bytes although its HEAD succeeded: `archived` (403
+ * InvalidObjectState: in an archive storage class or tier, and not restored) or
+ * `access-denied` (403 AccessDenied: for an SSE-KMS object, the KMS key does not let this
+ * function decrypt; for any other object, this function's own permissions are wrong).
+ */
+export type ReadRefusal = 'archived' | 'access-denied';
+
+/** S3 answered the GET of the object that is there with 403: see {@link ReadRefusal}. */
+export class SourceUnreadableError extends Error {
+  readonly refusal: ReadRefusal;
+
+  constructor(refusal: ReadRefusal, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SourceUnreadableError';
+    this.refusal = refusal;
+  }
+}

@@ -2,10 +2,24 @@
 // sharp; unit tests pass in-memory fakes.
 import type { ThumbnailOutcome } from './ThumbnailOutcome.js';
 
-/** What a HEAD tells us about a stored object. */
+/**
+ * What a HEAD tells us about a stored object. The optional fields are present only when S3
+ * sends them (it omits the storage class of STANDARD objects, for one): they decide whether
+ * the object's bytes can be read at all (src/domain/readability.ts).
+ */
 export interface ObjectHead {
   etag: string;
   size: number;
+  /** `GLACIER`, `DEEP_ARCHIVE`, `INTELLIGENT_TIERING`, `STANDARD_IA`, ... */
+  storageClass?: string;
+  /** The Intelligent-Tiering archive tier it is in: `ARCHIVE_ACCESS`, `DEEP_ARCHIVE_ACCESS`. */
+  archiveStatus?: string;
+  /** `x-amz-restore` of an archived object; `ongoing-request="false", ...` once restored. */
+  restore?: string;
+  /** `AES256` (SSE-S3), `aws:kms` (SSE-KMS), `aws:kms:dsse` (DSSE-KMS). */
+  serverSideEncryption?: string;
+  /** `AES256` for an object encrypted with a customer-provided key (SSE-C). */
+  sseCustomerAlgorithm?: string;
 }
 
 /** The bucket merchants upload originals to (read-only for us). */
@@ -16,6 +30,8 @@ export interface SourceStore {
    * The object's bytes, only if its ETag is still `etag`.
    *
    * @throws {SourceChangedError} when it was overwritten since the HEAD.
+   * @throws {SourceUnreadableError} when S3 refuses the bytes of the object that is there
+   *   (archived, or encrypted with a key this function may not use).
    */
   read(bucket: string, key: string, etag: string): Promise<Uint8Array>;
 }

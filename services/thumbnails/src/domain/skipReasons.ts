@@ -12,6 +12,12 @@ export const SKIP_REASONS = {
   empty: 'empty',
   /** Over MAX_SOURCE_BYTES, found by HEAD before downloading. */
   tooManyBytes: 'too-many-bytes',
+  /**
+   * S3 will not give this function the bytes: archived (GLACIER, DEEP_ARCHIVE, an
+   * Intelligent-Tiering archive tier; not restored), encrypted with a customer-provided key
+   * (SSE-C), or with a KMS key that does not let it decrypt (see readability.ts).
+   */
+  sourceUnreadable: 'source-unreadable',
   /** The content is no image format we accept (judged by magic bytes, not the name). */
   notAnImage: 'not-an-image',
   /** A recognised image format we do not decode (HEIC, SVG, PDF, BMP, PSD, JPEG XL). */

@@ -4,9 +4,10 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  type StorageClass,
 } from '@aws-sdk/client-s3';
 import { ensureBucket } from '@shop/local-cloud';
-import { uniqueName, useBackends } from '@shop/local-cloud/testing';
+import { uniqueName, useBackends, useFaults } from '@shop/local-cloud/testing';
 import { captureOutput } from '@shop/testing/capturedOutput';
 import { lambdaContext } from '@shop/testing/lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -29,6 +30,7 @@ import { sampleEvent } from '../support/sampleEvents.js';
 // client, sharp loaded with the first image), real thumbnails out.
 
 const { clients } = useBackends();
+const faults = useFaults();
 const s3 = clients.s3;
 const UPLOADS = uniqueName('uploads');
 const THUMBS = uniqueName('thumbs');
@@ -36,11 +38,16 @@ const context = () => lambdaContext({ functionName: 'shop-ThumbnailsFunction', t
 let handler: typeof Handler;
 let output: ReturnType<typeof captureOutput>;
 
-const upload = async (key: string, body: Uint8Array) => {
-  const put = await s3.send(new PutObjectCommand({ Bucket: UPLOADS, Key: key, Body: body }));
+/** Put an upload; its ETag (unquoted), which S3's event for it carries. */
+const upload = async (key: string, body: Uint8Array, storageClass?: StorageClass) => {
+  const put = await s3.send(
+    new PutObjectCommand({ Bucket: UPLOADS, Key: key, Body: body, StorageClass: storageClass }),
+  );
   return (put.ETag ?? '').replace(/"/g, '');
 };
-const created = (key: string) => handler(s3Event({ bucket: UPLOADS, key }), context());
+/** S3's ObjectCreated event for the upload of `key` that got ETag `eTag`. */
+const created = (key: string, eTag: string) =>
+  handler(s3Event({ bucket: UPLOADS, key, eTag }), context());
 const removed = (key: string) =>
   handler(s3Event({ bucket: UPLOADS, key, eventName: 'ObjectRemoved:Delete' }), context());
 const headThumb = (key: string) => s3.send(new HeadObjectCommand({ Bucket: THUMBS, Key: key }));
@@ -73,7 +80,10 @@ afterAll(() => clients.destroy());
 beforeEach(() => {
   output = captureOutput();
 });
-afterEach(() => output.restore());
+afterEach(async () => {
+  output.restore();
+  await faults.clear();
+});
 
 describe('s3Event handler against S3', () => {
   it('makes WebP thumbnails for a key with spaces, a plus and unicode', async () => {
@@ -82,7 +92,7 @@ describe('s3Event handler against S3', () => {
     const etag = await upload(key, await jpegWithOrientationAndGps());
 
     // Act
-    await created(key);
+    await created(key, etag);
 
     // Assess
     const expected = [128, 512, 1024].map(
@@ -115,8 +125,8 @@ describe('s3Event handler against S3', () => {
   it('does not rewrite thumbnails for a repeated event of an unchanged object', async () => {
     // Prepare
     const key = 'uploads/p-2/alpha.png';
-    await upload(key, await pngWithAlpha());
-    await created(key);
+    const etag = await upload(key, await pngWithAlpha());
+    await created(key, etag);
     const before = await headThumb('p-2/alpha.png/128.webp');
     // LastModified has 1 s resolution: wait until a rewrite would carry a later one.
     const rewriteWouldShowAt = (before.LastModified?.getTime() ?? 0) + 1_000;
@@ -126,7 +136,7 @@ describe('s3Event handler against S3', () => {
     });
 
     // Act
-    await created(key);
+    await created(key, etag);
 
     // Assess
     const after = await headThumb('p-2/alpha.png/128.webp');
@@ -134,30 +144,33 @@ describe('s3Event handler against S3', () => {
     expect(skipReasons()).toEqual([[key, 'unchanged']]);
   });
 
-  it('regenerates the thumbnails when the object is overwritten', async () => {
+  it('regenerates the thumbnails when the object is overwritten, from its own event only', async () => {
     // Prepare
     const key = 'uploads/p-3/hero.jpg';
-    await upload(key, await jpeg(800, 400));
-    await created(key);
+    const oldEtag = await upload(key, await jpeg(800, 400));
     const newEtag = await upload(key, await jpeg(300, 600));
 
-    // Act
-    await created(key);
+    // Act: the first upload's event arrives after the overwrite, then the overwrite's.
+    await created(key, oldEtag);
+    const afterOld = await thumbKeys('p-3/');
+    await created(key, newEtag);
 
     // Assess
+    expect(afterOld).toEqual([]);
     const { object, bytes } = await getThumb('p-3/hero.jpg/1024.webp');
     expect(object.Metadata?.['source-etag']).toBe(newEtag);
     expect(await inspect(bytes)).toMatchObject({ width: 300, height: 600 });
-    expect(skipReasons()).toEqual([]);
+    expect(skipReasons()).toEqual([[key, 'superseded']]);
+    expect(await outcomeOf('p-3/hero.jpg/')).toMatchObject({ source: { eTag: newEtag } });
   });
 
   it('deletes exactly the thumbnails of a removed object', async () => {
     // Prepare
     const photo = await jpeg(640, 480);
-    await upload('uploads/p-4/a b.jpg', photo);
-    await upload('uploads/p-4/a b.jpg/nested.jpg', photo);
-    await created('uploads/p-4/a b.jpg');
-    await created('uploads/p-4/a b.jpg/nested.jpg');
+    const etag = await upload('uploads/p-4/a b.jpg', photo);
+    const nestedEtag = await upload('uploads/p-4/a b.jpg/nested.jpg', photo);
+    await created('uploads/p-4/a b.jpg', etag);
+    await created('uploads/p-4/a b.jpg/nested.jpg', nestedEtag);
     await s3.send(new DeleteObjectCommand({ Bucket: UPLOADS, Key: 'uploads/p-4/a b.jpg' }));
 
     // Act
@@ -180,11 +193,12 @@ describe('s3Event handler against S3', () => {
       'uploads/p-5/broken.jpg': corruptJpeg(),
       'uploads/p-5/bomb.png': pngBombHeader(),
     };
-    for (const [key, body] of Object.entries(bad)) await upload(key, body);
-    await upload('uploads/p-5/good.jpg', await jpeg(1200, 900));
-    const event = s3Event(
-      ...[...Object.keys(bad), 'uploads/p-5/good.jpg'].map((key) => ({ bucket: UPLOADS, key })),
-    );
+    const uploads = { ...bad, 'uploads/p-5/good.jpg': await jpeg(1200, 900) };
+    const records = [];
+    for (const [key, body] of Object.entries(uploads)) {
+      records.push({ bucket: UPLOADS, key, eTag: await upload(key, body) });
+    }
+    const event = s3Event(...records);
 
     // Act
     await handler(event, context());
@@ -218,6 +232,86 @@ describe('s3Event handler against S3', () => {
         thumbnails: [],
       });
     }
+  });
+
+  it('skips an upload stored in GLACIER without reading it, with a skipped outcome', async (ctx) => {
+    // Prepare
+    const key = 'uploads/p-6/cold.jpg';
+    const etag = await upload(key, await jpeg(640, 480), 'GLACIER');
+    const stored = await s3.send(new HeadObjectCommand({ Bucket: UPLOADS, Key: key }));
+    // fauxqs (the embedded backend) keeps no storage class: every object is STANDARD there.
+    // moto keeps it (and refuses the GET with InvalidObjectState, as S3 does).
+    if (stored.StorageClass !== 'GLACIER') ctx.skip();
+    // Counts the GETs of the upload (a rule needs an effect: 1 ms changes nothing).
+    const gets = await faults.add({ service: 's3', operation: 'GetObject', path: key, delayMs: 1 });
+
+    // Act
+    await created(key, etag);
+
+    // Assess
+    expect(skipReasons()).toEqual([[key, 'source-unreadable']]);
+    expect(await thumbKeys('p-6/')).toEqual(['p-6/cold.jpg/outcome.json']);
+    expect(await outcomeOf('p-6/cold.jpg/')).toMatchObject({
+      status: 'skipped',
+      reason: 'source-unreadable',
+      detail: expect.stringContaining('archived (storage class GLACIER)'),
+      source: { key, eTag: etag },
+      thumbnails: [],
+    });
+    expect((await faults.stats(gets)).matched).toBe(0);
+  });
+
+  it('skips an upload whose HEAD S3 refuses with 400, as it does for SSE-C, found by listing', async () => {
+    // Prepare: S3 answers the HEAD of an SSE-C object without its key with 400.
+    const key = 'uploads/p-7/customer-key.jpg';
+    const etag = await upload(key, await jpeg(640, 480));
+    await faults.add({
+      service: 's3',
+      operation: 'HeadObject',
+      path: encodeURI(key),
+      error: { status: 400, code: 'BadRequest' },
+    });
+
+    // Act
+    await created(key, etag);
+
+    // Assess
+    expect(skipReasons()).toEqual([[key, 'source-unreadable']]);
+    expect(await outcomeOf('p-7/customer-key.jpg/')).toMatchObject({
+      status: 'skipped',
+      reason: 'source-unreadable',
+      detail: expect.stringContaining('customer-provided key (SSE-C'),
+      source: { key, eTag: etag, size: expect.any(Number) },
+      thumbnails: [],
+    });
+  });
+
+  it('skips an upload whose GET S3 refuses with InvalidObjectState (archived since the HEAD)', async () => {
+    // Prepare
+    const key = 'uploads/p-8/archived.jpg';
+    const etag = await upload(key, await jpeg(640, 480));
+    await faults.add({
+      service: 's3',
+      operation: 'GetObject',
+      path: encodeURI(key),
+      error: {
+        status: 403,
+        code: 'InvalidObjectState',
+        message: 'not valid for its storage class',
+      },
+    });
+
+    // Act
+    await created(key, etag);
+
+    // Assess
+    expect(skipReasons()).toEqual([[key, 'source-unreadable']]);
+    expect(await thumbKeys('p-8/')).toEqual(['p-8/archived.jpg/outcome.json']);
+    expect(await outcomeOf('p-8/archived.jpg/')).toMatchObject({
+      status: 'skipped',
+      reason: 'source-unreadable',
+      detail: expect.stringContaining('InvalidObjectState'),
+    });
   });
 
   it('handles the sample events of events/thumbnails end to end', async () => {

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { SourceChangedError } from '../../src/domain/errors.js';
+import {
+  type ReadRefusal,
+  SourceChangedError,
+  SourceUnreadableError,
+} from '../../src/domain/errors.js';
 import type {
   ImageRenderer,
   ObjectHead,
@@ -16,28 +20,53 @@ import type { ThumbnailOutcome } from '../../src/domain/ThumbnailOutcome.js';
 
 const etagOf = (body: Uint8Array) => createHash('md5').update(body).digest('hex');
 
+/** What a HEAD reports besides ETag and size: storage class, encryption. */
+export type StoredAttributes = Omit<ObjectHead, 'etag' | 'size'>;
+
 export class FakeSourceStore implements SourceStore {
   readonly objects = new Map<string, Uint8Array>();
+  /** Every GET attempted (refused ones too), as `bucket/key`. */
   readonly reads: string[] = [];
   /** Set to simulate an overwrite between HEAD and GET. */
   changeBeforeRead = false;
+  readonly #attributes = new Map<string, StoredAttributes>();
+  readonly #refusals = new Map<string, ReadRefusal>();
 
-  put(bucket: string, key: string, body: Uint8Array): string {
-    this.objects.set(`${bucket}/${key}`, body);
+  /**
+   * Store `body` (replacing the object and what it had), with the HEAD fields `attributes`;
+   * `refusal`: S3 answers its GET with 403 (archived, or a KMS key that refuses).
+   */
+  put(
+    bucket: string,
+    key: string,
+    body: Uint8Array,
+    attributes: StoredAttributes = {},
+    refusal?: ReadRefusal,
+  ): string {
+    const at = `${bucket}/${key}`;
+    this.objects.set(at, body);
+    this.#attributes.set(at, attributes);
+    if (refusal === undefined) this.#refusals.delete(at);
+    else this.#refusals.set(at, refusal);
     return etagOf(body);
   }
 
   async head(bucket: string, key: string): Promise<ObjectHead | undefined> {
-    const body = this.objects.get(`${bucket}/${key}`);
-    return body === undefined ? undefined : { etag: etagOf(body), size: body.byteLength };
+    const at = `${bucket}/${key}`;
+    const body = this.objects.get(at);
+    if (body === undefined) return undefined;
+    return { etag: etagOf(body), size: body.byteLength, ...this.#attributes.get(at) };
   }
 
   async read(bucket: string, key: string, etag: string): Promise<Uint8Array> {
-    this.reads.push(`${bucket}/${key}`);
-    const body = this.objects.get(`${bucket}/${key}`);
+    const at = `${bucket}/${key}`;
+    this.reads.push(at);
+    const body = this.objects.get(at);
     if (this.changeBeforeRead || body === undefined || etagOf(body) !== etag) {
       throw new SourceChangedError();
     }
+    const refusal = this.#refusals.get(at);
+    if (refusal !== undefined) throw new SourceUnreadableError(refusal, `GetObject: ${refusal}`);
     return body;
   }
 }

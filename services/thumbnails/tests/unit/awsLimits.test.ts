@@ -32,7 +32,7 @@ describe('AWS_LIMITS', () => {
 
     // Act
     const error = await handler(
-      s3Event({ bucket: 'uploads', key: 'uploads/p-1/a.jpg' }),
+      s3Event({ bucket: 'uploads', key: 'uploads/p-1/a.jpg', eTag: 'e1' }),
       lambdaContext({ timeoutMs: remaining }),
     ).catch((caught: unknown) => caught);
     stalled.close();

@@ -43,20 +43,37 @@ const noSuchKey = () =>
   });
 const body = (bytes: Uint8Array) =>
   ({ transformToByteArray: async () => bytes }) as unknown as GetObjectCommandOutput['Body'];
+/** The ETag the mocked uploads bucket gives `bytes`. */
+const etagOf = (bytes: Uint8Array) => `etag-${bytes.byteLength}`;
 
-/** An uploads bucket holding `objects` (key -> bytes, ETag = key) and no thumbnails yet. */
+/** An uploads bucket holding `objects` (key -> bytes, ETag = etagOf) and no thumbnails yet. */
 const givenUploads = (objects: Record<string, Uint8Array>) => {
   for (const [key, bytes] of Object.entries(objects)) {
     s3.on(HeadObjectCommand, { Bucket: UPLOADS, Key: key }).resolves({
-      ETag: `"etag-${bytes.byteLength}"`,
+      ETag: `"${etagOf(bytes)}"`,
       ContentLength: bytes.byteLength,
     });
     s3.on(GetObjectCommand, { Bucket: UPLOADS, Key: key }).resolves({
-      ETag: `"etag-${bytes.byteLength}"`,
+      ETag: `"${etagOf(bytes)}"`,
       Body: body(bytes),
     });
   }
+  // The upload events of these objects, naming the versions stored (as S3's do).
+  return (key: keyof typeof objects & string) => ({
+    bucket: UPLOADS,
+    key,
+    eTag: etagOf(objects[key] as Uint8Array),
+  });
 };
+
+/** The outcome document last PUT at `key` in the thumbnails bucket, parsed. */
+const outcomeWritten = (key: string) =>
+  JSON.parse(
+    String(
+      s3.commandCalls(PutObjectCommand).findLast((call) => call.args[0].input.Key === key)?.args[0]
+        .input.Body,
+    ),
+  );
 
 let stdout: ReturnType<typeof captureOutput>;
 /** The thumbnails bucket: key -> the object's user metadata. */
@@ -99,10 +116,10 @@ afterEach(() => {
 describe('s3Event handler', () => {
   it('writes three WebP thumbnails with content type, cache control and source ETag', async () => {
     // Prepare
-    givenUploads({ 'uploads/p-1/front view.jpg': photo });
+    const uploaded = givenUploads({ 'uploads/p-1/front view.jpg': photo });
 
     // Act
-    await handler(s3Event({ bucket: UPLOADS, key: 'uploads/p-1/front view.jpg' }), context());
+    await handler(s3Event(uploaded('uploads/p-1/front view.jpg')), context());
 
     // Assess
     expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 4);
@@ -146,11 +163,11 @@ describe('s3Event handler', () => {
       'uploads/p-1/notes.jpg': textFile(),
       'uploads/p-1/bomb.png': pngBombHeader(),
     };
-    givenUploads({ ...bad, 'uploads/p-1/good.jpg': photo });
+    const uploaded = givenUploads({ ...bad, 'uploads/p-1/good.jpg': photo });
     const event = s3Event(
-      { bucket: UPLOADS, key: 'uploads/p-1/notes.jpg' },
-      { bucket: UPLOADS, key: 'uploads/p-1/bomb.png' },
-      { bucket: UPLOADS, key: 'uploads/p-1/good.jpg' },
+      uploaded('uploads/p-1/notes.jpg'),
+      uploaded('uploads/p-1/bomb.png'),
+      uploaded('uploads/p-1/good.jpg'),
     );
 
     // Act
@@ -194,7 +211,10 @@ describe('s3Event handler', () => {
     });
 
     // Act
-    await handler(s3Event({ bucket: UPLOADS, key: 'uploads/p-1/huge.jpg' }), context());
+    await handler(
+      s3Event({ bucket: UPLOADS, key: 'uploads/p-1/huge.jpg', eTag: 'big' }),
+      context(),
+    );
 
     // Assess
     expect(s3).not.toHaveReceivedCommandWith(GetObjectCommand, { Bucket: UPLOADS });
@@ -203,10 +223,102 @@ describe('s3Event handler', () => {
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Key: 'p-1/huge.jpg/outcome.json' });
   });
 
+  it('acts on the version stored when the record names none (no eTag)', async () => {
+    // Prepare: a record without an eTag, like the sample events of events/thumbnails/.
+    givenUploads({ 'uploads/p-1/a.jpg': photo });
+
+    // Act
+    await handler(s3Event({ bucket: UPLOADS, key: 'uploads/p-1/a.jpg', eTag: null }), context());
+
+    // Assess
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { IfMatch: `"${etagOf(photo)}"` });
+    expect(outcomeWritten('p-1/a.jpg/outcome.json')).toMatchObject({
+      status: 'generated',
+      source: { eTag: etagOf(photo) },
+    });
+  });
+
+  it('writes nothing for an event naming a version that is no longer stored', async () => {
+    // Prepare: the event is about an upload that was overwritten since.
+    givenUploads({ 'uploads/p-1/a.jpg': photo });
+
+    // Act
+    await handler(
+      s3Event({ bucket: UPLOADS, key: 'uploads/p-1/a.jpg', eTag: '"overwritten"' }),
+      context(),
+    );
+
+    // Assess
+    expect(s3).not.toHaveReceivedCommandWith(GetObjectCommand, { Bucket: UPLOADS });
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+    const [skip] = stdout.logs().filter((line) => line.message === 'thumbnails skipped');
+    expect(skip).toMatchObject({ reason: 'superseded', etag: etagOf(photo), level: 'INFO' });
+  });
+
+  it('skips an archived upload without a GET, and one whose KMS key refuses the GET, each with an outcome', async () => {
+    // Prepare
+    s3.on(HeadObjectCommand, { Bucket: UPLOADS, Key: 'uploads/p-1/cold.jpg' }).resolves({
+      ETag: '"cold"',
+      ContentLength: photo.byteLength,
+      StorageClass: 'DEEP_ARCHIVE',
+    });
+    s3.on(HeadObjectCommand, { Bucket: UPLOADS, Key: 'uploads/p-1/kms.jpg' }).resolves({
+      ETag: '"kms"',
+      ContentLength: photo.byteLength,
+      ServerSideEncryption: 'aws:kms',
+      SSEKMSKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k-1',
+    });
+    s3.on(GetObjectCommand, { Bucket: UPLOADS, Key: 'uploads/p-1/kms.jpg' }).rejects(
+      new S3ServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'User is not authorized to perform: kms:Decrypt',
+      }),
+    );
+    const event = s3Event(
+      { bucket: UPLOADS, key: 'uploads/p-1/cold.jpg', eTag: 'cold' },
+      { bucket: UPLOADS, key: 'uploads/p-1/kms.jpg', eTag: 'kms' },
+    );
+
+    // Act
+    await handler(event, context());
+
+    // Assess: the invocation succeeds; one GET, the KMS one, refused.
+    expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 3); // + the two outcome reads
+    expect(s3).not.toHaveReceivedCommandWith(GetObjectCommand, {
+      Bucket: UPLOADS,
+      Key: 'uploads/p-1/cold.jpg',
+    });
+    const skips = stdout.logs().filter((line) => line.message === 'thumbnails skipped');
+    expect(skips.map(({ key, reason, level }) => [key, reason, level])).toEqual([
+      ['uploads/p-1/cold.jpg', 'source-unreadable', 'WARN'],
+      ['uploads/p-1/kms.jpg', 'source-unreadable', 'WARN'],
+    ]);
+    expect(outcomeWritten('p-1/cold.jpg/outcome.json')).toMatchObject({
+      status: 'skipped',
+      reason: 'source-unreadable',
+      detail: expect.stringContaining('archived (storage class DEEP_ARCHIVE)'),
+      source: { eTag: 'cold' },
+      thumbnails: [],
+    });
+    expect(outcomeWritten('p-1/kms.jpg/outcome.json')).toMatchObject({
+      status: 'skipped',
+      reason: 'source-unreadable',
+      detail: expect.stringContaining('encrypted with SSE-KMS under a KMS key'),
+      thumbnails: [],
+    });
+    // The catalog API serves the detail: no key ARN, so no account id.
+    expect(JSON.stringify(outcomeWritten('p-1/kms.jpg/outcome.json'))).not.toContain(
+      '123456789012',
+    );
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 2);
+  });
+
   it('does not download or write again when the outcome names the same ETag and sequencer', async () => {
     // Prepare
-    givenUploads({ 'uploads/p-1/a.jpg': photo });
-    const event = s3Event({ bucket: UPLOADS, key: 'uploads/p-1/a.jpg' });
+    const uploaded = givenUploads({ 'uploads/p-1/a.jpg': photo });
+    const event = s3Event(uploaded('uploads/p-1/a.jpg'));
     const sequencer = event.Records[0]?.s3.object.sequencer;
     const outcome = {
       version: 1,
@@ -285,7 +397,7 @@ describe('s3Event handler', () => {
 
   it('finishes the other records, then fails the invocation when S3 fails', async () => {
     // Prepare
-    givenUploads({ 'uploads/p-1/ok.jpg': photo });
+    const uploaded = givenUploads({ 'uploads/p-1/ok.jpg': photo });
     s3.on(HeadObjectCommand, { Bucket: UPLOADS, Key: 'uploads/p-1/down.jpg' }).rejects(
       new S3ServiceException({
         name: 'InternalError',
@@ -295,8 +407,8 @@ describe('s3Event handler', () => {
       }),
     );
     const event = s3Event(
-      { bucket: UPLOADS, key: 'uploads/p-1/down.jpg' },
-      { bucket: UPLOADS, key: 'uploads/p-1/ok.jpg' },
+      { bucket: UPLOADS, key: 'uploads/p-1/down.jpg', eTag: 'e-down' },
+      uploaded('uploads/p-1/ok.jpg'),
     );
 
     // Act
@@ -311,11 +423,11 @@ describe('s3Event handler', () => {
   });
   it('logs every line with the S3 request id and each record with its own key and sequencer', async () => {
     // Prepare
-    givenUploads({ 'uploads/p-1/notes.jpg': textFile(), 'uploads/p-1/good.jpg': photo });
-    const event = s3Event(
-      { bucket: UPLOADS, key: 'uploads/p-1/notes.jpg' },
-      { bucket: UPLOADS, key: 'uploads/p-1/good.jpg' },
-    );
+    const uploaded = givenUploads({
+      'uploads/p-1/notes.jpg': textFile(),
+      'uploads/p-1/good.jpg': photo,
+    });
+    const event = s3Event(uploaded('uploads/p-1/notes.jpg'), uploaded('uploads/p-1/good.jpg'));
     const sequencers = event.Records.map((record) => record.s3.object.sequencer);
 
     // Act
@@ -338,8 +450,8 @@ describe('s3Event handler', () => {
 
   it("clears one record's log keys before the next record", async () => {
     // Prepare: a record that is not an S3 notification record follows a real one
-    givenUploads({ 'uploads/p-1/good.jpg': photo });
-    const event = s3Event({ bucket: UPLOADS, key: 'uploads/p-1/good.jpg' });
+    const uploaded = givenUploads({ 'uploads/p-1/good.jpg': photo });
+    const event = s3Event(uploaded('uploads/p-1/good.jpg'));
     const records = [...event.Records, { eventName: 'ObjectCreated:Put' }];
 
     // Act

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createThumbnails } from '../../src/domain/createThumbnails.js';
 import { deleteThumbnails } from '../../src/domain/deleteThumbnails.js';
-import { ImageRejectedError } from '../../src/domain/errors.js';
+import { ImageRejectedError, type ReadRefusal } from '../../src/domain/errors.js';
 import { SKIP_REASONS } from '../../src/domain/skipReasons.js';
-import { FakeRenderer, FakeSourceStore, FakeThumbnailStore } from '../support/fakes.js';
+import {
+  FakeRenderer,
+  FakeSourceStore,
+  FakeThumbnailStore,
+  type StoredAttributes,
+} from '../support/fakes.js';
 
 const BUCKET = 'uploads-bucket';
 const KEY = 'uploads/p-1/front view.jpg';
@@ -13,11 +18,15 @@ const settings = { widths: [128, 1024, 512], maxSourceBytes: 1000 };
 const upload = { bucket: BUCKET, key: KEY, sequencer: SEQ };
 const THUMBS = ['1024', '512', '128'].map((w) => `p-1/front view.jpg/${w}.webp`);
 
-const setup = (body: Uint8Array = new Uint8Array([1, 2, 3])) => {
+const setup = (
+  body: Uint8Array = new Uint8Array([1, 2, 3]),
+  attributes: StoredAttributes = {},
+  refusal?: ReadRefusal,
+) => {
   const sources = new FakeSourceStore();
   const thumbnails = new FakeThumbnailStore();
   const renderer = new FakeRenderer();
-  const etag = sources.put(BUCKET, KEY, body);
+  const etag = sources.put(BUCKET, KEY, body, attributes, refusal);
   const now = () => new Date('2026-03-14T09:27:00.000Z');
   return {
     sources,
@@ -685,5 +694,177 @@ describe('createThumbnails', () => {
     // Assess
     expect(result).toMatchObject({ status: 'created' });
     expect(thumbnails.outcomes.get(OUTCOME)?.status).toBe('generated');
+  });
+});
+
+describe('createThumbnails of an upload S3 will not serve', () => {
+  it.each<[string, StoredAttributes, string]>([
+    ['GLACIER', { storageClass: 'GLACIER' }, 'archived (storage class GLACIER): S3 serves it'],
+    ['DEEP_ARCHIVE', { storageClass: 'DEEP_ARCHIVE' }, 'archived (storage class DEEP_ARCHIVE)'],
+    [
+      'INTELLIGENT_TIERING in the archive tier',
+      { storageClass: 'INTELLIGENT_TIERING', archiveStatus: 'ARCHIVE_ACCESS' },
+      'archived (storage class INTELLIGENT_TIERING, archive tier ARCHIVE_ACCESS)',
+    ],
+    [
+      'INTELLIGENT_TIERING in the deep archive tier',
+      { storageClass: 'INTELLIGENT_TIERING', archiveStatus: 'DEEP_ARCHIVE_ACCESS' },
+      'archive tier DEEP_ARCHIVE_ACCESS',
+    ],
+    [
+      'GLACIER while a restore runs',
+      { storageClass: 'GLACIER', restore: 'ongoing-request="true"' },
+      'archived (storage class GLACIER) (a restore is in progress)',
+    ],
+    [
+      'SSE-C',
+      { sseCustomerAlgorithm: 'AES256' },
+      'encrypted with a customer-provided key (SSE-C, AES256)',
+    ],
+  ])(
+    'skips %s with a skipped outcome, without a GET or thumbnails',
+    async (_, attributes, detail) => {
+      // Prepare
+      const { deps, sources, thumbnails, renderer, etag } = setup(
+        undefined,
+        attributes,
+        'archived',
+      );
+
+      // Act
+      const result = await createThumbnails(upload, deps);
+
+      // Assess
+      expect(result).toEqual({
+        status: 'skipped',
+        reason: SKIP_REASONS.sourceUnreadable,
+        detail: expect.stringContaining(detail),
+        etag,
+        sourceBytes: 3,
+      });
+      expect(sources.reads).toEqual([]);
+      expect(renderer.calls).toEqual([]);
+      expect(thumbnails.writes).toEqual([]);
+      expect(thumbnails.outcomes.get(OUTCOME)).toEqual({
+        version: 1,
+        status: 'skipped',
+        reason: 'source-unreadable',
+        detail: expect.stringContaining(detail),
+        source: { bucket: BUCKET, key: KEY, eTag: etag, size: 3, sequencer: SEQ },
+        thumbnails: [],
+        writtenAt: '2026-03-14T09:27:00.000Z',
+      });
+    },
+  );
+
+  it.each<[string, StoredAttributes]>([
+    ['GLACIER_IR', { storageClass: 'GLACIER_IR' }],
+    ['STANDARD_IA', { storageClass: 'STANDARD_IA' }],
+    ['ONEZONE_IA', { storageClass: 'ONEZONE_IA' }],
+    ['REDUCED_REDUNDANCY', { storageClass: 'REDUCED_REDUNDANCY' }],
+    ['INTELLIGENT_TIERING outside the archive tiers', { storageClass: 'INTELLIGENT_TIERING' }],
+    [
+      'GLACIER once restored',
+      {
+        storageClass: 'GLACIER',
+        restore: 'ongoing-request="false", expiry-date="Fri, 21 Dec 2012 00:00:00 GMT"',
+      },
+    ],
+    ['SSE-S3', { serverSideEncryption: 'AES256' }],
+    ['SSE-KMS under a key that lets it decrypt', { serverSideEncryption: 'aws:kms' }],
+  ])('reads and renders %s', async (_, attributes) => {
+    // Prepare
+    const { deps, sources } = setup(undefined, attributes);
+
+    // Act
+    const result = await createThumbnails(upload, deps);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'created' });
+    expect(sources.reads).toHaveLength(1);
+  });
+
+  it.each([
+    ['SSE-KMS', 'aws:kms'],
+    ['DSSE-KMS', 'aws:kms:dsse'],
+  ])(
+    'skips %s whose key refuses the GET, with a skipped outcome and no thumbnails',
+    async (kind, encryption) => {
+      // Prepare
+      const attributes = { serverSideEncryption: encryption };
+      const { deps, sources, thumbnails, renderer } = setup(undefined, attributes, 'access-denied');
+
+      // Act
+      const result = await createThumbnails(upload, deps);
+
+      // Assess: the one GET was refused, so no bytes came.
+      // The catalog API serves the detail: it names no key (nor the account in its ARN).
+      const detail = `encrypted with ${kind} under a KMS key that does not let this function`;
+      expect(result).toMatchObject({
+        status: 'skipped',
+        reason: SKIP_REASONS.sourceUnreadable,
+        detail: expect.stringContaining(detail),
+      });
+      expect(sources.reads).toHaveLength(1);
+      expect(renderer.calls).toEqual([]);
+      expect(thumbnails.writes).toEqual([]);
+      expect(thumbnails.outcomes.get(OUTCOME)).toMatchObject({
+        status: 'skipped',
+        reason: 'source-unreadable',
+        detail: expect.stringContaining(detail),
+        thumbnails: [],
+      });
+    },
+  );
+
+  it('skips an upload archived between the HEAD and the GET', async () => {
+    // Prepare: the HEAD saw a restored copy, which expired before the GET.
+    const attributes = { storageClass: 'GLACIER', restore: 'ongoing-request="false"' };
+    const { deps, thumbnails } = setup(undefined, attributes, 'archived');
+
+    // Act
+    const result = await createThumbnails(upload, deps);
+
+    // Assess
+    expect(result).toMatchObject({
+      status: 'skipped',
+      reason: SKIP_REASONS.sourceUnreadable,
+      detail: expect.stringContaining('archived (storage class GLACIER)'),
+    });
+    expect(thumbnails.outcomes.get(OUTCOME)?.reason).toBe('source-unreadable');
+  });
+
+  it('fails the record when the GET of an object not KMS-encrypted is refused (our permissions)', async () => {
+    // Prepare
+    const attributes = { serverSideEncryption: 'AES256' };
+    const { deps, thumbnails } = setup(undefined, attributes, 'access-denied');
+
+    // Act
+    const attempt = createThumbnails(upload, deps);
+
+    // Assess
+    await expect(attempt).rejects.toThrow('GetObject: access-denied');
+    expect(thumbnails.calls).toEqual([]);
+  });
+
+  it('removes the thumbnails of the previous version when it is overwritten by an archived one', async () => {
+    // Prepare
+    const { deps, sources, thumbnails } = setup();
+    await createThumbnails(upload, deps);
+    sources.put(BUCKET, KEY, new Uint8Array([7, 7]), { storageClass: 'DEEP_ARCHIVE' });
+    sources.reads.length = 0;
+
+    // Act
+    const result = await createThumbnails({ ...upload, sequencer: 'AB' }, deps);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.sourceUnreadable });
+    expect(sources.reads).toEqual([]);
+    expect(thumbnails.objects.size).toBe(0);
+    expect(thumbnails.outcomes.get(OUTCOME)).toMatchObject({
+      status: 'skipped',
+      reason: 'source-unreadable',
+      thumbnails: [],
+    });
   });
 });

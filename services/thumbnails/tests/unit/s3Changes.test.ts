@@ -63,7 +63,7 @@ describe('parseS3Event', () => {
       'ObjectRemoved:DeleteMarkerCreated',
     ] as const;
     const event = s3Event(
-      ...names.map((eventName) => ({ bucket: 'b', key: 'uploads/p/a', eventName })),
+      ...names.map((eventName) => ({ bucket: 'b', key: 'uploads/p/a', eventName, eTag: 'e1' })),
     );
 
     // Act
@@ -71,6 +71,23 @@ describe('parseS3Event', () => {
 
     // Assess
     expect(actions).toEqual(['created', 'created', 'created', 'removed', 'removed']);
+  });
+
+  it("carries the helper's records' eTag, and none for a record without one", () => {
+    // Act
+    const [named, unnamed] = parseS3Event(
+      s3Event(
+        { bucket: 'b', key: 'uploads/p/a.jpg', eTag: '"9b2cf535f27731c974343645a3985328"' },
+        { bucket: 'b', key: 'uploads/p/b.jpg', eTag: null },
+      ),
+    );
+
+    // Assess
+    expect(named).toMatchObject({ eTag: '9b2cf535f27731c974343645a3985328' });
+    expect(unnamed).not.toHaveProperty('eTag');
+    expect(() => s3Event({ bucket: 'b', key: 'uploads/p/c.jpg' })).toThrow(
+      "pass the uploaded version's eTag",
+    );
   });
 
   it('gives no changes for an event without records, such as s3:TestEvent', () => {
@@ -105,15 +122,15 @@ describe('parseS3Event', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), (name) => {
         const key = `uploads/p-1/${name}`;
-        const [change] = parseS3Event(s3Event({ bucket: 'b', key }));
+        const [change] = parseS3Event(s3Event({ bucket: 'b', key, eTag: 'e1' }));
         expect(change).toMatchObject({ action: 'created', key });
       }),
     );
   });
 
   it('treats a literal plus and a space differently', () => {
-    const [plus] = parseS3Event(s3Event({ bucket: 'b', key: 'uploads/p/a+b.jpg' }));
-    const [space] = parseS3Event(s3Event({ bucket: 'b', key: 'uploads/p/a b.jpg' }));
+    const [plus] = parseS3Event(s3Event({ bucket: 'b', key: 'uploads/p/a+b.jpg', eTag: 'e1' }));
+    const [space] = parseS3Event(s3Event({ bucket: 'b', key: 'uploads/p/a b.jpg', eTag: 'e1' }));
     expect(encodeS3EventKey('uploads/p/a+b.jpg')).toBe('uploads/p/a%2Bb.jpg');
     expect(plus).toMatchObject({ key: 'uploads/p/a+b.jpg' });
     expect(space).toMatchObject({ key: 'uploads/p/a b.jpg' });
