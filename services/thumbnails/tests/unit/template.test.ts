@@ -48,3 +48,31 @@ describe('template.yaml ThumbnailWidths', () => {
     );
   });
 });
+
+/** Every object of the uploads bucket, as the template names them (`Fn::Sub`). */
+const OBJECTS = ['$', '{UploadsBucket.Arn}/*'].join('');
+
+describe('template.yaml UploadsBucketPolicy', () => {
+  it('refuses at the edge the uploads S3 would never serve the thumbnailer', () => {
+    // Prepare
+    const policy = readTemplate().Resources.UploadsBucketPolicy?.Properties as {
+      PolicyDocument: { Statement: Array<Record<string, unknown>> };
+    };
+    const deniedPuts = policy.PolicyDocument.Statement.filter(
+      (statement) =>
+        statement.Effect === 'Deny' &&
+        statement.Principal === '*' &&
+        statement.Action === 's3:PutObject' &&
+        JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::Sub': OBJECTS }),
+    );
+
+    // Act
+    const conditions = deniedPuts.map((statement) => statement.Condition);
+
+    // Assess: any SSE-C header, and the two classes a GET needs a restore for.
+    expect(conditions).toEqual([
+      { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
+      { StringEquals: { 's3:x-amz-storage-class': ['GLACIER', 'DEEP_ARCHIVE'] } },
+    ]);
+  });
+});
