@@ -69,6 +69,8 @@ export const createSecretsReader = (options: SecretsReaderOptions): SecretsReade
         forceFetch,
         sdkOptions: { VersionStage: 'AWSPREVIOUS' },
       });
+      // Rotated since "no AWSPREVIOUS" was remembered: the cache holds the new value now.
+      noPrevious.delete(secretId);
       return typeof value === 'string' && value !== '' ? value : undefined;
     } catch (error) {
       if (!isMissingStage(error)) throw error;

@@ -81,6 +81,27 @@ describe('createSecretsReader', () => {
     expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
 
+  it('serves AWSPREVIOUS from cache after the first rotation, once a refresh has seen it', async () => {
+    // Prepare: never rotated (no AWSPREVIOUS), then rotated: NEW current, OLD previous.
+    let rotated = false;
+    secretsManager.on(GetSecretValueCommand).callsFake((input: { VersionStage?: string }) => {
+      if (input.VersionStage !== 'AWSPREVIOUS') return { SecretString: rotated ? 'NEW' : 'OLD' };
+      if (rotated) return { SecretString: 'OLD' };
+      throw missingPrevious();
+    });
+    const secrets = createSecretsReader({ client, maxAgeSeconds: 300, now: () => 0 });
+    expect(await secrets.getSecretVersions('k')).toEqual({ current: 'OLD' });
+    rotated = true;
+
+    // Act: a token of the new key forces a refresh; the next one is signed with the old key.
+    const refreshed = await secrets.refreshSecretVersions('k');
+    const cached = await secrets.getSecretVersions('k');
+
+    // Assess: the old key still verifies from the cache, as during any later rotation.
+    expect(refreshed).toEqual({ current: 'NEW', previous: 'OLD' });
+    expect(cached).toEqual({ current: 'NEW', previous: 'OLD' });
+  });
+
   it('propagates other failures', async () => {
     secretsManager.on(GetSecretValueCommand).rejects(new Error('AccessDenied'));
     const secrets = createSecretsReader({ client });
