@@ -60,8 +60,9 @@ const MAX_BACKOFF_MS = (retry: number) => Math.min(20_000, 1_000 * 2 ** retry);
 /**
  * The longest one call can take under `limits` with no deadline: every attempt running to its
  * request timeout, plus the longest backoff between them (throttling's, the larger). A
- * `Retry-After` hint may stretch a backoff by up to 5 s more; the invocation deadline still
- * caps that.
+ * `Retry-After` hint may stretch a backoff by up to 5 s more, and the request timeout ends at
+ * the response headers (a body that trickles in is bounded only by the socket's idle timeout):
+ * the invocation deadline (`withDeadline`) still caps both.
  *
  * @example
  * worstCaseCallMs({ connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 3 });
@@ -96,6 +97,9 @@ const budgets = new AsyncLocalStorage<Budget>();
  * @example
  * await runWithDeadline(Date.now() + 2_000, () => client.send(new ListTablesCommand({})));
  */
+/** The longest delay `setTimeout` takes (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const runWithDeadline = async <T>(deadline: number, fn: () => Promise<T>): Promise<T> => {
   const effective = Math.min(deadline, budgets.getStore()?.deadline ?? Number.POSITIVE_INFINITY);
   const budgetMs = Math.max(0, Math.floor(effective - Date.now()));
@@ -104,8 +108,9 @@ export const runWithDeadline = async <T>(deadline: number, fn: () => Promise<T>)
     controller.abort(
       new AwsDeadlineExceededError(`the time budget for AWS calls (${budgetMs} ms) ran out`),
     );
-  const timer = budgetMs > 0 ? setTimeout(expire, budgetMs) : undefined;
-  if (timer === undefined) expire();
+  // A budget past setTimeout's range (about 24.8 days) would fire after 1 ms: no timer then.
+  const timer = budgetMs > 0 && budgetMs <= MAX_TIMER_MS ? setTimeout(expire, budgetMs) : undefined;
+  if (budgetMs === 0) expire();
   try {
     return await budgets.run({ deadline: effective, signal: controller.signal }, fn);
   } finally {

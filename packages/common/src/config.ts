@@ -26,8 +26,8 @@ export const processEnvironment = (): Environment => process.env;
 
 /**
  * Validate environment variables against a zod object schema (zod/mini or zod), once, and
- * return a frozen, typed object. Empty strings count as missing, so a template parameter left
- * blank is reported.
+ * return a frozen, typed object. Empty and blank (whitespace-only) strings count as missing,
+ * so a template parameter left blank is reported (and `z.coerce.number()` never reads ' ' as 0).
  *
  * @throws {ConfigError} naming every missing or malformed variable, not only the first.
  *
@@ -42,7 +42,7 @@ export const loadConfig = <S extends z.core.$ZodObject>(
   env: Environment = processEnvironment(),
 ): Readonly<z.output<S>> => {
   const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
   );
   const result = z.safeParse(schema, present);
   if (!result.success) {

@@ -168,6 +168,22 @@ describe('runWithDeadline', () => {
     expect(elapsedMs).toBeLessThan(2 * 500 + 500);
   });
 
+  it("takes a budget beyond setTimeout's range as no deadline, not as one of 1 ms", async () => {
+    // Prepare
+    const server = await startServer((_, response) => {
+      setTimeout(() => answerSecret(response), 50);
+    });
+    const client = secretsClient(server.url);
+
+    // Act
+    const output = await runWithDeadline(Date.now() + 40 * 24 * 3600 * 1000, () =>
+      client.send(getSecret()),
+    );
+
+    // Assess
+    expect(output.SecretString).toBe(SECRET.SecretString);
+  });
+
   it('fails at once when no budget is left, without sending', async () => {
     // Prepare
     const server = await stallingServer();

@@ -47,4 +47,15 @@ describe('loadConfig', () => {
       /TABLE_NAME is required but not set/,
     );
   });
+
+  it('treats a blank string as missing: a number is never read from whitespace as 0', () => {
+    // Prepare
+    const numbers = z.object({ CACHE_SECONDS: z._default(z.coerce.number(), 300) });
+
+    // Act / Assess
+    expect(() => loadConfig(schema, { TABLE_NAME: ' \t' })).toThrow(
+      /TABLE_NAME is required but not set/,
+    );
+    expect(loadConfig(numbers, { CACHE_SECONDS: ' ' }).CACHE_SECONDS).toBe(300);
+  });
 });
