@@ -117,6 +117,34 @@ export interface ErrorEnvelope {
   error: { code: string; message: string; requestId: string; details?: unknown };
 }
 
+// SDK errors that mean "a dependency is slow or shedding load; retry later": the invocation
+// deadline (AwsDeadlineExceededError), per-attempt timeouts and aborts, and throttling that
+// outlived its retries.
+const UNAVAILABLE_NAMES = new Set([
+  'AwsDeadlineExceededError',
+  'TimeoutError',
+  'AbortError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+]);
+const UNAVAILABLE_CODES = new Set(['ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED']);
+
+/** A dependency timed out or throttled, here or anywhere down the `cause` chain (Powertools wraps). */
+export const isDependencyUnavailable = (error: unknown, depth = 0): boolean => {
+  if (!(error instanceof Error) || depth > 8) return false;
+  const code = (error as { code?: unknown }).code;
+  if (UNAVAILABLE_NAMES.has(error.name)) return true;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 429)
+    return true;
+  return isDependencyUnavailable(error.cause, depth + 1);
+};
+
 const GENERIC_MESSAGES: Record<number, string> = {
   // Not "retry the same request": a write without an idempotency key may have been applied.
   503: 'The service is temporarily unavailable; retry later.',
@@ -144,8 +172,12 @@ export const toHttpResponse = (error: unknown, requestId: string): HttpResponse 
     };
     return jsonResponse(error.statusCode, envelope);
   }
-  const statusCode = error instanceof AppError ? error.statusCode : 500;
-  const code = error instanceof AppError ? error.code : 'INTERNAL';
+  // A dependency that timed out or throttled (the invocation's AWS deadline included) is a
+  // 503 with Retry-After, not the caller's fault and not a bug.
+  const unavailable = !(error instanceof AppError) && isDependencyUnavailable(error);
+  const statusCode = error instanceof AppError ? error.statusCode : unavailable ? 503 : 500;
+  const code =
+    error instanceof AppError ? error.code : unavailable ? 'SERVICE_UNAVAILABLE' : 'INTERNAL';
   const envelope: ErrorEnvelope = {
     error: { code, message: GENERIC_MESSAGES[statusCode] ?? INTERNAL_MESSAGE, requestId },
   };

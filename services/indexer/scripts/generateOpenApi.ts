@@ -52,6 +52,10 @@ export const MEDIA_RESPONSES = {
   ),
   '403': json('The authorizer rejected the token (API Gateway).', 'GatewayMessage'),
   '500': json('Unexpected failure; the message is generic, with the request id.', 'ErrorEnvelope'),
+  '503': json(
+    'MediaTable timed out or throttled within the time budget: retry after `Retry-After` seconds.',
+    'ErrorEnvelope',
+  ),
 } as const;
 
 const generateSchemas = (): Record<string, Json> => {

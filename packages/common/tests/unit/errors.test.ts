@@ -62,6 +62,27 @@ describe('toHttpResponse', () => {
     });
   });
 
+  it('answers a dependency that timed out or throttled with 503 and Retry-After', () => {
+    // Prepare: the AWS deadline as withDeadline raises it, and throttling wrapped by a library.
+    const deadline = Object.assign(new Error('the time budget ran out (12 ms)'), {
+      name: 'AwsDeadlineExceededError',
+    });
+    const throttled = new Error('idempotency store failed', {
+      cause: Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
+    });
+
+    // Act
+    const responses = [deadline, throttled].map((error) => toHttpResponse(error, 'req-3'));
+
+    // Assess
+    for (const response of responses) {
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('1');
+      expect(body(response).error.code).toBe('SERVICE_UNAVAILABLE');
+      expect(response.body).not.toContain('budget');
+    }
+  });
+
   it('answers an unexpected error with a generic 500 that reveals nothing', () => {
     // Act
     const response = toHttpResponse(new Error('Table orders-prod: access denied'), 'req-2');

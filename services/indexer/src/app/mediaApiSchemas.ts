@@ -64,7 +64,7 @@ export const mediaPageSchema = z
 export const errorEnvelopeSchema = z
   .object({
     error: z.object({
-      code: z.enum(['BAD_REQUEST', 'UNAUTHORIZED', 'INTERNAL']),
+      code: z.enum(['BAD_REQUEST', 'UNAUTHORIZED', 'INTERNAL', 'SERVICE_UNAVAILABLE']),
       message: z.string(),
       requestId: z.string(),
       details: z.optional(z.unknown()),

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { AwsDeadlineExceededError } from '@shop/common/aws';
 import { createLogger } from '@shop/common/logger';
 import { lambdaContext } from '@shop/testing/lambda';
 import { loadOpenApi, type Schema } from '@shop/testing/openapi';
@@ -212,6 +213,19 @@ describe('GET /products/{productId}/media', () => {
     expect(listed).not.toHaveBeenCalled();
   });
 
+  it('answers 503 with Retry-After when the catalog call runs out of time', async () => {
+    const { handler, catalog } = harness();
+    catalog.listByProduct = async () => {
+      throw new AwsDeadlineExceededError('the time budget for AWS calls (0 ms) ran out');
+    };
+
+    const response = await handler(event('prod-1'), context);
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['retry-after']).toBe('1');
+    expect(body(response).error.code).toBe('SERVICE_UNAVAILABLE');
+  });
+
   it('answers a generic 500 when the catalog fails', async () => {
     const { handler, catalog, errors } = harness();
     catalog.listByProduct = async () => {
@@ -241,6 +255,13 @@ describe('openapi.yaml', () => {
       const { handler, catalog } = harness();
       catalog.listByProduct = async () => {
         throw new Error('down');
+      };
+      return handler(event('prod-1'), context);
+    },
+    '503': () => {
+      const { handler, catalog } = harness();
+      catalog.listByProduct = async () => {
+        throw new AwsDeadlineExceededError('the time budget for AWS calls (0 ms) ran out');
       };
       return handler(event('prod-1'), context);
     },

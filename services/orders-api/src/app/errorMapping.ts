@@ -2,6 +2,7 @@ import {
   AppError,
   BadRequestError,
   ConflictError,
+  isDependencyUnavailable,
   NotFoundError,
   ServiceUnavailableError,
   UnprocessableEntityError,
@@ -13,34 +14,6 @@ import {
   OrderNotCancellableError,
   OrderNotFoundError,
 } from '../domain/errors.js';
-
-// SDK errors that mean "a dependency is slow or shedding load; retry later": the invocation
-// deadline (AwsDeadlineExceededError), per-attempt timeouts and aborts, and throttling that
-// outlived its retries.
-const UNAVAILABLE_NAMES = new Set([
-  'AwsDeadlineExceededError',
-  'TimeoutError',
-  'AbortError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-]);
-const UNAVAILABLE_CODES = new Set(['ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED']);
-
-/** A dependency timed out or throttled, here or anywhere down the `cause` chain (Powertools wraps). */
-const isDependencyUnavailable = (error: unknown, depth = 0): boolean => {
-  if (!(error instanceof Error) || depth > 8) return false;
-  const code = (error as { code?: unknown }).code;
-  if (UNAVAILABLE_NAMES.has(error.name)) return true;
-  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-  if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 429)
-    return true;
-  return isDependencyUnavailable(error.cause, depth + 1);
-};
 
 /**
  * Domain errors in HTTP terms. A dependency that timed out or throttled becomes a 503 with
