@@ -90,6 +90,9 @@ interface Budget {
 
 const budgets = new AsyncLocalStorage<Budget>();
 
+/** The longest delay `setTimeout` takes (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Run `fn` so that every AWS call a {@link createAwsClient} client sends inside it ends by
  * `deadline` (epoch ms). Nested deadlines keep the earlier one.
@@ -97,9 +100,6 @@ const budgets = new AsyncLocalStorage<Budget>();
  * @example
  * await runWithDeadline(Date.now() + 2_000, () => client.send(new ListTablesCommand({})));
  */
-/** The longest delay `setTimeout` takes (2^31 - 1 ms); a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 export const runWithDeadline = async <T>(deadline: number, fn: () => Promise<T>): Promise<T> => {
   const effective = Math.min(deadline, budgets.getStore()?.deadline ?? Number.POSITIVE_INFINITY);
   const budgetMs = Math.max(0, Math.floor(effective - Date.now()));
