@@ -230,6 +230,20 @@ const restoreDeleted = async (
 };
 
 /**
+ * The skip the HEAD alone decides, before any byte is downloaded: empty, over
+ * `maxSourceBytes`, or bytes S3 would refuse this function on every try (archived, SSE-C).
+ */
+const skipFromHead = (
+  head: ObjectHead,
+  maxSourceBytes: number,
+): [reason: SkipReason, detail: string] | undefined => {
+  if (head.size === 0) return [SKIP_REASONS.empty, 'zero bytes'];
+  if (head.size > maxSourceBytes) return [SKIP_REASONS.tooManyBytes, `limit ${maxSourceBytes}`];
+  const unreadable = unreadableFromHead(head);
+  return unreadable === undefined ? undefined : [SKIP_REASONS.sourceUnreadable, unreadable];
+};
+
+/**
  * After this run's thumbnails went out for a version that is no longer stored, make the
  * thumbnail files show what is stored now: the current version rendered (the newer run may
  * have written its own before ours landed), none for a deleted upload or one that is not an
@@ -254,12 +268,7 @@ const converge = async (
     if (round === CONVERGE_ROUNDS) break;
     const before = shown;
     shown = current?.etag;
-    if (
-      current === undefined ||
-      current.size === 0 ||
-      current.size > deps.maxSourceBytes ||
-      unreadableFromHead(current) !== undefined
-    ) {
+    if (current === undefined || skipFromHead(current, deps.maxSourceBytes) !== undefined) {
       await deps.thumbnails.delete(keys);
       changed = true;
       continue;
@@ -448,13 +457,8 @@ export const createThumbnails = async (
     return skipped(reason, { ...known, ...(detail === undefined ? {} : { detail }) });
   };
 
-  if (head.size === 0) return reject(SKIP_REASONS.empty, 'zero bytes');
-  if (head.size > deps.maxSourceBytes) {
-    return reject(SKIP_REASONS.tooManyBytes, `limit ${deps.maxSourceBytes}`);
-  }
-  // Archived or SSE-C: S3 would refuse the GET, and every retry's.
-  const unreadable = unreadableFromHead(head);
-  if (unreadable !== undefined) return reject(SKIP_REASONS.sourceUnreadable, unreadable);
+  const headSkip = skipFromHead(head, deps.maxSourceBytes);
+  if (headSkip !== undefined) return reject(...headSkip);
   if (
     previous !== undefined &&
     previous.source.eTag === head.etag &&
