@@ -3,6 +3,7 @@ import { TOKEN_CLOCK_TOLERANCE_SECONDS } from '@shop/contracts/authorizerContext
 import { errors, jwtVerify } from 'jose';
 import { CUSTOMER_ID_PATTERN } from '../domain/identifiers.js';
 import type { KeyVersions, SigningKeys, TokenVerifier, Verification } from '../domain/ports.js';
+import { onceEvery } from '../domain/throttle.js';
 
 export interface JoseTokenVerifierOptions {
   /** The signing key's current and previous value (cached), and a way to read them again. */
@@ -35,10 +36,9 @@ const encoder = new TextEncoder();
  */
 export const createJoseTokenVerifier = (options: JoseTokenVerifierOptions): TokenVerifier => {
   const now = options.now ?? Date.now;
-  const refreshIntervalMs = options.refreshIntervalMs ?? 30_000;
-  // No refresh yet: the first mismatch may re-read the keys at once (a container started just
-  // before a rotation holds the old ones in its cache).
-  let lastRefresh = Number.NEGATIVE_INFINITY;
+  // The first mismatch may re-read the keys at once (a container started just before a
+  // rotation holds the old ones in its cache).
+  const mayRefresh = onceEvery(options.refreshIntervalMs ?? 30_000, now);
 
   const verifyWith = async (token: string, versions: KeyVersions) => {
     const secrets =
@@ -83,8 +83,7 @@ export const createJoseTokenVerifier = (options: JoseTokenVerifierOptions): Toke
   const verifyToken = async (token: string): Promise<Verification> => {
     let payload = await verifyWith(token, await currentKeys());
     const refresh = options.keys.refresh?.bind(options.keys);
-    if (payload === undefined && refresh && now() - lastRefresh >= refreshIntervalMs) {
-      lastRefresh = now();
+    if (payload === undefined && refresh && mayRefresh()) {
       payload = await verifyWith(token, await refreshedKeys(refresh));
     }
     if (payload === undefined) return { ok: false, reason: 'invalid_token' };

@@ -3,6 +3,7 @@ import * as z from '@shop/common/validation';
 import { InvalidCursorError } from './errors.js';
 import { ORDER_ID_PATTERN } from './identifiers.js';
 import type { KeyVersions, PagePosition } from './ports.js';
+import { onceEvery } from './throttle.js';
 
 // An opaque pagination cursor: `<payload>.<mac>`, both base64url. The payload names the last
 // order of the page (id and creation time, the position in the ByCreatedAt index); the HMAC
@@ -65,9 +66,7 @@ export const createCursorCodec = (
   keys: () => Promise<KeyVersions>,
   refresh?: CursorRefresh,
 ): CursorCodec => {
-  const now = refresh?.now ?? Date.now;
-  const intervalMs = refresh?.intervalMs ?? 30_000;
-  let lastRefresh = Number.NEGATIVE_INFINITY;
+  const mayRefresh = onceEvery(refresh?.intervalMs ?? 30_000, refresh?.now);
   return {
     async encode(customerId, after) {
       const { current } = await keys();
@@ -86,8 +85,7 @@ export const createCursorCodec = (
       // Base64 has spare bits: only the canonical spelling of the MAC counts.
       if (given.toString('base64url') !== signature) throw new InvalidCursorError('malformed');
       let valid = matches(await keys(), customerId, payload, given);
-      if (!valid && refresh !== undefined && now() - lastRefresh >= intervalMs) {
-        lastRefresh = now();
+      if (!valid && refresh !== undefined && mayRefresh()) {
         valid = matches(await refresh.refresh(), customerId, payload, given);
       }
       if (!valid) throw new InvalidCursorError('signature mismatch');
