@@ -2,9 +2,7 @@ import {
   AppError,
   BadRequestError,
   ConflictError,
-  isDependencyUnavailable,
   NotFoundError,
-  ServiceUnavailableError,
   UnprocessableEntityError,
 } from '@shop/common/errors';
 import {
@@ -16,9 +14,9 @@ import {
 } from '../domain/errors.js';
 
 /**
- * Domain errors in HTTP terms. A dependency that timed out or throttled becomes a 503 with
- * Retry-After (the caller retries, with the same Idempotency-Key). Unknown errors pass through
- * unchanged and become a 500 with a generic message (toHttpResponse never exposes them).
+ * Domain errors in HTTP terms. Anything else passes through unchanged for toHttpResponse: a
+ * dependency that timed out or throttled becomes a 503 with Retry-After there (the caller
+ * retries, with the same Idempotency-Key), and unknown errors a 500 with a generic message.
  *
  * @example
  * return toHttpResponse(toAppError(error), context.awsRequestId);
@@ -47,9 +45,6 @@ export const toAppError = (error: unknown): unknown => {
       cause: error,
       details: [{ field: 'cursor', message: 'Not a cursor issued by this API for this caller' }],
     });
-  }
-  if (isDependencyUnavailable(error)) {
-    return new ServiceUnavailableError('A dependency timed out or throttled', { cause: error });
   }
   return error;
 };
