@@ -1,5 +1,6 @@
 import { TemplateError } from '../template/errors.js';
 import { isRecord, type ProvisionContext, type ResourceInput } from './context.js';
+import { eventPatternProblem } from './eventPatternProblem.js';
 import { implicitHttpApi } from './httpApis.js';
 import type { FunctionModel, SqsMappingModel } from './model.js';
 import { parseKeyFilter, parseS3Events } from './notifications.js';
@@ -192,6 +193,8 @@ export const provisionFunctionEvents = (
           ctx.warn(`${propsPath}: EventBridge rules without Pattern are not triggered locally`);
           break;
         }
+        const problem = eventPatternProblem(resolved.Pattern);
+        if (problem !== undefined) throw new TemplateError(`${propsPath}.Pattern`, problem);
         if (resolved.InputTransformer !== undefined) {
           ctx.warn(
             `${propsPath}.InputTransformer: not applied locally; the event is delivered as is`,

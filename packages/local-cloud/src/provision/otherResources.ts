@@ -8,6 +8,7 @@ import {
   property,
   stringProperty,
 } from './context.js';
+import { eventPatternProblem } from './eventPatternProblem.js';
 import { sqsMapping } from './functionEvents.js';
 import type { RuleTarget } from './model.js';
 
@@ -38,6 +39,8 @@ export const provisionRule: Provisioner = (ctx, input) => {
   if (pattern !== undefined && !isRecord(pattern)) {
     throw new TemplateError(`${base}.EventPattern`, 'must be a map');
   }
+  const problem = pattern === undefined ? undefined : eventPatternProblem(pattern);
+  if (problem !== undefined) throw new TemplateError(`${base}.EventPattern`, problem);
   const targets = property(ctx, input, 'Targets') ?? [];
   if (!Array.isArray(targets)) throw new TemplateError(`${base}.Targets`, 'must be a list');
   const resolved: RuleTarget[] = [];

@@ -1,5 +1,6 @@
 import { TemplateError } from '../template/errors.js';
 import { isRecord } from './context.js';
+import { eventPatternProblem } from './eventPatternProblem.js';
 
 /** Parse `FilterCriteria: { Filters: [{ Pattern: '<json>' }] }` into pattern objects. */
 export const parseFilterCriteria = (value: unknown, path: string): unknown[] => {
@@ -7,13 +8,17 @@ export const parseFilterCriteria = (value: unknown, path: string): unknown[] => 
   const filters = isRecord(value) ? value.Filters : undefined;
   if (!Array.isArray(filters)) throw new TemplateError(path, 'expected Filters: [{ Pattern }]');
   return filters.map((filter, i) => {
-    const pattern = isRecord(filter) ? filter.Pattern : undefined;
+    const raw = isRecord(filter) ? filter.Pattern : undefined;
+    let pattern: unknown;
     try {
-      return typeof pattern === 'string' ? (JSON.parse(pattern) as unknown) : pattern;
+      pattern = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
     } catch (error) {
       throw new TemplateError(`${path}.Filters[${i}].Pattern`, 'is not valid JSON', {
         cause: error,
       });
     }
+    const problem = eventPatternProblem(pattern);
+    if (problem !== undefined) throw new TemplateError(`${path}.Filters[${i}].Pattern`, problem);
+    return pattern;
   });
 };

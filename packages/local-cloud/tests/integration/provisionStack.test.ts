@@ -133,6 +133,44 @@ Resources:
     await expect(result).rejects.toThrow('Resources.Orders.Properties.KeySchema: is required');
   });
 
+  it('refuses an event pattern or filter AWS would refuse, naming where it is', async () => {
+    // Act: a filter whose matcher takes a list where AWS takes one string.
+    const filter = provision(`
+Resources:
+  Work:
+    Type: AWS::SQS::Queue
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: nowhere/
+      Handler: index.handler
+      Runtime: nodejs24.x
+      Events:
+        Jobs:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Work.Arn
+            FilterCriteria:
+              Filters:
+                - Pattern: '{"body": {"kind": [{"prefix": ["a", "b"]}]}}'
+`);
+    const rule = provision(`
+Resources:
+  Rule:
+    Type: AWS::Events::Rule
+    Properties:
+      EventPattern: { detail: { size: [{ numeric: ['>', ten] }] } }
+`);
+
+    // Assess
+    await expect(filter).rejects.toThrow(
+      'Resources.Fn.Properties.Events.Jobs.Properties.FilterCriteria.Filters[0].Pattern: body.kind[0]: prefix takes a string',
+    );
+    await expect(rule).rejects.toThrow(
+      'Resources.Rule.Properties.EventPattern: detail.size[0]: numeric takes pairs',
+    );
+  });
+
   it('reports a circular dependency between resources', async () => {
     // Act
     const result = provision(`

@@ -79,4 +79,43 @@ describe('matchesPattern', () => {
     expect(matchesPattern({ a: [null] }, { a: null })).toBe(true);
     expect(matchesPattern({ a: [null] }, {})).toBe(false);
   });
+
+  it('matches a nested pattern against any one element of an array of objects', () => {
+    // Prepare: an order event whose items are objects (event-ruler's "JSON array matching").
+    const event = {
+      detail: {
+        items: [
+          { sku: 'A', qty: 1 },
+          { sku: 'B', qty: 3 },
+        ],
+      },
+    };
+
+    // Act / Assess
+    expect(matchesPattern({ detail: { items: { sku: ['B'] } } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { items: { sku: ['C'] } } }, event)).toBe(false);
+    expect(matchesPattern({ detail: { items: { sku: ['B'], qty: [3] } } }, event)).toBe(true);
+    // Fields of different elements are not combined: no single item is A with 3.
+    expect(matchesPattern({ detail: { items: { sku: ['A'], qty: [3] } } }, event)).toBe(false);
+    expect(matchesPattern({ detail: { items: { sku: [{ exists: true }] } } }, event)).toBe(true);
+    // An empty array has no fields: only absence matches.
+    const empty = { detail: { items: [] } };
+    expect(matchesPattern({ detail: { items: { sku: ['A'] } } }, empty)).toBe(false);
+    expect(matchesPattern({ detail: { items: { sku: [{ exists: false }] } } }, empty)).toBe(true);
+  });
+
+  it.each([
+    ['equals-ignore-case', { 'equals-ignore-case': ['stopped', 'paused'] }, 'Stopped', false],
+    ['equals-ignore-case', { 'equals-ignore-case': ['stopped', 'paused'] }, 'Running', true],
+    ['equals-ignore-case', { 'equals-ignore-case': 'stopped' }, 'STOPPED', false],
+    ['prefix', { prefix: ['tmp/', 'cache/'] }, 'cache/a.jpg', false],
+    ['prefix', { prefix: ['tmp/', 'cache/'] }, 'uploads/a.jpg', true],
+    ['suffix', { suffix: ['.tmp', '.part'] }, 'a.part', false],
+    ['suffix', { suffix: ['.tmp', '.part'] }, 'a.jpg', true],
+    ['wildcard', { wildcard: ['*/thumbs/*', 'tmp/*'] }, 'p-1/thumbs/a.jpg', false],
+    ['wildcard', { wildcard: ['*/thumbs/*', 'tmp/*'] }, 'p-1/a.jpg', true],
+  ])('anything-but %s %j: %s -> %s', (_op, inner, value, expected) => {
+    // Act / Assess
+    expect(matchesPattern({ state: [{ 'anything-but': inner }] }, { state: value })).toBe(expected);
+  });
 });

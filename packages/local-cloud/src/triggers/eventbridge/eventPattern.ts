@@ -1,7 +1,9 @@
 // EventBridge event pattern matching ("Creating event patterns", EventBridge User Guide):
 // exact values (strings, numbers, booleans, null), prefix, suffix, equals-ignore-case,
 // wildcard, anything-but (values, prefix, suffix, equals-ignore-case), exists, numeric
-// ranges, cidr (IPv4) and $or. Also used for SQS event source mapping FilterCriteria.
+// ranges, cidr (IPv4) and $or. Also used for SQS and DynamoDB event source mapping
+// FilterCriteria. Patterns are checked when the template is provisioned
+// (provision/eventPatternProblem.ts), as AWS checks them when a rule or mapping is created.
 
 type Json = Record<string, unknown>;
 
@@ -105,7 +107,12 @@ const matcherMatches = (matcher: unknown, value: unknown): boolean => {
     case 'cidr':
       return typeof arg === 'string' && cidrMatches(arg, value);
     case 'anything-but': {
-      if (isRecord(arg)) return !matcherMatches(arg, value);
+      if (isRecord(arg)) {
+        // { prefix | suffix | equals-ignore-case | wildcard: one string or a list of them }
+        const [inner, innerArg] = Object.entries(arg)[0] ?? [];
+        const items = Array.isArray(innerArg) ? innerArg : [innerArg];
+        return !items.some((item) => matcherMatches({ [String(inner)]: item }, value));
+      }
       const excluded = Array.isArray(arg) ? arg : [arg];
       return !excluded.some((item) => matcherMatches(item, value));
     }
@@ -146,9 +153,13 @@ export const matchesPattern = (pattern: unknown, event: unknown): boolean => {
     if (Array.isArray(expected)) {
       if (!fieldMatches(expected, value)) return false;
     } else if (isRecord(expected)) {
-      if (value === MISSING) {
+      if (value === MISSING || (Array.isArray(value) && value.length === 0)) {
         // A nested pattern on a missing object matches only if all it asks is absence.
         if (!matchesPattern(expected, {})) return false;
+      } else if (Array.isArray(value)) {
+        // An array of objects: its elements are the field's values, and one element has to
+        // match the whole nested pattern (fields of different elements are not combined).
+        if (!value.some((item) => matchesPattern(expected, item))) return false;
       } else if (!matchesPattern(expected, value)) {
         return false;
       }
