@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { withDeadline } from './aws.js';
@@ -82,12 +82,52 @@ const flushMetrics = (metrics: Metrics): MiddlewareObj<unknown, unknown, Error, 
 };
 
 /**
+ * The metric of the failures a function answered instead of throwing: Lambda's `Errors`
+ * counts only invocations that threw or timed out, so a version that answers every request
+ * with a 500, or reports every record of its batches as failed, never raises it. Dimensions
+ * `service`, `function_name` and `version` (the version that ran, as CodeDeploy's rollback
+ * alarms name it).
+ */
+export const HANDLED_FAILURES_METRIC = 'HandledFailures';
+
+/**
+ * How many failures an invocation's result reports: 1 for an HTTP answer with a 5xx status,
+ * the records listed in `batchItemFailures` (SQS, DynamoDB Streams), else 0.
+ *
+ * @example
+ * handledFailures({ statusCode: 503, body: '' }); // 1
+ * handledFailures({ batchItemFailures: [{ itemIdentifier: 'm-1' }] }); // 1
+ */
+export const handledFailures = (result: unknown): number => {
+  if (typeof result !== 'object' || result === null) return 0;
+  const { statusCode, batchItemFailures } = result as {
+    statusCode?: unknown;
+    batchItemFailures?: unknown;
+  };
+  if (Array.isArray(batchItemFailures)) return batchItemFailures.length;
+  return typeof statusCode === 'number' && statusCode >= 500 ? 1 : 0;
+};
+
+/** Publish {@link HANDLED_FAILURES_METRIC} at once for an invocation whose result reports failures. */
+const countHandledFailures = (
+  metrics: Metrics,
+): MiddlewareObj<unknown, unknown, Error, Context> => ({
+  after: ({ response, context }) => {
+    const count = handledFailures(response);
+    if (count === 0) return;
+    const metric = metrics.singleMetric();
+    metric.addDimensions({ function_name: context.functionName, version: context.functionVersion });
+    metric.addMetric(HANDLED_FAILURES_METRIC, MetricUnit.Count, count);
+  },
+});
+
+/**
  * A Lambda handler the way every function of the shop is wired: Middy with Powertools'
  * `injectLambdaContext` (request id, cold start, function name in every log line; keys
  * appended during an invocation are cleared after it), a correlation id from the event,
  * Powertools Metrics flushed once per invocation (plus the ColdStart metric, as `logMetrics`
- * does) and
- * the AWS call deadline of {@link withDeadline}.
+ * does, and {@link HANDLED_FAILURES_METRIC} for a result that reports failures) and the AWS
+ * call deadline of {@link withDeadline}.
  *
  * Middy's own early timeout is off: the deadline already ends every AWS call `deadlineMarginMs`
  * before the timeout, so the handler still answers (a 503, a batch's partial failures) instead
@@ -108,5 +148,7 @@ export const lambdaHandler = <Event, Result>(
   )
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlate(logger, correlationId));
-  return metrics === undefined ? wired : wired.use(flushMetrics(metrics));
+  return metrics === undefined
+    ? wired
+    : wired.use(flushMetrics(metrics)).use(countHandledFailures(metrics));
 };

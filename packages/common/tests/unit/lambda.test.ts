@@ -2,7 +2,12 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AwsDeadlineExceededError, createAwsClient } from '../../src/aws.js';
-import { CORRELATION_IDS, lambdaHandler } from '../../src/lambda.js';
+import {
+  CORRELATION_IDS,
+  HANDLED_FAILURES_METRIC,
+  handledFailures,
+  lambdaHandler,
+} from '../../src/lambda.js';
 import { createLogger } from '../../src/logger.js';
 import { closeServers, invocationContext, LOCAL, stallingServer } from '../support/localServers.js';
 
@@ -141,6 +146,48 @@ describe('lambdaHandler', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('counts the failures a result reports under the version that ran, at once', async () => {
+    // Prepare: a version answering 500, then a batch with two failed records, then a success.
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const lines = captureStdout();
+    const metrics = new Metrics({ namespace: 'Shop', serviceName: 'svc' });
+    const results: unknown[] = [
+      { statusCode: 500, body: '{}' },
+      { batchItemFailures: [{ itemIdentifier: 'm-1' }, { itemIdentifier: 'm-2' }] },
+      { statusCode: 200, body: '{}' },
+      { batchItemFailures: [] },
+    ];
+    const handler = lambdaHandler(async () => results.shift(), {
+      logger: createLogger('svc'),
+      metrics,
+      correlationId: CORRELATION_IDS.sqs,
+      deadlineMarginMs: 1_000,
+    });
+    const context = { ...invocationContext('shop-Fn'), functionVersion: '7' };
+
+    // Act
+    for (let i = 0; i < 4; i++) await handler({}, context);
+
+    // Assess: one line per failing invocation, dimensions as the rollback alarms name them.
+    const failures = lines.filter((line) => HANDLED_FAILURES_METRIC in line);
+    expect(failures).toEqual([
+      expect.objectContaining({
+        service: 'svc',
+        function_name: 'shop-Fn',
+        version: '7',
+        [HANDLED_FAILURES_METRIC]: 1,
+      }),
+      expect.objectContaining({ version: '7', [HANDLED_FAILURES_METRIC]: 2 }),
+    ]);
+    const directive = (failures[0]?._aws as { CloudWatchMetrics: unknown[] } | undefined)
+      ?.CloudWatchMetrics[0];
+    expect(directive).toEqual({
+      Namespace: 'Shop',
+      Dimensions: [['service', 'function_name', 'version']],
+      Metrics: [{ Name: HANDLED_FAILURES_METRIC, Unit: 'Count' }],
+    });
+  });
+
   it('passes errors through unchanged', async () => {
     // Prepare
     captureStdout();
@@ -185,6 +232,25 @@ describe('lambdaHandler', () => {
     expect(error).toBeInstanceOf(AwsDeadlineExceededError);
     expect(stalled.requests).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(1_300);
+  });
+});
+
+describe('handledFailures', () => {
+  it.each([
+    [{ statusCode: 500 }, 1],
+    [{ statusCode: 503, headers: { 'retry-after': '1' } }, 1],
+    [{ statusCode: 499 }, 0],
+    [{ statusCode: 201 }, 0],
+    [{ batchItemFailures: [{ itemIdentifier: 'a' }, { itemIdentifier: 'b' }] }, 2],
+    [{ batchItemFailures: [] }, 0],
+    [{ isAuthorized: false }, 0],
+    [{ statusCode: '500' }, 0],
+    ['ok', 0],
+    [null, 0],
+    [undefined, 0],
+  ])('%j reports %i', (result, count) => {
+    // Act / Assess
+    expect(handledFailures(result)).toBe(count);
   });
 });
 
