@@ -138,6 +138,14 @@ def is_tls_only_deny(statement: dict) -> bool:
     return statement.get("Effect") == "Deny" and str(condition.get("aws:SecureTransport")).lower() == "false"
 
 
+def alarm_metrics(props: dict) -> list:
+    """The metrics an alarm reads: its own (Namespace, MetricName, Dimensions), or each MetricStat of its metric math."""
+    queries = props.get("Metrics")
+    if not isinstance(queries, list):
+        return [props]
+    return [q["MetricStat"]["Metric"] for q in queries if isinstance(q, dict) and isinstance(q.get("MetricStat"), dict) and isinstance(q["MetricStat"].get("Metric"), dict)]
+
+
 class Rules:
     def __init__(self, template: dict):
         self.resources: dict = template.get("Resources", {})
@@ -339,11 +347,50 @@ class Rules:
                 name = alarm.get("Name") if isinstance(alarm, dict) else None
                 alarm_id = name.get("Ref") if isinstance(name, dict) else None
                 props = self.resources.get(alarm_id or "", {}).get("Properties", {})
-                if props.get("Namespace") == "AWS/SQS" or str(props.get("MetricName", "")).startswith("ApproximateNumberOfMessages"):
-                    self.report("SHOP012", logical_id, f"rolls back on {alarm_id}, a queue-depth alarm that stays in ALARM while messages wait; let it notify only")
-                dimensions = {d.get("Name") for d in as_list(props.get("Dimensions", [])) if isinstance(d, dict)}
-                if props.get("Namespace") == "AWS/Lambda" and "ExecutedVersion" not in dimensions:
-                    self.report("SHOP012", logical_id, f"rolls back on {alarm_id}, which counts the replaced version's errors too; add the ExecutedVersion dimension")
+                for metric in alarm_metrics(props):
+                    if metric.get("Namespace") == "AWS/SQS" or str(metric.get("MetricName", "")).startswith("ApproximateNumberOfMessages"):
+                        self.report("SHOP012", logical_id, f"rolls back on {alarm_id}, a queue-depth alarm that stays in ALARM while messages wait; let it notify only")
+                    dimensions = {d.get("Name") for d in as_list(metric.get("Dimensions", [])) if isinstance(d, dict)}
+                    if metric.get("Namespace") == "AWS/Lambda" and "ExecutedVersion" not in dimensions:
+                        self.report("SHOP012", logical_id, f"rolls back on {alarm_id}, which counts the replaced version's errors too; add the ExecutedVersion dimension")
+
+    def rollbacks_see_reported_failures(self) -> None:
+        # A function that reports failed records (ReportBatchItemFailures) returns normally when
+        # they fail, and Lambda's Errors never counts them: a version failing every record would
+        # be deployed to 100 %. Its rollback alarms must also read a failure metric of the
+        # deployed version (one with a `version` dimension).
+        function_of, group_of = {}, {}
+        for alias_id, alias in self.of_type("AWS::Lambda::Alias"):
+            name = alias.get("Properties", {}).get("FunctionName")
+            function = name.get("Ref") if isinstance(name, dict) else None
+            function_of[alias_id] = function
+            group = (alias.get("UpdatePolicy", {}).get("CodeDeployLambdaAliasUpdate") or {}).get("DeploymentGroupName")
+            if function and isinstance(group, dict):
+                group_of[function] = group.get("Ref")
+        reported = set()
+        for _, mapping in self.of_type("AWS::Lambda::EventSourceMapping"):
+            props = mapping.get("Properties", {})
+            if "ReportBatchItemFailures" not in as_list(props.get("FunctionResponseTypes", [])):
+                continue
+            target = props.get("FunctionName")
+            ref = target.get("Ref") if isinstance(target, dict) else None
+            if ref:
+                reported.add(function_of.get(ref) or ref)
+        for function in sorted(reported):
+            group = self.resources.get(group_of.get(function) or "", {})
+            if not group:
+                continue  # not deployed through CodeDeploy (SHOP011 names it)
+            alarms = (group.get("Properties", {}).get("AlarmConfiguration") or {}).get("Alarms", [])
+            sees = False
+            for alarm in as_list(alarms):
+                name = alarm.get("Name") if isinstance(alarm, dict) else None
+                alarm_id = name.get("Ref") if isinstance(name, dict) else None
+                for metric in alarm_metrics(self.resources.get(alarm_id or "", {}).get("Properties", {})):
+                    dimensions = {d.get("Name") for d in as_list(metric.get("Dimensions", [])) if isinstance(d, dict)}
+                    if metric.get("Namespace") != "AWS/Lambda" and "version" in dimensions:
+                        sees = True
+            if not sees:
+                self.report("SHOP014", function, "reports failed records but rolls back on Lambda's Errors only; add a failure metric of the deployed version (version dimension) to its rollback alarm")
 
     def deployment_roles_are_scoped(self) -> None:
         # Without DeploymentPreference.Role, SAM creates one CodeDeployServiceRole holding
@@ -413,6 +460,7 @@ class Rules:
         self.functions_deploy_gradually()
         self.rollback_alarms_watch_the_new_version()
         self.deployment_roles_are_scoped()
+        self.rollbacks_see_reported_failures()
         return self.findings
 
 

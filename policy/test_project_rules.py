@@ -277,6 +277,52 @@ def test_a_rollback_on_errors_of_every_version_is_a_finding():
     ]
 
 
+def test_a_batch_function_rolling_back_on_errors_only_is_a_finding():
+    def report_failures(r):
+        r["Mapping"]["Properties"]["FunctionName"] = {"Ref": "FnAlias"}
+
+    assert broken(report_failures) == [
+        "SHOP014 Fn: reports failed records but rolls back on Lambda's Errors only; add a failure metric of the deployed version (version dimension) to its rollback alarm"
+    ]
+
+
+def test_a_rollback_alarm_reading_failures_of_the_version_is_not_a_finding():
+    def report_and_count_failures(r):
+        r["Mapping"]["Properties"]["FunctionName"] = {"Ref": "FnAlias"}
+        errors = r["FnNewVersionErrors"]["Properties"]
+        version = {"Fn::GetAtt": ["FnVersion", "Version"]}
+        r["FnNewVersionErrors"]["Properties"] = {
+            "Metrics": [
+                {"Id": "errors", "MetricStat": {"Metric": {k: errors[k] for k in ("Namespace", "MetricName", "Dimensions")}}},
+                {
+                    "Id": "handled",
+                    "MetricStat": {
+                        "Metric": {
+                            "Namespace": "Shop",
+                            "MetricName": "HandledFailures",
+                            "Dimensions": [{"Name": "function_name", "Value": {"Ref": "Fn"}}, {"Name": "version", "Value": version}],
+                        }
+                    },
+                },
+                {"Id": "failures", "Expression": "FILL(errors, 0) + FILL(handled, 0)"},
+            ]
+        }
+
+    assert broken(report_and_count_failures) == []
+
+
+def test_metric_math_rollback_alarms_are_checked_metric_by_metric():
+    def all_versions_in_math(r):
+        errors = r["FnNewVersionErrors"]["Properties"]
+        metric = {k: errors[k] for k in ("Namespace", "MetricName")}
+        metric["Dimensions"] = [{"Name": "FunctionName", "Value": {"Ref": "Fn"}}]
+        r["FnNewVersionErrors"]["Properties"] = {"Metrics": [{"Id": "errors", "MetricStat": {"Metric": metric}}]}
+
+    assert broken(all_versions_in_math) == [
+        "SHOP012 FnDeploymentGroup: rolls back on FnNewVersionErrors, which counts the replaced version's errors too; add the ExecutedVersion dimension"
+    ]
+
+
 def test_a_function_without_log_retention_or_errors_alarm_is_a_finding():
     assert broken(lambda r: r["FnLogs"]["Properties"].pop("RetentionInDays")) == ["SHOP006 FnLogs: has no RetentionInDays"]
     assert broken(lambda r: r.pop("FnErrors"))[0].startswith("SHOP007 Fn")

@@ -1,5 +1,8 @@
 // The email service's fixed names and numbers (no AWS imports: the app and adapters use them).
 
+/** Service name in logs and metrics, and the metrics namespace. */
+export const SERVICE = { name: 'email', metricsNamespace: 'Shop' } as const;
+
 /**
  * Business metrics of this service (Powertools Metrics, namespace `Shop`, dimension
  * `service=email`), documented in the README's metrics table.

@@ -8,12 +8,13 @@ import { dynamoDBIdempotencyStores } from '../adapters/dynamoDBIdempotencyStores
 import { SesEmailSender } from '../adapters/SesEmailSender.js';
 import { createEmailHandler } from '../app/createEmailHandler.js';
 import { AWS_LIMITS, loadEmailConfig, SES_SEND_RETRY } from '../config.js';
+import { SERVICE } from '../domain/constants.js';
 
 const config = loadEmailConfig();
 const dynamodb = createAwsClient(DynamoDBClient, 'DynamoDB', AWS_LIMITS.dynamodb);
 const ses = createAwsClient(SESv2Client, 'SESv2', AWS_LIMITS.ses);
-const logger = createLogger('email');
-const metrics = new Metrics({ namespace: 'Shop', serviceName: 'email' });
+const logger = createLogger(SERVICE.name);
+const metrics = new Metrics({ namespace: SERVICE.metricsNamespace, serviceName: SERVICE.name });
 const { senderEmail: from, sesConfigurationSet: configurationSetName } = config;
 const { deadlineMarginMs } = AWS_LIMITS;
 

@@ -1,5 +1,7 @@
-import { resourceProperties } from '@shop/testing/template';
+import { HANDLED_FAILURES_METRIC } from '@shop/common/lambda';
+import { resourceProperties, rollbackAlarmProblems } from '@shop/testing/template';
 import { describe, expect, it } from 'vitest';
+import { SERVICE } from '../../src/domain/constants.js';
 
 interface Statement {
   Effect: string;
@@ -29,5 +31,12 @@ describe('template.yaml (email)', () => {
     expect(sending[0]?.Condition).toEqual({
       StringEquals: { 'ses:FromAddress': { Ref: 'SenderEmail' } },
     });
+  });
+
+  it("rolls a deployment back on the new version's failed records, not only on its errors", () => {
+    // Assess: a version that reports every record as failed never raises Lambda's Errors.
+    expect(rollbackAlarmProblems('EmailFunction', SERVICE.name, HANDLED_FAILURES_METRIC)).toEqual(
+      [],
+    );
   });
 });

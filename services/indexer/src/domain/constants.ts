@@ -1,6 +1,9 @@
 // The indexer's named values, `as const` rather than enums: metric names, the S3 event types
 // it consumes, why an event can change nothing, catalog statuses and MediaTable's names.
 
+/** Service name in logs and metrics, and the metrics namespace. */
+export const SERVICE = { name: 'indexer', metricsNamespace: 'Shop' } as const;
+
 /**
  * Business metrics (embedded metric format, namespace Shop, service indexer), one per result
  * of an event; documented in the README's metrics table.

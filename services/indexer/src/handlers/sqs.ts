@@ -10,6 +10,7 @@ import { S3ObjectInspector } from '../adapters/S3ObjectInspector.js';
 import { S3OutcomeReader } from '../adapters/S3OutcomeReader.js';
 import { createIndexHandler } from '../app/createIndexHandler.js';
 import { AWS_LIMITS, loadIndexerConfig } from '../config.js';
+import { SERVICE } from '../domain/constants.js';
 
 // IndexerFunction: IndexQueue -> MediaTable. Nearly every record needs S3 (HEAD or GET).
 const config = loadIndexerConfig();
@@ -17,8 +18,8 @@ const tables = DynamoDBDocumentClient.from(
   createAwsClient(DynamoDBClient, 'DynamoDB', AWS_LIMITS.dynamodb),
 );
 const s3 = createAwsClient(S3Client, 'S3', AWS_LIMITS.s3);
-const logger = createLogger('indexer');
-const metrics = new Metrics({ namespace: 'Shop', serviceName: 'indexer' });
+const logger = createLogger(SERVICE.name);
+const metrics = new Metrics({ namespace: SERVICE.metricsNamespace, serviceName: SERVICE.name });
 const deps = { inspector: new S3ObjectInspector(s3), outcomes: new S3OutcomeReader(s3), config };
 const catalog = new DynamoDBMediaCatalog(tables, config.mediaTableName);
 

@@ -7,7 +7,8 @@ import { AWS_LIMITS, loadAuthorizerConfig } from '../config.js';
 
 // AuthorizerFunction: the HTTP API's Lambda authorizer in front of every route. Every cold
 // request needs the signing key, so its Secrets Manager client is created at init. No
-// business metrics: Powertools would warn "No application metrics" on every invocation.
+// Metrics: it has no business metric, and its answers (allow or deny) are never failures, so
+// it publishes no HandledFailures either (its rollback alarm reads Lambda's Errors only).
 const { authorizer: limits } = AWS_LIMITS;
 const config = loadAuthorizerConfig();
 const logger = createFunctionLogger('authorizer');

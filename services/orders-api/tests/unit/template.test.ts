@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dig, readTemplate, resourceProperties } from '@shop/testing/template';
+import { HANDLED_FAILURES_METRIC } from '@shop/common/lambda';
+import {
+  dig,
+  readTemplate,
+  resourceProperties,
+  rollbackAlarmProblems,
+} from '@shop/testing/template';
 import { describe, expect, it } from 'vitest';
 import { BY_CREATED_AT_INDEX, ORDER_ENTITY } from '../../src/adapters/orderItems.js';
 import { ROUTES } from '../../src/app/routes.js';
@@ -9,6 +15,7 @@ import {
   authorizerEnvironmentSchema,
   publisherEnvironmentSchema,
 } from '../../src/config.js';
+import { SERVICE } from '../../src/domain/constants.js';
 
 const template = readTemplate();
 const resource = (name: string) => {
@@ -284,5 +291,27 @@ describe('template.yaml (orders-api)', () => {
         AlarmActions: [{ Ref: 'AlarmTopic' }],
       });
     }
+  });
+
+  it.each([
+    ['OrdersApiFunction', '5xx answers'],
+    ['OrderEventsPublisherFunction', 'records it reports as failed'],
+  ])("rolls %s back on the new version's %s, not only on its errors", (functionId) => {
+    // Assess: Lambda's Errors never counts an answered failure.
+    expect(rollbackAlarmProblems(functionId, SERVICE.name, HANDLED_FAILURES_METRIC)).toEqual([]);
+  });
+
+  it('rolls the authorizer back on its errors only: a denial is an answer, not a failure', () => {
+    // Act
+    const problems = rollbackAlarmProblems(
+      'AuthorizerFunction',
+      SERVICE.name,
+      HANDLED_FAILURES_METRIC,
+    );
+
+    // Assess
+    expect(problems).toEqual([
+      `AuthorizerFunction: no rollback alarm reads ${HANDLED_FAILURES_METRIC}`,
+    ]);
   });
 });
