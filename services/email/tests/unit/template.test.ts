@@ -1,6 +1,8 @@
 import { HANDLED_FAILURES_METRIC } from '@shop/common/lambda';
-import { resourceProperties, rollbackAlarmProblems } from '@shop/testing/template';
+import { readTemplate, resourceProperties, rollbackAlarmProblems } from '@shop/testing/template';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { loadEmailConfig } from '../../src/config.js';
 import { SERVICE } from '../../src/domain/constants.js';
 
 interface Statement {
@@ -37,6 +39,61 @@ describe('template.yaml (email)', () => {
     // Assess: a version that reports every record as failed never raises Lambda's Errors.
     expect(rollbackAlarmProblems('EmailFunction', SERVICE.name, HANDLED_FAILURES_METRIC)).toEqual(
       [],
+    );
+  });
+});
+
+// CloudFormation checks SenderEmail against its AllowedPattern at deploy time; the function
+// checks SENDER_EMAIL at every cold start. A value the first takes and the second refuses
+// deploys fine and then fails every message, so the pattern must admit no such value.
+describe('template.yaml SenderEmail', () => {
+  const parameter = readTemplate().Parameters?.SenderEmail as {
+    Default: string;
+    AllowedPattern: string;
+  };
+  const allowed = new RegExp(parameter.AllowedPattern);
+  const configures = (address: string) => {
+    try {
+      loadEmailConfig({ IDEMPOTENCY_TABLE_NAME: 'idempotency', SENDER_EMAIL: address });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('admits the default and plain addresses, and refuses what the function refuses', () => {
+    for (const address of [
+      parameter.Default,
+      'orders@shop.example.co.uk',
+      "o'brien+orders@a-b.io",
+    ]) {
+      expect([address, allowed.test(address), configures(address)]).toEqual([address, true, true]);
+    }
+    for (const address of [
+      'sales&orders@example.com',
+      'orders@shop.xn--p1ai',
+      'orders@example.com.',
+      '.orders@example.com',
+      'orders@example',
+      'orders @example.com',
+      'bestellung@bücher.de',
+    ]) {
+      expect([address, allowed.test(address), configures(address)]).toEqual([
+        address,
+        false,
+        false,
+      ]);
+    }
+  });
+
+  it('admits no value that the function would refuse at cold start', () => {
+    const candidates = fc.oneof(
+      fc.emailAddress(),
+      fc.string({ unit: fc.constantFrom(..."ab1.-_+'&@ éx".split('')), maxLength: 30 }),
+    );
+    fc.assert(
+      fc.property(candidates, (address) => !allowed.test(address) || configures(address)),
+      { numRuns: 3000 },
     );
   });
 });

@@ -49,6 +49,43 @@ describe('template.yaml ThumbnailWidths', () => {
   });
 });
 
+describe.each([
+  ['ThumbnailMaxSourceBytes', 'MAX_SOURCE_BYTES'],
+  ['ThumbnailMaxSourcePixels', 'MAX_SOURCE_PIXELS'],
+])('template.yaml %s', (name, variable) => {
+  const limit = readTemplate().Parameters?.[name] as { Default: string; AllowedPattern: string };
+  const allowed = new RegExp(limit.AllowedPattern);
+  const configuresLimit = (value: string) => {
+    try {
+      loadThumbnailsConfig({ THUMBNAILS_BUCKET: 'thumbs', [variable]: value });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('admits whole numbers only, as the function does', () => {
+    for (const value of [limit.Default, '1', '999999999999999']) {
+      expect([value, allowed.test(value), configuresLimit(value)]).toEqual([value, true, true]);
+    }
+    for (const value of ['1.5', '1e6', '0', '-1', '', ' 5', '0x10']) {
+      expect([value, allowed.test(value)]).toEqual([value, false]);
+    }
+  });
+
+  it('admits no value that the function would refuse at cold start', () => {
+    const values = fc.oneof(
+      fc.integer().map(String),
+      fc.double().map(String),
+      fc.string({ unit: fc.constantFrom(...'0123456789.e-+ '.split('')), maxLength: 20 }),
+    );
+    fc.assert(
+      fc.property(values, (value) => !allowed.test(value) || configuresLimit(value)),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 /** Every object of the uploads bucket, as the template names them (`Fn::Sub`). */
 const OBJECTS = ['$', '{UploadsBucket.Arn}/*'].join('');
 
