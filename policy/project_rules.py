@@ -231,7 +231,12 @@ class Rules:
                 self.report("SHOP003", queue, "is consumed by a function but has no RedrivePolicy (dead-letter queue)")
 
     def dead_letter_queues_have_alarms(self) -> None:
+        # Dead letters arrive by a queue's RedrivePolicy, a mapping's or an async invoke's
+        # OnFailure destination, or a function's DeadLetterConfig. Each such queue needs an
+        # alarm that notifies on its depth (messages visible): a count of messages sent or
+        # deleted can stay at 0 while dead letters wait.
         alarms = list(self.of_type("AWS::CloudWatch::Alarm"))
+        dlqs = set()
         for logical_id, queue in self.of_type("AWS::SQS::Queue"):
             redrive = queue.get("Properties", {}).get("RedrivePolicy")
             if not redrive:
@@ -240,12 +245,27 @@ class Rules:
             if dlq is None:
                 self.report("SHOP004", logical_id, "RedrivePolicy does not target a queue in this template")
                 continue
+            dlqs.add(dlq)
+        for kind in ("AWS::Lambda::EventSourceMapping", "AWS::Lambda::EventInvokeConfig"):
+            for _, resource in self.of_type(kind):
+                destination = ((resource.get("Properties", {}).get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
+                dlq = self.queue_of(destination)
+                if dlq is not None:
+                    dlqs.add(dlq)
+        for _, function in self.of_type("AWS::Lambda::Function"):
+            dlq = self.queue_of((function.get("Properties", {}).get("DeadLetterConfig") or {}).get("TargetArn"))
+            if dlq is not None:
+                dlqs.add(dlq)
+        for dlq in sorted(dlqs):
             alarmed = any(
-                refers_to(alarm.get("Properties", {}).get("Dimensions"), dlq) and alarm.get("Properties", {}).get("AlarmActions")
-                for _, alarm in alarms
+                refers_to(props.get("Dimensions"), dlq)
+                and props.get("MetricName") == "ApproximateNumberOfMessagesVisible"
+                and props.get("Statistic", "Maximum") in ("Maximum", "Sum", "Average")
+                and props.get("AlarmActions")
+                for props in (alarm.get("Properties", {}) for _, alarm in alarms)
             )
             if not alarmed:
-                self.report("SHOP004", dlq, "is a dead-letter queue without an alarm (with AlarmActions) on its depth")
+                self.report("SHOP004", dlq, "is a dead-letter queue without an alarm (with AlarmActions) on its depth (ApproximateNumberOfMessagesVisible)")
 
     def queues_encrypted_tls_only(self) -> None:
         policies = list(self.of_type("AWS::SQS::QueuePolicy"))
@@ -289,6 +309,10 @@ class Rules:
             if principal in ("s3.amazonaws.com", "events.amazonaws.com", "sns.amazonaws.com", "apigateway.amazonaws.com"):
                 if not props.get("SourceArn"):
                     self.report("SHOP009", logical_id, f"lets {principal} invoke without a SourceArn; name the bucket/rule/topic/API")
+                # A bucket ARN names no account: another account's bucket of that name could
+                # invoke (AWS: set SourceAccount too for S3).
+                elif principal == "s3.amazonaws.com" and not props.get("SourceAccount"):
+                    self.report("SHOP009", logical_id, "lets s3.amazonaws.com invoke without a SourceAccount; a bucket ARN names no account")
 
     def alarm_topics_are_publishable(self) -> None:
         # CloudWatch can publish to an encrypted topic only if the key policy lets
@@ -303,6 +327,7 @@ class Rules:
             resource = self.resources.get(topic, {})
             if resource.get("Type") != "AWS::SNS::Topic":
                 continue
+            self.alarm_topic_policy(topic)
             key = resource.get("Properties", {}).get("KmsMasterKeyId")
             if not key:
                 continue
@@ -324,6 +349,33 @@ class Rules:
                 self.report("SHOP010", key_id or topic, "encrypts an alarm topic but its policy does not allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*")
             if key_resource.get("Properties", {}).get("EnableKeyRotation") is not True:
                 self.report("SHOP010", key_id or topic, "has no EnableKeyRotation: true")
+
+    def alarm_topic_policy(self, topic: str) -> None:
+        # SNS's default topic policy lets any principal of the account publish and takes plain
+        # HTTP. An alarm topic's own policy denies requests without TLS and lets CloudWatch
+        # publish only for alarms of this account (aws:SourceArn: the confused deputy).
+        statements = [
+            statement
+            for _, policy in self.of_type("AWS::SNS::TopicPolicy")
+            if any(refers_to(t, topic) for t in as_list(policy.get("Properties", {}).get("Topics", [])))
+            for statement in as_list(policy.get("Properties", {}).get("PolicyDocument", {}).get("Statement", []))
+        ]
+        if not any(is_tls_only_deny(statement) for statement in statements):
+            self.report("SHOP015", topic, "no topic policy denies requests without TLS (aws:SecureTransport false)")
+        publishers = [
+            statement
+            for statement in statements
+            if statement.get("Effect") == "Allow"
+            and "cloudwatch.amazonaws.com" in as_list((statement.get("Principal") or {}).get("Service", []))
+            and "sns:Publish" in as_list(statement.get("Action", []))
+        ]
+        if not publishers:
+            self.report("SHOP015", topic, "no topic policy lets cloudwatch.amazonaws.com sns:Publish (for this account's alarms, aws:SourceArn)")
+        elif not all(
+            any("aws:SourceArn" in (block or {}) for block in (statement.get("Condition") or {}).values())
+            for statement in publishers
+        ):
+            self.report("SHOP015", topic, "lets cloudwatch.amazonaws.com publish without an aws:SourceArn condition (confused deputy)")
 
     def functions_deploy_gradually(self) -> None:
         # AutoPublishAlias + DeploymentPreference: an alias whose updates CodeDeploy controls.

@@ -161,6 +161,24 @@ GOOD = {
             },
         },
         "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"KmsMasterKeyId": {"Ref": "TopicKey"}}},
+        "TopicPolicy": {
+            "Type": "AWS::SNS::TopicPolicy",
+            "Properties": {
+                "Topics": [{"Ref": "Topic"}],
+                "PolicyDocument": {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                            "Action": "sns:Publish",
+                            "Resource": {"Ref": "Topic"},
+                            "Condition": {"ArnLike": {"aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*"}}},
+                        },
+                        {"Effect": "Deny", "Action": "sns:*", "Principal": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                    ]
+                },
+            },
+        },
         "TopicKey": {
             "Type": "AWS::KMS::Key",
             "Properties": {
@@ -241,7 +259,7 @@ def test_an_sqs_source_without_partial_failures_or_dlq_is_a_finding():
 
 def test_a_dlq_without_alarm_is_a_finding():
     result = broken(lambda r: r.pop("DlqAlarm"))
-    assert result == ["SHOP004 Dlq: is a dead-letter queue without an alarm (with AlarmActions) on its depth"]
+    assert result == ["SHOP004 Dlq: is a dead-letter queue without an alarm (with AlarmActions) on its depth (ApproximateNumberOfMessagesVisible)"]
 
 
 def test_an_unencrypted_queue_is_a_finding():
@@ -320,6 +338,48 @@ def test_metric_math_rollback_alarms_are_checked_metric_by_metric():
 
     assert broken(all_versions_in_math) == [
         "SHOP012 FnDeploymentGroup: rolls back on FnNewVersionErrors, which counts the replaced version's errors too; add the ExecutedVersion dimension"
+    ]
+
+
+def test_an_alarm_topic_without_its_own_policy_is_a_finding():
+    assert broken(lambda r: r.pop("TopicPolicy")) == [
+        "SHOP015 Topic: no topic policy denies requests without TLS (aws:SecureTransport false)",
+        "SHOP015 Topic: no topic policy lets cloudwatch.amazonaws.com sns:Publish (for this account's alarms, aws:SourceArn)",
+    ]
+
+
+def test_an_alarm_topic_cloudwatch_may_publish_to_for_any_account_is_a_finding():
+    def any_alarm(r):
+        del r["TopicPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]["Condition"]
+
+    assert broken(any_alarm) == [
+        "SHOP015 Topic: lets cloudwatch.amazonaws.com publish without an aws:SourceArn condition (confused deputy)"
+    ]
+
+
+def test_dead_letters_of_destinations_need_a_depth_alarm_too():
+    def on_failure_queue(r):
+        r["Mapping"]["Properties"]["DestinationConfig"] = {"OnFailure": {"Destination": {"Fn::GetAtt": ["Failures", "Arn"]}}}
+        r["Failures"] = {"Type": "AWS::SQS::Queue", "Properties": {"SqsManagedSseEnabled": True}}
+        r["FailuresPolicy"] = tls_only_queue_policy("Failures")
+
+    assert broken(on_failure_queue) == [
+        "SHOP004 Failures: is a dead-letter queue without an alarm (with AlarmActions) on its depth (ApproximateNumberOfMessagesVisible)"
+    ]
+
+
+def test_a_dlq_alarm_on_another_metric_is_a_finding():
+    def count_deletes(r):
+        r["DlqAlarm"]["Properties"]["MetricName"] = "NumberOfMessagesDeleted"
+
+    assert broken(count_deletes) == [
+        "SHOP004 Dlq: is a dead-letter queue without an alarm (with AlarmActions) on its depth (ApproximateNumberOfMessagesVisible)"
+    ]
+
+
+def test_an_s3_permission_without_source_account_is_a_finding():
+    assert broken(lambda r: r["FnS3Permission"]["Properties"].pop("SourceAccount")) == [
+        "SHOP009 FnS3Permission: lets s3.amazonaws.com invoke without a SourceAccount; a bucket ARN names no account"
     ]
 
 
