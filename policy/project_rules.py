@@ -30,6 +30,7 @@ STAR_RESOURCE_ACTIONS = {
 # AWS managed policies that SAM attaches on its own and that grant on Resource "*": a role
 # holding one needs a permissions boundary that caps it at the function's own resources.
 WILDCARD_MANAGED_POLICIES = (
+    "AWSLambdaBasicExecutionRole",  # logs:CreateLogGroup, CreateLogStream, PutLogEvents
     "AWSLambdaSQSQueueExecutionRole",
     "AWSLambdaDynamoDBExecutionRole",
     "AWSLambdaKinesisExecutionRole",
@@ -138,6 +139,15 @@ def is_tls_only_deny(statement: dict) -> bool:
     return statement.get("Effect") == "Deny" and str(condition.get("aws:SecureTransport")).lower() == "false"
 
 
+def allows_logs_everywhere(statement: dict) -> bool:
+    """An Allow on Resource '*' that covers CloudWatch Logs actions (by Action, or by a NotAction without logs:*)."""
+    if statement.get("Effect") != "Allow" or "*" not in as_list(statement.get("Resource", [])):
+        return False
+    if "NotAction" in statement:
+        return "logs:*" not in as_list(statement["NotAction"])
+    return any(str(action) == "*" or str(action).startswith("logs:") for action in as_list(statement.get("Action", [])))
+
+
 def alarm_metrics(props: dict) -> list:
     """The metrics an alarm reads: its own (Namespace, MetricName, Dimensions), or each MetricStat of its metric math."""
     queries = props.get("Metrics")
@@ -189,8 +199,14 @@ class Rules:
             props = role.get("Properties", {})
             arns = [a for a in props.get("ManagedPolicyArns", []) or [] if isinstance(a, str)]
             wide = [name for name in WILDCARD_MANAGED_POLICIES if any(a.endswith("/" + name) for a in arns)]
-            if wide and not props.get("PermissionsBoundary"):
+            boundary = props.get("PermissionsBoundary")
+            if wide and not boundary:
                 self.report("SHOP008", logical_id, f"holds {', '.join(wide)} (Resource '*') without a PermissionsBoundary capping it")
+            elif "AWSLambdaBasicExecutionRole" in wide:
+                boundary_id = boundary.get("Ref") if isinstance(boundary, dict) else None
+                policy = self.resources.get(boundary_id or "", {}).get("Properties", {}).get("PolicyDocument", {})
+                if any(allows_logs_everywhere(statement) for statement in as_list(policy.get("Statement", []))):
+                    self.report("SHOP008", logical_id, "holds AWSLambdaBasicExecutionRole, and its boundary lets it log to every log group; cap logs at its own")
 
     def buckets_private_encrypted_tls_only(self) -> None:
         policies = list(self.of_type("AWS::S3::BucketPolicy"))

@@ -383,6 +383,36 @@ def test_an_s3_permission_without_source_account_is_a_finding():
     ]
 
 
+def test_logging_everywhere_needs_a_boundary_that_caps_it():
+    basic = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+
+    def unbounded(r):
+        r["FnRole"]["Properties"]["ManagedPolicyArns"] = [basic]
+
+    def bounded_but_not_logs(r):
+        unbounded(r)
+        r["FnRole"]["Properties"]["PermissionsBoundary"] = {"Ref": "FnBoundary"}
+        r["FnBoundary"] = {
+            "Type": "AWS::IAM::ManagedPolicy",
+            "Properties": {"PolicyDocument": {"Statement": [{"Effect": "Allow", "NotAction": "sqs:*", "Resource": "*"}]}},
+        }
+
+    def bounded(r):
+        bounded_but_not_logs(r)
+        r["FnBoundary"]["Properties"]["PolicyDocument"]["Statement"] = [
+            {"Effect": "Allow", "NotAction": ["sqs:*", "logs:*"], "Resource": "*"},
+            {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": {"Fn::GetAtt": ["FnLogs", "Arn"]}},
+        ]
+
+    assert broken(unbounded) == [
+        "SHOP008 FnRole: holds AWSLambdaBasicExecutionRole (Resource '*') without a PermissionsBoundary capping it"
+    ]
+    assert broken(bounded_but_not_logs) == [
+        "SHOP008 FnRole: holds AWSLambdaBasicExecutionRole, and its boundary lets it log to every log group; cap logs at its own"
+    ]
+    assert broken(bounded) == []
+
+
 def test_a_function_without_log_retention_or_errors_alarm_is_a_finding():
     assert broken(lambda r: r["FnLogs"]["Properties"].pop("RetentionInDays")) == ["SHOP006 FnLogs: has no RetentionInDays"]
     assert broken(lambda r: r.pop("FnErrors"))[0].startswith("SHOP007 Fn")
