@@ -228,6 +228,7 @@ export const provisionQueue: Provisioner = async (ctx, input) => {
     url: queue.url,
     arn: queue.arn,
     visibilityTimeoutSeconds: Number(attributes.VisibilityTimeout ?? 30),
+    ...(attributes.ContentBasedDeduplication === 'true' ? { contentBasedDeduplication: true } : {}),
     ...(deadLetter
       ? { deadLetterQueueArn: deadLetter.queueArn, maxReceiveCount: deadLetter.maxReceiveCount }
       : {}),

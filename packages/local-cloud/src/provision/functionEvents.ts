@@ -73,24 +73,40 @@ const s3Event = (
   });
 };
 
-/** An SQS event source mapping from its (resolved) properties. */
+/**
+ * An SQS event source mapping from its (resolved) properties, refused where AWS refuses to
+ * create it. `source` is the queue's ARN and the path of the property that names it (`Queue`
+ * of a SAM event, `EventSourceArn` of an AWS::Lambda::EventSourceMapping).
+ */
 export const sqsMapping = (
   ctx: ProvisionContext,
   id: string,
   functionId: string,
-  queueArn: unknown,
+  source: { arn: unknown; path: string },
   props: Record<string, unknown>,
   path: string,
 ): SqsMappingModel | undefined => {
-  const queue = [...ctx.model.queues.values()].find((q) => q.arn === queueArn);
+  const queue = [...ctx.model.queues.values()].find((q) => q.arn === source.arn);
   if (queue === undefined) {
-    ctx.warn(`${path}: queue ${String(queueArn)} is not a queue of this template; not polled`);
+    ctx.warn(`${path}: queue ${String(source.arn)} is not a queue of this template; not polled`);
     return undefined;
   }
+  const fn = ctx.model.functions.get(functionId);
+  if (fn !== undefined && fn.timeoutSeconds > queue.visibilityTimeoutSeconds) {
+    // A batch still running when its messages reappear would be delivered twice.
+    throw new TemplateError(
+      source.path,
+      `Queue visibility timeout: ${queue.visibilityTimeoutSeconds} seconds is less than Function timeout: ${fn.timeoutSeconds} seconds (AWS refuses the mapping: raise ${queue.logicalId}'s VisibilityTimeout to at least ${functionId}'s Timeout)`,
+    );
+  }
+  const fifo = queue.name.endsWith('.fifo');
   const batchSize = Number(props.BatchSize ?? 10);
   const window = Number(props.MaximumBatchingWindowInSeconds ?? 0);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
-    throw new TemplateError(`${path}.BatchSize`, 'must be 1..10000');
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > (fifo ? 10 : 10_000)) {
+    throw new TemplateError(
+      `${path}.BatchSize`,
+      fifo ? `must be 1..10 for a FIFO queue (${queue.logicalId})` : 'must be 1..10000',
+    );
   }
   if (batchSize > 10 && window < 1) {
     throw new TemplateError(
@@ -143,7 +159,7 @@ export const provisionFunctionEvents = (
           ctx,
           `${fn.logicalId}${name}`,
           fn.logicalId,
-          resolved.Queue,
+          { arn: resolved.Queue, path: `${propsPath}.Queue` },
           resolved,
           propsPath,
         );

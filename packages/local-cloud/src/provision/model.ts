@@ -41,6 +41,8 @@ export interface QueueModel {
   url: string;
   arn: string;
   visibilityTimeoutSeconds: number;
+  /** ContentBasedDeduplication (FIFO queues): SQS makes the deduplication id from the body. */
+  contentBasedDeduplication?: boolean;
   deadLetterQueueArn?: string;
   maxReceiveCount?: number;
 }
@@ -155,6 +157,8 @@ export interface RuleTarget {
   resourceId: string;
   input?: string;
   inputPath?: string;
+  /** SqsParameters.MessageGroupId: the group of each message to a FIFO queue (required there). */
+  messageGroupId?: string;
 }
 
 /** An SQS event source mapping. */

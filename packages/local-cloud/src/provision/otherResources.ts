@@ -60,12 +60,27 @@ export const provisionRule: Provisioner = (ctx, input) => {
     if (target.InputTransformer !== undefined) {
       ctx.warn(`${path}.InputTransformer: not applied locally; the event is delivered as is`);
     }
+    const sqs = isRecord(target.SqsParameters) ? target.SqsParameters : {};
+    const group =
+      typeof sqs.MessageGroupId === 'number' ? String(sqs.MessageGroupId) : sqs.MessageGroupId;
+    if (group !== undefined && (typeof group !== 'string' || group === '')) {
+      throw new TemplateError(`${path}.SqsParameters.MessageGroupId`, 'must be a non-empty string');
+    }
+    const messageGroupId = group as string | undefined;
+    if (queue?.name.endsWith('.fifo') && messageGroupId === undefined) {
+      // AWS refuses the target: a FIFO queue takes no message without a group.
+      throw new TemplateError(
+        `${path}.SqsParameters.MessageGroupId`,
+        `is required for a FIFO queue target (${queue.logicalId})`,
+      );
+    }
     resolved.push({
       id: target.Id,
       kind: queue ? 'queue' : 'function',
       resourceId: (queue?.logicalId ?? fn?.logicalId) as string,
       ...(typeof target.Input === 'string' ? { input: target.Input } : {}),
       ...(typeof target.InputPath === 'string' ? { inputPath: target.InputPath } : {}),
+      ...(queue && messageGroupId !== undefined ? { messageGroupId } : {}),
     });
   });
   ctx.model.rules.push({
@@ -103,7 +118,7 @@ export const provisionEventSourceMapping: Provisioner = (ctx, input) => {
     ctx,
     input.id,
     fn.logicalId,
-    source,
+    { arn: source, path: `${input.path}.Properties.EventSourceArn` },
     props as Record<string, unknown>,
     `${input.path}.Properties`,
   );

@@ -15,6 +15,13 @@ const provision = (source: string) =>
     templateDir: '/tmp',
   });
 
+/** The message provisioning fails with, caught at once (a template that provisions: 'ok'). */
+const refusal = (source: string): Promise<string> =>
+  provision(source).then(
+    () => 'ok',
+    (error: unknown) => (error as Error).message,
+  );
+
 describe('provisionStack', () => {
   it('creates tables, queues with redrive and secrets, and resolves function environments against them', async () => {
     // Act
@@ -135,7 +142,7 @@ Resources:
 
   it('refuses an event pattern or filter AWS would refuse, naming where it is', async () => {
     // Act: a filter whose matcher takes a list where AWS takes one string.
-    const filter = provision(`
+    const filter = await refusal(`
 Resources:
   Work:
     Type: AWS::SQS::Queue
@@ -154,7 +161,7 @@ Resources:
               Filters:
                 - Pattern: '{"body": {"kind": [{"prefix": ["a", "b"]}]}}'
 `);
-    const rule = provision(`
+    const rule = await refusal(`
 Resources:
   Rule:
     Type: AWS::Events::Rule
@@ -163,11 +170,125 @@ Resources:
 `);
 
     // Assess
-    await expect(filter).rejects.toThrow(
+    expect(filter).toContain(
       'Resources.Fn.Properties.Events.Jobs.Properties.FilterCriteria.Filters[0].Pattern: body.kind[0]: prefix takes a string',
     );
-    await expect(rule).rejects.toThrow(
+    expect(rule).toContain(
       'Resources.Rule.Properties.EventPattern: detail.size[0]: numeric takes pairs',
+    );
+  });
+
+  it('refuses an SQS mapping AWS refuses: a Timeout over the visibility timeout, a FIFO batch over 10', async () => {
+    // Act
+    const slowFunction = await refusal(`
+Globals:
+  Function: { Runtime: nodejs24.x, Handler: index.handler, CodeUri: nowhere/, Timeout: 60 }
+Resources:
+  Work:
+    Type: AWS::SQS::Queue
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Jobs: { Type: SQS, Properties: { Queue: !GetAtt Work.Arn } }
+`);
+    const slowMapping = await refusal(`
+Resources:
+  Work:
+    Type: AWS::SQS::Queue
+    Properties: { VisibilityTimeout: 40 }
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: { Runtime: nodejs24.x, Handler: index.handler, Code: { ZipFile: x }, Timeout: 45 }
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties: { FunctionName: !Ref Fn, EventSourceArn: !GetAtt Work.Arn }
+`);
+    const fifoBatch = await refusal(`
+Resources:
+  Events:
+    Type: AWS::SQS::Queue
+    Properties: { FifoQueue: true }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: nowhere/
+      Handler: index.handler
+      Runtime: nodejs24.x
+      Events:
+        Jobs:
+          Type: SQS
+          Properties: { Queue: !GetAtt Events.Arn, BatchSize: 11, MaximumBatchingWindowInSeconds: 1 }
+`);
+
+    // Assess
+    expect(slowFunction).toContain(
+      'Resources.Fn.Properties.Events.Jobs.Properties.Queue: Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds',
+    );
+    expect(slowMapping).toContain(
+      'Resources.Mapping.Properties.EventSourceArn: Queue visibility timeout: 40 seconds is less than Function timeout: 45 seconds',
+    );
+    expect(fifoBatch).toBe(
+      'Resources.Fn.Properties.Events.Jobs.Properties.BatchSize: must be 1..10 for a FIFO queue (Events)',
+    );
+  });
+
+  it('accepts SQS mappings within the limits: default timeouts, large standard batches, 10 from FIFO', async () => {
+    // Act
+    const model = await provision(`
+Globals:
+  Function: { Runtime: nodejs24.x, Handler: index.handler, CodeUri: nowhere/ }
+Resources:
+  Work:
+    Type: AWS::SQS::Queue
+  Events:
+    Type: AWS::SQS::Queue
+    Properties: { FifoQueue: true, VisibilityTimeout: 30 }
+  Quick:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Jobs:
+          Type: SQS
+          Properties: { Queue: !GetAtt Work.Arn, BatchSize: 10000, MaximumBatchingWindowInSeconds: 1 }
+  AsSlowAsAllowed:
+    Type: AWS::Serverless::Function
+    Properties:
+      Timeout: 30
+      Events:
+        Events: { Type: SQS, Properties: { Queue: !GetAtt Events.Arn, BatchSize: 10 } }
+`);
+
+    // Assess
+    expect(model.sqsMappings.map(({ functionId, batchSize }) => [functionId, batchSize])).toEqual([
+      ['Quick', 10_000],
+      ['AsSlowAsAllowed', 10],
+    ]);
+  });
+
+  it('carries the message group of a FIFO queue target, and refuses such a target without one', async () => {
+    // Act
+    const rule = (sqsParameters: string) => `
+Resources:
+  Orders:
+    Type: AWS::SQS::Queue
+    Properties: { FifoQueue: true }
+  Rule:
+    Type: AWS::Events::Rule
+    Properties:
+      EventPattern: { source: [shop.orders] }
+      Targets:
+        - { Id: Orders, Arn: !GetAtt Orders.Arn${sqsParameters} }
+`;
+    const model = await provision(rule(', SqsParameters: { MessageGroupId: orders }'));
+    const ungrouped = await refusal(rule(''));
+
+    // Assess
+    expect(model.rules[0]?.targets).toEqual([
+      { id: 'Orders', kind: 'queue', resourceId: 'Orders', messageGroupId: 'orders' },
+    ]);
+    expect(ungrouped).toBe(
+      'Resources.Rule.Properties.Targets[0].SqsParameters.MessageGroupId: is required for a FIFO queue target (Orders)',
     );
   });
 

@@ -27,9 +27,11 @@ const harness = (
   config: Partial<StreamDeliveryConfig>,
   respond: (batch: StreamRecord[], call: number) => Partial<StreamInvokeResult>,
   now = () => NOW,
+  discardFailures: Error[] = [],
 ) => {
   const invocations: string[][] = [];
   const discarded: Array<{ ids: (string | undefined)[]; info: DiscardInfo }> = [];
+  const stepFailures: string[] = [];
   const run = (batch: StreamRecord[]) =>
     deliverStreamBatch(
       batch,
@@ -51,14 +53,17 @@ const harness = (
           };
         },
         discard: async (gone, info) => {
+          const failure = discardFailures.shift();
+          if (failure) throw failure;
           discarded.push({ ids: ids(gone), info });
         },
+        stepFailed: (error) => stepFailures.push(error.message),
         now,
         sleep: async () => undefined,
         aborted: () => false,
       },
     );
-  return { run, invocations, discarded };
+  return { run, invocations, discarded, stepFailures };
 };
 
 const poison = (id: string) => (batch: StreamRecord[]) =>
@@ -130,6 +135,40 @@ describe('deliverStreamBatch', () => {
       condition: 'RetryAttemptsExhausted',
       approximateInvokeCount: 11,
     });
+  });
+
+  it('retries a discard that failed, without invoking again what was delivered before it', async () => {
+    // Prepare
+    const { run, invocations, discarded, stepFailures } = harness(
+      { bisectBatchOnFunctionError: true, maximumRetryAttempts: 2 },
+      poison('e3'),
+      () => NOW,
+      [new Error('queue unreachable')],
+    );
+
+    // Act
+    await run(records(4));
+
+    // Assess
+    expect(invocations).toEqual([
+      ['e1', 'e2', 'e3', 'e4'],
+      ['e1', 'e2'],
+      ['e3', 'e4'],
+      ['e3'],
+      ['e4'],
+    ]);
+    expect(discarded).toEqual([
+      {
+        ids: ['e3'],
+        info: {
+          condition: 'RetryAttemptsExhausted',
+          approximateInvokeCount: 3,
+          requestId: 'r4',
+          functionError: 'Unhandled',
+        },
+      },
+    ]);
+    expect(stepFailures).toEqual(['queue unreachable']);
   });
 
   it('resumes from the lowest reported item of a partial failure', async () => {

@@ -21,11 +21,23 @@ export interface StreamPollerOptions {
   maxBatchingWindowSeconds?: number;
   /** Pause between empty GetRecords calls per shard (default 250 ms: Lambda polls 4 times a second). */
   pollIntervalMs?: number;
-  /** Pause before a failed batch is retried (default 1000 ms). */
+  /** Pause before a failed batch, or a failed read of the stream, is retried (default 1000 ms). */
   retryDelayMs?: number;
   /** How often to look for new shards (default 10 s). */
   shardDiscoveryMs?: number;
 }
+
+type Position = 'TRIM_HORIZON' | 'LATEST';
+
+/** Where a shard's reading started: what an expired iterator is replaced with before any record. */
+interface ShardStart {
+  position: Position;
+  /** When the starting iterator was taken (epoch ms). */
+  at: number;
+}
+
+const createdMs = (record: StreamRecord) =>
+  record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Number.POSITIVE_INFINITY;
 
 /**
  * A DynamoDB Streams event source mapping: reads each shard of the table's stream through
@@ -92,7 +104,7 @@ export class StreamPoller {
     }
   }
 
-  private async discover(position: 'TRIM_HORIZON' | 'LATEST') {
+  private async discover(position: Position) {
     const { streamArn } = this.mapping;
     let exclusiveStartShardId: string | undefined;
     do {
@@ -106,8 +118,9 @@ export class StreamPoller {
       for (const shard of StreamDescription?.Shards ?? []) {
         const shardId = shard.ShardId;
         if (shardId === undefined || this.shards.has(shardId)) continue;
+        const at = Date.now();
         const iterator = await this.iterator(shardId, position);
-        this.shards.set(shardId, this.readShard(shardId, iterator));
+        this.shards.set(shardId, this.readShard(shardId, iterator, { position, at }));
       }
       exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
     } while (exclusiveStartShardId);
@@ -115,7 +128,7 @@ export class StreamPoller {
 
   private async iterator(
     shardId: string,
-    position: 'TRIM_HORIZON' | 'LATEST',
+    position: Position,
     after?: string,
   ): Promise<string | undefined> {
     const { ShardIterator } = await this.clients.dynamodbStreams.send(
@@ -138,7 +151,7 @@ export class StreamPoller {
     return filters.some((pattern) => matchesPattern(pattern, event));
   }
 
-  private async readShard(shardId: string, first: string | undefined) {
+  private async readShard(shardId: string, first: string | undefined, start: ShardStart) {
     const { mapping, signal } = this;
     const windowMs =
       Math.min(
@@ -146,8 +159,14 @@ export class StreamPoller {
         this.options.maxBatchingWindowSeconds ?? Number.POSITIVE_INFINITY,
       ) * 1000;
     const pollMs = this.options.pollIntervalMs ?? 250;
+    const retryMs = this.options.retryDelayMs ?? 1000;
+    // The iterator of the next GetRecords. Only a successful read replaces it: a failed read is
+    // retried with the same iterator (AWS's stay valid for 15 minutes), so the mapping stays at
+    // its checkpoint, as Lambda's does, and never jumps ahead to LATEST.
     let iterator = first;
     let lastRead: string | undefined;
+    // Records created before this are skipped (only after a LATEST start had to be re-read).
+    let skipBefore = Number.NEGATIVE_INFINITY;
     let open = iterator !== undefined;
     const buffer: StreamRecord[] = [];
     let bufferedSince = 0;
@@ -155,7 +174,15 @@ export class StreamPoller {
     while (!signal.aborted) {
       try {
         if (iterator === undefined && open) {
-          iterator = await this.iterator(shardId, mapping.startingPosition, lastRead);
+          if (lastRead === undefined && start.position === 'LATEST') {
+            // The LATEST iterator expired before any record was read, and nothing else names
+            // that point: read from the shard's start, skipping what was written before it (to
+            // the second, as ApproximateCreationDateTime goes): a few records again, none lost.
+            skipBefore = Math.floor(start.at / 1000) * 1000;
+            iterator = await this.iterator(shardId, 'TRIM_HORIZON');
+          } else {
+            iterator = await this.iterator(shardId, start.position, lastRead);
+          }
         }
         // Read on only while less than a batch waits: under a steady stream of writes that
         // the function cannot keep up with, records stay in the stream, not in this process.
@@ -164,39 +191,31 @@ export class StreamPoller {
             new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
             { abortSignal: signal },
           );
+          const records = output.Records ?? [];
+          // Records no filter matches are dropped, as Lambda does.
+          const kept = records.filter((r) => createdMs(r) >= skipBefore && this.matches(r));
           iterator = output.NextShardIterator;
           open = iterator !== undefined;
-          for (const record of output.Records ?? []) {
-            lastRead = record.dynamodb?.SequenceNumber ?? lastRead;
-            // Records no filter matches are dropped, as Lambda does.
-            if (!this.matches(record)) continue;
-            if (buffer.length === 0) bufferedSince = Date.now();
-            buffer.push(record);
-          }
+          lastRead = records.at(-1)?.dynamodb?.SequenceNumber ?? lastRead;
+          if (buffer.length === 0 && kept.length > 0) bufferedSince = Date.now();
+          buffer.push(...kept);
         }
         failures = 0;
       } catch (error) {
         if (signal.aborted) return;
         if (failures++ === 0)
           this.log.warn(`${mapping.tableId} stream poller: ${(error as Error).message} (retrying)`);
-        iterator = undefined;
-        await sleep(1000, signal);
+        // Only an expired iterator is replaced: after the last record read, or where it started.
+        if ((error as Error).name === 'ExpiredIteratorException') iterator = undefined;
+        await sleep(retryMs, signal);
         continue;
       }
       const full = buffer.length >= mapping.batchSize;
       const windowOver = Date.now() - bufferedSince >= windowMs;
       if (buffer.length > 0 && (full || windowOver || !open)) {
-        const batch = buffer.splice(0, mapping.batchSize);
-        try {
-          await this.deliver(shardId, batch);
-        } catch (error) {
-          // Not the function's failure (the runner's own): keep the batch and try again.
-          this.log.error(
-            `${mapping.functionId}: stream batch not delivered: ${(error as Error).message}`,
-          );
-          buffer.unshift(...batch);
-          await sleep(1000, signal);
-        }
+        // Resolves once every record is delivered or discarded (or the poller stops); a step
+        // that fails for the runner's own reason is retried inside, from where it stopped.
+        await this.deliver(shardId, buffer.splice(0, mapping.batchSize));
         bufferedSince = Date.now();
         continue;
       }
@@ -229,6 +248,10 @@ export class StreamPoller {
           if (failed > 0) this.log.warn(line);
           else this.log.info(line);
         },
+        stepFailed: (error) =>
+          this.log.error(
+            `${mapping.functionId}: stream batch not delivered yet: ${error.message} (retrying from where it stopped)`,
+          ),
         now: () => Date.now(),
         sleep: (ms) => sleep(ms, signal),
         aborted: () => signal.aborted,

@@ -35,6 +35,8 @@ export interface StreamDeliveryDeps {
   discard(records: StreamRecord[], info: DiscardInfo): Promise<void>;
   /** After each invocation: how many records, and how many of them failed. */
   delivered?(records: StreamRecord[], failed: number): void;
+  /** A step failed for the runner's own reason (the destination unreachable): it is retried. */
+  stepFailed?(error: Error): void;
   now(): number;
   sleep(ms: number): Promise<void>;
   aborted(): boolean;
@@ -55,12 +57,36 @@ const createdMs = (record: StreamRecord) =>
   record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Number.POSITIVE_INFINITY;
 
 /**
+ * Run a step until it succeeds (or the poller stops: `undefined`). A step failing is the
+ * runner's problem, not the function's: it is retried where it stands, so the records before it
+ * are not invoked again and the retry counts go on (Lambda never re-sends what it has
+ * checkpointed).
+ */
+const untilDone = async <T>(
+  step: () => Promise<T>,
+  config: StreamDeliveryConfig,
+  deps: StreamDeliveryDeps,
+): Promise<{ value: T } | undefined> => {
+  while (!deps.aborted()) {
+    try {
+      return { value: await step() };
+    } catch (error) {
+      if (deps.aborted()) break;
+      deps.stepFailed?.(error as Error);
+      await deps.sleep(config.retryDelayMs);
+    }
+  }
+  return undefined;
+};
+
+/**
  * Deliver one batch of a shard, in order, as Lambda does for stream event sources: a failed
  * batch is retried before anything after it (MaximumRetryAttempts, then discarded to the
  * on-failure destination); ReportBatchItemFailures resumes from the lowest reported record;
  * BisectBatchOnFunctionError splits a failing batch in two and delivers the halves in order;
  * records older than MaximumRecordAgeInSeconds are discarded before an invocation. Resolves
- * once every record has succeeded or been discarded (or the poller stops).
+ * once every record has succeeded or been discarded (or the poller stops); never rejects: an
+ * invocation or a discard that throws is retried in place ({@link untilDone}).
  */
 export const deliverStreamBatch = async (
   records: StreamRecord[],
@@ -74,12 +100,13 @@ export const deliverStreamBatch = async (
       const oldest = deps.now() - config.maximumRecordAgeSeconds * 1000;
       const expired = part.records.filter((record) => createdMs(record) < oldest);
       if (expired.length > 0) {
-        await deps.discard(expired, {
+        const info: DiscardInfo = {
           condition: 'RecordAgeExceeded',
           approximateInvokeCount: part.invokes,
           requestId: part.lastRequestId ?? '',
           ...(part.lastError ? { functionError: part.lastError } : {}),
-        });
+        };
+        if (!(await untilDone(() => deps.discard(expired, info), config, deps))) return;
         part.records = part.records.filter((record) => !expired.includes(record));
         if (part.records.length === 0) {
           pending.shift();
@@ -87,7 +114,9 @@ export const deliverStreamBatch = async (
         }
       }
     }
-    const result = await deps.invoke(part.records);
+    const invoked = await untilDone(() => deps.invoke(part.records), config, deps);
+    if (invoked === undefined) return;
+    const result = invoked.value;
     part.invokes++;
     part.lastRequestId = result.requestId;
     if (!result.ok) part.lastError = 'Unhandled';
@@ -108,12 +137,13 @@ export const deliverStreamBatch = async (
       continue;
     }
     if (config.maximumRetryAttempts >= 0 && part.attempts >= config.maximumRetryAttempts) {
-      await deps.discard(failed, {
+      const info: DiscardInfo = {
         condition: 'RetryAttemptsExhausted',
         approximateInvokeCount: part.invokes,
         requestId: result.requestId,
         ...(result.ok ? {} : { functionError: 'Unhandled' }),
-      });
+      };
+      if (!(await untilDone(() => deps.discard(failed, info), config, deps))) return;
       pending.shift();
       continue;
     }

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { BackendClients } from '../../clients.js';
 import type { FunctionPool } from '../../lambda/FunctionPool.js';
 import type { RunnerLog } from '../../lambda/types.js';
-import type { LocalStackModel, RuleModel, RuleTarget } from '../../provision/model.js';
+import type { LocalStackModel, QueueModel, RuleModel, RuleTarget } from '../../provision/model.js';
 import { matchesPattern } from './eventPattern.js';
 
 /** `$.detail.object` style paths (the subset InputPath uses in practice). */
@@ -24,6 +25,22 @@ const targetInput = (target: RuleTarget, event: unknown): string => {
   if (target.inputPath !== undefined)
     return JSON.stringify(selectPath(event, target.inputPath) ?? null);
   return JSON.stringify(event);
+};
+
+/**
+ * What a FIFO queue needs besides the body, as EventBridge sends it: the target's
+ * SqsParameters.MessageGroupId, and the event's id as deduplication id unless the queue
+ * deduplicates by content.
+ */
+const fifoParameters = (queue: QueueModel, target: RuleTarget, event: unknown) => {
+  if (!queue.name.endsWith('.fifo')) return {};
+  const id = (event as { id?: unknown } | null)?.id;
+  return {
+    MessageGroupId: target.messageGroupId,
+    ...(queue.contentBasedDeduplication
+      ? {}
+      : { MessageDeduplicationId: typeof id === 'string' ? id : randomUUID() }),
+  };
 };
 
 /**
@@ -74,7 +91,11 @@ export class EventBus {
           const queue = this.model.queues.get(target.resourceId);
           if (queue === undefined) continue;
           await this.clients.sqs.send(
-            new SendMessageCommand({ QueueUrl: queue.url, MessageBody: input }),
+            new SendMessageCommand({
+              QueueUrl: queue.url,
+              MessageBody: input,
+              ...fifoParameters(queue, target, event),
+            }),
           );
         }
         delivered++;
