@@ -185,9 +185,9 @@ const dev = async (values: Record<string, string | boolean | undefined>) => {
   const watching = values.watch !== false;
   const stopWatching = watching
     ? watchSources(path.dirname(templatePath), cloud.model, cloud.functions, log)
-    : () => undefined;
+    : async () => undefined;
   running.stop = async () => {
-    stopWatching();
+    await stopWatching();
     await removeDevState(stateFile);
     await cloud.stop();
   };

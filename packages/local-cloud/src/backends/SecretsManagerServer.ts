@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 // No Secrets Manager emulator is published on npm, so this serves the handful of JSON-protocol
 // operations the project and its tests use, with AWS's version-stage semantics: a new value
-// becomes AWSCURRENT and the old AWSCURRENT becomes AWSPREVIOUS.
+// becomes AWSCURRENT and the old AWSCURRENT becomes AWSPREVIOUS; a ClientRequestToken names
+// the version, so a retried call with the same token and value changes nothing.
 
 interface SecretVersion {
   versionId: string;
@@ -51,6 +52,9 @@ const str = (input: Record<string, unknown>, field: string): string | undefined 
   }
   return value;
 };
+
+/** Versions Secrets Manager keeps of a secret before it drops deprecated (unlabelled) ones. */
+const MAX_VERSIONS = 100;
 
 const PASSWORD_ALPHABET =
   'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&()*+,-.:;<=>?@[]^_{|}~';
@@ -149,7 +153,20 @@ export class SecretsManagerServer {
     return secret;
   }
 
+  /**
+   * A new AWSCURRENT version (the old one becomes AWSPREVIOUS). A ClientRequestToken names the
+   * version: sent again with the same value (a retried call) it changes nothing and answers
+   * that version; with another value it is refused, as Secrets Manager refuses it.
+   */
   private addVersion(secret: Secret, secretString: string, token?: string): SecretVersion {
+    const existing = token === undefined ? undefined : secret.versions.get(token);
+    if (existing !== undefined) {
+      if (existing.secretString === secretString) return existing;
+      throw new ServiceError(
+        'ResourceExistsException',
+        `You can't use ClientRequestToken ${token} because that value is already in use for a version of secret ${secret.arn}.`,
+      );
+    }
     for (const version of secret.versions.values()) {
       version.stages.delete('AWSPREVIOUS');
       if (version.stages.delete('AWSCURRENT')) version.stages.add('AWSPREVIOUS');
@@ -161,7 +178,12 @@ export class SecretsManagerServer {
       createdDate: Date.now() / 1000,
     };
     secret.versions.set(version.versionId, version);
-    for (const [id, old] of secret.versions) if (old.stages.size === 0) secret.versions.delete(id);
+    // Versions without a label are deprecated but kept (a retry with their token still finds
+    // them); Secrets Manager drops the oldest of them past 100 versions.
+    for (const [id, old] of secret.versions) {
+      if (secret.versions.size <= MAX_VERSIONS) break;
+      if (old.stages.size === 0) secret.versions.delete(id);
+    }
     return version;
   }
 
@@ -170,8 +192,21 @@ export class SecretsManagerServer {
     if (name === undefined || !/^[\w/+=.@-]{1,512}$/.test(name)) {
       throw new ServiceError('InvalidParameterException', 'Name is missing or invalid');
     }
-    if (this.secrets.has(name)) {
-      throw new ServiceError('ResourceExistsException', `The secret ${name} already exists.`);
+    const existing = this.secrets.get(name);
+    if (existing !== undefined) {
+      // A retried CreateSecret (the SDK sends a ClientRequestToken) with the same value
+      // answers the secret it created; anything else is a second secret of that name.
+      const token = str(input, 'ClientRequestToken');
+      const value = str(input, 'SecretString');
+      const version = token === undefined ? undefined : existing.versions.get(token);
+      if (version !== undefined && value !== undefined) {
+        this.addVersion(existing, value, token);
+        return { ARN: existing.arn, Name: name, VersionId: version.versionId };
+      }
+      throw new ServiceError(
+        'ResourceExistsException',
+        `The operation failed because the secret ${name} already exists.`,
+      );
     }
     const suffix = randomBytes(3).toString('hex');
     const secret: Secret = {
@@ -237,8 +272,11 @@ export class SecretsManagerServer {
       Name: secret.name,
       Description: secret.description,
       CreatedDate: secret.createdDate,
+      // Only versions with a label: the others are deprecated.
       VersionIdsToStages: Object.fromEntries(
-        [...secret.versions.values()].map((v) => [v.versionId, [...v.stages]]),
+        [...secret.versions.values()]
+          .filter((v) => v.stages.size > 0)
+          .map((v) => [v.versionId, [...v.stages]]),
       ),
     };
   }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LocalCloudDescriptor } from '../cloud/startLocalCloud.js';
 
@@ -39,15 +39,65 @@ export const readDevState = async (file: string): Promise<DevState | undefined> 
   }
 };
 
-export const writeDevState = async (file: string, state: DevState): Promise<void> => {
+/** Where one run (by pid) records its state, beside the shared file. */
+const runFileFor = (file: string, pid: number): string =>
+  path.join(path.dirname(file), 'runs', `${pid}.json`);
+
+/** Write whole or not at all: a reader never sees half a file. */
+const writeAtomically = async (file: string, text: string): Promise<void> => {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(state, null, 2)}\n`);
+  const staging = `${file}.${process.pid}.tmp`;
+  await writeFile(staging, text);
+  await rename(staging, file);
 };
 
-/** Remove the state file if it is still this process's (a later run may have replaced it). */
-export const removeDevState = async (file: string, pid = process.pid): Promise<void> => {
-  const state = await readDevState(file);
-  if (state === undefined || state.pid === pid) await rm(file, { force: true });
+/**
+ * Record a run: the shared file (what `token` and a demo read) now describes it, and its own
+ * file (runs/<pid>.json) keeps it findable while a later run holds the shared one.
+ */
+export const writeDevState = async (file: string, state: DevState): Promise<void> => {
+  const text = `${JSON.stringify(state, null, 2)}\n`;
+  await writeAtomically(runFileFor(file, state.pid), text);
+  await writeAtomically(file, text);
+};
+
+/** The most recently started run that is still alive, pruning the files of runs that are gone. */
+const newestLiveRun = async (
+  file: string,
+  alive: (pid: number) => boolean,
+): Promise<DevState | undefined> => {
+  const dir = path.dirname(runFileFor(file, 0));
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let newest: { state: DevState; writtenAt: number } | undefined;
+  for (const name of names.filter((n) => /^\d+\.json$/.test(n))) {
+    const runFile = path.join(dir, name);
+    const state = await readDevState(runFile);
+    if (state === undefined || typeof state.pid !== 'number' || !alive(state.pid)) {
+      await rm(runFile, { force: true });
+      continue;
+    }
+    const writtenAt = (await stat(runFile)).mtimeMs;
+    if (newest === undefined || writtenAt > newest.writtenAt) newest = { state, writtenAt };
+  }
+  return newest?.state;
+};
+
+/**
+ * Forget this run. If the shared file is still its own, it goes back to the newest run that
+ * is still alive (one started earlier on other ports), or away when there is none; if a later
+ * run replaced it, it stays as it is.
+ */
+export const removeDevState = async (
+  file: string,
+  pid = process.pid,
+  alive: (pid: number) => boolean = isAlive,
+): Promise<void> => {
+  await rm(runFileFor(file, pid), { force: true });
+  const current = await readDevState(file);
+  if (current !== undefined && current.pid !== pid) return;
+  const earlier = await newestLiveRun(file, (other) => other !== pid && alive(other));
+  if (earlier === undefined) await rm(file, { force: true });
+  else await writeAtomically(file, `${JSON.stringify(earlier, null, 2)}\n`);
 };
 
 /** Every loopback port a recorded run listens on: its APIs and embedded backends. */
@@ -122,7 +172,7 @@ export const checkPreviousRun = async (
   return {
     kind: 'running',
     clash: false,
-    message: `another local-cloud runs from this template (pid ${state.pid}${where}); ${shown} now describes this one, so tools reading it (token, a demo) reach this run`,
+    message: `another local-cloud runs from this template (pid ${state.pid}${where}); ${shown} now describes this one, so tools reading it (token, a demo) reach this run, and the earlier one again when this one stops`,
   };
 };
 

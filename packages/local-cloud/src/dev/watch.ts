@@ -74,14 +74,16 @@ export const errorLocation = (output: string): string | undefined =>
  * affected services (their own `build` script) and drops the environments of their
  * functions, so the next invocation cold-starts the new bundle. A failed build reloads
  * nothing: the functions keep serving the previous bundle (the bundler leaves it in place),
- * and the error is printed once; the same error again is one short line.
+ * and the error is printed once; the same error again is one short line. The function it
+ * returns stops watching: a build running then is killed (its whole process group), and the
+ * promise resolves once it has ended; no function is reloaded after that.
  */
 export const watchSources = (
   root: string,
   model: LocalStackModel,
   pool: FunctionPool,
   log: RunnerLog,
-): (() => void) => {
+): (() => Promise<void>) => {
   const packages = readPackages(root);
   const functionsOf = (pkg: WorkspacePackage) =>
     [...model.functions.values()]
@@ -91,6 +93,7 @@ export const watchSources = (
   let timer: NodeJS.Timeout | undefined;
   let building: Promise<void> | undefined;
   const lastFailure = new Map<string, string>();
+  const stopping = new AbortController();
 
   const rebuild = async () => {
     const batch = [...pending];
@@ -99,9 +102,12 @@ export const watchSources = (
       batch.flatMap((pkg) => affectedPackages(packages, pkg, (p) => functionsOf(p).length > 0)),
     );
     for (const pkg of targets) {
+      if (stopping.signal.aborted) return;
       const started = performance.now();
       log.info(`rebuilding ${pkg.name} ...`);
-      const { ok, output } = await runBuild(pkg.dir);
+      const { ok, output } = await runBuild(pkg.dir, stopping.signal);
+      // Stopped mid-build: the build was killed, and the functions are stopping too.
+      if (stopping.signal.aborted) return;
       if (!ok) {
         const where = errorLocation(output);
         const headline = `build of ${pkg.name} failed${where ? ` at ${where}` : ''}; its functions keep the previous bundle`;
@@ -120,6 +126,7 @@ export const watchSources = (
   };
 
   const schedule = () => {
+    if (stopping.signal.aborted) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
       building = (building ?? Promise.resolve()).then(rebuild);
@@ -140,8 +147,11 @@ export const watchSources = (
       }),
     );
   }
-  return () => {
+  return async () => {
+    stopping.abort();
     clearTimeout(timer);
     for (const watcher of watchers) watcher.close();
+    // A build running now is killed; wait until it has ended.
+    await building?.catch(() => undefined);
   };
 };

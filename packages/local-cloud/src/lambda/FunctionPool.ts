@@ -2,8 +2,16 @@ import { type MessageAttributeValue, SendMessageCommand } from '@aws-sdk/client-
 import type { BackendClients } from '../clients.js';
 import type { DestinationModel, LocalStackModel } from '../provision/model.js';
 import { abortableSleep as sleep } from './abortableSleep.js';
+import { MAX_ASYNC_REQUEST_BYTES } from './constants.js';
 import { type InvokeResult, LambdaFunction } from './LambdaFunction.js';
+import type { RuntimeError } from './RuntimeApiServer.js';
 import type { RunnerLog, RuntimeCommand } from './types.js';
+
+/** The error type of a throttled invocation. */
+const THROTTLED = 'TooManyRequestsException';
+
+/** What Invoke answers an asynchronous invocation: queued, or refused (and why). */
+export type AsyncInvokeAnswer = { accepted: true } | { accepted: false; error: RuntimeError };
 
 /** Options for {@link FunctionPool}. */
 export interface FunctionPoolOptions {
@@ -16,6 +24,11 @@ export interface FunctionPoolOptions {
    * and then two minutes; locally the default is 1 s and 2 s.
    */
   asyncRetryDelaysMs?: number[];
+  /**
+   * First and longest delay before retrying a throttled asynchronous invocation (doubling in
+   * between). Lambda backs off from one second up to five minutes; locally 100 ms up to 2 s.
+   */
+  throttleRetryDelaysMs?: [number, number];
   /** Most environments per function (default 10; `ReservedConcurrentExecutions` lowers it). */
   concurrency?: number;
   /** An environment idle this long is stopped (default 5 minutes). */
@@ -70,13 +83,29 @@ export class FunctionPool {
     return this.get(id).invoke(event);
   }
 
-  /** Invoke asynchronously (Event): returns at once; retries and destinations follow. */
-  invokeAsync(id: string, event: unknown): void {
+  /**
+   * Invoke asynchronously (Event): returns at once; retries and destinations follow. An event
+   * over Lambda's 1 MB limit for asynchronous requests is refused, as Invoke refuses it: the
+   * answer says so and nothing runs.
+   */
+  invokeAsync(id: string, event: unknown): AsyncInvokeAnswer {
+    const size = Buffer.byteLength(JSON.stringify(event ?? null), 'utf8');
+    if (size > MAX_ASYNC_REQUEST_BYTES) {
+      const error = {
+        errorType: 'RequestEntityTooLargeException',
+        errorMessage: `Request must be smaller than ${MAX_ASYNC_REQUEST_BYTES} bytes for the InvokeFunction operation`,
+      };
+      this.options.log.error(
+        `${id}: asynchronous invocation refused: ${error.errorMessage} (${size} bytes)`,
+      );
+      return { accepted: false, error };
+    }
     const task = this.runAsync(id, event).catch((error: unknown) => {
       this.options.log.error(`${id}: asynchronous invocation failed: ${(error as Error).message}`);
     });
     this.inFlight.add(task);
     void task.finally(() => this.inFlight.delete(task));
+    return { accepted: true };
   }
 
   /** Wait until no asynchronous invocation is in flight. */
@@ -106,26 +135,43 @@ export class FunctionPool {
     const fn = this.get(id);
     const config = fn.model.async;
     const delays = this.options.asyncRetryDelaysMs ?? [1000, 2000];
-    const queuedAt = Date.now();
+    const [firstThrottleDelay, maxThrottleDelay] = this.options.throttleRetryDelaysMs ?? [
+      100, 2000,
+    ];
+    const expiresAt = Date.now() + config.maximumEventAgeSeconds * 1000;
     let result: InvokeResult | undefined;
     let attempts = 0;
+    let throttleDelay = firstThrottleDelay;
+    let throttles = 0;
     let condition = 'RetriesExhausted';
     const { signal } = this.stopping;
-    for (let attempt = 0; attempt <= config.maximumRetryAttempts; attempt++) {
-      if (attempt > 0)
-        await sleep(delays[Math.min(attempt - 1, delays.length - 1)] ?? 1000, signal);
+    for (;;) {
       if (signal.aborted) break;
-      if ((Date.now() - queuedAt) / 1000 > config.maximumEventAgeSeconds) {
+      if (Date.now() >= expiresAt) {
         condition = 'EventAgeExceeded';
         break;
       }
+      result = await fn.invokeUnlessThrottled(event);
+      if (!result.ok && result.error?.errorType === THROTTLED) {
+        // Back to Lambda's internal queue: retried with backoff until the event's maximum
+        // age, without using up a retry attempt (Lambda backs off up to 5 minutes; a few
+        // seconds here).
+        if (throttles++ === 0)
+          this.options.log.warn(
+            `${id}: asynchronous invocation throttled (every environment busy); retrying until the event is ${config.maximumEventAgeSeconds} s old`,
+          );
+        await sleep(Math.min(throttleDelay, expiresAt - Date.now()), signal);
+        throttleDelay = Math.min(throttleDelay * 2, maxThrottleDelay);
+        continue;
+      }
       attempts++;
-      result = await fn.invoke(event);
       if (result.ok || signal.aborted) break;
-      const left = config.maximumRetryAttempts - attempt;
+      const left = config.maximumRetryAttempts - (attempts - 1);
       this.options.log.warn(
         `${id}: asynchronous invocation ${result.requestId} failed (${result.error?.errorType}: ${result.error?.errorMessage})${left > 0 ? `; retrying (${left} left)` : ''}`,
       );
+      if (left <= 0) break;
+      await sleep(delays[Math.min(attempts - 1, delays.length - 1)] ?? 1000, signal);
     }
     if (signal.aborted && !result?.ok) {
       this.options.log.warn(
@@ -133,6 +179,7 @@ export class FunctionPool {
       );
       return;
     }
+    const throttled = result?.error?.errorType === THROTTLED;
     const record = {
       version: '1.0',
       timestamp: new Date().toISOString(),
@@ -144,9 +191,9 @@ export class FunctionPool {
       },
       requestPayload: event,
       responseContext: {
-        statusCode: 200,
+        statusCode: throttled ? 429 : 200,
         executedVersion: '$LATEST',
-        ...(result?.ok ? {} : { functionError: 'Unhandled' }),
+        ...(result?.ok || throttled ? {} : { functionError: 'Unhandled' }),
       },
       responsePayload: result?.ok ? JSON.parse(result.payload ?? 'null') : result?.error,
     };
@@ -158,7 +205,7 @@ export class FunctionPool {
     if (config.deadLetterQueueId) await this.deadLetter(config.deadLetterQueueId, event, result);
     if (!config.onFailure && !config.deadLetterQueueId) {
       this.options.log.warn(
-        `${id}: event discarded after ${attempts} attempt(s) (no OnFailure destination)`,
+        `${id}: event discarded after ${attempts} attempt(s) (${condition}; no OnFailure destination)`,
       );
     }
   }
@@ -178,9 +225,11 @@ export class FunctionPool {
   private async deadLetter(queueId: string, event: unknown, result: InvokeResult | undefined) {
     const queue = this.model.queues.get(queueId);
     if (queue === undefined) return;
+    const throttled = result?.error?.errorType === THROTTLED;
     const attributes: Record<string, MessageAttributeValue> = {
       RequestID: { DataType: 'String', StringValue: result?.requestId ?? 'unknown' },
-      ErrorCode: { DataType: 'Number', StringValue: '200' },
+      // The HTTP status of the last answer: 429 for a throttle, 200 for a function error.
+      ErrorCode: { DataType: 'Number', StringValue: throttled ? '429' : '200' },
       ErrorMessage: {
         DataType: 'String',
         StringValue: (result?.error?.errorMessage ?? 'unknown').slice(0, 1024) || 'error',

@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import type { FunctionModel } from '../provision/model.js';
+import { MAX_RESPONSE_BYTES } from './constants.js';
 import { functionEnvironment } from './environment.js';
+import { killProcessGroup } from './killProcessGroup.js';
 import { lambdaNodeArgs } from './nodeArgs.js';
 import { pipeLines } from './pipeLines.js';
 import {
-  MAX_RESPONSE_BYTES,
   type RuntimeApiDelegate,
   RuntimeApiServer,
   type RuntimeError,
@@ -140,6 +142,11 @@ export class LambdaEnvironment {
         this.options.runtimeDir,
       ),
       stdio: channel === true ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that ending the environment also ends what the handler
+      // started (ffmpeg, a shell), as Lambda's sandbox does. The runtime still goes with the
+      // runner: our bootstrap exits when its pipe closes, any client when its Runtime API
+      // connection does.
+      detached: true,
     });
     this.child = child;
     if (channel === true)
@@ -149,9 +156,18 @@ export class LambdaEnvironment {
       this.options.log.function(model.logicalId, stream, line);
     pipeLines(child.stdout, log('stdout'));
     pipeLines(child.stderr, log('stderr'));
-    child.on('error', (error) =>
-      this.options.log.error(`${model.logicalId}: cannot start runtime: ${error.message}`),
-    );
+    child.on('error', (error) => {
+      this.options.log.error(`${model.logicalId}: cannot start runtime: ${error.message}`);
+      // No process (command or code folder missing): no 'exit' follows, so end it now rather
+      // than at the init timeout.
+      if (child.pid === undefined) {
+        const gone = existsSync(model.codeDir) ? '' : ` (code folder ${model.codeDir} is gone)`;
+        this.end({
+          errorType: 'Runtime.InvalidEntrypoint',
+          errorMessage: `Error: cannot start the runtime ${command}: ${error.message}${gone}`,
+        });
+      }
+    });
     child.on('exit', (code, signal) => {
       // What the runtime wrote to the channel just before exiting (an init error, an answer)
       // is read first: wait for the pipe to close (a grandchild holding it open: 1 s at most).
@@ -326,11 +342,14 @@ export class LambdaEnvironment {
         },
       });
     }
-    this.end(initError, false);
+    this.end(initError);
   }
 
-  /** Once: kill the process, stop the Runtime API, fail what is in flight, tell the owner. */
-  private end(initError: RuntimeError | undefined, kill = true) {
+  /**
+   * Once: kill the process and every process it started, stop the Runtime API, fail what is
+   * in flight, tell the owner.
+   */
+  private end(initError: RuntimeError | undefined) {
     if (this.stateValue === EnvironmentState.gone) return;
     this.stateValue = EnvironmentState.gone;
     clearTimeout(this.initTimer);
@@ -346,7 +365,7 @@ export class LambdaEnvironment {
         },
       });
     }
-    if (kill) this.child?.kill('SIGKILL');
+    if (this.child !== undefined) killProcessGroup(this.child);
     this.channel?.close();
     this.closed = this.server.stop();
     this.events.gone(this, this.initialised ? undefined : initError);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { FunctionModel } from '../provision/model.js';
+import { MAX_SYNC_REQUEST_BYTES } from './constants.js';
 import {
   EnvironmentState,
   type InvocationOutcome,
@@ -86,20 +87,52 @@ export class LambdaFunction {
     return counts;
   }
 
-  /** Invoke synchronously (RequestResponse); resolves with the result, never rejects. */
+  /**
+   * Invoke synchronously (RequestResponse); resolves with the result, never rejects. With
+   * every environment busy at the cap, it waits for one.
+   */
   invoke(event: unknown, options: InvokeOptions = {}): Promise<InvokeResult> {
+    return this.enqueue(event, options, false);
+  }
+
+  /**
+   * Invoke as Lambda's asynchronous queue does: when every environment the function may have
+   * is busy, the invocation is throttled at once (TooManyRequestsException) instead of
+   * waiting, and the caller retries it later.
+   */
+  invokeUnlessThrottled(event: unknown, options: InvokeOptions = {}): Promise<InvokeResult> {
+    return this.enqueue(event, options, true);
+  }
+
+  private enqueue(
+    event: unknown,
+    options: InvokeOptions,
+    throttleWhenFull: boolean,
+  ): Promise<InvokeResult> {
     return new Promise((resolve) => {
       const requestId = randomUUID();
       if (this.stopped) {
         resolve(failure(requestId, 'ServiceException', 'The local cloud is stopping'));
         return;
       }
-      if (this.concurrency === 0) {
+      const payload = JSON.stringify(event ?? null);
+      if (Buffer.byteLength(payload, 'utf8') > MAX_SYNC_REQUEST_BYTES) {
+        // Lambda refuses it before any environment sees it.
+        resolve(
+          failure(
+            requestId,
+            'RequestEntityTooLargeException',
+            `Request must be smaller than ${MAX_SYNC_REQUEST_BYTES} bytes for the InvokeFunction operation`,
+          ),
+        );
+        return;
+      }
+      if (this.concurrency === 0 || (throttleWhenFull && !this.hasCapacity())) {
         // ReservedConcurrentExecutions: 0 throttles every invocation on Lambda.
         resolve(failure(requestId, 'TooManyRequestsException', 'Rate Exceeded.'));
         return;
       }
-      this.queue.push({ requestId, payload: JSON.stringify(event ?? null), options, resolve });
+      this.queue.push({ requestId, payload, options, resolve });
       this.pump();
     });
   }
@@ -123,6 +156,23 @@ export class LambdaFunction {
       queued.resolve(failure(queued.requestId, 'ServiceException', 'The local cloud is stopping'));
     }
     await Promise.all([...this.environments].map((env) => env.kill()));
+  }
+
+  /**
+   * Could one more invocation start now or within a moment: an environment idle, starting or
+   * finishing its answer that no waiting invocation has claimed, or room for a new one?
+   */
+  private hasCapacity(): boolean {
+    let free = this.concurrency - this.environments.size;
+    for (const env of this.environments) {
+      if (
+        env.state === EnvironmentState.idle ||
+        env.state === EnvironmentState.starting ||
+        env.finishing
+      )
+        free++;
+    }
+    return free > this.queue.length;
   }
 
   /** Give waiting invocations to idle environments, and start environments for the rest. */

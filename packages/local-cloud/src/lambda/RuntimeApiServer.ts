@@ -1,8 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-/** Size limit of a synchronous invocation's response, as on Lambda. */
-export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+import { MAX_RESPONSE_BYTES } from './constants.js';
 
 /** One invocation as handed to the runtime by `GET /invocation/next`. */
 export interface RuntimeInvocation {

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
+import { MAX_RESPONSE_BYTES } from './constants.js';
 import {
   invocationHeaders,
-  MAX_RESPONSE_BYTES,
   parseRuntimeError,
   type RuntimeApiDelegate,
 } from './RuntimeApiServer.js';

@@ -156,6 +156,33 @@ describe('local-cloud dev', () => {
     expect(state.pid).toBe(dev.child.pid);
   });
 
+  it('leaves an earlier run on other ports discoverable when a later one stops', async () => {
+    // Prepare: two runs from one template, the second on other (free) ports
+    const dir = project();
+    const first = await ready(dir);
+    const second = await ready(dir);
+    expect(second.state.pid).not.toBe(first.state.pid);
+
+    // Act
+    second.dev.child.kill('SIGTERM');
+    expect(await second.dev.exited).toBe(0);
+    const cli = run(process.execPath, [...cliArgs, 'token'], dir);
+    const code = await cli.exited;
+
+    // Assess: the state file describes the first run again, and token reaches it
+    expect(second.dev.output()).toContain(
+      `another local-cloud runs from this template (pid ${first.state.pid}`,
+    );
+    expect(JSON.parse(readFileSync(stateFileIn(dir), 'utf8'))).toEqual(first.state);
+    expect(code).toBe(0);
+    const { payload } = await jwtVerify(
+      cli.output().trim(),
+      new TextEncoder().encode('a-signing-key-for-tests'),
+      { issuer: 'test-issuer', audience: 'test-audience' },
+    );
+    expect(payload.sub).toBe('local-user');
+  });
+
   it('mints tokens with the running cloud’s secret: local-cloud token', async () => {
     // Prepare
     const dir = project();

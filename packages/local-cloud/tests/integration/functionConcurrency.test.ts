@@ -1,36 +1,41 @@
 import path from 'node:path';
+import type { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BackendClients } from '../../src/clients.js';
 import { memoryLog } from '../../src/dev/log.js';
 import { bootstrapCommand } from '../../src/lambda/bootstrapPath.js';
+import { FunctionPool } from '../../src/lambda/FunctionPool.js';
 import { LambdaFunction } from '../../src/lambda/LambdaFunction.js';
 import type { InvokeResult, LambdaFunctionOptions } from '../../src/lambda/types.js';
-import type { FunctionModel } from '../../src/provision/model.js';
+import type { FunctionModel, LocalStackModel } from '../../src/provision/model.js';
 
 // Child processes (one per environment), no backends: these sit with the integration tests.
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/functions');
 const running: LambdaFunction[] = [];
+
+const sleeperModel = (overrides: Partial<FunctionModel> = {}): FunctionModel => ({
+  logicalId: 'SleeperFunction',
+  name: 'shop-local-SleeperFunction',
+  arn: 'arn:aws:lambda:us-east-1:000000000000:function:shop-local-SleeperFunction',
+  codeDir: path.join(fixtures, 'sleeper'),
+  handler: 'index.handler',
+  runtime: 'nodejs24.x',
+  timeoutSeconds: 10,
+  memoryMb: 128,
+  architecture: 'arm64',
+  environment: {},
+  logGroupName: '/aws/lambda/shop-local-SleeperFunction',
+  logFormat: 'Text',
+  async: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 },
+  ...overrides,
+});
 
 const sleeper = (
   options: Partial<Pick<LambdaFunctionOptions, 'concurrency' | 'idleTimeoutMs'>> = {},
   overrides: Partial<FunctionModel> = {},
 ) => {
   const log = memoryLog();
-  const model: FunctionModel = {
-    logicalId: 'SleeperFunction',
-    name: 'shop-local-SleeperFunction',
-    arn: 'arn:aws:lambda:us-east-1:000000000000:function:shop-local-SleeperFunction',
-    codeDir: path.join(fixtures, 'sleeper'),
-    handler: 'index.handler',
-    runtime: 'nodejs24.x',
-    timeoutSeconds: 10,
-    memoryMb: 128,
-    architecture: 'arm64',
-    environment: {},
-    logGroupName: '/aws/lambda/shop-local-SleeperFunction',
-    logFormat: 'Text',
-    async: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 },
-    ...overrides,
-  };
+  const model = sleeperModel(overrides);
   const fn = new LambdaFunction(model, {
     backendEnv: { AWS_REGION: 'us-east-1' },
     log,
@@ -60,8 +65,11 @@ const isAlive = (pid: number) => {
   }
 };
 
+const pools: FunctionPool[] = [];
+
 afterEach(async () => {
   await Promise.all(running.splice(0).map((fn) => fn.stop()));
+  await Promise.all(pools.splice(0).map((pool) => pool.stop()));
 });
 
 describe('LambdaFunction concurrency', () => {
@@ -248,5 +256,72 @@ describe('LambdaFunction concurrency', () => {
     expect(before).not.toContain(ran(next).pid);
     expect(next.initDurationMs).toBeGreaterThan(0);
     await vi.waitFor(() => expect(before.filter(isAlive)).toEqual([]));
+  });
+
+  it('retries an event throttled by a busy environment until it frees, without using a retry attempt; past its maximum age it gives up', async () => {
+    // Prepare: one environment, no retries, events expire after 3 s
+    const model = sleeperModel({
+      reservedConcurrency: 1,
+      async: {
+        maximumRetryAttempts: 0,
+        maximumEventAgeSeconds: 3,
+        onSuccess: { kind: 'queue', resourceId: 'Done' },
+        onFailure: { kind: 'queue', resourceId: 'Failed' },
+      },
+    });
+    const send = vi.fn(async (_command: SendMessageCommand) => ({}));
+    const pool = new FunctionPool(
+      {
+        functions: new Map([[model.logicalId, model]]),
+        queues: new Map([
+          ['Done', { url: 'http://sqs/000000000000/done' }],
+          ['Failed', { url: 'http://sqs/000000000000/failed' }],
+        ]),
+      } as unknown as LocalStackModel,
+      { sqs: { send } } as unknown as BackendClients,
+      { backendEnv: { AWS_REGION: 'us-east-1' }, log: memoryLog(), ...bootstrapCommand() },
+    );
+    pools.push(pool);
+    const fn = pool.get(model.logicalId);
+    const records = (queue: string) =>
+      send.mock.calls
+        .map(([command]) => command.input)
+        .filter((input) => input.QueueUrl?.endsWith(`/${queue}`))
+        .map((input) => JSON.parse(input.MessageBody ?? 'null'));
+
+    // Act: an event while the environment is busy for a moment, then one while it is busy
+    // for longer than the event may wait
+    const busy = { timeout: 10_000, interval: 10 };
+    const shortly = pool.invoke(model.logicalId, { sleepMs: 300 });
+    await vi.waitFor(() => expect(fn.counts().busy).toBe(1), busy);
+    pool.invokeAsync(model.logicalId, { event: 'a' });
+    ran(await shortly);
+    await vi.waitFor(() => expect(records('done')).toHaveLength(1), { timeout: 10_000 });
+    const long = pool.invoke(model.logicalId, { sleepMs: 5_000 });
+    await vi.waitFor(() => expect(fn.counts().busy).toBe(1), busy);
+    pool.invokeAsync(model.logicalId, { event: 'b' });
+    await vi.waitFor(() => expect(records('failed')).toHaveLength(1), { timeout: 10_000 });
+    const last = ran(await long);
+
+    // Assess
+    expect(records('done')).toEqual([
+      expect.objectContaining({
+        requestContext: expect.objectContaining({
+          condition: 'Success',
+          approximateInvokeCount: 1,
+        }),
+        requestPayload: { event: 'a' },
+      }),
+    ]);
+    expect(records('failed')).toEqual([
+      expect.objectContaining({
+        requestContext: expect.objectContaining({
+          condition: 'EventAgeExceeded',
+          approximateInvokeCount: 0,
+        }),
+        requestPayload: { event: 'b' },
+      }),
+    ]);
+    expect(last.invocations).toBe(3);
   });
 });

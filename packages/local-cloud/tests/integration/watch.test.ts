@@ -103,7 +103,7 @@ const cloud = await startLocalCloud({
 const watchLog = memoryLog();
 const stopWatching = watchSources(root, cloud.model, cloud.functions, watchLog);
 afterAll(async () => {
-  stopWatching();
+  await stopWatching();
   await cloud.stop();
   rmSync(root, { recursive: true, force: true });
 });

@@ -1,3 +1,4 @@
+import type { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it, vi } from 'vitest';
 import type { BackendClients } from '../../src/clients.js';
 import { memoryLog } from '../../src/dev/log.js';
@@ -23,12 +24,41 @@ const failing: FunctionModel = {
   problem: 'Code folder /nowhere does not exist',
 };
 
+// ReservedConcurrentExecutions: 0: every invocation is throttled (no process starts either).
+const throttled: FunctionModel = {
+  ...failing,
+  logicalId: 'Throttled',
+  name: 'shop-local-Throttled',
+  arn: 'arn:aws:lambda:us-east-1:000000000000:function:shop-local-Throttled',
+  reservedConcurrency: 0,
+  async: {
+    maximumRetryAttempts: 2,
+    maximumEventAgeSeconds: 1,
+    onFailure: { kind: 'queue', resourceId: 'Failures' },
+    deadLetterQueueId: 'Dlq',
+  },
+};
+
+// The same with Lambda's default maximum event age: 6 hours of retrying.
+const throttledLong: FunctionModel = {
+  ...throttled,
+  logicalId: 'ThrottledLong',
+  async: { ...throttled.async, maximumEventAgeSeconds: 21_600 },
+};
+
 const poolWith = (delaysMs: number[]) => {
-  const send = vi.fn(async () => ({}));
+  const send = vi.fn(async (_command: SendMessageCommand) => ({}));
   const log = memoryLog();
   const model = {
-    functions: new Map([[failing.logicalId, failing]]),
-    queues: new Map([['Dlq', { url: 'http://sqs/000000000000/dlq' }]]),
+    functions: new Map([
+      [failing.logicalId, failing],
+      [throttled.logicalId, throttled],
+      [throttledLong.logicalId, throttledLong],
+    ]),
+    queues: new Map([
+      ['Dlq', { url: 'http://sqs/000000000000/dlq' }],
+      ['Failures', { url: 'http://sqs/000000000000/failures' }],
+    ]),
   } as unknown as LocalStackModel;
   const pool = new FunctionPool(model, { sqs: { send } } as unknown as BackendClients, {
     backendEnv: {},
@@ -66,5 +96,70 @@ describe('FunctionPool asynchronous invocations', () => {
     expect(log.lines.join('\n')).toContain(
       'Broken: asynchronous invocation dropped after 1 attempt(s): the local cloud stopped',
     );
+  });
+
+  it('keeps retrying a throttled event until its maximum age, then sends it on as EventAgeExceeded', async () => {
+    // Prepare: retries 1 ms apart would use up two retry attempts at once if throttles counted
+    const { pool, send } = poolWith([1, 1]);
+    const queuedAt = Date.now();
+
+    // Act
+    pool.invokeAsync('Throttled', { n: 1 });
+    await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(2), { timeout: 10_000 });
+
+    // Assess: nothing went anywhere before the event was 1 s old
+    expect(Date.now() - queuedAt).toBeGreaterThanOrEqual(1000);
+    const sent = send.mock.calls.map(([command]) => command.input);
+    const failure = sent.find((input) => input.QueueUrl?.endsWith('/failures'));
+    const dead = sent.find((input) => input.QueueUrl?.endsWith('/dlq'));
+    expect(JSON.parse(failure?.MessageBody ?? '{}')).toMatchObject({
+      requestContext: { condition: 'EventAgeExceeded', approximateInvokeCount: 0 },
+      requestPayload: { n: 1 },
+      responsePayload: { errorType: 'TooManyRequestsException' },
+    });
+    expect(JSON.parse(dead?.MessageBody ?? '{}')).toEqual({ n: 1 });
+    expect(dead?.MessageAttributes?.ErrorCode?.StringValue).toBe('429');
+    await pool.idle();
+  });
+
+  it('ends the wait of a throttled event when the pool stops, sending it nowhere', async () => {
+    // Prepare: throttled a few times, with hours to go
+    const { pool, send, log } = poolWith([1, 1]);
+    pool.invokeAsync('ThrottledLong', { n: 1 });
+    await vi.waitFor(
+      () =>
+        expect(log.lines.join('\n')).toContain('ThrottledLong: asynchronous invocation throttled'),
+      { timeout: 5_000 },
+    );
+
+    // Act
+    await pool.stop();
+    await pool.idle();
+
+    // Assess
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('refuses an event over the 1 MB limit of asynchronous invocations', async () => {
+    // Prepare: the quotes make the JSON two bytes longer than the string
+    const { pool, send, log } = poolWith([1, 1]);
+    const atLimit = 'x'.repeat(1_048_576 - 2);
+
+    // Act
+    const refused = pool.invokeAsync('Broken', `${atLimit}x`);
+    const accepted = pool.invokeAsync('Broken', atLimit);
+    await pool.idle();
+
+    // Assess: the one at the limit ran (and failed into the dead-letter queue)
+    expect(refused).toEqual({
+      accepted: false,
+      error: {
+        errorType: 'RequestEntityTooLargeException',
+        errorMessage: 'Request must be smaller than 1048576 bytes for the InvokeFunction operation',
+      },
+    });
+    expect(accepted).toEqual({ accepted: true });
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(log.lines.join('\n')).toContain('Broken: asynchronous invocation refused');
   });
 });

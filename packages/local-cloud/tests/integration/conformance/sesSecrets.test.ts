@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
+  ResourceExistsException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-secrets-manager';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
@@ -96,6 +98,59 @@ describe('Secrets Manager conformance', () => {
     expect(byArn.SecretString).toBe('{"key":"two"}');
     expect(described.VersionIdsToStages?.[put.VersionId ?? '']).toContain('AWSCURRENT');
     expect(described.VersionIdsToStages?.[created.VersionId ?? '']).toContain('AWSPREVIOUS');
+  });
+
+  it('treats a PutSecretValue retried with the same ClientRequestToken as the one call', async () => {
+    // Prepare
+    const name = uniqueName('conformance/retried-put');
+    const created = await clients.secretsManager.send(
+      new CreateSecretCommand({ Name: name, SecretString: 'one' }),
+    );
+    const put = { SecretId: name, SecretString: 'two', ClientRequestToken: randomUUID() };
+    const first = await clients.secretsManager.send(new PutSecretValueCommand(put));
+
+    // Act
+    const retried = await clients.secretsManager.send(new PutSecretValueCommand(put));
+    const otherValue = clients.secretsManager.send(
+      new PutSecretValueCommand({ ...put, SecretString: 'three' }),
+    );
+    await expect(otherValue).rejects.toBeInstanceOf(ResourceExistsException);
+    const current = await clients.secretsManager.send(
+      new GetSecretValueCommand({ SecretId: name }),
+    );
+    const previous = await clients.secretsManager.send(
+      new GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSPREVIOUS' }),
+    );
+
+    // Assess: one new version; the original value is still AWSPREVIOUS
+    expect(first.VersionId).toBe(put.ClientRequestToken);
+    expect(retried).toMatchObject({ VersionId: first.VersionId, VersionStages: ['AWSCURRENT'] });
+    expect(current).toMatchObject({ SecretString: 'two', VersionId: first.VersionId });
+    expect(previous).toMatchObject({ SecretString: 'one', VersionId: created.VersionId });
+  });
+
+  it('treats a CreateSecret retried with the same ClientRequestToken as the one call', async () => {
+    // Prepare
+    const create = {
+      Name: uniqueName('conformance/retried-create'),
+      SecretString: 'one',
+      ClientRequestToken: randomUUID(),
+    };
+    const first = await clients.secretsManager.send(new CreateSecretCommand(create));
+
+    // Act
+    const retried = await clients.secretsManager.send(new CreateSecretCommand(create));
+    const otherToken = clients.secretsManager.send(
+      new CreateSecretCommand({ ...create, ClientRequestToken: randomUUID() }),
+    );
+    await expect(otherToken).rejects.toBeInstanceOf(ResourceExistsException);
+    const described = await clients.secretsManager.send(
+      new DescribeSecretCommand({ SecretId: create.Name }),
+    );
+
+    // Assess
+    expect(retried).toMatchObject({ ARN: first.ARN, VersionId: create.ClientRequestToken });
+    expect(described.VersionIdsToStages).toEqual({ [create.ClientRequestToken]: ['AWSCURRENT'] });
   });
 
   it('answers ResourceNotFoundException for an unknown secret', async () => {
