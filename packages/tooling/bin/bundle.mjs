@@ -31,7 +31,7 @@ const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]
 const builtinsWithoutEsmFacade = {
   name: 'builtins-without-esm-facade',
   setup(build) {
-    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+    build.onResolve({ filter: /^(node:)?[a-z0-9_/]+$/ }, (args) =>
       BUILTINS.has(args.path)
         ? { path: args.path.replace(/^node:/, ''), namespace: 'node-builtin' }
         : undefined,
