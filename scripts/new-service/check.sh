@@ -24,6 +24,8 @@ node scripts/new-service/index.mjs "$NAME" --add-to-template
 pnpm install --prefer-offline --no-frozen-lockfile --loglevel=error
 pnpm --filter "@shop/$NAME" typecheck
 pnpm --filter "@shop/$NAME" test
+# The repository's own checks of every function and sample event (the artifact check's mapping).
+pnpm --filter @shop/artifact-check test:unit
 pnpm lint
 "$SAM" validate --lint
 bash policy/run.sh
