@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryLog } from '../../src/dev/log.js';
@@ -9,6 +8,7 @@ import { LambdaFunction } from '../../src/lambda/LambdaFunction.js';
 import type { RuntimeError } from '../../src/lambda/RuntimeApiServer.js';
 import type { LambdaFunctionOptions } from '../../src/lambda/types.js';
 import type { FunctionModel } from '../../src/provision/model.js';
+import { hasEnded } from '../support/processes.js';
 
 // Child processes (one per environment, and what their handlers start): integration tests.
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/functions');
@@ -44,24 +44,6 @@ const spawner = (
   });
   running.push(fn);
   return { fn, log };
-};
-
-/**
- * Has the process ended? Gone (ESRCH), or a zombie: killed and waiting for init to reap it,
- * which on some machines takes seconds.
- */
-const hasEnded = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
 };
 
 /** The pid the handler logged (`spawned <pid>`), once it has. */

@@ -6,6 +6,7 @@ import { memoryLog } from '../../src/dev/log.js';
 import { watchSources } from '../../src/dev/watch.js';
 import type { FunctionPool } from '../../src/lambda/FunctionPool.js';
 import type { LocalStackModel } from '../../src/provision/model.js';
+import { hasEnded } from '../support/processes.js';
 
 // A throw-away workspace with one service whose build takes 3 s (pnpm, a shell, then node),
 // records its processes when it starts and writes a marker when it ends.
@@ -28,21 +29,6 @@ setTimeout(() => writeFileSync('dist/marker', 'built'), 3000);
 );
 writeFileSync(path.join(service, 'src', 'handler.mjs'), 'export const handler = () => 1;\n');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** Has the process ended? Gone, or a zombie waiting for init to reap it. */
-const hasEnded = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-};
 
 describe('watch mode stopping', () => {
   it('kills a build that is running and reloads nothing after it stopped', async () => {
