@@ -1,5 +1,12 @@
+import type { Message } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { failedItems, passesFilters, sqsRecord } from '../../src/triggers/sqs/sqsEvents.js';
+import {
+  failedItems,
+  fittingPrefix,
+  passesFilters,
+  sqsEvent,
+  sqsRecord,
+} from '../../src/triggers/sqs/sqsEvents.js';
 
 describe('sqsRecord', () => {
   it('builds the record Lambda sends for an SQS message', () => {
@@ -104,5 +111,48 @@ describe('passesFilters', () => {
     // Act / Assess
     expect(passesFilters([], message, source)).toBe(true);
     expect(passesFilters([{ body: ['hello'] }], { ...message, Body: 'hello' }, source)).toBe(true);
+  });
+});
+
+describe('fittingPrefix', () => {
+  const source = { arn: 'arn:aws:sqs:us-east-1:000000000000:q', region: 'us-east-1' };
+  // Bodies with multi-byte characters and characters JSON escapes, so that UTF-8 bytes,
+  // string length and body length all differ.
+  const messages: Message[] = Array.from({ length: 12 }, (_, i) => ({
+    MessageId: `m-${i}`,
+    ReceiptHandle: `rh-${i}`,
+    Body: `${'é€"\n\\'.repeat(50 * (i + 1))}🙂`,
+    MD5OfBody: 'md5',
+    Attributes: { ApproximateReceiveCount: '1' },
+    MessageAttributes: { kind: { DataType: 'String', StringValue: `ünïcode-${i}` } },
+  }));
+  /** The event's size as Invoke counts it, by serialising the whole event. */
+  const eventBytes = (batch: Message[]) =>
+    Buffer.byteLength(JSON.stringify(sqsEvent(batch, source)), 'utf8');
+
+  it('takes the longest prefix whose event fits, at every limit around each boundary', () => {
+    for (let n = 1; n <= messages.length; n++) {
+      const exact = eventBytes(messages.slice(0, n));
+      // Act / Assess: exactly the size of n messages fits n; one byte less fits n - 1.
+      expect(fittingPrefix(messages, source, exact)).toBe(n);
+      if (n > 1) expect(fittingPrefix(messages, source, exact - 1)).toBe(n - 1);
+    }
+  });
+
+  it('takes every message when the whole event fits', () => {
+    // Act / Assess
+    expect(fittingPrefix(messages, source, eventBytes(messages))).toBe(messages.length);
+    expect(fittingPrefix(messages, source, 6_291_456)).toBe(messages.length);
+  });
+
+  it('takes at least the first message, even when it alone is over the limit', () => {
+    // Act / Assess
+    expect(fittingPrefix(messages, source, eventBytes(messages.slice(0, 1)) - 1)).toBe(1);
+    expect(fittingPrefix(messages, source, 10)).toBe(1);
+  });
+
+  it('takes nothing from no message', () => {
+    // Act / Assess
+    expect(fittingPrefix([], source, 6_291_456)).toBe(0);
   });
 });

@@ -5,10 +5,19 @@ import {
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { BackendClients } from '../../clients.js';
+import { MAX_SYNC_REQUEST_BYTES } from '../../lambda/constants.js';
 import type { FunctionPool } from '../../lambda/FunctionPool.js';
 import type { RunnerLog } from '../../lambda/types.js';
 import type { QueueModel, SqsMappingModel } from '../../provision/model.js';
-import { failedItems, passesFilters, sqsEvent } from './sqsEvents.js';
+import {
+  failedItems,
+  fittingPrefix,
+  passesFilters,
+  SQS_EMPTY_EVENT_BYTES,
+  type SqsSource,
+  sqsEvent,
+  sqsRecordBytes,
+} from './sqsEvents.js';
 
 /** Options for {@link SqsPoller}. */
 export interface SqsPollerOptions {
@@ -31,7 +40,9 @@ const chunks = <T>(items: T[], size: number): T[][] =>
 
 /**
  * An SQS event source mapping: long-polls the queue, gathers a batch (BatchSize,
- * MaximumBatchingWindowInSeconds), invokes the function, deletes what succeeded. With
+ * MaximumBatchingWindowInSeconds, or the 6 MB payload limit of a synchronous invocation, as
+ * Lambda's pollers do: the messages past it are made visible again at once for a following
+ * batch), invokes the function, deletes what succeeded. With
  * ReportBatchItemFailures only the reported messages stay; a function error or timeout
  * leaves the whole batch, which comes back after the visibility timeout (receive counts and
  * the redrive to the DLQ are the backend's).
@@ -108,35 +119,67 @@ export class SqsPoller {
     }
   }
 
+  private get source(): SqsSource {
+    return { arn: this.queue.arn, region: this.options.region };
+  }
+
   private async gather(): Promise<Message[]> {
-    const { batchSize } = this.mapping;
+    const { batchSize, filters } = this.mapping;
+    const { source } = this;
     const maximumBatchingWindowSeconds = Math.min(
       this.mapping.maximumBatchingWindowSeconds,
       this.options.maxBatchingWindowSeconds ?? Number.POSITIVE_INFINITY,
     );
     const batch = await this.receive(batchSize, this.options.waitTimeSeconds ?? 20);
     if (batch.length === 0 || maximumBatchingWindowSeconds === 0) return batch;
+    // The event the batch makes so far (the messages that pass the filters): once it is over
+    // the payload limit, gathering stops (process() cuts it), so at most one receive's worth
+    // goes back to the queue, not the rest of a large BatchSize, each time bumping its
+    // ApproximateReceiveCount towards the redrive.
+    let eventBytes = SQS_EMPTY_EVENT_BYTES;
+    let records = 0;
+    const measure = (messages: Message[]) => {
+      for (const message of messages) {
+        if (!passesFilters(filters, message, source)) continue;
+        eventBytes += sqsRecordBytes(message, source) + (records++ > 0 ? 1 : 0);
+      }
+    };
+    measure(batch);
     const deadline = Date.now() + maximumBatchingWindowSeconds * 1000;
-    while (batch.length < batchSize && Date.now() < deadline && !this.abort.signal.aborted) {
+    while (
+      batch.length < batchSize &&
+      eventBytes <= MAX_SYNC_REQUEST_BYTES &&
+      Date.now() < deadline &&
+      !this.abort.signal.aborted
+    ) {
       const wait = Math.max(0, Math.min(20, Math.floor((deadline - Date.now()) / 1000)));
-      batch.push(...(await this.receive(batchSize - batch.length, wait)));
+      const received = await this.receive(batchSize - batch.length, wait);
+      batch.push(...received);
+      measure(received);
       if (wait === 0) break;
     }
     return batch;
   }
 
   private async process(received: Message[]) {
-    const { mapping, queue } = this;
+    const { mapping, queue, source } = this;
     // FilterCriteria: messages no filter matches are deleted without invoking (as Lambda does).
-    const source = { arn: queue.arn, region: this.options.region };
-    const batch = received.filter((message) => passesFilters(mapping.filters, message, source));
-    const filteredOut = received.filter((message) => !batch.includes(message));
+    const passed = received.filter((message) => passesFilters(mapping.filters, message, source));
+    const filteredOut = received.filter((message) => !passed.includes(message));
     await this.delete(filteredOut);
-    if (batch.length === 0) return;
-    const result = await this.pool.invoke(
-      mapping.functionId,
-      sqsEvent(batch, { arn: queue.arn, region: this.options.region }),
-    );
+    if (passed.length === 0) return;
+    // The 6 MB payload limit: Lambda invokes with what fits (at least one message) and the
+    // rest is visible again at once, for a following batch, in order (a FIFO group's later
+    // messages wait behind its earlier ones still in flight).
+    const batch = passed.slice(0, fittingPrefix(passed, source, MAX_SYNC_REQUEST_BYTES));
+    const rest = passed.slice(batch.length);
+    if (rest.length > 0) {
+      await this.changeVisibility(rest, 0);
+      this.log.info(
+        `SQS ${queue.name} -> ${mapping.functionId}: batch cut at the ${MAX_SYNC_REQUEST_BYTES}-byte payload limit: ${batch.length} of ${passed.length} message(s) invoked, ${rest.length} visible again for a following batch`,
+      );
+    }
+    const result = await this.pool.invoke(mapping.functionId, sqsEvent(batch, source));
     let failed: Message[];
     if (!result.ok) {
       failed = batch;
@@ -156,7 +199,7 @@ export class SqsPoller {
     if (queue.name.endsWith('.fifo')) this.checkGroupOrder(batch, failed);
     await this.delete(batch.filter((message) => !failed.includes(message)));
     if (failed.length > 0 && this.options.retryDelaySeconds !== undefined)
-      await this.makeVisible(failed);
+      await this.changeVisibility(failed, this.options.retryDelaySeconds);
     const note = failed.length > 0 ? `, ${failed.length} failed` : '';
     this.log.info(`SQS ${queue.name} -> ${mapping.functionId}: ${batch.length} message(s)${note}`);
   }
@@ -189,7 +232,7 @@ export class SqsPoller {
     }
   }
 
-  private async makeVisible(messages: Message[]) {
+  private async changeVisibility(messages: Message[], visibilityTimeout: number) {
     for (const group of chunks(messages, 10)) {
       await this.clients.sqs.send(
         new ChangeMessageVisibilityBatchCommand({
@@ -197,7 +240,7 @@ export class SqsPoller {
           Entries: group.map((m, i) => ({
             Id: String(i),
             ReceiptHandle: m.ReceiptHandle,
-            VisibilityTimeout: this.options.retryDelaySeconds,
+            VisibilityTimeout: visibilityTimeout,
           })),
         }),
       );

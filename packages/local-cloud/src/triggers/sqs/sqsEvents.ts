@@ -49,6 +49,30 @@ export const sqsEvent = (messages: Message[], source: SqsSource) => ({
   Records: messages.map((message) => sqsRecord(message, source)),
 });
 
+/** UTF-8 bytes of the event for no message, `{"Records":[]}`. */
+export const SQS_EMPTY_EVENT_BYTES = Buffer.byteLength(
+  JSON.stringify(sqsEvent([], { arn: '', region: '' })),
+);
+
+/** UTF-8 bytes a message's record takes in the event's JSON (without the comma before it). */
+export const sqsRecordBytes = (message: Message, source: SqsSource): number =>
+  Buffer.byteLength(JSON.stringify(sqsRecord(message, source)), 'utf8');
+
+/**
+ * How many messages, from the first, make an event ({@link sqsEvent}) whose JSON takes at most
+ * `maxBytes` UTF-8 bytes, as Invoke counts a request; at least one, even when the first alone
+ * is larger (its invocation is then refused, as Lambda refuses it). Each record is serialised
+ * once: the event's size is `{"Records":[` + the records, comma-separated + `]}`.
+ */
+export const fittingPrefix = (messages: Message[], source: SqsSource, maxBytes: number): number => {
+  let bytes = SQS_EMPTY_EVENT_BYTES;
+  for (const [index, message] of messages.entries()) {
+    bytes += sqsRecordBytes(message, source) + (index > 0 ? 1 : 0);
+    if (bytes > maxBytes) return Math.max(1, index);
+  }
+  return messages.length;
+};
+
 /**
  * The message ids a function reported as failed (`ReportBatchItemFailures`), or
  * `'all'` when the response is not a valid partial-batch response, which Lambda treats as
