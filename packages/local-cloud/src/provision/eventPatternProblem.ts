@@ -3,10 +3,7 @@
 // pattern the matcher (triggers/eventbridge/eventPattern.ts) would misread is refused with
 // its path instead of matching every event, or none.
 
-type Json = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isRecord } from './context.js';
 
 const STRING_MATCHERS = new Set(['prefix', 'suffix', 'equals-ignore-case', 'wildcard']);
 const NUMERIC_OPERATORS = new Set(['=', '>', '>=', '<', '<=']);

@@ -12,7 +12,7 @@ import type { FunctionPool } from '../../lambda/FunctionPool.js';
 import type { RunnerLog } from '../../lambda/types.js';
 import type { LocalStackModel, StreamMappingModel } from '../../provision/model.js';
 import { matchesPattern } from '../eventbridge/eventPattern.js';
-import { type DiscardInfo, deliverStreamBatch } from './deliverStreamBatch.js';
+import { createdMs, type DiscardInfo, deliverStreamBatch } from './deliverStreamBatch.js';
 import { streamEventRecord, streamFailureMessage } from './streamEvents.js';
 
 /** Options for {@link StreamPoller}. */
@@ -35,9 +35,6 @@ interface ShardStart {
   /** When the starting iterator was taken (epoch ms). */
   at: number;
 }
-
-const createdMs = (record: StreamRecord) =>
-  record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Number.POSITIVE_INFINITY;
 
 /**
  * A DynamoDB Streams event source mapping: reads each shard of the table's stream through

@@ -53,7 +53,8 @@ interface Part {
 }
 
 const sequence = (record: StreamRecord) => record.dynamodb?.SequenceNumber ?? '';
-const createdMs = (record: StreamRecord) =>
+/** When a record was written (epoch ms); a record without the time counts as newest. */
+export const createdMs = (record: StreamRecord) =>
   record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Number.POSITIVE_INFINITY;
 
 /**

@@ -13,10 +13,9 @@ import {
   failedItems,
   fittingPrefix,
   passesFilters,
-  SQS_EMPTY_EVENT_BYTES,
   type SqsSource,
   sqsEvent,
-  sqsRecordBytes,
+  sqsEventSize,
 } from './sqsEvents.js';
 
 /** Options for {@link SqsPoller}. */
@@ -136,19 +135,16 @@ export class SqsPoller {
     // the payload limit, gathering stops (process() cuts it), so at most one receive's worth
     // goes back to the queue, not the rest of a large BatchSize, each time bumping its
     // ApproximateReceiveCount towards the redrive.
-    let eventBytes = SQS_EMPTY_EVENT_BYTES;
-    let records = 0;
+    const size = sqsEventSize(source);
     const measure = (messages: Message[]) => {
-      for (const message of messages) {
-        if (!passesFilters(filters, message, source)) continue;
-        eventBytes += sqsRecordBytes(message, source) + (records++ > 0 ? 1 : 0);
-      }
+      for (const message of messages)
+        if (passesFilters(filters, message, source)) size.add(message);
     };
     measure(batch);
     const deadline = Date.now() + maximumBatchingWindowSeconds * 1000;
     while (
       batch.length < batchSize &&
-      eventBytes <= MAX_SYNC_REQUEST_BYTES &&
+      size.bytes <= MAX_SYNC_REQUEST_BYTES &&
       Date.now() < deadline &&
       !this.abort.signal.aborted
     ) {

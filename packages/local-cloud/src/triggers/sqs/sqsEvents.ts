@@ -50,25 +50,41 @@ export const sqsEvent = (messages: Message[], source: SqsSource) => ({
 });
 
 /** UTF-8 bytes of the event for no message, `{"Records":[]}`. */
-export const SQS_EMPTY_EVENT_BYTES = Buffer.byteLength(
-  JSON.stringify(sqsEvent([], { arn: '', region: '' })),
-);
+const EMPTY_EVENT_BYTES = Buffer.byteLength(JSON.stringify(sqsEvent([], { arn: '', region: '' })));
 
-/** UTF-8 bytes a message's record takes in the event's JSON (without the comma before it). */
-export const sqsRecordBytes = (message: Message, source: SqsSource): number =>
-  Buffer.byteLength(JSON.stringify(sqsRecord(message, source)), 'utf8');
+/**
+ * The UTF-8 size, as Invoke counts a request, of an event ({@link sqsEvent}) built one message
+ * at a time: `{"Records":[` + the records, comma-separated + `]}`, each record serialised once.
+ *
+ * @example
+ * const size = sqsEventSize(source);
+ * for (const message of batch) if (size.add(message) > MAX_SYNC_REQUEST_BYTES) break;
+ */
+export const sqsEventSize = (source: SqsSource) => {
+  let bytes = EMPTY_EVENT_BYTES;
+  let records = 0;
+  return {
+    /** Add a message's record; the event's size with it. */
+    add(message: Message): number {
+      bytes += Buffer.byteLength(JSON.stringify(sqsRecord(message, source)), 'utf8');
+      if (records++ > 0) bytes += 1;
+      return bytes;
+    },
+    get bytes() {
+      return bytes;
+    },
+  };
+};
 
 /**
  * How many messages, from the first, make an event ({@link sqsEvent}) whose JSON takes at most
  * `maxBytes` UTF-8 bytes, as Invoke counts a request; at least one, even when the first alone
- * is larger (its invocation is then refused, as Lambda refuses it). Each record is serialised
- * once: the event's size is `{"Records":[` + the records, comma-separated + `]}`.
+ * is larger (its invocation is then refused, as Lambda refuses it).
  */
 export const fittingPrefix = (messages: Message[], source: SqsSource, maxBytes: number): number => {
-  let bytes = SQS_EMPTY_EVENT_BYTES;
+  const size = sqsEventSize(source);
   for (const [index, message] of messages.entries()) {
-    bytes += sqsRecordBytes(message, source) + (index > 0 ? 1 : 0);
-    if (bytes > maxBytes) return Math.max(1, index);
+    if (size.add(message) > maxBytes) return Math.max(1, index);
   }
   return messages.length;
 };
