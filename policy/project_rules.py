@@ -393,6 +393,22 @@ class Rules:
         ):
             self.report("SHOP015", topic, "lets cloudwatch.amazonaws.com publish without an aws:SourceArn condition (confused deputy)")
 
+    def aliases(self) -> Iterator[tuple[str, str | None, str | None]]:
+        """Each alias: its logical id, its function's, and the CodeDeploy group that deploys it (or None)."""
+        for alias_id, alias in self.of_type("AWS::Lambda::Alias"):
+            name = alias.get("Properties", {}).get("FunctionName")
+            function = name.get("Ref") if isinstance(name, dict) and isinstance(name.get("Ref"), str) else None
+            group = (alias.get("UpdatePolicy", {}).get("CodeDeployLambdaAliasUpdate") or {}).get("DeploymentGroupName")
+            yield alias_id, function, group.get("Ref") if isinstance(group, dict) else None
+
+    def rollback_alarms(self, group: dict) -> Iterator[tuple[str | None, dict]]:
+        """A deployment group's rollback alarms: each one's logical id and Properties."""
+        config = group.get("Properties", {}).get("AlarmConfiguration") or {}
+        for alarm in as_list(config.get("Alarms", [])):
+            name = alarm.get("Name") if isinstance(alarm, dict) else None
+            alarm_id = name.get("Ref") if isinstance(name, dict) else None
+            yield alarm_id, self.resources.get(alarm_id or "", {}).get("Properties", {})
+
     def functions_deploy_gradually(self) -> None:
         # AutoPublishAlias + DeploymentPreference: an alias whose updates CodeDeploy controls.
         controlled = set()
@@ -410,11 +426,7 @@ class Rules:
         # a function's Errors alarm without ExecutedVersion counts the version being replaced:
         # as CodeDeploy rollback triggers both roll back the deploy of a fix.
         for logical_id, group in self.of_type("AWS::CodeDeploy::DeploymentGroup"):
-            config = group.get("Properties", {}).get("AlarmConfiguration") or {}
-            for alarm in as_list(config.get("Alarms", [])):
-                name = alarm.get("Name") if isinstance(alarm, dict) else None
-                alarm_id = name.get("Ref") if isinstance(name, dict) else None
-                props = self.resources.get(alarm_id or "", {}).get("Properties", {})
+            for alarm_id, props in self.rollback_alarms(group):
                 for metric in alarm_metrics(props):
                     if metric.get("Namespace") == "AWS/SQS" or str(metric.get("MetricName", "")).startswith("ApproximateNumberOfMessages"):
                         self.report("SHOP012", logical_id, f"rolls back on {alarm_id}, a queue-depth alarm that stays in ALARM while messages wait; let it notify only")
@@ -427,14 +439,8 @@ class Rules:
         # they fail, and Lambda's Errors never counts them: a version failing every record would
         # be deployed to 100 %. Its rollback alarms must also read a failure metric of the
         # deployed version (one with a `version` dimension).
-        function_of, group_of = {}, {}
-        for alias_id, alias in self.of_type("AWS::Lambda::Alias"):
-            name = alias.get("Properties", {}).get("FunctionName")
-            function = name.get("Ref") if isinstance(name, dict) else None
-            function_of[alias_id] = function
-            group = (alias.get("UpdatePolicy", {}).get("CodeDeployLambdaAliasUpdate") or {}).get("DeploymentGroupName")
-            if function and isinstance(group, dict):
-                group_of[function] = group.get("Ref")
+        function_of = {alias_id: function for alias_id, function, _ in self.aliases()}
+        group_of = {function: group for _, function, group in self.aliases() if function and group}
         reported = set()
         for _, mapping in self.of_type("AWS::Lambda::EventSourceMapping"):
             props = mapping.get("Properties", {})
@@ -448,15 +454,12 @@ class Rules:
             group = self.resources.get(group_of.get(function) or "", {})
             if not group:
                 continue  # not deployed through CodeDeploy (SHOP011 names it)
-            alarms = (group.get("Properties", {}).get("AlarmConfiguration") or {}).get("Alarms", [])
-            sees = False
-            for alarm in as_list(alarms):
-                name = alarm.get("Name") if isinstance(alarm, dict) else None
-                alarm_id = name.get("Ref") if isinstance(name, dict) else None
-                for metric in alarm_metrics(self.resources.get(alarm_id or "", {}).get("Properties", {})):
-                    dimensions = {d.get("Name") for d in as_list(metric.get("Dimensions", [])) if isinstance(d, dict)}
-                    if metric.get("Namespace") != "AWS/Lambda" and "version" in dimensions:
-                        sees = True
+            sees = any(
+                metric.get("Namespace") != "AWS/Lambda"
+                and "version" in {d.get("Name") for d in as_list(metric.get("Dimensions", [])) if isinstance(d, dict)}
+                for _, props in self.rollback_alarms(group)
+                for metric in alarm_metrics(props)
+            )
             if not sees:
                 self.report("SHOP014", function, "reports failed records but rolls back on Lambda's Errors only; add a failure metric of the deployed version (version dimension) to its rollback alarm")
 
@@ -466,12 +469,7 @@ class Rules:
         # deployment group gets a role of this template instead, allowed only what CodeDeploy
         # needs for a Lambda deployment, on its own function (its aliases and versions) and its
         # own rollback alarms.
-        function_of = {}
-        for _, alias in self.of_type("AWS::Lambda::Alias"):
-            group = (alias.get("UpdatePolicy", {}).get("CodeDeployLambdaAliasUpdate") or {}).get("DeploymentGroupName")
-            name = alias.get("Properties", {}).get("FunctionName")
-            if isinstance(group, dict) and isinstance(name, dict):
-                function_of[group.get("Ref")] = name.get("Ref")
+        function_of = {group: function for _, function, group in self.aliases() if group}
         for logical_id, group in self.of_type("AWS::CodeDeploy::DeploymentGroup"):
             props = group.get("Properties", {})
             role_id = get_att_target(props.get("ServiceRoleArn"))
@@ -486,11 +484,7 @@ class Rules:
             function = function_of.get(logical_id)
             if function is None:
                 continue  # no alias is deployed through this group (SHOP011 names the function)
-            alarms = [
-                name.get("Ref")
-                for alarm in as_list((props.get("AlarmConfiguration") or {}).get("Alarms", []))
-                if isinstance(alarm, dict) and isinstance(name := alarm.get("Name"), dict)
-            ]
+            alarms = [alarm_id for alarm_id, _ in self.rollback_alarms(group) if alarm_id]
             owned = [function] + alarms
             for statement in self.role_statements(role_id):
                 if statement.get("Effect") != "Allow":
