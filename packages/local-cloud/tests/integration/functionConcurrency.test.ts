@@ -8,27 +8,14 @@ import { FunctionPool } from '../../src/lambda/FunctionPool.js';
 import { LambdaFunction } from '../../src/lambda/LambdaFunction.js';
 import type { InvokeResult, LambdaFunctionOptions } from '../../src/lambda/types.js';
 import type { FunctionModel, LocalStackModel } from '../../src/provision/model.js';
+import { functionModel } from '../support/functionModel.js';
 
 // Child processes (one per environment), no backends: these sit with the integration tests.
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/functions');
 const running: LambdaFunction[] = [];
 
-const sleeperModel = (overrides: Partial<FunctionModel> = {}): FunctionModel => ({
-  logicalId: 'SleeperFunction',
-  name: 'shop-local-SleeperFunction',
-  arn: 'arn:aws:lambda:us-east-1:000000000000:function:shop-local-SleeperFunction',
-  codeDir: path.join(fixtures, 'sleeper'),
-  handler: 'index.handler',
-  runtime: 'nodejs24.x',
-  timeoutSeconds: 10,
-  memoryMb: 128,
-  architecture: 'arm64',
-  environment: {},
-  logGroupName: '/aws/lambda/shop-local-SleeperFunction',
-  logFormat: 'Text',
-  async: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 },
-  ...overrides,
-});
+const sleeperModel = (overrides: Partial<FunctionModel> = {}): FunctionModel =>
+  functionModel('SleeperFunction', path.join(fixtures, 'sleeper'), overrides);
 
 const sleeper = (
   options: Partial<Pick<LambdaFunctionOptions, 'concurrency' | 'idleTimeoutMs'>> = {},

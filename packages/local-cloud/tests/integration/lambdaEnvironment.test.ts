@@ -8,6 +8,7 @@ import { LambdaFunction } from '../../src/lambda/LambdaFunction.js';
 import type { RuntimeError } from '../../src/lambda/RuntimeApiServer.js';
 import type { LambdaFunctionOptions } from '../../src/lambda/types.js';
 import type { FunctionModel } from '../../src/provision/model.js';
+import { functionModel } from '../support/functionModel.js';
 import { hasEnded } from '../support/processes.js';
 
 // Child processes (one per environment, and what their handlers start): integration tests.
@@ -20,22 +21,7 @@ const spawner = (
   options: Partial<LambdaFunctionOptions> = {},
 ) => {
   const log = memoryLog();
-  const model: FunctionModel = {
-    logicalId: 'SpawnerFunction',
-    name: 'shop-local-SpawnerFunction',
-    arn: 'arn:aws:lambda:us-east-1:000000000000:function:shop-local-SpawnerFunction',
-    codeDir: path.join(fixtures, 'spawner'),
-    handler: 'index.handler',
-    runtime: 'nodejs24.x',
-    timeoutSeconds: 10,
-    memoryMb: 128,
-    architecture: 'arm64',
-    environment: {},
-    logGroupName: '/aws/lambda/shop-local-SpawnerFunction',
-    logFormat: 'Text',
-    async: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 },
-    ...overrides,
-  };
+  const model = functionModel('SpawnerFunction', path.join(fixtures, 'spawner'), overrides);
   const fn = new LambdaFunction(model, {
     backendEnv: { AWS_REGION: 'us-east-1' },
     log,

@@ -5,24 +5,14 @@ import { memoryLog } from '../../src/dev/log.js';
 import { bootstrapCommand } from '../../src/lambda/bootstrapPath.js';
 import { FunctionPool } from '../../src/lambda/FunctionPool.js';
 import type { FunctionModel, LocalStackModel } from '../../src/provision/model.js';
+import { functionModel } from '../support/functionModel.js';
 
 // A function whose code cannot load fails every invocation at once (no process starts).
-const failing: FunctionModel = {
-  logicalId: 'Broken',
-  name: 'shop-local-Broken',
-  arn: 'arn:aws:lambda:us-east-1:000000000000:function:shop-local-Broken',
-  codeDir: '/nowhere',
-  handler: 'index.handler',
-  runtime: 'nodejs24.x',
+const failing = functionModel('Broken', '/nowhere', {
   timeoutSeconds: 3,
-  memoryMb: 128,
-  architecture: 'arm64',
-  environment: {},
-  logGroupName: '/aws/lambda/shop-local-Broken',
-  logFormat: 'Text',
   async: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600, deadLetterQueueId: 'Dlq' },
   problem: 'Code folder /nowhere does not exist',
-};
+});
 
 // ReservedConcurrentExecutions: 0: every invocation is throttled (no process starts either).
 const throttled: FunctionModel = {

@@ -8,6 +8,7 @@ import { bootstrapCommand } from '../../src/lambda/bootstrapPath.js';
 import { LambdaFunction } from '../../src/lambda/LambdaFunction.js';
 import type { FunctionModel } from '../../src/provision/model.js';
 import { eventually } from '../../src/testing.js';
+import { functionModel } from '../support/functionModel.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/functions');
 const running: LambdaFunction[] = [];
@@ -24,22 +25,12 @@ const runtime = () => {
 
 const fixtureFunction = (overrides: Partial<FunctionModel> = {}, concurrency?: number) => {
   const log = memoryLog();
-  const model: FunctionModel = {
-    logicalId: 'EchoFunction',
-    name: 'shop-local-EchoFunction',
-    arn: 'arn:aws:lambda:us-east-1:000000000000:function:shop-local-EchoFunction',
-    codeDir: path.join(fixtures, 'echo'),
-    handler: 'index.handler',
-    runtime: 'nodejs24.x',
+  const model = functionModel('EchoFunction', path.join(fixtures, 'echo'), {
     timeoutSeconds: 3,
     memoryMb: 256,
-    architecture: 'arm64',
     environment: { GREETING: 'hello', AWS_REGION: 'eu-west-1' },
-    logGroupName: '/aws/lambda/shop-local-EchoFunction',
-    logFormat: 'Text',
-    async: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 },
     ...overrides,
-  };
+  });
   const fn = new LambdaFunction(model, {
     backendEnv: { AWS_REGION: 'us-east-1' },
     log,

@@ -2,26 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { memoryLog } from '../../src/dev/log.js';
 import { bootstrapCommand } from '../../src/lambda/bootstrapPath.js';
 import { LambdaFunction } from '../../src/lambda/LambdaFunction.js';
-import type { FunctionModel } from '../../src/provision/model.js';
+import { functionModel } from '../support/functionModel.js';
 
 // A function whose code cannot load: an invocation Lambda accepts fails with the import error
 // without starting a process, one it refuses fails before that.
-const model: FunctionModel = {
-  logicalId: 'Unbuilt',
-  name: 'shop-local-Unbuilt',
-  arn: 'arn:aws:lambda:us-east-1:000000000000:function:shop-local-Unbuilt',
-  codeDir: '/nowhere',
-  handler: 'index.handler',
-  runtime: 'nodejs24.x',
+const model = functionModel('Unbuilt', '/nowhere', {
   timeoutSeconds: 3,
-  memoryMb: 128,
-  architecture: 'arm64',
-  environment: {},
-  logGroupName: '/aws/lambda/shop-local-Unbuilt',
-  logFormat: 'Text',
-  async: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 },
   problem: 'Code folder /nowhere does not exist',
-};
+});
 
 describe('LambdaFunction request size', () => {
   it('refuses a synchronous request over 6,291,456 bytes, as Invoke does', async () => {
