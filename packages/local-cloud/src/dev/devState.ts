@@ -43,11 +43,11 @@ export const readDevState = async (file: string): Promise<DevState | undefined> 
 const runFileFor = (file: string, pid: number): string =>
   path.join(path.dirname(file), 'runs', `${pid}.json`);
 
-/** Write whole or not at all: a reader never sees half a file. */
-const writeAtomically = async (file: string, text: string): Promise<void> => {
+/** Write a state whole or not at all: a reader never sees half a file. */
+const writeAtomically = async (file: string, state: DevState): Promise<void> => {
   await mkdir(path.dirname(file), { recursive: true });
   const staging = `${file}.${process.pid}.tmp`;
-  await writeFile(staging, text);
+  await writeFile(staging, `${JSON.stringify(state, null, 2)}\n`);
   await rename(staging, file);
 };
 
@@ -56,9 +56,8 @@ const writeAtomically = async (file: string, text: string): Promise<void> => {
  * file (runs/<pid>.json) keeps it findable while a later run holds the shared one.
  */
 export const writeDevState = async (file: string, state: DevState): Promise<void> => {
-  const text = `${JSON.stringify(state, null, 2)}\n`;
-  await writeAtomically(runFileFor(file, state.pid), text);
-  await writeAtomically(file, text);
+  await writeAtomically(runFileFor(file, state.pid), state);
+  await writeAtomically(file, state);
 };
 
 /** The most recently started run that is still alive, pruning the files of runs that are gone. */
@@ -97,7 +96,7 @@ export const removeDevState = async (
   if (current !== undefined && current.pid !== pid) return;
   const earlier = await newestLiveRun(file, (other) => other !== pid && alive(other));
   if (earlier === undefined) await rm(file, { force: true });
-  else await writeAtomically(file, `${JSON.stringify(earlier, null, 2)}\n`);
+  else await writeAtomically(file, earlier);
 };
 
 /** Every loopback port a recorded run listens on: its APIs and embedded backends. */
