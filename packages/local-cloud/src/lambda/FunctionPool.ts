@@ -3,6 +3,7 @@ import type { BackendClients } from '../clients.js';
 import type { DestinationModel, LocalStackModel } from '../provision/model.js';
 import { abortableSleep as sleep } from './abortableSleep.js';
 import { MAX_ASYNC_REQUEST_BYTES } from './constants.js';
+import { EventPayload } from './EventPayload.js';
 import { type InvokeResult, LambdaFunction } from './LambdaFunction.js';
 import type { RuntimeError } from './RuntimeApiServer.js';
 import type { RunnerLog, RuntimeCommand } from './types.js';
@@ -89,18 +90,18 @@ export class FunctionPool {
    * answer says so and nothing runs.
    */
   invokeAsync(id: string, event: unknown): AsyncInvokeAnswer {
-    const size = Buffer.byteLength(JSON.stringify(event ?? null), 'utf8');
-    if (size > MAX_ASYNC_REQUEST_BYTES) {
+    const payload = new EventPayload(event);
+    if (payload.bytes > MAX_ASYNC_REQUEST_BYTES) {
       const error = {
         errorType: 'RequestEntityTooLargeException',
         errorMessage: `Request must be smaller than ${MAX_ASYNC_REQUEST_BYTES} bytes for the InvokeFunction operation`,
       };
       this.options.log.error(
-        `${id}: asynchronous invocation refused: ${error.errorMessage} (${size} bytes)`,
+        `${id}: asynchronous invocation refused: ${error.errorMessage} (${payload.bytes} bytes)`,
       );
       return { accepted: false, error };
     }
-    const task = this.runAsync(id, event).catch((error: unknown) => {
+    const task = this.runAsync(id, event, payload).catch((error: unknown) => {
       this.options.log.error(`${id}: asynchronous invocation failed: ${(error as Error).message}`);
     });
     this.inFlight.add(task);
@@ -131,7 +132,7 @@ export class FunctionPool {
     await Promise.all([...this.functions.values()].map((fn) => fn.stop()));
   }
 
-  private async runAsync(id: string, event: unknown): Promise<void> {
+  private async runAsync(id: string, event: unknown, payload: EventPayload): Promise<void> {
     const fn = this.get(id);
     const config = fn.model.async;
     const delays = this.options.asyncRetryDelaysMs ?? [1000, 2000];
@@ -151,7 +152,7 @@ export class FunctionPool {
         condition = 'EventAgeExceeded';
         break;
       }
-      result = await fn.invokeUnlessThrottled(event);
+      result = await fn.invokeUnlessThrottled(payload);
       if (!result.ok && result.error?.errorType === THROTTLED) {
         // Back to Lambda's internal queue: retried with backoff until the event's maximum
         // age, without using up a retry attempt (Lambda backs off up to 5 minutes; a few
@@ -202,7 +203,7 @@ export class FunctionPool {
       return;
     }
     if (config.onFailure) await this.deliver(config.onFailure, record);
-    if (config.deadLetterQueueId) await this.deadLetter(config.deadLetterQueueId, event, result);
+    if (config.deadLetterQueueId) await this.deadLetter(config.deadLetterQueueId, payload, result);
     if (!config.onFailure && !config.deadLetterQueueId) {
       this.options.log.warn(
         `${id}: event discarded after ${attempts} attempt(s) (${condition}; no OnFailure destination)`,
@@ -222,7 +223,11 @@ export class FunctionPool {
     );
   }
 
-  private async deadLetter(queueId: string, event: unknown, result: InvokeResult | undefined) {
+  private async deadLetter(
+    queueId: string,
+    payload: EventPayload,
+    result: InvokeResult | undefined,
+  ) {
     const queue = this.model.queues.get(queueId);
     if (queue === undefined) return;
     const throttled = result?.error?.errorType === THROTTLED;
@@ -238,7 +243,7 @@ export class FunctionPool {
     await this.clients.sqs.send(
       new SendMessageCommand({
         QueueUrl: queue.url,
-        MessageBody: JSON.stringify(event),
+        MessageBody: payload.json,
         MessageAttributes: attributes,
       }),
     );

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { FunctionModel } from '../provision/model.js';
 import { MAX_SYNC_REQUEST_BYTES } from './constants.js';
+import { EventPayload } from './EventPayload.js';
 import {
   EnvironmentState,
   type InvocationOutcome,
@@ -89,7 +90,8 @@ export class LambdaFunction {
 
   /**
    * Invoke synchronously (RequestResponse); resolves with the result, never rejects. With
-   * every environment busy at the cap, it waits for one.
+   * every environment busy at the cap, it waits for one. `event` may be an
+   * {@link EventPayload}, serialised already.
    */
   invoke(event: unknown, options: InvokeOptions = {}): Promise<InvokeResult> {
     return this.enqueue(event, options, false);
@@ -115,8 +117,8 @@ export class LambdaFunction {
         resolve(failure(requestId, 'ServiceException', 'The local cloud is stopping'));
         return;
       }
-      const payload = JSON.stringify(event ?? null);
-      if (Buffer.byteLength(payload, 'utf8') > MAX_SYNC_REQUEST_BYTES) {
+      const payload = EventPayload.of(event);
+      if (payload.bytes > MAX_SYNC_REQUEST_BYTES) {
         // Lambda refuses it before any environment sees it.
         resolve(
           failure(
@@ -132,7 +134,7 @@ export class LambdaFunction {
         resolve(failure(requestId, 'TooManyRequestsException', 'Rate Exceeded.'));
         return;
       }
-      this.queue.push({ requestId, payload, options, resolve });
+      this.queue.push({ requestId, payload: payload.json, options, resolve });
       this.pump();
     });
   }

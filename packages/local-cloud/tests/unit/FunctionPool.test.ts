@@ -72,6 +72,27 @@ describe('FunctionPool asynchronous invocations', () => {
     expect(send).toHaveBeenCalledTimes(1);
   });
 
+  it('serialises an asynchronous event once for all its attempts and its dead letter', async () => {
+    // Prepare: an event that counts how often it is turned into JSON
+    const { pool, send } = poolWith([1, 1]);
+    let serialised = 0;
+    const event = {
+      toJSON: () => {
+        serialised++;
+        return { n: 1 };
+      },
+    };
+
+    // Act: three attempts (two retries), then the dead-letter queue
+    pool.invokeAsync('Broken', event);
+    await pool.idle();
+
+    // Assess
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(send.mock.calls[0]?.[0].input.MessageBody ?? '')).toEqual({ n: 1 });
+    expect(serialised).toBe(1);
+  });
+
   it('drops a retry waiting when the pool stops: no dead letter for the runner stopping', async () => {
     // Prepare: the first attempt fails; the retry would come a minute later.
     const { pool, send, log } = poolWith([60_000]);
