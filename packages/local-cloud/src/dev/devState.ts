@@ -60,14 +60,14 @@ export const writeDevState = async (file: string, state: DevState): Promise<void
   await writeAtomically(file, state);
 };
 
-/** The most recently started run that is still alive, pruning the files of runs that are gone. */
-const newestLiveRun = async (
+/** The runs recorded in runs/ that are still alive, pruning the files of runs that are gone. */
+const liveRuns = async (
   file: string,
   alive: (pid: number) => boolean,
-): Promise<DevState | undefined> => {
+): Promise<{ state: DevState; writtenAt: number }[]> => {
   const dir = path.dirname(runFileFor(file, 0));
   const names = await readdir(dir).catch(() => [] as string[]);
-  let newest: { state: DevState; writtenAt: number } | undefined;
+  const runs: { state: DevState; writtenAt: number }[] = [];
   for (const name of names.filter((n) => /^\d+\.json$/.test(n))) {
     const runFile = path.join(dir, name);
     const state = await readDevState(runFile);
@@ -75,10 +75,21 @@ const newestLiveRun = async (
       await rm(runFile, { force: true });
       continue;
     }
-    const writtenAt = (await stat(runFile)).mtimeMs;
-    if (newest === undefined || writtenAt > newest.writtenAt) newest = { state, writtenAt };
+    runs.push({ state, writtenAt: (await stat(runFile)).mtimeMs });
   }
-  return newest?.state;
+  return runs;
+};
+
+/** The most recently started run that is still alive, pruning the files of runs that are gone. */
+const newestLiveRun = async (
+  file: string,
+  alive: (pid: number) => boolean,
+): Promise<DevState | undefined> => {
+  const runs = await liveRuns(file, alive);
+  return runs.reduce<(typeof runs)[number] | undefined>(
+    (newest, run) => (newest === undefined || run.writtenAt > newest.writtenAt ? run : newest),
+    undefined,
+  )?.state;
 };
 
 /**
@@ -148,30 +159,49 @@ export const checkPreviousRun = async (
   wanted: number[],
   alive: (pid: number) => boolean = isAlive,
 ): Promise<PreviousRun> => {
-  const state = await readDevState(file);
-  if (state === undefined || typeof state.pid !== 'number' || state.pid === process.pid)
-    return { kind: 'none' };
+  const read = await readDevState(file);
+  const state =
+    read !== undefined && typeof read.pid === 'number' && read.pid !== process.pid
+      ? read
+      : undefined;
+  const live = state !== undefined && alive(state.pid);
+  if (state !== undefined && live) {
+    const clash = clashWith(state, wanted);
+    if (clash !== undefined) return clash;
+  }
+  // The shared file names the newest run only: an earlier one, on other ports than the newest,
+  // is recorded in runs/ alone and may hold these ports too.
+  for (const { state: run } of await liveRuns(file, alive)) {
+    if (run.pid === process.pid || run.pid === state?.pid) continue;
+    const clash = clashWith(run, wanted);
+    if (clash !== undefined) return clash;
+  }
+  if (state === undefined) return { kind: 'none' };
   const shown = path.relative(process.cwd(), file) || file;
-  if (!alive(state.pid)) {
+  if (!live) {
     return {
       kind: 'stale',
       message: `${shown} is from an earlier run (pid ${state.pid}) that did not stop cleanly; replacing it, nothing to do`,
     };
   }
-  const held = portsOf(state);
-  const clashes = wanted.filter((port) => held.includes(port));
   const where = state.apiUrl ? `, API ${state.apiUrl}` : '';
-  if (clashes.length > 0) {
-    return {
-      kind: 'running',
-      clash: true,
-      message: `already running from this template (pid ${state.pid}${where}) on port${clashes.length === 1 ? '' : 's'} ${clashes.join(', ')}: stop it (Ctrl+C in its terminal, or kill ${state.pid}), or start this one with --port 0 --backend-port 0`,
-    };
-  }
   return {
     kind: 'running',
     clash: false,
     message: `another local-cloud runs from this template (pid ${state.pid}${where}); ${shown} now describes this one, so tools reading it (token, a demo) reach this run, and the earlier one again when this one stops`,
+  };
+};
+
+/** The refusal to start when a live run holds some of the wanted ports, naming it. */
+const clashWith = (state: DevState, wanted: number[]): PreviousRun | undefined => {
+  const held = portsOf(state);
+  const clashes = wanted.filter((port) => held.includes(port));
+  if (clashes.length === 0) return undefined;
+  const where = state.apiUrl ? `, API ${state.apiUrl}` : '';
+  return {
+    kind: 'running',
+    clash: true,
+    message: `already running from this template (pid ${state.pid}${where}) on port${clashes.length === 1 ? '' : 's'} ${clashes.join(', ')}: stop it (Ctrl+C in its terminal, or kill ${state.pid}), or start this one with --port 0 --backend-port 0`,
   };
 };
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  checkPreviousRun,
   type DevState,
   removeDevState,
   stateFileFor,
@@ -69,5 +70,60 @@ describe('removeDevState', () => {
     // Assess
     expect(read()).toBeUndefined();
     expect(runs()).toEqual([]);
+  });
+});
+
+describe('checkPreviousRun', () => {
+  const listening = (pid: number): DevState =>
+    ({
+      pid,
+      apiUrl: `http://127.0.0.1:${3000 + pid}`,
+      apiUrls: { Api: `http://127.0.0.1:${3000 + pid}` },
+    }) as unknown as DevState;
+
+  it('names a live run on the wanted ports that a later run hid from the state file', async () => {
+    // Prepare: run 101 on port 3101, then run 102 on port 3102 took the state file
+    const { file } = project();
+    await writeDevState(file, listening(101));
+    await writeDevState(file, listening(102));
+
+    // Act
+    const previous = await checkPreviousRun(file, [3101], () => true);
+
+    // Assess
+    expect(previous).toEqual({
+      kind: 'running',
+      clash: true,
+      message:
+        'already running from this template (pid 101, API http://127.0.0.1:3101) on port 3101: stop it (Ctrl+C in its terminal, or kill 101), or start this one with --port 0 --backend-port 0',
+    });
+  });
+
+  it('lets a start on free ports go ahead, naming the run the state file describes', async () => {
+    // Prepare
+    const { file } = project();
+    await writeDevState(file, listening(101));
+    await writeDevState(file, listening(102));
+
+    // Act
+    const previous = await checkPreviousRun(file, [3200], () => true);
+
+    // Assess
+    expect(previous).toMatchObject({ kind: 'running', clash: false });
+    expect(previous.kind === 'running' && previous.message).toContain('(pid 102, API');
+  });
+
+  it('ignores a hidden run that is gone, and prunes its file', async () => {
+    // Prepare: run 101 was killed with -9; run 102 is alive on other ports
+    const { file, runs } = project();
+    await writeDevState(file, listening(101));
+    await writeDevState(file, listening(102));
+
+    // Act
+    const previous = await checkPreviousRun(file, [3101], (pid) => pid === 102);
+
+    // Assess
+    expect(previous).toMatchObject({ kind: 'running', clash: false });
+    expect(runs()).toEqual(['102.json']);
   });
 });
