@@ -11,8 +11,16 @@ import { MAX_SYNC_REQUEST_BYTES } from '../../src/lambda/constants.js';
 import type { FunctionPool } from '../../src/lambda/FunctionPool.js';
 import type { InvokeResult } from '../../src/lambda/types.js';
 import type { QueueModel, SqsMappingModel } from '../../src/provision/model.js';
+import { matchesPattern } from '../../src/triggers/eventbridge/eventPattern.js';
 import { SqsPoller } from '../../src/triggers/sqs/SqsPoller.js';
 import { sqsEvent } from '../../src/triggers/sqs/sqsEvents.js';
+
+// FilterCriteria evaluations are counted: matchesPattern as it is, behind a spy.
+vi.mock('../../src/triggers/eventbridge/eventPattern.js', async (importOriginal) => {
+  const original =
+    await importOriginal<typeof import('../../src/triggers/eventbridge/eventPattern.js')>();
+  return { ...original, matchesPattern: vi.fn(original.matchesPattern) };
+});
 
 const QUEUE: QueueModel = {
   logicalId: 'Work',
@@ -26,14 +34,20 @@ const SOURCE = { arn: QUEUE.arn, region: 'us-east-1' };
 /**
  * A standard queue served the way SQS serves it: up to 10 messages per receive, in order,
  * in flight until deleted; a message made visible again goes to the back of the queue (as
- * fauxqs does). Receive and release calls are recorded.
+ * fauxqs does); a long poll of an empty queue answers when a message arrives or its wait ends.
+ * Receive and release calls are recorded.
  */
 class FakeQueue {
   private readonly visible: Message[] = [];
   private readonly inFlight = new Map<string, Message>();
+  private readonly pollers = new Set<() => void>();
   private handles = 0;
-  /** How many messages each ReceiveMessage call returned. */
+  /** How many messages each ReceiveMessage call that returned some returned. */
   readonly receives: number[] = [];
+  /** When each of those calls answered (Date.now()). */
+  readonly receivedAt: number[] = [];
+  /** ReceiveMessage calls, those that returned nothing included. */
+  polls = 0;
   /** Each ChangeMessageVisibilityBatch call: the message ids and their visibility timeout. */
   readonly releases: Array<{ ids: string[]; timeouts: number[] }> = [];
   readonly deleted: string[] = [];
@@ -41,14 +55,48 @@ class FakeQueue {
 
   add(id: string, body: string): void {
     this.visible.push({ MessageId: id, Body: body, MD5OfBody: 'md5', Attributes: {} });
+    for (const wake of this.pollers) wake();
   }
 
-  readonly send = async (command: unknown): Promise<unknown> => {
+  /**
+   * An empty receive answers after a moment; a long poll when a message arrives or its wait
+   * ends; an aborted one rejects, as the SDK's does.
+   */
+  private wait(seconds: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(wake, Math.max(5, seconds * 1000));
+      const settle = () => {
+        clearTimeout(timer);
+        this.pollers.delete(wake);
+        signal?.removeEventListener('abort', aborted);
+      };
+      function wake() {
+        settle();
+        resolve();
+      }
+      function aborted() {
+        settle();
+        reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }));
+      }
+      if (seconds > 0) this.pollers.add(wake);
+      signal?.addEventListener('abort', aborted, { once: true });
+      if (signal?.aborted) aborted();
+    });
+  }
+
+  readonly send = async (
+    command: unknown,
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<unknown> => {
     if (command instanceof ReceiveMessageCommand) {
+      this.polls++;
+      if (this.visible.length === 0)
+        await this.wait(command.input.WaitTimeSeconds ?? 0, options?.abortSignal);
       const taken = this.visible.splice(0, Math.min(10, command.input.MaxNumberOfMessages ?? 1));
-      // An empty long poll answers after a moment, as a real one answers after its wait.
-      if (taken.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-      else this.receives.push(taken.length);
+      if (taken.length > 0) {
+        this.receives.push(taken.length);
+        this.receivedAt.push(Date.now());
+      }
       return {
         Messages: taken.map((message) => {
           const id = message.MessageId ?? '';
@@ -99,6 +147,10 @@ interface Invocation {
   bytes: number;
   /** Messages the queue had handed out when the invocation started. */
   receivedBefore: number;
+  /** ReceiveMessage calls made before the invocation started. */
+  pollsBefore: number;
+  /** When the invocation started (Date.now()). */
+  at: number;
 }
 
 const pollers: SqsPoller[] = [];
@@ -108,8 +160,7 @@ afterEach(async () => {
 
 /**
  * A poller of a fake queue into a fake function that succeeds and records each event. A
- * batching window of 2 s gathers every message the fake holds (a window under 2 s ends after
- * at most one more receive: its remaining whole seconds are 0).
+ * batching window gathers every message the fake holds, up to BatchSize.
  */
 const harness = (mapping: Partial<SqsMappingModel>) => {
   const queue = new FakeQueue();
@@ -121,6 +172,8 @@ const harness = (mapping: Partial<SqsMappingModel>) => {
         ids: Records.map((record) => record.messageId),
         bytes: Buffer.byteLength(JSON.stringify(event), 'utf8'),
         receivedBefore: queue.receives.reduce((sum, n) => sum + n, 0),
+        pollsBefore: queue.polls,
+        at: Date.now(),
       });
       return { requestId: `r-${invocations.length}`, ok: true, payload: 'null', durationMs: 1 };
     },
@@ -265,5 +318,90 @@ describe('SqsPoller: the 6 MB payload limit', () => {
     expect(invocations.map((i) => i.ids)).toEqual([ids(40).filter((_, i) => i % 2 === 0)]);
     expect(queue.releases).toEqual([]);
     expect(cuts()).toEqual([]);
+  });
+});
+
+describe('SqsPoller: the batching window', () => {
+  it('gathers for the whole of a 1 s window, up to BatchSize, as messages arrive', async () => {
+    // Prepare: a batch of up to 50 within a 1 s window.
+    const { queue, poller, invocations } = harness({
+      batchSize: 50,
+      maximumBatchingWindowSeconds: 1,
+    });
+    const received = () => queue.receives.reduce((sum, n) => sum + n, 0);
+
+    // Act: 35 messages in 5 bursts of 7, each sent once the poller has taken the previous one.
+    poller.start();
+    for (let burst = 0; burst < 5; burst++) {
+      for (const id of ids(7, burst * 7)) queue.add(id, 'body');
+      await until(() => expect(received()).toBe(burst * 7 + 7));
+    }
+
+    // Assess: one invocation of all 35, once the window (from the first receive) is over.
+    await until(() => expect(queue.deleted).toHaveLength(35));
+    expect(invocations.map((i) => i.ids)).toEqual([ids(35)]);
+    expect(invocations[0]?.at).toBeGreaterThanOrEqual((queue.receivedAt[0] ?? 0) + 1000);
+  });
+
+  it('polls until the deadline when less than a second of the window remains, without a busy loop', async () => {
+    // Prepare: a batch of up to 10 within a 2 s window; a message, then another one during
+    // the window's first long poll (which answers with it), leaving a long poll of 1 s, then
+    // less than a second.
+    const { queue, poller, invocations } = harness({
+      batchSize: 10,
+      maximumBatchingWindowSeconds: 2,
+    });
+    queue.add('m-0', 'body');
+
+    // Act
+    poller.start();
+    await until(() => expect(queue.polls).toBe(2));
+    queue.add('m-1', 'body');
+
+    // Assess: invoked once the window is over, and not long after; a poll every few tens of
+    // milliseconds at most meanwhile (an empty receive of the fake takes 5 ms).
+    await until(() => expect(invocations).toHaveLength(1));
+    const windowStart = queue.receivedAt[0] ?? 0;
+    expect(invocations[0]?.ids).toEqual(['m-0', 'm-1']);
+    expect(invocations[0]?.at).toBeGreaterThanOrEqual(windowStart + 2000);
+    expect(invocations[0]?.at).toBeLessThan(windowStart + 2500);
+    expect(invocations[0]?.pollsBefore).toBeLessThan(100);
+  });
+
+  it('stops promptly in the middle of a long window', async () => {
+    // Prepare: one message for a batch of up to 10 within a 20 s window.
+    const { queue, poller } = harness({ batchSize: 10, maximumBatchingWindowSeconds: 20 });
+    queue.add('m-0', 'body');
+    poller.start();
+    await until(() => expect(queue.receives).toEqual([1]));
+
+    // Act
+    const stopping = Date.now();
+    await poller.stop();
+
+    // Assess: the long poll of the window's remaining seconds is abandoned at once.
+    expect(Date.now() - stopping).toBeLessThan(2000);
+  });
+});
+
+describe('SqsPoller: FilterCriteria', () => {
+  it("evaluates each message's filters once", async () => {
+    // Prepare: 20 messages, every other one filtered out, gathered in two receives.
+    const { queue, poller, invocations } = harness({
+      batchSize: 20,
+      maximumBatchingWindowSeconds: 2,
+      filters: [{ body: { keep: [true] } }],
+    });
+    for (const [i, id] of ids(20).entries()) queue.add(id, JSON.stringify({ keep: i % 2 === 0 }));
+    vi.mocked(matchesPattern).mockClear();
+
+    // Act
+    poller.start();
+
+    // Assess: the kept ones invoked, every one deleted, one pattern match per message.
+    await until(() => expect(queue.deleted).toHaveLength(20));
+    expect(invocations.map((i) => i.ids)).toEqual([ids(20).filter((_, i) => i % 2 === 0)]);
+    expect(queue.deleted.sort()).toEqual(ids(20).sort());
+    expect(vi.mocked(matchesPattern)).toHaveBeenCalledTimes(20);
   });
 });

@@ -5,6 +5,7 @@ import {
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { BackendClients } from '../../clients.js';
+import { abortableSleep } from '../../lambda/abortableSleep.js';
 import { MAX_SYNC_REQUEST_BYTES } from '../../lambda/constants.js';
 import type { FunctionPool } from '../../lambda/FunctionPool.js';
 import type { RunnerLog } from '../../lambda/types.js';
@@ -30,6 +31,20 @@ export interface SqsPollerOptions {
   waitTimeSeconds?: number;
   /** Cap every mapping's MaximumBatchingWindowInSeconds (a local shortcut; tests use 1). */
   maxBatchingWindowSeconds?: number;
+}
+
+/**
+ * The pause between the short receives of a batching window's last second after one that
+ * found nothing: the window's end is missed by at most one short receive, without a busy loop.
+ */
+const SHORT_POLL_PAUSE_MS = 20;
+
+/** A gathered batch: the messages received, sorted by the mapping's FilterCriteria. */
+interface Gathered {
+  /** The messages some filter matches (all without filters), as received: the function's. */
+  passed: Message[];
+  /** The messages no filter matches: deleted without invoking. */
+  filteredOut: Message[];
 }
 
 const chunks = <T>(items: T[], size: number): T[][] =>
@@ -106,8 +121,8 @@ export class SqsPoller {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        const batch = await this.gather();
-        if (batch.length > 0) await this.process(batch);
+        const gathered = await this.gather();
+        if (gathered.passed.length + gathered.filteredOut.length > 0) await this.process(gathered);
         failures = 0;
       } catch (error) {
         if (signal.aborted) return;
@@ -122,46 +137,57 @@ export class SqsPoller {
     return { arn: this.queue.arn, region: this.options.region };
   }
 
-  private async gather(): Promise<Message[]> {
+  private async gather(): Promise<Gathered> {
     const { batchSize, filters } = this.mapping;
     const { source } = this;
+    const { signal } = this.abort;
     const maximumBatchingWindowSeconds = Math.min(
       this.mapping.maximumBatchingWindowSeconds,
       this.options.maxBatchingWindowSeconds ?? Number.POSITIVE_INFINITY,
     );
-    const batch = await this.receive(batchSize, this.options.waitTimeSeconds ?? 20);
-    if (batch.length === 0 || maximumBatchingWindowSeconds === 0) return batch;
-    // The event the batch makes so far (the messages that pass the filters): once it is over
-    // the payload limit, gathering stops (process() cuts it), so at most one receive's worth
-    // goes back to the queue, not the rest of a large BatchSize, each time bumping its
-    // ApproximateReceiveCount towards the redrive.
+    // Each message's FilterCriteria are evaluated once, here (a pattern match on the record
+    // with its body parsed is not cheap). The event the batch makes so far (the messages that
+    // pass): once it is over the payload limit, gathering stops (process() cuts it), so at most
+    // one receive's worth goes back to the queue, not the rest of a large BatchSize, each time
+    // bumping its ApproximateReceiveCount towards the redrive.
+    const gathered: Gathered = { passed: [], filteredOut: [] };
     const size = sqsEventSize(source);
-    const measure = (messages: Message[]) => {
-      for (const message of messages)
-        if (passesFilters(filters, message, source)) size.add(message);
+    let count = 0;
+    const take = (messages: Message[]) => {
+      for (const message of messages) {
+        if (passesFilters(filters, message, source)) {
+          gathered.passed.push(message);
+          size.add(message);
+        } else gathered.filteredOut.push(message);
+      }
+      count += messages.length;
     };
-    measure(batch);
+    take(await this.receive(batchSize, this.options.waitTimeSeconds ?? 20));
+    if (count === 0 || maximumBatchingWindowSeconds === 0) return gathered;
+    // Lambda polls until the window expires, BatchSize is reached or the payload is full:
+    // long polls of the window's remaining whole seconds (they end by its deadline), then, for
+    // its last fraction of a second, short receives, paused after one that found nothing.
     const deadline = Date.now() + maximumBatchingWindowSeconds * 1000;
-    while (
-      batch.length < batchSize &&
-      size.bytes <= MAX_SYNC_REQUEST_BYTES &&
-      Date.now() < deadline &&
-      !this.abort.signal.aborted
-    ) {
-      const wait = Math.max(0, Math.min(20, Math.floor((deadline - Date.now()) / 1000)));
-      const received = await this.receive(batchSize - batch.length, wait);
-      batch.push(...received);
-      measure(received);
-      if (wait === 0) break;
+    let idle = false;
+    while (count < batchSize && size.bytes <= MAX_SYNC_REQUEST_BYTES && !signal.aborted) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      const wait = Math.min(20, Math.floor(remaining / 1000));
+      if (wait === 0 && idle) {
+        idle = false;
+        await abortableSleep(Math.min(SHORT_POLL_PAUSE_MS, remaining), signal);
+        continue;
+      }
+      const received = await this.receive(batchSize - count, wait);
+      idle = received.length === 0;
+      take(received);
     }
-    return batch;
+    return gathered;
   }
 
-  private async process(received: Message[]) {
+  private async process({ passed, filteredOut }: Gathered) {
     const { mapping, queue, source } = this;
     // FilterCriteria: messages no filter matches are deleted without invoking (as Lambda does).
-    const passed = received.filter((message) => passesFilters(mapping.filters, message, source));
-    const filteredOut = received.filter((message) => !passed.includes(message));
     await this.delete(filteredOut);
     if (passed.length === 0) return;
     // The 6 MB payload limit: Lambda invokes with what fits (at least one message) and the
