@@ -90,9 +90,29 @@ const flushMetrics = (metrics: Metrics): MiddlewareObj<unknown, unknown, Error, 
  */
 export const HANDLED_FAILURES_METRIC = 'HandledFailures';
 
+/** Where {@link excuseFailures} keeps its count on a response (JSON never shows a symbol key). */
+const EXCUSED = Symbol('excusedFailures');
+
+/**
+ * Say that `count` of a batch response's `batchItemFailures` are not the function's doing, so
+ * that {@link HANDLED_FAILURES_METRIC} leaves them out and they cannot roll back a deployment:
+ * records that can never succeed (malformed, refused for their content or recipient: bad
+ * input on any version) and records not attempted (held back behind a failed record of their
+ * FIFO group, left for lack of time). Lambda sees the same response: the count is a symbol-keyed,
+ * non-enumerable property that serialisation skips.
+ *
+ * @example
+ * return excuseFailures(response, malformed);
+ */
+export const excuseFailures = <T extends object>(response: T, count: number): T => {
+  Object.defineProperty(response, EXCUSED, { value: count, configurable: true });
+  return response;
+};
+
 /**
  * How many failures an invocation's result reports: 1 for an HTTP answer with a 5xx status,
- * the records listed in `batchItemFailures` (SQS, DynamoDB Streams), else 0.
+ * the records listed in `batchItemFailures` (SQS, DynamoDB Streams) less those
+ * {@link excuseFailures} excused, else 0.
  *
  * @example
  * handledFailures({ statusCode: 503, body: '' }); // 1
@@ -104,7 +124,10 @@ export const handledFailures = (result: unknown): number => {
     statusCode?: unknown;
     batchItemFailures?: unknown;
   };
-  if (Array.isArray(batchItemFailures)) return batchItemFailures.length;
+  if (Array.isArray(batchItemFailures)) {
+    const excused = (result as { [EXCUSED]?: unknown })[EXCUSED];
+    return Math.max(0, batchItemFailures.length - (typeof excused === 'number' ? excused : 0));
+  }
   return typeof statusCode === 'number' && statusCode >= 500 ? 1 : 0;
 };
 

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AwsDeadlineExceededError, createAwsClient } from '../../src/aws.js';
 import {
   CORRELATION_IDS,
+  excuseFailures,
   HANDLED_FAILURES_METRIC,
   handledFailures,
   lambdaHandler,
@@ -251,6 +252,40 @@ describe('handledFailures', () => {
   ])('%j reports %i', (result, count) => {
     // Act / Assess
     expect(handledFailures(result)).toBe(count);
+  });
+});
+
+describe('excuseFailures', () => {
+  it('leaves excused records out of the count, never below zero', () => {
+    // Prepare
+    const failures = () => ({
+      batchItemFailures: [
+        { itemIdentifier: 'a' },
+        { itemIdentifier: 'b' },
+        { itemIdentifier: 'c' },
+      ],
+    });
+
+    // Act / Assess
+    expect(handledFailures(excuseFailures(failures(), 2))).toBe(1);
+    expect(handledFailures(excuseFailures(failures(), 3))).toBe(0);
+    expect(handledFailures(excuseFailures(failures(), 5))).toBe(0);
+    expect(handledFailures(excuseFailures(failures(), 0))).toBe(3);
+  });
+
+  it('changes nothing Lambda reads from the response', () => {
+    // Prepare
+    const response = { batchItemFailures: [{ itemIdentifier: 'a' }] };
+
+    // Act
+    const excused = excuseFailures(response, 1);
+
+    // Assess
+    expect(excused).toBe(response);
+    expect(JSON.parse(JSON.stringify(excused))).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'a' }],
+    });
+    expect(Object.keys(excused)).toEqual(['batchItemFailures']);
   });
 });
 

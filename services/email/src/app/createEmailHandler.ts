@@ -6,10 +6,11 @@ import {
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { excuseFailures } from '@shop/common/lambda';
 import type { OrderEvent } from '@shop/contracts/orderEvents';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EmailConfig } from '../config.js';
-import { FAILURE_KINDS } from '../domain/classifyFailure.js';
+import { classifyFailure, FAILURE_KINDS } from '../domain/classifyFailure.js';
 import { DEAD_LETTER_QUEUE, METRICS } from '../domain/constants.js';
 import type { EmailSender } from '../domain/ports.js';
 import { sendOrderEmail } from '../domain/sendOrderEmail.js';
@@ -228,6 +229,15 @@ export const createEmailHandler = (deps: EmailHandlerDependencies) => {
     }
   };
 
+  // Failed records that say nothing about this version of the function (HandledFailures
+  // leaves them out, so they cannot roll back a deployment): permanent ones fail on any version
+  // (an invalid event, an email SES refuses), and a record held back behind its group's failed
+  // record failed on nothing of its own (that failure counts once). Records left for lack of
+  // time do count: they are the timeouts Lambda's Errors would have counted.
+  const notTheVersionsFailure = (error: Error): boolean =>
+    error instanceof SqsFifoMessageGroupShortCircuitError ||
+    classifyFailure(error).kind === FAILURE_KINDS.permanent;
+
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     // In-progress idempotency records then expire with this invocation's remaining time, so a
     // crashed or timed-out attempt does not block the retry for the whole expiry period.
@@ -245,6 +255,6 @@ export const createEmailHandler = (deps: EmailHandlerDependencies) => {
       records: event.Records.length,
       failures: response.batchItemFailures.length,
     });
-    return response;
+    return excuseFailures(response, processor.errors.filter(notTheVersionsFailure).length);
   };
 };

@@ -1,4 +1,5 @@
 import { SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import { handledFailures } from '@shop/common/lambda';
 import { lambdaContext } from '@shop/testing/lambda';
 import { receivedAgain, sqsEvent } from '@shop/testing/sqsEvents';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -64,6 +65,8 @@ describe('createEmailHandler with a FIFO queue', () => {
 
     // Assess
     expect(failedIds(response)).toEqual([records.placedA.messageId, records.cancelledA.messageId]);
+    // The held-back record failed on nothing of its own: the group's one failure counts once.
+    expect(handledFailures(response)).toBe(1);
     expect(sender.attempts).toBe(2);
     expect(sender.sent.map((email) => email.subject)).toEqual([confirmation(ORDER_B)]);
     expect(metrics.counts[METRICS.sent]).toBe(1);

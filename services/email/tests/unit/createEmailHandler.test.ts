@@ -1,3 +1,4 @@
+import { handledFailures } from '@shop/common/lambda';
 import { lambdaContext } from '@shop/testing/lambda';
 import { receivedAgain, sqsEvent } from '@shop/testing/sqsEvents';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -98,6 +99,8 @@ describe('createEmailHandler', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+    // Bad input fails on any version: not the version's failure, no rollback.
+    expect(handledFailures(response)).toBe(0);
     expect(sender.sent).toHaveLength(2);
   });
 
@@ -131,6 +134,7 @@ describe('createEmailHandler', () => {
 
     // Assess
     expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    expect(handledFailures(first)).toBe(1);
     expect(second).toEqual({ batchItemFailures: [] });
     expect(sender.sent).toHaveLength(1);
     expect(metrics.counts[METRICS.retried]).toBe(1);
@@ -161,6 +165,7 @@ describe('createEmailHandler', () => {
     // Assess
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
     expect(second.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect([first, second].map(handledFailures)).toEqual([0, 0]);
     expect(sender.sent).toHaveLength(0);
     expect(permanentLogs(logger)).toEqual([
       [
@@ -266,6 +271,9 @@ describe('createEmailHandler', () => {
       { itemIdentifier: records[2]?.messageId },
       { itemIdentifier: records[3]?.messageId },
     ]);
+    // The third ran out of time: counted, as Lambda's Errors would count a timeout. The fourth,
+    // of the same order (message group), was held back behind it: counted once, with it.
+    expect(handledFailures(response)).toBe(1);
     expect(metrics.counts[METRICS.retried]).toBe(2);
   });
 

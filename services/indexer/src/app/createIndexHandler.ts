@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { excuseFailures } from '@shop/common/lambda';
 import type { Logger } from '@shop/common/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { IndexerConfig } from '../config.js';
@@ -128,6 +129,9 @@ export const createIndexHandler = (deps: IndexHandlerDependencies) => {
         `All ${failed} records failed, ${dependencyFailures} of them on S3 or DynamoDB`,
       );
     }
-    return response;
+    // Nor do they count as the version's failures (HandledFailures): one malformed message,
+    // redelivered during a deployment, must not roll it back.
+    const malformed = processor.errors.filter((error) => error instanceof MalformedEventError);
+    return excuseFailures(response, malformed.length);
   };
 };

@@ -2,6 +2,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { handledFailures } from '@shop/common/lambda';
 import { createLogger } from '@shop/common/logger';
 import { lambdaContext } from '@shop/testing/lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -94,6 +95,8 @@ describe('createIndexHandler', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: malformed }] });
+    // Bad input is not the version's failure: it never rolls back a deployment.
+    expect(handledFailures(response)).toBe(0);
     expect(s3Mock).toHaveReceivedCommandWith(HeadObjectCommand, {
       Bucket: BUCKET,
       Key: 'uploads/prod-1/front view.jpg',
@@ -177,6 +180,7 @@ describe('createIndexHandler', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: failed }] });
+    expect(handledFailures(response)).toBe(1);
     expect(lines).toContainEqual(
       expect.objectContaining({
         message: expect.stringContaining('indexing failed'),
@@ -217,6 +221,7 @@ describe('createIndexHandler', () => {
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
       event.Records.map((record) => record.messageId),
     );
+    expect(handledFailures(response)).toBe(0);
     expect(dynamoMock).not.toHaveReceivedAnyCommand();
     expect(lines.filter((line) => line.level === 'ERROR')).toEqual([]);
     expect(lines.filter((line) => line.level === 'WARN')).toHaveLength(2);
