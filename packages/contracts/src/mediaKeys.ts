@@ -43,12 +43,25 @@ export const encodeS3EventKey = (key: string): string =>
     .map((segment) => encodeURIComponent(segment).replace(/%20/g, '+'))
     .join('/');
 
+/** S3's longest object key, in UTF-8 bytes. */
+const S3_MAX_KEY_BYTES = 1024;
+/** DynamoDB's longest sort key (of a table or of an index), in UTF-8 bytes. */
+const DYNAMODB_MAX_SORT_KEY_BYTES = 1024;
+
 /**
- * The longest upload key (UTF-8 bytes) that is product media: its outcome's key in the
- * thumbnails bucket (`<productId>/<name>/outcome.json`, 5 bytes longer) must stay within S3's
- * 1024, or every write for it would fail.
+ * The longest upload key (UTF-8 bytes) that is product media: every key the services derive
+ * from it must fit where it is stored, or every write for it would fail.
+ * - ThumbnailsBucket: the outcome's key `<productId>/<name>/outcome.json` is the longest
+ *   (5 bytes longer than the upload key; `<width>.webp` is at most `4096.webp`, 1 byte shorter):
+ *   at most S3's 1024 -> 1019.
+ * - MediaTable (indexer): the `byProduct` index's sort key is `<lastModified>#<key>`, the time
+ *   as `Date#toISOString` writes it (`2026-01-02T03:04:05.000Z`, 24 bytes): at most DynamoDB's
+ *   1024 for a sort key -> 999. The key itself is the table's partition key (2048).
  */
-export const MAX_UPLOAD_KEY_BYTES = 1024 - ('/outcome.json'.length - 'uploads/'.length);
+export const MAX_UPLOAD_KEY_BYTES = Math.min(
+  S3_MAX_KEY_BYTES - ('/outcome.json'.length - UPLOADS_PREFIX.length),
+  DYNAMODB_MAX_SORT_KEY_BYTES - '2026-01-02T03:04:05.000Z#'.length,
+);
 
 /**
  * Parse `uploads/<productId>/<name>`; `undefined` for keys outside that layout, or longer than

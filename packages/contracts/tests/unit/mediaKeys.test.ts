@@ -52,17 +52,44 @@ describe('parseUploadKey', () => {
     expect(parseUploadKey(key)).toBeUndefined();
   });
 
-  it("takes keys whose outcome key still fits in S3's 1024 bytes, counting UTF-8 bytes", () => {
-    // Prepare: 'é' is two bytes.
+  // The longest key the contract accepts, in 2-byte characters ('é'), so bytes are counted.
+  const longestKey = () => {
     const room = MAX_UPLOAD_KEY_BYTES - 'uploads/p-1/'.length;
-    const longest = `uploads/p-1/${'é'.repeat(Math.floor(room / 2))}${'x'.repeat(room % 2)}`;
-    const upload = parseUploadKey(longest);
+    return `uploads/p-1/${'é'.repeat(Math.floor(room / 2))}${'x'.repeat(room % 2)}`;
+  };
+
+  it('takes keys up to MAX_UPLOAD_KEY_BYTES, counting UTF-8 bytes', () => {
+    // Prepare
+    const longest = longestKey();
 
     // Act / Assess
     expect(Buffer.byteLength(longest)).toBe(MAX_UPLOAD_KEY_BYTES);
-    expect(upload).toBeDefined();
-    expect(Buffer.byteLength(`p-1/${upload?.name}/outcome.json`)).toBe(1024);
+    expect(parseUploadKey(longest)).toBeDefined();
     expect(parseUploadKey(`${longest}x`)).toBeUndefined();
+  });
+
+  it("takes only keys whose derived keys fit: S3's 1024 bytes, the catalog's sort key 1024", () => {
+    // Prepare
+    const upload = parseUploadKey(longestKey());
+    if (upload === undefined) throw new Error('the longest key must parse');
+    const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+    // Assess: the outcome key is the thumbnailer's longest (widths are at most 4096 px).
+    expect(bytes(`p-1/${upload.name}/outcome.json`)).toBeLessThanOrEqual(1024);
+    expect(bytes(thumbnailKey(upload, 4096))).toBeLessThanOrEqual(1024);
+    // The indexer's byProduct sort key, `<Date#toISOString()>#<key>`, is exactly at the limit.
+    const latest = new Date('9999-12-31T23:59:59.999Z').toISOString();
+    expect(bytes(`${latest}#${upload.key}`)).toBe(1024);
+  });
+
+  it('skips an upload whose catalog sort key would pass 1024 bytes (1000-byte key)', () => {
+    // A 1000-byte key: its outcome key (1005 bytes) fits S3, but `<time>#<key>` (1025) does not
+    // fit DynamoDB's sort key, so the catalog could never hold it: neither service takes it.
+    const key = `uploads/p1/${'a'.repeat(985)}.jpg`;
+
+    expect(Buffer.byteLength(key)).toBe(1000);
+    expect(parseUploadKey(key)).toBeUndefined();
+    expect(parseUploadKey(key.replace('aa', 'a'))).toBeDefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import type { UploadKey } from '@shop/contracts/mediaKeys';
+import { MAX_UPLOAD_KEY_BYTES, type UploadKey } from '@shop/contracts/mediaKeys';
 import { MEDIA_STATUS } from './constants.js';
 import type { ObjectSnapshot } from './ports.js';
 
@@ -78,8 +78,17 @@ export interface ItemSettings {
 }
 
 /**
+ * The longest `byProduct` sort key (UTF-8 bytes): `lastModified` as `Date#toISOString` writes
+ * it (24 bytes for years 0000-9999), `#`, and the longest upload key `parseUploadKey` takes.
+ * DynamoDB refuses a write whose index sort key is over 1024 bytes (ValidationException, which
+ * no retry cures); `MAX_UPLOAD_KEY_BYTES` (`@shop/contracts/mediaKeys`) is chosen so this fits,
+ * and tests/unit/keyLimits.test.ts checks every key attribute of MediaTable against the template.
+ */
+export const MAX_PRODUCT_SORT_BYTES = '2026-01-02T03:04:05.000Z#'.length + MAX_UPLOAD_KEY_BYTES;
+
+/**
  * The `byProduct` sort key: last-modified time, then the key so equal times stay distinct.
- * ISO 8601 UTC strings sort chronologically.
+ * ISO 8601 UTC strings sort chronologically. At most {@link MAX_PRODUCT_SORT_BYTES}.
  *
  * @example
  * productSortKey('2026-01-02T03:04:05.000Z', 'uploads/p1/a.jpg'); // '2026-01-02T03:04:05.000Z#uploads/p1/a.jpg'

@@ -1,3 +1,4 @@
+import { MEDIA_TABLE } from '../../src/domain/constants.js';
 import type {
   DeletedMediaItem,
   LiveMediaItem,
@@ -17,7 +18,31 @@ import type {
 // In-memory ports with the same conditions as MediaTable (see DynamoDBMediaCatalog): upload
 // events write only if the stored sequencer is absent or older; an outcome only onto the item
 // of its own upload event, in outcome order. FakeCatalog passes the same contract tests as
-// DynamoDBMediaCatalog (support/mediaCatalogContract.ts).
+// DynamoDBMediaCatalog (support/mediaCatalogContract.ts). Like DynamoDB, and unlike dynalite
+// (which checks only the table's key), it refuses a write whose key attribute of the table or
+// of the byProduct index is over DynamoDB's size limit.
+
+/** DynamoDB's limits (UTF-8 bytes) on MediaTable's key attributes, table and index alike. */
+export const DYNAMODB_KEY_LIMITS: Record<string, number> = {
+  [MEDIA_TABLE.partitionKey]: 2048,
+  [MEDIA_TABLE.productIdAttribute]: 2048,
+  [MEDIA_TABLE.productSortAttribute]: 1024,
+};
+
+const checkKeySizes = (item: MediaItem) => {
+  for (const [attribute, limit] of Object.entries(DYNAMODB_KEY_LIMITS)) {
+    const value = (item as unknown as Record<string, unknown>)[attribute];
+    const bytes = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : 0;
+    if (bytes > limit) {
+      throw Object.assign(
+        new Error(
+          `One or more parameter values were invalid: ${attribute} is ${bytes} bytes, over the key limit of ${limit} bytes`,
+        ),
+        { name: 'ValidationException' },
+      );
+    }
+  }
+};
 
 export class FakeCatalog implements MediaCatalog {
   readonly items = new Map<string, MediaItem>();
@@ -76,6 +101,7 @@ export class FakeCatalog implements MediaCatalog {
   }
 
   #write(item: MediaItem): WriteResult {
+    checkKeySizes(item);
     const stored = this.items.get(item.key);
     if (stored !== undefined && !(stored.sequencer < item.sequencer)) return 'stale';
     this.items.set(item.key, item);

@@ -175,6 +175,32 @@ describe('applyThumbnailOutcome', () => {
     expect(catalog.items.get(KEY)?.status).toBe('deleted');
   });
 
+  it('ignores the outcome of a key too long for the catalog index, writing nothing', async () => {
+    // Prepare: an outcome of uploads/p1/<990 x a>.jpg (1000 bytes; `<time>#<key>` would be
+    // 1025), e.g. written before the thumbnailer skipped such keys, and its upload still there.
+    const { catalog, inspector, outcomes, deliver } = setup();
+    const key = `uploads/p1/${'a'.repeat(990)}.jpg`;
+    const body = {
+      ...document('etag-1', '0A'),
+      source: { ...document('etag-1', '0A').source, key },
+    };
+    inspector.objects.set(key, {
+      size: 5,
+      eTag: 'etag-1',
+      metadata: {},
+      lastModified: '2026-03-14T10:00:00.000Z',
+    });
+    outcomes.objects.set(OUTCOME_KEY, { eTag: 'o-1', text: JSON.stringify(body) });
+
+    // Act
+    const result = await deliver(outcomeEvent('1A', 'o-1'));
+
+    // Assess
+    expect(result).toEqual({ result: 'ignored', key: OUTCOME_KEY, reason: 'not-product-media' });
+    expect(inspector.heads).toBe(0);
+    expect(catalog.writes).toBe(0);
+  });
+
   it('ignores an event for an older write of the outcome object', async () => {
     const { s3, deliver } = setup();
     s3('etag-1', { eTag: 'o-newer', body: document('etag-1', '0A') });

@@ -138,4 +138,24 @@ describe('indexObjectChange', () => {
     expect(inspector.heads).toBe(0);
     expect(catalog.writes).toBe(0);
   });
+
+  // `<24-byte time>#<key>` is the byProduct sort key: a key this long (1000 bytes) would make it
+  // 1025 bytes, which DynamoDB refuses on every retry. The thumbnailer skips it too.
+  it.each(['created', 'deleted'] as const)(
+    'ignores a %s key too long for the catalog index (uploads/p1/<990 x a>.jpg)',
+    async (kind) => {
+      // Prepare
+      const { catalog, inspector, deps } = setup();
+      const key = `uploads/p1/${'a'.repeat(990)}.jpg`;
+      inspector.objects.set(key, objectSnapshot());
+
+      // Act
+      const outcome = await indexObjectChange(change(kind, '0A', { key }), deps);
+
+      // Assess
+      expect(outcome).toEqual({ result: 'ignored', key, reason: 'not-product-media' });
+      expect(inspector.heads).toBe(0);
+      expect(catalog.writes).toBe(0);
+    },
+  );
 });

@@ -618,6 +618,22 @@ describe('createThumbnails', () => {
     expect(thumbnails.calls).toEqual([]);
   });
 
+  it('skips a key too long for the media catalog (uploads/p1/<990 x a>.jpg) without touching S3', async () => {
+    // Prepare: 1000 bytes. Its outcome key would fit S3, but the catalog's sort key
+    // (`<time>#<key>`, 1025 bytes) would not fit DynamoDB's 1024: the indexer skips it too.
+    const { deps, sources, thumbnails } = setup();
+    const key = `uploads/p1/${'a'.repeat(990)}.jpg`;
+    sources.put(BUCKET, key, new Uint8Array([1, 2, 3]));
+
+    // Act
+    const result = await createThumbnails({ bucket: BUCKET, key, sequencer: SEQ }, deps);
+
+    // Assess
+    expect(result).toEqual({ status: 'skipped', reason: SKIP_REASONS.notAnUploadKey });
+    expect(sources.reads).toEqual([]);
+    expect(thumbnails.calls).toEqual([]);
+  });
+
   it('skips an object deleted before it was processed, writing no outcome', async () => {
     // Prepare
     const { deps, sources, thumbnails } = setup();

@@ -235,4 +235,17 @@ describe('deleteThumbnails', () => {
     expect(result).toEqual({ status: 'skipped', reason: SKIP_REASONS.notAnUploadKey });
     expect(thumbnails.deletes).toEqual([]);
   });
+
+  it('ignores a key too long for the media catalog, as its upload was', async () => {
+    // 1000 bytes: `<time>#<key>` would pass the catalog's 1024-byte sort key (see mediaKeys).
+    const { thumbnails, deps } = setup();
+
+    const result = await deleteThumbnails(
+      { bucket: BUCKET, key: `uploads/p1/${'a'.repeat(990)}.jpg`, sequencer: DELETE_1 },
+      deps,
+    );
+
+    expect(result).toEqual({ status: 'skipped', reason: SKIP_REASONS.notAnUploadKey });
+    expect(thumbnails.deletes).toEqual([]);
+  });
 });
