@@ -17,6 +17,7 @@ import {
   mediaPageSchema,
   thumbnailSchema,
 } from '../src/app/mediaApiSchemas.js';
+import { MAX_CURSOR_LENGTH } from '../src/app/mediaCursor.js';
 import { MEDIA_PAGE } from '../src/domain/constants.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -46,10 +47,18 @@ const json = (description: string, id: keyof typeof COMPONENTS) => ({
 export const MEDIA_RESPONSES = {
   '200': json('One page of the product media.', 'MediaPage'),
   '400': json('Invalid productId, limit or cursor (`details` names the field).', 'ErrorEnvelope'),
-  '401': json(
-    'No Authorization header (API Gateway answers `GatewayMessage`), or no caller in the authorizer context (the function answers `ErrorEnvelope`).',
-    'ErrorEnvelope',
-  ),
+  '401': {
+    ...json(
+      'No Authorization header (API Gateway answers `GatewayMessage`), or no caller in the authorizer context, or a token that expired while API Gateway kept the authorizer answer cached (the function answers `ErrorEnvelope` with a `WWW-Authenticate` Bearer challenge: realm `orders-api`, the realm of the orders routes on the same API and authorizer, and error `invalid_token` for an expired token).',
+      'ErrorEnvelope',
+    ),
+    headers: {
+      'WWW-Authenticate': {
+        description: "Only on the function's 401 (error envelope).",
+        schema: { type: 'string' },
+      },
+    },
+  },
   '403': json('The authorizer rejected the token (API Gateway).', 'GatewayMessage'),
   '500': json('Unexpected failure; the message is generic, with the request id.', 'ErrorEnvelope'),
   '503': json(
@@ -128,7 +137,7 @@ export const openApiDocument = (): Json => ({
             in: 'query',
             required: false,
             description: '`nextCursor` of the previous page (opaque).',
-            schema: { type: 'string', maxLength: 2048 },
+            schema: { type: 'string', maxLength: MAX_CURSOR_LENGTH },
           },
         ],
         responses: MEDIA_RESPONSES,

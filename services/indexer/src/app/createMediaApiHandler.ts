@@ -2,14 +2,15 @@ import { AppError, BadRequestError, toHttpResponse, UnauthorizedError } from '@s
 import { type HttpResponse, jsonResponse } from '@shop/common/http';
 import type { Logger } from '@shop/common/logger';
 import * as z from '@shop/common/validation';
-import { authorizedCaller } from '@shop/contracts/authorizerContext';
+import { authorizedCaller, type CallerCheck } from '@shop/contracts/authorizerContext';
 import { parseUploadKey, UPLOADS_PREFIX } from '@shop/contracts/mediaKeys';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { MEDIA_PAGE } from '../domain/constants.js';
 import { type ListProductMediaInput, listProductMedia } from '../domain/listProductMedia.js';
-import { type LiveMediaItem, productSortKey } from '../domain/MediaItem.js';
+import type { LiveMediaItem } from '../domain/MediaItem.js';
 import type { MediaCatalog } from '../domain/ports.js';
 import type { MediaItemBody, MediaPageBody } from './mediaApiSchemas.js';
+import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH } from './mediaCursor.js';
 
 // GET /products/{productId}/media: parse -> use case -> response, three named steps.
 //
@@ -25,21 +26,30 @@ export type MediaApiEvent = APIGatewayProxyEventV2 & {
   };
 };
 
-const cursorSchema = z.object({ key: z.string(), productId: z.string(), productSort: z.string() });
-/** The `lastModified` part of a sort key: an ISO 8601 UTC time, as the item's own field. */
-const isoInstant = z.iso.datetime();
+type AuthFailure = Extract<CallerCheck, { ok: false }>['reason'];
 
 /**
- * A position this API could have written for this product: an upload key of the product and
- * its `byProduct` sort key (`<ISO time>#<key>`). Anything else, an edited cursor included,
- * would reach DynamoDB as an invalid ExclusiveStartKey (a 500): it is a 400 here.
+ * The RFC 6750 challenge of each 401 (RFC 7235: a 401 carries WWW-Authenticate). The route
+ * sits on OrdersApi behind the orders routes' authorizer, and the same tokens open both: one
+ * protection space, so the realm of the orders routes' challenge (`orders-api`).
  */
-const isPositionOf = (cursor: z.infer<typeof cursorSchema>, productId: string): boolean => {
-  const { key, productSort } = cursor;
-  if (cursor.productId !== productId || parseUploadKey(key)?.productId !== productId) return false;
-  const at = productSort.slice(0, productSort.length - key.length - 1);
-  return productSort === productSortKey(at, key) && z.safeParse(isoInstant, at).success;
+const BEARER_CHALLENGES: Record<AuthFailure, string> = {
+  missing_token: 'Bearer realm="orders-api"',
+  expired_token: 'Bearer realm="orders-api", error="invalid_token"',
 };
+
+/** 401 with the reason, so the answer can carry the matching challenge. */
+class AuthenticationError extends UnauthorizedError {
+  readonly reason: AuthFailure;
+
+  constructor(reason: AuthFailure) {
+    super(
+      reason === 'expired_token' ? 'The bearer token has expired' : 'A bearer token is required',
+    );
+    this.name = 'AuthenticationError';
+    this.reason = reason;
+  }
+}
 
 /** The query string (openapi.yaml documents the same bounds). */
 const mediaQuerySchema = z.object({
@@ -47,7 +57,7 @@ const mediaQuerySchema = z.object({
     z.pipe(z.coerce.number(), z.int().check(z.minimum(1), z.maximum(MEDIA_PAGE.maxLimit))),
     MEDIA_PAGE.defaultLimit,
   ),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(MAX_CURSOR_LENGTH))),
 });
 
 const validProductId = (productId: string | undefined): productId is string =>
@@ -55,19 +65,9 @@ const validProductId = (productId: string | undefined): productId is string =>
   !productId.includes('/') &&
   parseUploadKey(`${UPLOADS_PREFIX}${productId}/x`)?.productId === productId;
 
-const encodeCursor = (after: Record<string, unknown>): string =>
-  Buffer.from(JSON.stringify(after), 'utf8').toString('base64url');
-
-const decodeCursor = (cursor: string, productId: string): Record<string, unknown> => {
-  try {
-    const parsed = z.parse(
-      cursorSchema,
-      JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')),
-    );
-    if (isPositionOf(parsed, productId)) return parsed;
-  } catch {
-    // reported below
-  }
+const positionOf = (cursor: string, productId: string): Record<string, unknown> => {
+  const position = decodeCursor(cursor, productId);
+  if (position !== undefined) return position;
   throw new BadRequestError('cursor is not a cursor of this product', {
     details: [{ field: 'cursor', message: 'invalid' }],
   });
@@ -94,7 +94,7 @@ export const parseMediaRequest = (event: MediaApiEvent): ListProductMediaInput =
   return {
     productId,
     limit,
-    ...(cursor === undefined ? {} : { after: decodeCursor(cursor, productId) }),
+    ...(cursor === undefined ? {} : { after: positionOf(cursor, productId) }),
   };
 };
 
@@ -139,13 +139,7 @@ export const createMediaApiHandler =
   async (event: MediaApiEvent, context: Context): Promise<HttpResponse> => {
     try {
       const caller = authorizedCaller(event, deps.now());
-      if (!caller.ok) {
-        throw new UnauthorizedError(
-          caller.reason === 'expired_token'
-            ? 'The bearer token has expired'
-            : 'A bearer token is required',
-        );
-      }
+      if (!caller.ok) throw new AuthenticationError(caller.reason);
       const input = parseMediaRequest(event);
       const page = await listProductMedia(input, deps);
       const body: MediaPageBody = {
@@ -158,6 +152,10 @@ export const createMediaApiHandler =
       if (!(error instanceof AppError) || error.statusCode >= 500) {
         deps.logger.error('media request failed', { error: error as Error });
       }
-      return toHttpResponse(error, context.awsRequestId);
+      const response = toHttpResponse(error, context.awsRequestId);
+      if (error instanceof AuthenticationError) {
+        response.headers['www-authenticate'] = BEARER_CHALLENGES[error.reason];
+      }
+      return response;
     }
   };
