@@ -54,14 +54,15 @@ describe('createCursorCodec', () => {
   });
 
   it("re-reads stale keys on a mismatch: another container's cursor of a newer key verifies", async () => {
-    // Prepare: this container cached k1; another one already signs with k2.
-    const issued = await createCursorCodec(keys('k2', 'k1')).encode('cust-ada', POSITION);
+    // Prepare: this container cached k1; the secret has rotated twice since, and another
+    // container signs with k3 and k2.
+    const issued = await createCursorCodec(keys('k3', 'k2')).encode('cust-ada', POSITION);
     let reads = 0;
     const clock = 0;
     const stale = createCursorCodec(keys('k1'), {
       refresh: async () => {
         reads += 1;
-        return { current: 'k2', previous: 'k1' };
+        return { current: 'k3', previous: 'k2' };
       },
       intervalMs: 30_000,
       now: () => clock,
@@ -70,6 +71,47 @@ describe('createCursorCodec', () => {
     // Act / Assess
     await expect(stale.decode('cust-ada', issued)).resolves.toEqual(POSITION);
     expect(reads).toBe(1);
+  });
+
+  it('accepts a cursor another container issued with a just-rotated key while its own re-read is gated', async () => {
+    // Prepare: a forged cursor has used up this container's re-read (it read k1); then the
+    // secret rotates and another container, which read it afterwards, issues a cursor.
+    let secret = { current: 'k1' } as { current: string; previous?: string };
+    let reads = 0;
+    const stale = createCursorCodec(keys('k1'), {
+      refresh: async () => {
+        reads += 1;
+        return secret;
+      },
+      intervalMs: 30_000,
+      now: () => 0,
+    });
+    const forged = await createCursorCodec(keys('attacker')).encode('cust-ada', POSITION);
+    await expect(stale.decode('cust-ada', forged)).rejects.toThrow(InvalidCursorError);
+    secret = { current: 'k2', previous: 'k1' };
+    const issued = await createCursorCodec(keys('k2', 'k1')).encode('cust-ada', POSITION);
+
+    // Act
+    const decoded = stale.decode('cust-ada', issued);
+
+    // Assess: no 400, and no Secrets Manager read needed; the cursor still fits the API's limits.
+    await expect(decoded).resolves.toEqual(POSITION);
+    expect(reads).toBe(1);
+    expect(issued.length).toBeLessThanOrEqual(256);
+    expect(issued).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+  });
+
+  it('drops the retired key from what it signs with: a container two rotations behind refuses it', async () => {
+    // Prepare
+    const issued = await createCursorCodec(keys('k3', 'k2')).encode('cust-ada', POSITION);
+
+    // Act / Assess
+    await expect(createCursorCodec(keys('k2', 'k1')).decode('cust-ada', issued)).resolves.toEqual(
+      POSITION,
+    );
+    await expect(createCursorCodec(keys('k1')).decode('cust-ada', issued)).rejects.toThrow(
+      InvalidCursorError,
+    );
   });
 
   it('re-reads at most once per interval, so forged cursors cannot flood Secrets Manager', async () => {
