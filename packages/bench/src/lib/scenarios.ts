@@ -1,8 +1,9 @@
 // One warm-invocation scenario per function: a sample event from events/<service>/ made
 // valid for this stack (bucket names, a real token, an existing order, an uploaded object),
 // varied per call where the function would otherwise take a shortcut for a duplicate (email
-// idempotency, the indexer's sequencer guard), and a check that the call did the real work.
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+// idempotency, the indexer's sequencer guard), or prepared before each call outside its
+// timing (the thumbnailer's outcome removed), and a check that the call did the real work.
+import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { LocalCloud } from '@shop/local-cloud/cloud';
 import { SAMPLE_JPEG_LANDSCAPE } from '@shop/shop-e2e';
 import { CUSTOMER, customerToken, ORDER_BODY, sampleEvent } from './shopCloud.ts';
@@ -16,10 +17,16 @@ export interface Scenario {
   event: string;
   /** Calls per round (image processing is slower than the rest). */
   perRound: number;
-  /** The i-th event of one side ('runner' or 'direct'). */
+  /** The i-th event of one side ('runner', 'direct' or 'ric'). */
   make(side: string, i: number): unknown;
+  /**
+   * What must happen before each call for it to do the real work, outside the call's timing.
+   * A scenario with it runs one call at a time: prepare, call, check (which may then look at
+   * what this one call left behind).
+   */
+  prepare?(): Promise<void>;
   /** Why a result is not a success of the real path, or undefined. */
-  check(payload: unknown): string | undefined;
+  check(payload: unknown): string | undefined | Promise<string | undefined>;
 }
 
 const clone = (value: unknown): Json => structuredClone(value);
@@ -51,6 +58,22 @@ const benchOrderId = (side: string, i: number): string => {
     n /= 32n;
   }
   return `01BENCH${'0'.repeat(3)}${id}`;
+};
+
+/**
+ * The indexer's sequencer: one counter for the whole run (every prepareScenarios call, every
+ * section), since the catalog keeps the highest one it applied; a counter that started again
+ * at 0 in a later section would send events the indexer rightly drops as stale.
+ */
+let indexerSequencer = 0;
+
+/** The thumbnailer's widths, as the template configures them (its default otherwise). */
+const thumbnailWidths = (cloud: LocalCloud): number[] => {
+  const configured = cloud.model.functions.get('ThumbnailsFunction')?.environment.THUMBNAIL_WIDTHS;
+  const widths = String(configured ?? '128,512,1024')
+    .split(',')
+    .map((width) => Number(width.trim()));
+  return [...new Set(widths)];
 };
 
 const noBatchFailures = (payload: Json) =>
@@ -92,16 +115,18 @@ export const prepareScenarios = async (cloud: LocalCloud): Promise<Scenario[]> =
   indexBody.resources = [`arn:aws:s3:::${uploads}`];
   indexBody.detail.object.etag = await upload(cloud, indexKey);
   indexBody.detail.object.size = SAMPLE_JPEG_LANDSCAPE.byteLength;
-  let sequencer = 0;
 
   const thumbnails = clone(await sampleEvent('thumbnails', 'put-unicode-key'));
   const record = thumbnails.Records[0];
+  const imageKey = 'uploads/p-1/summer sale +1 café 商品.jpg';
+  const imageEtag = await upload(cloud, imageKey);
   record.s3.bucket.name = uploads;
   record.s3.bucket.arn = `arn:aws:s3:::${uploads}`;
-  record.s3.object.eTag = await upload(cloud, 'uploads/p-1/summer sale +1 café 商品.jpg');
+  record.s3.object.eTag = imageEtag;
   record.s3.object.size = SAMPLE_JPEG_LANDSCAPE.byteLength;
   // The uploads above notified the thumbnailer and indexer: let that finish first.
   await cloud.idle();
+  const madeByThumbnails = thumbnailOutcome(cloud, imageKey, imageEtag);
 
   return [
     {
@@ -149,10 +174,11 @@ export const prepareScenarios = async (cloud: LocalCloud): Promise<Scenario[]> =
       perRound: 25,
       make: () => {
         const event = clone(indexer);
-        sequencer += 1;
+        indexerSequencer += 1;
         const body = clone(indexBody);
-        // Above any sequencer the local S3 hands out, growing: every call is a real update.
-        body.detail.object.sequencer = `F${sequencer.toString(16).toUpperCase().padStart(19, '0')}`;
+        // Above any sequencer the local S3 hands out, growing over the whole run: every call
+        // is a real update.
+        body.detail.object.sequencer = `F${indexerSequencer.toString(16).toUpperCase().padStart(19, '0')}`;
         event.Records[0].body = JSON.stringify(body);
         return event;
       },
@@ -160,10 +186,74 @@ export const prepareScenarios = async (cloud: LocalCloud): Promise<Scenario[]> =
     },
     {
       logicalId: 'ThumbnailsFunction',
-      event: 'thumbnails/put-unicode-key.json (160x120 JPEG)',
+      event: 'thumbnails/put-unicode-key.json (160x120 JPEG, its outcome removed before each call)',
       perRound: 10,
       make: () => thumbnails,
-      check: () => undefined,
+      prepare: madeByThumbnails.remove,
+      check: madeByThumbnails.check,
     },
   ];
+};
+
+/**
+ * What makes the thumbnailer do the real work for the same event every time, and the proof it
+ * did. It skips an event whose upload (same ETag) already has an outcome.json listing
+ * thumbnails made from that version (`skipped: 'unchanged'`, after a HEAD, a GET and a HEAD
+ * per thumbnail, never decoding). So before each call, outside its timing, `remove` deletes
+ * the key's outcome.json and thumbnails from ThumbnailsBucket: the call then decodes, renders
+ * every width, writes the thumbnails and then the outcome, as for a new upload. (A new upload
+ * key per call would not do: the upload's own S3 notification runs the thumbnailer first.)
+ * Deletes in ThumbnailsBucket notify nothing (only an outcome's Object Created goes to the
+ * indexer). `check` reads the outcome the call wrote: `generated`, every width, this upload's
+ * ETag, written after the removal; a skip leaves none (or an older one), so it fails.
+ * Calls run one at a time (prepare, call, check), so one removal time is enough.
+ */
+const thumbnailOutcome = (cloud: LocalCloud, uploadKey: string, etag: string) => {
+  const bucket = cloud.model.buckets.get('ThumbnailsBucket')?.name;
+  if (bucket === undefined) throw new Error('template.yaml has no ThumbnailsBucket');
+  // <productId>/<name>/ in ThumbnailsBucket for uploads/<productId>/<name> (contracts' mediaKeys).
+  const folder = `${uploadKey.slice('uploads/'.length)}/`;
+  const widths = thumbnailWidths(cloud);
+  const outcomeKey = `${folder}outcome.json`;
+  const keys = [outcomeKey, ...widths.map((width) => `${folder}${width}.webp`)];
+  let removedAt = Number.POSITIVE_INFINITY;
+  return {
+    remove: async (): Promise<void> => {
+      const { Errors = [] } = await cloud.clients.s3.send(
+        new DeleteObjectsCommand({
+          Bucket: bucket,
+          Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
+      if (Errors.length > 0) {
+        throw new Error(`cannot remove the thumbnails of ${uploadKey}: ${JSON.stringify(Errors)}`);
+      }
+      removedAt = Date.now();
+    },
+    check: async (): Promise<string | undefined> => {
+      let text: string;
+      try {
+        const object = await cloud.clients.s3.send(
+          new GetObjectCommand({ Bucket: bucket, Key: outcomeKey }),
+        );
+        text = (await object.Body?.transformToString('utf8')) ?? '';
+      } catch (error) {
+        if ((error as Error).name === 'NoSuchKey') return 'no outcome.json: no thumbnails made';
+        throw error;
+      }
+      const outcome = JSON.parse(text) as Json;
+      if (outcome?.status !== 'generated') {
+        return `outcome ${outcome?.status} (${outcome?.reason ?? ''}), not generated`;
+      }
+      if (!(Date.parse(outcome.writtenAt) >= removedAt)) {
+        return `outcome written at ${outcome.writtenAt}, before this call`;
+      }
+      if (outcome.source?.eTag !== etag) return `outcome of ETag ${outcome.source?.eTag}`;
+      const made = (outcome.thumbnails ?? []).map((t: Json) => t.key).sort();
+      const expected = keys.slice(1).sort();
+      return JSON.stringify(made) === JSON.stringify(expected)
+        ? undefined
+        : `thumbnails ${JSON.stringify(made)}, expected ${JSON.stringify(expected)}`;
+    },
+  };
 };

@@ -24,11 +24,12 @@
 //   window's req/s, are kept in the results (`rounds`, `warmup`).
 import type { ChildProcess } from 'node:child_process';
 import type { LocalCloud } from '@shop/local-cloud/cloud';
+import { childReply } from '../lib/childReply.ts';
 import { type CpuPerRequest, meanCpu, withCpu } from '../lib/cpu.ts';
 import { CUSTOMER, customerToken, ORDER_BODY, sampleEvent } from '../lib/shopCloud.ts';
 import { type Latency, latency, percentile, ratio, round } from '../lib/stats.ts';
 import { type ApiOptions, loadRoute } from './apiThroughput.ts';
-import { direct, startDirect } from './warmInvoke.ts';
+import { direct, directChild, REPLY_MARGIN_MS, startDirect } from './warmInvoke.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: sample events are edited in place by path
 type Json = any;
@@ -290,9 +291,16 @@ const measureCeiling = async (
   progress: (text: string) => void,
 ): Promise<CeilingResult> => {
   const isolates = options.connections;
-  const separate = await Promise.all(
+  const started = await Promise.allSettled(
     Array.from({ length: isolates }, () => startDirect(cloud, FUNCTION_ID)),
   );
+  const separate = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed !== undefined) {
+    // One did not start: stop the others rather than leave them running.
+    for (const proc of separate) proc.kill();
+    throw failed.reason;
+  }
   try {
     progress(
       `ceiling: ${route.route}, ${isolates} in-process children with one caller each, warm-up (until steady, ${API_WARMUP_SECONDS}-${MAX_WARMUP_SECONDS} s)`,
@@ -434,28 +442,34 @@ const childrenLoad = async (
   return side;
 };
 
+/**
+ * Every child's answer to one load window. Each may take the window (warm-up included), then
+ * at most the function's Timeout for the calls still in flight, plus a margin; a child that
+ * exits or takes longer fails the section with an error naming it.
+ */
 const childrenReplies = (
   procs: readonly ChildProcess[],
   event: unknown,
   callersEach: number,
   options: ApiOptions,
-): Promise<LoadReply[]> =>
-  Promise.all(
-    procs.map(
-      (proc) =>
-        new Promise<LoadReply>((resolve) => {
-          proc.once('message', (message) => resolve(message as LoadReply));
-          proc.send({
-            load: {
-              event,
-              connections: callersEach,
-              durationMs: options.durationSeconds * 1000,
-              warmupMs: options.warmupSeconds * 1000,
-            },
-          });
-        }),
-    ),
+): Promise<LoadReply[]> => {
+  const durationMs = options.durationSeconds * 1000;
+  const warmupMs = options.warmupSeconds * 1000;
+  return Promise.all(
+    procs.map((proc) => {
+      const info = directChild(proc);
+      return childReply<LoadReply>(
+        proc,
+        { load: { event, connections: callersEach, durationMs, warmupMs } },
+        {
+          name: info.name,
+          timeoutMs: warmupMs + durationMs + info.callTimeoutMs + REPLY_MARGIN_MS,
+          detail: info.stderr,
+        },
+      );
+    }),
   );
+};
 
 const inProcessLoad = (proc: ChildProcess, event: unknown, options: ApiOptions) =>
   childrenLoad([proc], event, options.connections, options);

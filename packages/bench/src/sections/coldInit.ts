@@ -51,14 +51,44 @@ export interface FreshSample {
   rssMiB: number;
 }
 
-/** One cold start in a fresh `node` process: import the bundle, report the times. */
-export const measureFresh = async (target: FreshTarget): Promise<FreshSample> => {
-  const { stdout } = await run(process.execPath, [child, target.file], {
-    cwd: target.cwd,
-    env: target.env,
-    maxBuffer: 1 << 20,
-  });
-  return JSON.parse(stdout) as FreshSample;
+/**
+ * How long one fresh process may take to import a bundle: 0.1-0.6 s normally, a few seconds
+ * on a busy machine; a minute means it is stuck (module scope waiting on something).
+ */
+export const FRESH_TIMEOUT_MS = 60_000;
+
+/**
+ * One cold start in a fresh `node` process: import the bundle, report the times. Rejects,
+ * naming the target, when the process fails or does not finish within `timeoutMs` (it is
+ * then killed).
+ */
+export const measureFresh = async (
+  target: FreshTarget,
+  timeoutMs = FRESH_TIMEOUT_MS,
+): Promise<FreshSample> => {
+  try {
+    const { stdout } = await run(process.execPath, [child, target.file], {
+      cwd: target.cwd,
+      env: target.env,
+      maxBuffer: 1 << 20,
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+    });
+    return JSON.parse(stdout) as FreshSample;
+  } catch (error) {
+    const failed = error as Error & { killed?: boolean; signal?: string | null; stderr?: string };
+    if (failed.killed === true && failed.signal === 'SIGKILL') {
+      throw new Error(
+        `${target.id}: the fresh process did not finish within ${Number((timeoutMs / 1000).toFixed(1))} s`,
+        { cause: error },
+      );
+    }
+    const stderr = failed.stderr?.trim().slice(-500) ?? '';
+    throw new Error(
+      `${target.id}: the fresh process failed: ${failed.message}${stderr === '' ? '' : `: ${stderr}`}`,
+      { cause: error },
+    );
+  }
 };
 
 /** `services/<svc>/dist/<fn>` -> `<svc>/<fn>`, the bundle id of bundleSizes. */

@@ -35,10 +35,13 @@ export interface RicTarget {
   /** The function as the template makes it (environment, handler, memory); `codeDir` is the code. */
   model: FunctionModel;
   layers: LayerArtifact[];
-  /** The event of the first invocation. */
-  event: () => unknown;
+  /**
+   * The event of the first invocation, made (and whatever it needs prepared) before the
+   * environment starts, so none of it is timed.
+   */
+  event: () => unknown | Promise<unknown>;
   /** Why a first invocation's payload is not a success, or undefined. */
-  check?: (payload: unknown) => string | undefined;
+  check?: (payload: unknown) => string | undefined | Promise<string | undefined>;
 }
 
 export interface RicRow {
@@ -112,18 +115,19 @@ export const measureUnderRic = async (
   const once = async (target: RicTarget): Promise<Sample> => {
     const layout = layouts.get(target.id);
     if (layout === undefined) throw new Error(`no layout for ${target.id}`);
+    const event = await target.event();
     const fn = new ArtifactFunction(target.model, layout, {
       backendEnv: options.backendEnv,
       runtimeClient: options.runtimeClient,
     });
     try {
-      const { result, lines } = await fn.invoke(target.event());
+      const { result, lines } = await fn.invoke(event);
       let failure: string | undefined;
       if (!result.ok || result.error) {
         failure = `${result.error?.errorType}: ${result.error?.errorMessage} ${lines.slice(-3).join(' | ')}`;
       } else {
         try {
-          failure = target.check?.(JSON.parse(result.payload ?? 'null'));
+          failure = await target.check?.(JSON.parse(result.payload ?? 'null'));
         } catch (error) {
           failure = failureText(error);
         }
@@ -179,7 +183,11 @@ export const firstEvents = async (
   let i = 0;
   for (const scenario of await prepareScenarios(cloud)) {
     events.set(scenario.logicalId, {
-      event: () => scenario.make('ric', i++),
+      // One sample at a time: prepared, started and invoked, then checked.
+      event: async () => {
+        await scenario.prepare?.();
+        return scenario.make('ric', i++);
+      },
       check: (payload) => scenario.check(payload),
     });
   }

@@ -5,6 +5,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { type LocalCloud, lambdaNodeArgs } from '@shop/local-cloud/cloud';
+import { childReply } from '../lib/childReply.ts';
 import { prepareScenarios, type Scenario } from '../lib/scenarios.ts';
 import { lambdaEnvironment } from '../lib/shopCloud.ts';
 import { type Latency, latency, ratio, round } from '../lib/stats.ts';
@@ -35,34 +36,89 @@ interface CallResult {
 
 export type Reply = { latenciesMs: number[]; results: CallResult[] };
 
-export const startDirect = (cloud: LocalCloud, logicalId: string) =>
-  new Promise<ChildProcess>((resolve, reject) => {
-    const fn = cloud.model.functions.get(logicalId);
-    if (fn === undefined) throw new Error(`no function ${logicalId}`);
-    const proc = fork(child, [path.join(fn.codeDir, 'index.mjs'), String(fn.timeoutSeconds)], {
-      cwd: fn.codeDir,
-      env: lambdaEnvironment(fn, cloud.backends.env),
-      // Node's flags as Lambda (and the runner) start it: same heap, same GC, both sides.
-      execArgv: lambdaNodeArgs(fn.memoryMb),
-      // Output is read and dropped, as the runner reads and logs its functions' output.
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
-    let stderr = '';
-    proc.stdout?.resume();
-    proc.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-2000);
-    });
-    proc.once('message', () => resolve(proc));
-    proc.once('exit', (code) =>
-      reject(new Error(`${logicalId}: in-process child exited (${code}): ${stderr}`)),
-    );
-  });
+/** What an in-process child was started as: for its errors and how long it may take. */
+interface DirectChild {
+  name: string;
+  /** The function's Timeout: no call of it may take longer on Lambda. */
+  callTimeoutMs: number;
+  /** The tail of its stderr. */
+  stderr: () => string;
+}
+const directChildren = new WeakMap<ChildProcess, DirectChild>();
 
-export const direct = (proc: ChildProcess, events: unknown[]) =>
-  new Promise<Reply>((resolve) => {
-    proc.once('message', (reply) => resolve(reply as Reply));
-    proc.send({ events });
+/** A child that was not started by {@link startDirect} (tests): Lambda's default Timeout. */
+const unknownChild = (proc: ChildProcess): DirectChild => ({
+  name: `in-process child ${proc.pid}`,
+  callTimeoutMs: 30_000,
+  stderr: () => '',
+});
+
+/**
+ * Margin on top of what a child may need: a busy machine (load 15 on two cores) slows it
+ * down several times, and a slow child is still better than a false failure.
+ */
+export const REPLY_MARGIN_MS = 60_000;
+
+/** Module scope of a bundle: ~0.1-0.6 s; minutes mean it is stuck. */
+const START_TIMEOUT_MS = 120_000;
+
+/** The child, its errors and time limits, as {@link startDirect} recorded them. */
+export const directChild = (proc: ChildProcess): DirectChild =>
+  directChildren.get(proc) ?? unknownChild(proc);
+
+export const startDirect = async (cloud: LocalCloud, logicalId: string): Promise<ChildProcess> => {
+  const fn = cloud.model.functions.get(logicalId);
+  if (fn === undefined) throw new Error(`no function ${logicalId}`);
+  const proc = fork(child, [path.join(fn.codeDir, 'index.mjs'), String(fn.timeoutSeconds)], {
+    cwd: fn.codeDir,
+    env: lambdaEnvironment(fn, cloud.backends.env),
+    // Node's flags as Lambda (and the runner) start it: same heap, same GC, both sides.
+    execArgv: lambdaNodeArgs(fn.memoryMb),
+    // Output is read and dropped, as the runner reads and logs its functions' output.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  let stderr = '';
+  proc.stdout?.resume();
+  proc.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
+  const info: DirectChild = {
+    name: `${logicalId}: in-process child`,
+    callTimeoutMs: fn.timeoutSeconds * 1000,
+    stderr: () => stderr,
+  };
+  directChildren.set(proc, info);
+  try {
+    // It says "ready" once the bundle is imported.
+    await childReply(proc, undefined, {
+      name: info.name,
+      timeoutMs: START_TIMEOUT_MS,
+      detail: info.stderr,
+    });
+  } catch (error) {
+    proc.kill('SIGKILL');
+    throw error;
+  }
+  return proc;
+};
+
+/**
+ * Call the handler of an in-process child once per event, one after the other; the child
+ * times each call. Rejects, naming the child, if it exits or takes longer than every call
+ * running into the function's Timeout (plus {@link REPLY_MARGIN_MS}).
+ */
+export const direct = (proc: ChildProcess, events: unknown[]): Promise<Reply> => {
+  const info = directChild(proc);
+  return childReply<Reply>(
+    proc,
+    { events },
+    {
+      name: info.name,
+      timeoutMs: events.length * info.callTimeoutMs + REPLY_MARGIN_MS,
+      detail: info.stderr,
+    },
+  );
+};
 
 const viaRunner = async (cloud: LocalCloud, logicalId: string, events: unknown[]) => {
   const reply: Reply = { latenciesMs: [], results: [] };
@@ -80,8 +136,8 @@ const viaRunner = async (cloud: LocalCloud, logicalId: string, events: unknown[]
   return reply;
 };
 
-const failureOf = (scenario: Scenario, result: CallResult): string | undefined =>
-  result.ok ? scenario.check(JSON.parse(result.payload ?? 'null')) : result.error;
+const failureOf = async (scenario: Scenario, result: CallResult): Promise<string | undefined> =>
+  result.ok ? await scenario.check(JSON.parse(result.payload ?? 'null')) : result.error;
 
 export const measureWarm = async (
   cloud: LocalCloud,
@@ -97,11 +153,38 @@ export const measureWarm = async (
     progress(`warm: ${logicalId}`);
     const proc = await startDirect(cloud, logicalId);
     try {
-      const batch = (side: string, from: number, count: number) =>
-        Array.from({ length: count }, (_, i) => scenario.make(side, from + i));
+      /**
+       * `count` calls of one side from call number `from`: the events made up front and sent
+       * as one batch or, for a scenario that prepares each call, one at a time, preparation
+       * before and check after, both outside the timing. Latencies, and why calls failed.
+       */
+      const calls = async (side: 'runner' | 'direct', from: number, count: number) => {
+        const send = (events: unknown[]) =>
+          side === 'runner' ? viaRunner(cloud, logicalId, events) : direct(proc, events);
+        const latenciesMs: number[] = [];
+        const failures: string[] = [];
+        const record = async (reply: Reply) => {
+          latenciesMs.push(...reply.latenciesMs);
+          for (const result of reply.results) {
+            const failure = await failureOf(scenario, result);
+            if (failure !== undefined) failures.push(`${side}: ${failure}`);
+          }
+        };
+        if (scenario.prepare === undefined) {
+          await record(
+            await send(Array.from({ length: count }, (_, i) => scenario.make(side, from + i))),
+          );
+        } else {
+          for (let i = from; i < from + count; i++) {
+            await scenario.prepare();
+            await record(await send([scenario.make(side, i)]));
+          }
+        }
+        return { latenciesMs, failures };
+      };
       // Warm-up: the runner's first call is its cold start; JIT and connection pools settle.
-      await viaRunner(cloud, logicalId, batch('runner', 0, 5));
-      await direct(proc, batch('direct', 0, 5));
+      await calls('runner', 0, 5);
+      await calls('direct', 0, 5);
       const samples = { runner: [] as number[], direct: [] as number[] };
       const failures: string[] = [];
       for (let r = 0; r < rounds; r++) {
@@ -109,16 +192,9 @@ export const measureWarm = async (
         const sides =
           r % 2 === 0 ? (['runner', 'direct'] as const) : (['direct', 'runner'] as const);
         for (const side of sides) {
-          const events = batch(side, from, scenario.perRound);
-          const reply =
-            side === 'runner'
-              ? await viaRunner(cloud, logicalId, events)
-              : await direct(proc, events);
-          samples[side].push(...reply.latenciesMs);
-          for (const result of reply.results) {
-            const failure = failureOf(scenario, result);
-            if (failure !== undefined) failures.push(`${side}: ${failure}`);
-          }
+          const done = await calls(side, from, scenario.perRound);
+          samples[side].push(...done.latenciesMs);
+          failures.push(...done.failures);
         }
       }
       const runner = latency(samples.runner);
