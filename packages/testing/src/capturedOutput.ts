@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { onTestFinished, vi } from 'vitest';
 
 /** What {@link captureOutput} returns. */
 export interface CapturedOutput {
@@ -6,7 +6,7 @@ export interface CapturedOutput {
   logs(): Record<string, unknown>[];
   /** Embedded-metric-format items (JSON lines with `_aws`). */
   metrics(): Record<string, unknown>[];
-  /** Put stdout and stderr back. */
+  /** Put stdout and stderr back (idempotent: a second call, or one after the test, does nothing). */
   restore(): void;
 }
 
@@ -14,6 +14,11 @@ export interface CapturedOutput {
  * Capture the JSON lines a function writes while a test runs it: Powertools Logger writes INFO
  * to stdout, WARN and ERROR to stderr; Metrics writes EMF to stdout. Nothing reaches the
  * terminal until `restore()`.
+ *
+ * Called inside a test (its body or a `beforeEach`), the capture also ends when the test
+ * finishes, passed or failed: a test that throws before its `restore()` cannot leave stdout and
+ * stderr swallowed for the files after it (unit files share a worker, `isolate: false`).
+ * Called outside a test (`beforeAll`, module scope), the caller must restore it.
  *
  * @example
  * const output = captureOutput();
@@ -31,6 +36,17 @@ export const captureOutput = (): CapturedOutput => {
     vi.spyOn(process.stdout, 'write').mockImplementation(record),
     vi.spyOn(process.stderr, 'write').mockImplementation(record),
   ];
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    for (const spy of spies) spy.mockRestore();
+  };
+  try {
+    onTestFinished(restore);
+  } catch {
+    // Not inside a test ("can only be called inside a test"): restoring is the caller's.
+  }
   const lines = () =>
     chunks
       .join('')
@@ -40,8 +56,6 @@ export const captureOutput = (): CapturedOutput => {
   return {
     logs: () => lines().filter((line) => typeof line.message === 'string'),
     metrics: () => lines().filter((line) => line._aws !== undefined),
-    restore: () => {
-      for (const spy of spies) spy.mockRestore();
-    },
+    restore,
   };
 };

@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadOpenApi } from '../../src/openapi.js';
 
-const file = path.join(mkdtempSync(path.join(tmpdir(), 'openapi-')), 'openapi.yaml');
+const folder = mkdtempSync(path.join(tmpdir(), 'openapi-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const file = path.join(folder, 'openapi.yaml');
 writeFileSync(
   file,
   `openapi: 3.1.0
@@ -44,7 +46,7 @@ describe('loadOpenApi', () => {
     );
   });
 
-  it('names each problem: required, additional, format, code-point length, pattern', () => {
+  it('names each problem: required, additional, format, length, pattern', () => {
     // Act
     const problems = api.check(order, { note: '😀😀😀😀', extra: 1, placedAt: 'yesterday' });
 
@@ -58,6 +60,29 @@ describe('loadOpenApi', () => {
         expect.stringMatching(/^\$\.note: must match pattern/),
       ]),
     );
+  });
+
+  it('counts lengths in code points, not UTF-16 units', () => {
+    // Prepare: U+1D400 MATHEMATICAL BOLD CAPITAL A, a letter outside the BMP (2 UTF-16 units)
+    const three = '\u{1D400}\u{1D400}\u{1D400}';
+    const four = '\u{1D400}\u{1D400}\u{1D400}\u{1D400}';
+    expect([three.length, [...three].length]).toEqual([6, 3]);
+
+    // Act
+    const threeProblems = api.check(order, {
+      id: 'a',
+      note: three,
+      placedAt: '2026-12-02T10:00:00Z',
+    });
+    const fourProblems = api.check(order, {
+      id: 'a',
+      note: four,
+      placedAt: '2026-12-02T10:00:00Z',
+    });
+
+    // Assess: 3 code points fit maxLength 3 (6 UTF-16 units would not); 4 do not
+    expect(threeProblems).toEqual([]);
+    expect(fourProblems).toEqual(['$.note: must NOT have more than 3 characters']);
   });
 
   it('checks a schema given inline with local refs (a response content schema)', () => {

@@ -19,15 +19,25 @@ describe('template helpers', () => {
     );
   });
 
-  it("takes a function's own Timeout, else the Globals' one", () => {
-    // Prepare
-    const template = readTemplate();
-    const own = dig(template, 'Resources', 'EmailFunction', 'Properties', 'Timeout');
-    const global = dig(template, 'Globals', 'Function', 'Timeout');
+  it("takes a function's own Timeout", () => {
+    // Prepare: EmailFunction sets Timeout: 30 itself
+    expect(dig(readTemplate(), 'Resources', 'EmailFunction', 'Properties', 'Timeout')).toBe(30);
 
     // Assess
-    expect(functionTimeoutMs('EmailFunction')).toBe(1_000 * Number(own ?? global));
+    expect(functionTimeoutMs('EmailFunction')).toBe(30_000);
     expect(() => functionTimeoutMs('NoSuchFunction')).toThrow(/no resource NoSuchFunction/);
+  });
+
+  it("falls back to the Globals' Timeout for a function without one", () => {
+    // Prepare: OrdersApiFunction has no Timeout of its own; Globals.Function.Timeout is 10
+    const template = readTemplate();
+    expect(dig(template, 'Resources', 'OrdersApiFunction', 'Properties')).not.toHaveProperty(
+      'Timeout',
+    );
+    expect(dig(template, 'Globals', 'Function', 'Timeout')).toBe(10);
+
+    // Assess
+    expect(functionTimeoutMs('OrdersApiFunction')).toBe(10_000);
   });
 
   it('builds a CreateTable input with the template keys, indexes and stream', () => {
