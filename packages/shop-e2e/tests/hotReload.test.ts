@@ -26,6 +26,12 @@ import { DEMO_ORDER } from '../src/demo.js';
 // keep the previous bundle serving and every fix must reload it: not one order may fail, no
 // invocation may fail, and stopping the CLI must leave no process and no port behind.
 //
+// Each fix is a change the test can see: version N of the handler logs `hot-reload cycle N`
+// when its module loads and answers every request with `x-hot-reload-cycle: N`. An order
+// placed after the CLI reported the reload must be answered by version N (a missing reload
+// leaves the old environment serving N - 1), and no order may be answered by an older version
+// than the one before it.
+//
 // The service under edit is a copy (its src/, with node_modules linked to the real ones) in
 // a throw-away workspace, so the repository's sources are never touched, whatever happens;
 // the other services' bundles are linked in as they are (built by `pnpm build`).
@@ -40,9 +46,30 @@ const SERVICE = 'orders-api';
 const workspace = mkdtempSync(path.join(tmpdir(), 'shop-hot-reload-'));
 const serviceDir = path.join(workspace, 'services', SERVICE);
 const handlerFile = path.join(serviceDir, 'src', 'handlers', 'api.ts');
+const VERSION_HEADER = 'x-hot-reload-cycle';
 
-/** A copy of the shop with orders-api's sources of its own, built once. */
-const makeWorkspace = () => {
+// Where version N of the handler takes over the export: the service's handler, renamed.
+const EXPORT = 'export const handler = lambdaHandler(';
+/**
+ * Version `cycle` of the API handler: the original, wrapped so that its module load logs
+ * `hot-reload cycle <cycle>` and every answer carries `x-hot-reload-cycle: <cycle>`.
+ */
+const handlerVersion = (original: string, cycle: number) =>
+  `${original.replace(EXPORT, 'const serviceHandler = lambdaHandler(')}
+// hot-reload test, version ${cycle}
+console.log('hot-reload cycle ${cycle}');
+export const handler = async (...args: Parameters<typeof serviceHandler>) => {
+  const response = await serviceHandler(...args);
+  return { ...response, headers: { ...response.headers, '${VERSION_HEADER}': '${cycle}' } };
+};
+`;
+
+/**
+ * A copy of the shop with orders-api's sources of its own, built once with version 0 of the
+ * API handler. Returns the service's own handler source.
+ */
+const makeWorkspace = (): string => {
+  let original = '';
   cpSync(path.join(repoRoot, 'template.yaml'), path.join(workspace, 'template.yaml'));
   cpSync(path.join(repoRoot, 'tsconfig.base.json'), path.join(workspace, 'tsconfig.base.json'));
   for (const name of readdirSync(path.join(repoRoot, 'services'))) {
@@ -56,6 +83,10 @@ const makeWorkspace = () => {
       continue;
     }
     cpSync(path.join(real, 'src'), path.join(copy, 'src'), { recursive: true });
+    // Version 0 of the handler is the one built first.
+    original = readFileSync(handlerFile, 'utf8');
+    if (!original.includes(EXPORT)) throw new Error(`${handlerFile} has no \`${EXPORT}\``);
+    writeFileSync(handlerFile, handlerVersion(original, 0));
     cpSync(path.join(real, 'tsconfig.json'), path.join(copy, 'tsconfig.json'));
     symlinkSync(path.join(real, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
     const manifest = JSON.parse(readFileSync(path.join(real, 'package.json'), 'utf8')) as {
@@ -74,6 +105,7 @@ const makeWorkspace = () => {
     execFileSync('pnpm', ['--silent', 'run', 'build'], { cwd: copy, stdio: 'pipe' });
     writeManifest(`${manifest.scripts.build} --entry src/handlers/api.ts`);
   }
+  return original;
 };
 
 const isRunning = (pid: number): boolean => {
@@ -107,8 +139,7 @@ const note = (text: string) =>
   appendFileSync(logFile, `[test ${new Date().toISOString()}] ${text}\n`);
 let original = '';
 beforeAll(() => {
-  makeWorkspace();
-  original = readFileSync(handlerFile, 'utf8');
+  original = makeWorkspace();
 }, 180_000);
 
 afterAll(() => {
@@ -180,7 +211,8 @@ describe('local-cloud dev: hot reload of the shop while orders flow', () => {
       [mintToken, '--customer', customer.id, '--email', customer.email],
       { cwd: workspace, encoding: 'utf8', env },
     ).trim();
-    const orders: Array<{ status: number; body?: string }> = [];
+    /** Every order: when it was sent, its status and the handler version that answered. */
+    const orders: Array<{ sentAt: number; status: number; version?: number; body?: string }> = [];
     let flowing = true;
     // Orders one after another, at most ten a second: a steady flow (each order also runs
     // the stream publisher and the email function) that leaves the watcher's builds some of
@@ -188,6 +220,7 @@ describe('local-cloud dev: hot reload of the shop while orders flow', () => {
     const flow = (async () => {
       while (flowing) {
         const pace = new Promise((resolve) => setTimeout(resolve, 100));
+        const sentAt = performance.now();
         try {
           const response = await fetch(`${state.apiUrl}/orders`, {
             method: 'POST',
@@ -199,19 +232,23 @@ describe('local-cloud dev: hot reload of the shop while orders flow', () => {
             body: JSON.stringify(DEMO_ORDER),
           });
           const body = await response.text();
-          orders.push(
-            response.status === 201 ? { status: 201 } : { status: response.status, body },
-          );
+          const header = response.headers.get(VERSION_HEADER);
+          orders.push({
+            sentAt,
+            status: response.status,
+            ...(header === null ? {} : { version: Number(header) }),
+            ...(response.status === 201 ? {} : { body }),
+          });
         } catch (error) {
-          orders.push({ status: 0, body: String(error) });
+          orders.push({ sentAt, status: 0, body: String(error) });
         }
         await pace;
       }
     })();
     await eventually(async () => (orders.length > 0 ? true : undefined), 'a first order', 60_000);
 
-    // Act: save a syntax error, wait for the failed build; save the fix, wait for the reload
-    // and for an order through the reloaded function
+    // Act: save a syntax error, wait for the failed build; save the fix (the next version),
+    // wait for the reload and for an order sent after it, which the new version must answer
     try {
       for (let cycle = 1; cycle <= CYCLES; cycle++) {
         note(`cycle ${cycle}: saving a syntax error (${orders.length} orders so far)`);
@@ -224,17 +261,30 @@ describe('local-cloud dev: hot reload of the shop while orders flow', () => {
           60_000,
         );
         note(`cycle ${cycle}: saving the fix`);
-        writeFileSync(handlerFile, `${original}\n// fixed in cycle ${cycle}\n`);
+        writeFileSync(handlerFile, handlerVersion(original, cycle));
         await eventually(
           async () => (fixedBuilds() > fixed ? true : undefined),
           `cycle ${cycle}: the fixed build and reload`,
           60_000,
         );
-        const placed = orders.length;
-        await eventually(
-          async () => (orders.length > placed ? true : undefined),
-          `cycle ${cycle}: an order after the reload`,
+        // The CLI restarts the functions before it reports the reload: an order sent from now
+        // on reaches no environment of the previous version.
+        const reloadedAt = performance.now();
+        const next = await eventually(
+          async () => orders.find((order) => order.sentAt > reloadedAt),
+          `cycle ${cycle}: an order sent after the reload`,
           30_000,
+        );
+        note(
+          `cycle ${cycle}: the first order after the reload answered by version ${next.version}`,
+        );
+        expect(next.version, `cycle ${cycle}: version of the first order after the reload`).toBe(
+          cycle,
+        );
+        await eventually(
+          async () => new RegExp(`hot-reload cycle ${cycle}(?!\\d)`).test(output) || undefined,
+          `cycle ${cycle}: the log line of version ${cycle}'s module load`,
+          10_000,
         );
       }
     } finally {
@@ -246,6 +296,13 @@ describe('local-cloud dev: hot reload of the shop while orders flow', () => {
     // email) succeeded, every build failure kept the previous bundle
     expect(orders.filter((order) => order.status !== 201)).toEqual([]);
     expect(orders.length).toBeGreaterThan(CYCLES);
+    // Sent one after another: every order was answered by a version (failed builds served
+    // the previous one), never by an older one than the order before it.
+    const versions = orders.map((order) => order.version);
+    expect(versions.filter((version) => version === undefined)).toEqual([]);
+    expect(
+      versions.filter((version, index) => index > 0 && (version ?? 0) < (versions[index - 1] ?? 0)),
+    ).toEqual([]);
     expect(output.match(/^.*REPORT RequestId:.*Status:.*$/gm) ?? []).toEqual([]);
     expect(output.match(/^.*Runtime\.\w+.*$/gm) ?? []).toEqual([]);
     expect(count(/its functions keep the previous bundle/g)).toBeGreaterThanOrEqual(CYCLES);

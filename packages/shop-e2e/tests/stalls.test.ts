@@ -2,7 +2,8 @@ import type { Faults } from '@shop/local-cloud';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { countDeliveries, peekQueue, queueDepth } from './support/deliveries.js';
 import { invocationSummary } from './support/invocationLog.js';
-import { inBatches, recordResult } from './support/results.js';
+import { placeOrders } from './support/orders.js';
+import { recordResult } from './support/results.js';
 import { type Shop, startShop } from './support/startShop.js';
 
 // Scenario 2 of issue 13: a stalled dependency never times a function out. Each stall lasts
@@ -20,15 +21,6 @@ beforeAll(async () => {
 });
 afterEach(() => faults.clear());
 afterAll(() => shop?.stop());
-
-const placeOrders = async (count: number) => {
-  const responses = await inBatches(count, 5, async () => {
-    const response = await shop.placeOrder();
-    expect(response.status).toBe(201);
-    return ((await response.json()) as { orderId: string }).orderId;
-  });
-  return responses;
-};
 
 /** Wait until every order's confirmation is in the SES store and nothing is left to deliver. */
 const confirmationsOf = (orderIds: string[]) =>
@@ -60,7 +52,7 @@ describe('a stalled dependency', () => {
     });
 
     // Act
-    const orderIds = await placeOrders(5);
+    const orderIds = await placeOrders(shop, 5, 5);
     const counts = await confirmationsOf(orderIds);
 
     // Assess
@@ -104,7 +96,7 @@ describe('a stalled dependency', () => {
     });
 
     // Act
-    const orderIds = await placeOrders(3);
+    const orderIds = await placeOrders(shop, 3, 5);
     const counts = await confirmationsOf(orderIds);
 
     // Assess

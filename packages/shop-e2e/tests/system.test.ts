@@ -10,6 +10,7 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { OrderPlacedEvent } from '@shop/contracts/orderEvents';
+import { createCursorCodec } from '@shop/orders-api/src/domain/cursor.js';
 import { SAMPLE_JPEG_LANDSCAPE, SAMPLE_JPEG_PORTRAIT } from '@shop/testing/images';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ORDER } from '../src/demo.js';
@@ -188,11 +189,12 @@ describe('orders', () => {
     const signing = await clients.secretsManager.send(
       new GetSecretValueCommand({ SecretId: cloud.secrets.SigningKeySecret?.arn }),
     );
+    const listerId = `e2e-list-${randomUUID()}`;
     const lister = await mintToken({
       key: signing.SecretString ?? '',
       issuer: String(cloud.parameters.JwtIssuer),
       audience: String(cloud.parameters.JwtAudience),
-      customerId: `e2e-list-${randomUUID()}`,
+      customerId: listerId,
       email: customer.email,
     });
     const place = async () =>
@@ -211,8 +213,7 @@ describe('orders', () => {
     const body2 = await json(page2);
     const foreign = await api(`/orders?limit=1&cursor=${encodeURIComponent(body1.nextCursor)}`);
 
-    // Assess: the cursor MAC key is CursorKeySecret's (the API function has no other)
-    expect(cloud.secrets.CursorKeySecret?.arn).toEqual(expect.any(String));
+    // Assess
     expect([page1.status, page2.status]).toEqual([200, 200]);
     expect(body1.orders).toHaveLength(1);
     expect(body2.orders).toHaveLength(1);
@@ -220,6 +221,23 @@ describe('orders', () => {
       [first.orderId, second.orderId].sort(),
     );
     expect(foreign.status).toBe(400);
+    // The cursor's MAC is made with CursorKeySecret's value, read from Secrets Manager, for
+    // this customer (checked with the service's own codec): not with the token signing key.
+    const cursorKey = await clients.secretsManager.send(
+      new GetSecretValueCommand({ SecretId: cloud.secrets.CursorKeySecret?.arn }),
+    );
+    const verifiedWith = (key: string | undefined, customerId: string) =>
+      createCursorCodec(async () => ({ current: key ?? '' }))
+        .decode(customerId, body1.nextCursor)
+        .then(
+          () => 'verified',
+          (error: Error) => error.message,
+        );
+    expect(cursorKey.SecretString).toEqual(expect.any(String));
+    expect(cursorKey.SecretString).not.toBe(signing.SecretString);
+    expect(await verifiedWith(cursorKey.SecretString, listerId)).toBe('verified');
+    expect(await verifiedWith(signing.SecretString, listerId)).toMatch(/signature mismatch/);
+    expect(await verifiedWith(cursorKey.SecretString, customer.id)).toMatch(/signature mismatch/);
   });
 
   it('answers 401 without a token and 403 for a malformed one or one signed by another key', async () => {
