@@ -75,7 +75,9 @@ const liveRuns = async (
       await rm(runFile, { force: true });
       continue;
     }
-    runs.push({ state, writtenAt: (await stat(runFile)).mtimeMs });
+    // Gone since it was read (that run just stopped): not a live run.
+    const written = await stat(runFile).catch(() => undefined);
+    if (written !== undefined) runs.push({ state, writtenAt: written.mtimeMs });
   }
   return runs;
 };

@@ -108,6 +108,13 @@ export const sqsMapping = (
       fifo ? `must be 1..10 for a FIFO queue (${queue.logicalId})` : 'must be 1..10000',
     );
   }
+  if (fifo && window > 0) {
+    // CreateEventSourceMapping: "Batching window is not supported for FIFO queues".
+    throw new TemplateError(
+      `${path}.MaximumBatchingWindowInSeconds`,
+      `Batching window is not supported for FIFO queues (${queue.logicalId}): leave it out`,
+    );
+  }
   if (batchSize > 10 && window < 1) {
     throw new TemplateError(
       `${path}.MaximumBatchingWindowInSeconds`,

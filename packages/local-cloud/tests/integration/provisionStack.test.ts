@@ -220,6 +220,22 @@ Resources:
           Type: SQS
           Properties: { Queue: !GetAtt Events.Arn, BatchSize: 11, MaximumBatchingWindowInSeconds: 1 }
 `);
+    const fifoWindow = await refusal(`
+Resources:
+  Events:
+    Type: AWS::SQS::Queue
+    Properties: { FifoQueue: true }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: nowhere/
+      Handler: index.handler
+      Runtime: nodejs24.x
+      Events:
+        Jobs:
+          Type: SQS
+          Properties: { Queue: !GetAtt Events.Arn, BatchSize: 10, MaximumBatchingWindowInSeconds: 1 }
+`);
 
     // Assess
     expect(slowFunction).toContain(
@@ -230,6 +246,9 @@ Resources:
     );
     expect(fifoBatch).toBe(
       'Resources.Fn.Properties.Events.Jobs.Properties.BatchSize: must be 1..10 for a FIFO queue (Events)',
+    );
+    expect(fifoWindow).toBe(
+      'Resources.Fn.Properties.Events.Jobs.Properties.MaximumBatchingWindowInSeconds: Batching window is not supported for FIFO queues (Events): leave it out',
     );
   });
 
