@@ -10,8 +10,9 @@ import { excuseFailures } from '@shop/common/lambda';
 import type { OrderEvent } from '@shop/contracts/orderEvents';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EmailConfig } from '../config.js';
-import { classifyFailure, FAILURE_KINDS } from '../domain/classifyFailure.js';
+import { FAILURE_KINDS } from '../domain/classifyFailure.js';
 import { DEAD_LETTER_QUEUE, METRICS } from '../domain/constants.js';
+import { EmailRejectedError, InvalidOrderEventError } from '../domain/errors.js';
 import type { EmailSender } from '../domain/ports.js';
 import { sendOrderEmail } from '../domain/sendOrderEmail.js';
 import {
@@ -230,13 +231,16 @@ export const createEmailHandler = (deps: EmailHandlerDependencies) => {
   };
 
   // Failed records that say nothing about this version of the function (HandledFailures
-  // leaves them out, so they cannot roll back a deployment): permanent ones fail on any version
-  // (an invalid event, an email SES refuses), and a record held back behind its group's failed
-  // record failed on nothing of its own (that failure counts once). Records left for lack of
-  // time do count: they are the timeouts Lambda's Errors would have counted.
+  // leaves them out, so they cannot roll back a deployment): an event that is not a valid
+  // order event, a message SES refuses for its content or recipient (MessageRejected), and a
+  // record held back behind its group's failed record (that failure counts once). The other
+  // permanent SES errors (bad request, access denied, sender not verified) count: the request
+  // and the configuration are the version's. So do records left for lack of time: they are
+  // the timeouts Lambda's Errors would have counted.
   const notTheVersionsFailure = (error: Error): boolean =>
     error instanceof SqsFifoMessageGroupShortCircuitError ||
-    classifyFailure(error).kind === FAILURE_KINDS.permanent;
+    error instanceof InvalidOrderEventError ||
+    (error instanceof EmailRejectedError && error.code === 'MessageRejected');
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     // In-progress idempotency records then expire with this invocation's remaining time, so a

@@ -189,6 +189,26 @@ describe('createEmailHandler', () => {
     );
   });
 
+  it("counts SES refusals of the version's own request or setup as the version's failures", async () => {
+    // Prepare: SES refuses the request itself (access, sender) for two messages, and the
+    // content of a third; all three are permanent and go to the dead-letter queue.
+    const { handler, sender } = setup();
+    sender.failures.push(
+      new EmailRejectedError('AccessDeniedException'),
+      new EmailRejectedError('MailFromDomainNotVerifiedException'),
+      new EmailRejectedError('MessageRejected'),
+    );
+    const records = [1, 2, 3].map(() => orderEventRecord(JSON.stringify(orderPlaced())));
+
+    // Act
+    const responses = [];
+    for (const record of records) responses.push(await handler(sqsEvent(record), lambdaContext()));
+
+    // Assess: a version that builds requests SES refuses rolls back; a refused message does not.
+    expect(responses.map((response) => response.batchItemFailures.length)).toEqual([1, 1, 1]);
+    expect(responses.map(handledFailures)).toEqual([1, 1, 0]);
+  });
+
   it('logs a schema-invalid message once with its reason and no customer data', async () => {
     // Prepare
     const { handler, logger } = setup();
