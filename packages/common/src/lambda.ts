@@ -131,16 +131,50 @@ export const handledFailures = (result: unknown): number => {
   return typeof statusCode === 'number' && statusCode >= 500 ? 1 : 0;
 };
 
-/** Publish {@link HANDLED_FAILURES_METRIC} at once for an invocation whose result reports failures. */
+/**
+ * The metric of the failed records {@link excuseFailures} left out of
+ * {@link HANDLED_FAILURES_METRIC} (bad input), same dimensions. One poison message must not roll
+ * a deployment back, but a version whose parser wrongly refuses every record must: the rollback
+ * alarms of the batch functions add it to their failures from 3 records a minute on.
+ */
+export const REJECTED_RECORDS_METRIC = 'RejectedRecords';
+
+/**
+ * How many of a batch response's failures {@link excuseFailures} excused (never more than it
+ * lists), else 0.
+ *
+ * @example
+ * rejectedRecords(excuseFailures({ batchItemFailures: [{ itemIdentifier: 'm-1' }] }, 1)); // 1
+ */
+export const rejectedRecords = (result: unknown): number => {
+  if (typeof result !== 'object' || result === null) return 0;
+  const { batchItemFailures } = result as { batchItemFailures?: unknown };
+  const excused = (result as { [EXCUSED]?: unknown })[EXCUSED];
+  if (!Array.isArray(batchItemFailures) || typeof excused !== 'number') return 0;
+  return Math.max(0, Math.min(excused, batchItemFailures.length));
+};
+
+/**
+ * Publish {@link HANDLED_FAILURES_METRIC} and {@link REJECTED_RECORDS_METRIC} at once for an
+ * invocation whose result reports failures, each on its own line with the version's dimensions.
+ */
 const countHandledFailures = (
   metrics: Metrics,
 ): MiddlewareObj<unknown, unknown, Error, Context> => ({
   after: ({ response, context }) => {
-    const count = handledFailures(response);
-    if (count === 0) return;
-    const metric = metrics.singleMetric();
-    metric.addDimensions({ function_name: context.functionName, version: context.functionVersion });
-    metric.addMetric(HANDLED_FAILURES_METRIC, MetricUnit.Count, count);
+    const counts: [string, number][] = [
+      [HANDLED_FAILURES_METRIC, handledFailures(response)],
+      [REJECTED_RECORDS_METRIC, rejectedRecords(response)],
+    ];
+    for (const [name, count] of counts) {
+      if (count === 0) continue;
+      const metric = metrics.singleMetric();
+      metric.addDimensions({
+        function_name: context.functionName,
+        version: context.functionVersion,
+      });
+      metric.addMetric(name, MetricUnit.Count, count);
+    }
   },
 });
 

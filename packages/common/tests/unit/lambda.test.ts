@@ -8,6 +8,8 @@ import {
   HANDLED_FAILURES_METRIC,
   handledFailures,
   lambdaHandler,
+  REJECTED_RECORDS_METRIC,
+  rejectedRecords,
 } from '../../src/lambda.js';
 import { createLogger } from '../../src/logger.js';
 import { closeServers, invocationContext, LOCAL, stallingServer } from '../support/localServers.js';
@@ -189,6 +191,46 @@ describe('lambdaHandler', () => {
     });
   });
 
+  it('counts excused records as rejected, apart from the failures', async () => {
+    // Prepare: a batch of three failed records, two of them bad input; then one of bad input only.
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const lines = captureStdout();
+    const metrics = new Metrics({ namespace: 'Shop', serviceName: 'svc' });
+    const failed = (...ids: string[]) => ({
+      batchItemFailures: ids.map((itemIdentifier) => ({ itemIdentifier })),
+    });
+    const results: unknown[] = [
+      excuseFailures(failed('m-1', 'm-2', 'm-3'), 2),
+      excuseFailures(failed('m-4'), 1),
+    ];
+    const handler = lambdaHandler(async () => results.shift(), {
+      logger: createLogger('svc'),
+      metrics,
+      correlationId: CORRELATION_IDS.sqs,
+      deadlineMarginMs: 1_000,
+    });
+    const context = { ...invocationContext('shop-Fn'), functionVersion: '7' };
+
+    // Act
+    await handler({}, context);
+    await handler({}, context);
+
+    // Assess
+    const counted = lines
+      .filter((line) => HANDLED_FAILURES_METRIC in line || REJECTED_RECORDS_METRIC in line)
+      .map((line) => ({
+        version: line.version,
+        function_name: line.function_name,
+        handled: line[HANDLED_FAILURES_METRIC],
+        rejected: line[REJECTED_RECORDS_METRIC],
+      }));
+    expect(counted).toEqual([
+      { version: '7', function_name: 'shop-Fn', handled: 1, rejected: undefined },
+      { version: '7', function_name: 'shop-Fn', handled: undefined, rejected: 2 },
+      { version: '7', function_name: 'shop-Fn', handled: undefined, rejected: 1 },
+    ]);
+  });
+
   it('passes errors through unchanged', async () => {
     // Prepare
     captureStdout();
@@ -271,6 +313,9 @@ describe('excuseFailures', () => {
     expect(handledFailures(excuseFailures(failures(), 3))).toBe(0);
     expect(handledFailures(excuseFailures(failures(), 5))).toBe(0);
     expect(handledFailures(excuseFailures(failures(), 0))).toBe(3);
+    expect(rejectedRecords(excuseFailures(failures(), 2))).toBe(2);
+    expect(rejectedRecords(excuseFailures(failures(), 5))).toBe(3);
+    expect(rejectedRecords(failures())).toBe(0);
   });
 
   it('changes nothing Lambda reads from the response', () => {

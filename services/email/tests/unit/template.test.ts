@@ -1,4 +1,4 @@
-import { HANDLED_FAILURES_METRIC } from '@shop/common/lambda';
+import { HANDLED_FAILURES_METRIC, REJECTED_RECORDS_METRIC } from '@shop/common/lambda';
 import { readTemplate, resourceProperties, rollbackAlarmProblems } from '@shop/testing/template';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +39,19 @@ describe('template.yaml (email)', () => {
     // Assess: a version that reports every record as failed never raises Lambda's Errors.
     expect(rollbackAlarmProblems('EmailFunction', SERVICE.name, HANDLED_FAILURES_METRIC)).toEqual(
       [],
+    );
+  });
+
+  it('rolls back on records refused as bad input only from 3 a minute: a version refusing them all', () => {
+    // Assess: one poison message (redelivered once per visibility timeout) stays under it.
+    expect(rollbackAlarmProblems('EmailFunction', SERVICE.name, REJECTED_RECORDS_METRIC)).toEqual(
+      [],
+    );
+    const { Metrics } = resourceProperties('EmailFunctionNewVersionErrorsAlarm') as {
+      Metrics: { Id: string; Expression?: string }[];
+    };
+    expect(Metrics.find((metric) => metric.Id === 'failures')?.Expression).toBe(
+      'FILL(errors, 0) + FILL(handled, 0) + IF(FILL(rejected, 0) >= 3, FILL(rejected, 0), 0)',
     );
   });
 });
