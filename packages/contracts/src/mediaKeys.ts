@@ -64,15 +64,27 @@ export const MAX_UPLOAD_KEY_BYTES = Math.min(
 );
 
 /**
+ * The longest upload key whose ThumbnailsBucket keys fit S3 (1019 bytes), the limit before the
+ * media catalog's bound made {@link MAX_UPLOAD_KEY_BYTES} 999: thumbnails of keys up to it may
+ * exist. The thumbnailer's deletes parse keys up to it, so they are removed with their upload.
+ */
+export const MAX_THUMBNAILED_KEY_BYTES =
+  S3_MAX_KEY_BYTES - ('/outcome.json'.length - UPLOADS_PREFIX.length);
+
+/**
  * Parse `uploads/<productId>/<name>`; `undefined` for keys outside that layout, or longer than
- * {@link MAX_UPLOAD_KEY_BYTES} (they are not product media and are skipped, not retried).
+ * `maxBytes` ({@link MAX_UPLOAD_KEY_BYTES}: longer keys are not product media and are skipped,
+ * not retried).
  *
  * @example
  * parseUploadKey('uploads/p-1/front view.jpg'); // { key, productId: 'p-1', name: 'front view.jpg' }
  */
-export const parseUploadKey = (key: string): UploadKey | undefined => {
+export const parseUploadKey = (
+  key: string,
+  maxBytes: number = MAX_UPLOAD_KEY_BYTES,
+): UploadKey | undefined => {
   if (!key.startsWith(UPLOADS_PREFIX)) return undefined;
-  if (Buffer.byteLength(key, 'utf8') > MAX_UPLOAD_KEY_BYTES) return undefined;
+  if (Buffer.byteLength(key, 'utf8') > maxBytes) return undefined;
   const rest = key.slice(UPLOADS_PREFIX.length);
   const slash = rest.indexOf('/');
   if (slash <= 0) return undefined;

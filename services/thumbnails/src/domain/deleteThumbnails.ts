@@ -1,4 +1,8 @@
-import { parseUploadKey, thumbnailKeys } from '@shop/contracts/mediaKeys';
+import {
+  MAX_THUMBNAILED_KEY_BYTES,
+  parseUploadKey,
+  thumbnailKeys,
+} from '@shop/contracts/mediaKeys';
 import { type CreateThumbnailsDeps, createThumbnails } from './createThumbnails.js';
 import { isLaterSequencer } from './sequencers.js';
 import { SKIP_REASONS, type SkipReason } from './skipReasons.js';
@@ -45,7 +49,9 @@ export const deleteThumbnails = async (
   object: RemovedObject,
   deps: DeleteThumbnailsDeps,
 ): Promise<DeleteThumbnailsResult> => {
-  const upload = parseUploadKey(object.key);
+  // Up to the S3 bound, not the catalog's: uploads of 1000-1019 bytes were thumbnailed before
+  // the catalog's bound lowered the limit, and their thumbnails go with them.
+  const upload = parseUploadKey(object.key, MAX_THUMBNAILED_KEY_BYTES);
   if (upload === undefined) return { status: 'skipped', reason: SKIP_REASONS.notAnUploadKey };
   if ((await deps.sources.head(object.bucket, object.key)) !== undefined) {
     return { status: 'skipped', reason: SKIP_REASONS.sourceExists };

@@ -236,16 +236,29 @@ describe('deleteThumbnails', () => {
     expect(thumbnails.deletes).toEqual([]);
   });
 
-  it('ignores a key too long for the media catalog, as its upload was', async () => {
-    // 1000 bytes: `<time>#<key>` would pass the catalog's 1024-byte sort key (see mediaKeys).
+  it('removes the thumbnails of a key the catalog is too short for, made before its limit', async () => {
+    // Prepare: a 1000-byte key (thumbnailed when the limit was 1019 bytes, S3's bound; now 999,
+    // the catalog's) and a 1020-byte key, which never had thumbnails.
     const { thumbnails, deps } = setup();
+    const name = `${'a'.repeat(990)}.jpg`;
+    const made = [1024, 512, 128].map((width) => `p1/${name}/${width}.webp`);
+    for (const key of made) {
+      await thumbnails.put({ key, width: 1, height: 1, body: new Uint8Array() }, 'etag');
+    }
 
-    const result = await deleteThumbnails(
-      { bucket: BUCKET, key: `uploads/p1/${'a'.repeat(990)}.jpg`, sequencer: DELETE_1 },
+    // Act
+    const removed = await deleteThumbnails(
+      { bucket: BUCKET, key: `uploads/p1/${name}`, sequencer: DELETE_1 },
+      deps,
+    );
+    const tooLong = await deleteThumbnails(
+      { bucket: BUCKET, key: `uploads/p1/${'a'.repeat(1010)}.jpg`, sequencer: DELETE_1 },
       deps,
     );
 
-    expect(result).toEqual({ status: 'skipped', reason: SKIP_REASONS.notAnUploadKey });
-    expect(thumbnails.deletes).toEqual([]);
+    // Assess
+    expect(removed).toEqual({ status: 'deleted', keys: made });
+    expect([...thumbnails.objects.keys()]).toEqual([]);
+    expect(tooLong).toEqual({ status: 'skipped', reason: SKIP_REASONS.notAnUploadKey });
   });
 });
