@@ -1,3 +1,4 @@
+import { UnauthorizedError } from '@shop/common/errors';
 import * as z from '@shop/common/validation';
 
 // What the HTTP API's Lambda authorizer (orders-api AuthorizerFunction) hands to every function
@@ -62,3 +63,37 @@ export const authorizedCaller = (request: AuthorizedRequest, nowMs: number): Cal
   }
   return { ok: true, caller: parsed.data };
 };
+
+/** Why a bearer token is refused: at the edge (the authorizer), or inside (its cached context). */
+export type BearerFailure = 'missing_token' | 'invalid_token' | 'expired_token';
+
+/** 401 with the reason, so the answer can carry the matching WWW-Authenticate challenge. */
+export class AuthenticationError extends UnauthorizedError {
+  readonly reason: BearerFailure;
+
+  constructor(reason: BearerFailure, options?: ErrorOptions) {
+    super(
+      reason === 'missing_token'
+        ? 'A bearer token is required'
+        : reason === 'expired_token'
+          ? 'The bearer token has expired'
+          : 'The bearer token is not valid',
+      options,
+    );
+    this.name = 'AuthenticationError';
+    this.reason = reason;
+  }
+}
+
+/**
+ * The RFC 6750 challenge of a 401 (RFC 7235: a 401 carries WWW-Authenticate). Every route
+ * behind the authorizer (the orders routes and the media API) takes the same tokens: one
+ * protection space, realm `orders-api`.
+ *
+ * @example
+ * response.headers['www-authenticate'] = wwwAuthenticate(error.reason);
+ */
+export const wwwAuthenticate = (reason: BearerFailure): string =>
+  reason === 'missing_token'
+    ? 'Bearer realm="orders-api"'
+    : 'Bearer realm="orders-api", error="invalid_token"';

@@ -1,8 +1,12 @@
-import { AppError, BadRequestError, toHttpResponse, UnauthorizedError } from '@shop/common/errors';
+import { AppError, BadRequestError, toHttpResponse } from '@shop/common/errors';
 import { type HttpResponse, jsonResponse } from '@shop/common/http';
 import type { Logger } from '@shop/common/logger';
 import * as z from '@shop/common/validation';
-import { authorizedCaller, type CallerCheck } from '@shop/contracts/authorizerContext';
+import {
+  AuthenticationError,
+  authorizedCaller,
+  wwwAuthenticate,
+} from '@shop/contracts/authorizerContext';
 import { parseUploadKey, UPLOADS_PREFIX } from '@shop/contracts/mediaKeys';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { MEDIA_PAGE } from '../domain/constants.js';
@@ -25,31 +29,6 @@ export type MediaApiEvent = APIGatewayProxyEventV2 & {
     authorizer?: { lambda?: unknown };
   };
 };
-
-type AuthFailure = Extract<CallerCheck, { ok: false }>['reason'];
-
-/**
- * The RFC 6750 challenge of each 401 (RFC 7235: a 401 carries WWW-Authenticate). The route
- * sits on OrdersApi behind the orders routes' authorizer, and the same tokens open both: one
- * protection space, so the realm of the orders routes' challenge (`orders-api`).
- */
-const BEARER_CHALLENGES: Record<AuthFailure, string> = {
-  missing_token: 'Bearer realm="orders-api"',
-  expired_token: 'Bearer realm="orders-api", error="invalid_token"',
-};
-
-/** 401 with the reason, so the answer can carry the matching challenge. */
-class AuthenticationError extends UnauthorizedError {
-  readonly reason: AuthFailure;
-
-  constructor(reason: AuthFailure) {
-    super(
-      reason === 'expired_token' ? 'The bearer token has expired' : 'A bearer token is required',
-    );
-    this.name = 'AuthenticationError';
-    this.reason = reason;
-  }
-}
 
 /** The query string (openapi.yaml documents the same bounds). */
 const mediaQuerySchema = z.object({
@@ -154,7 +133,7 @@ export const createMediaApiHandler =
       }
       const response = toHttpResponse(error, context.awsRequestId);
       if (error instanceof AuthenticationError) {
-        response.headers['www-authenticate'] = BEARER_CHALLENGES[error.reason];
+        response.headers['www-authenticate'] = wwwAuthenticate(error.reason);
       }
       return response;
     }

@@ -1,25 +1,9 @@
-import { UnauthorizedError } from '@shop/common/errors';
-import { type AuthorizedRequest, authorizedCaller } from '@shop/contracts/authorizerContext';
+import {
+  AuthenticationError,
+  type AuthorizedRequest,
+  authorizedCaller,
+} from '@shop/contracts/authorizerContext';
 import type { Customer } from '../domain/Order.js';
-import type { AuthFailure } from '../domain/ports.js';
-
-/** 401 with the reason, so the response can carry a precise WWW-Authenticate header. */
-export class AuthenticationError extends UnauthorizedError {
-  readonly reason: AuthFailure;
-
-  constructor(reason: AuthFailure, options?: ErrorOptions) {
-    super(
-      reason === 'missing_token'
-        ? 'A bearer token is required'
-        : reason === 'expired_token'
-          ? 'The bearer token has expired'
-          : 'The bearer token is not valid',
-      options,
-    );
-    this.name = 'AuthenticationError';
-    this.reason = reason;
-  }
-}
 
 /**
  * The caller, from the authorizer's context (validated against its contract). API Gateway
@@ -35,9 +19,3 @@ export const authenticate = (request: Partial<AuthorizedRequest>, now: Date): Cu
   if (check.ok) return { id: check.caller.customerId, email: check.caller.email };
   throw new AuthenticationError(check.reason);
 };
-
-/** RFC 6750 challenge for a 401. */
-export const wwwAuthenticate = (reason: AuthFailure): string =>
-  reason === 'missing_token'
-    ? 'Bearer realm="orders-api"'
-    : `Bearer realm="orders-api", error="invalid_token"`;

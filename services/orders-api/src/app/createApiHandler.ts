@@ -2,10 +2,14 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { NotFoundError, toHttpResponse } from '@shop/common/errors';
 import type { HttpResponse } from '@shop/common/http';
 import type { Logger } from '@shop/common/logger';
-import type { AuthorizerContext } from '@shop/contracts/authorizerContext';
+import {
+  AuthenticationError,
+  type AuthorizerContext,
+  wwwAuthenticate,
+} from '@shop/contracts/authorizerContext';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, Context } from 'aws-lambda';
 import { IdempotentRequestInProgressError } from '../domain/errors.js';
-import { AuthenticationError, authenticate, wwwAuthenticate } from './authenticate.js';
+import { authenticate } from './authenticate.js';
 import { toAppError } from './errorMapping.js';
 import { isRouteKey, ROUTES, type RouteDependencies, type RouteResult } from './routes.js';
 import type { BusinessMetrics } from './telemetry.js';
