@@ -124,10 +124,7 @@ export const handledFailures = (result: unknown): number => {
     statusCode?: unknown;
     batchItemFailures?: unknown;
   };
-  if (Array.isArray(batchItemFailures)) {
-    const excused = (result as { [EXCUSED]?: unknown })[EXCUSED];
-    return Math.max(0, batchItemFailures.length - (typeof excused === 'number' ? excused : 0));
-  }
+  if (Array.isArray(batchItemFailures)) return batchItemFailures.length - rejectedRecords(result);
   return typeof statusCode === 'number' && statusCode >= 500 ? 1 : 0;
 };
 

@@ -47,6 +47,11 @@ export const encodeS3EventKey = (key: string): string =>
 const S3_MAX_KEY_BYTES = 1024;
 /** DynamoDB's longest sort key (of a table or of an index), in UTF-8 bytes. */
 const DYNAMODB_MAX_SORT_KEY_BYTES = 1024;
+/**
+ * What the media catalog's `byProduct` sort key holds before the upload key: `lastModified` as
+ * `Date#toISOString` writes it (24 bytes for years 0000-9999) and `#`.
+ */
+export const PRODUCT_SORT_PREFIX_BYTES = '2026-01-02T03:04:05.000Z#'.length;
 
 /**
  * The longest upload key (UTF-8 bytes) that is product media: every key the services derive
@@ -60,7 +65,7 @@ const DYNAMODB_MAX_SORT_KEY_BYTES = 1024;
  */
 export const MAX_UPLOAD_KEY_BYTES = Math.min(
   S3_MAX_KEY_BYTES - ('/outcome.json'.length - UPLOADS_PREFIX.length),
-  DYNAMODB_MAX_SORT_KEY_BYTES - '2026-01-02T03:04:05.000Z#'.length,
+  DYNAMODB_MAX_SORT_KEY_BYTES - PRODUCT_SORT_PREFIX_BYTES,
 );
 
 /**

@@ -1,4 +1,8 @@
-import { MAX_UPLOAD_KEY_BYTES, type UploadKey } from '@shop/contracts/mediaKeys';
+import {
+  MAX_UPLOAD_KEY_BYTES,
+  PRODUCT_SORT_PREFIX_BYTES,
+  type UploadKey,
+} from '@shop/contracts/mediaKeys';
 import { MEDIA_STATUS } from './constants.js';
 import type { ObjectSnapshot } from './ports.js';
 
@@ -84,7 +88,7 @@ export interface ItemSettings {
  * no retry cures); `MAX_UPLOAD_KEY_BYTES` (`@shop/contracts/mediaKeys`) is chosen so this fits,
  * and tests/unit/keyLimits.test.ts checks every key attribute of MediaTable against the template.
  */
-export const MAX_PRODUCT_SORT_BYTES = '2026-01-02T03:04:05.000Z#'.length + MAX_UPLOAD_KEY_BYTES;
+export const MAX_PRODUCT_SORT_BYTES = PRODUCT_SORT_PREFIX_BYTES + MAX_UPLOAD_KEY_BYTES;
 
 /**
  * The `byProduct` sort key: last-modified time, then the key so equal times stay distinct.

@@ -152,7 +152,7 @@ export class SqsPoller {
     // bumping its ApproximateReceiveCount towards the redrive.
     const gathered: Gathered = { passed: [], filteredOut: [] };
     const size = sqsEventSize(source);
-    let count = 0;
+    const count = () => gathered.passed.length + gathered.filteredOut.length;
     const take = (messages: Message[]) => {
       for (const message of messages) {
         if (passesFilters(filters, message, source)) {
@@ -160,16 +160,15 @@ export class SqsPoller {
           size.add(message);
         } else gathered.filteredOut.push(message);
       }
-      count += messages.length;
     };
     take(await this.receive(batchSize, this.options.waitTimeSeconds ?? 20));
-    if (count === 0 || maximumBatchingWindowSeconds === 0) return gathered;
+    if (count() === 0 || maximumBatchingWindowSeconds === 0) return gathered;
     // Lambda polls until the window expires, BatchSize is reached or the payload is full:
     // long polls of the window's remaining whole seconds (they end by its deadline), then, for
     // its last fraction of a second, short receives, paused after one that found nothing.
     const deadline = Date.now() + maximumBatchingWindowSeconds * 1000;
     let idle = false;
-    while (count < batchSize && size.bytes <= MAX_SYNC_REQUEST_BYTES && !signal.aborted) {
+    while (count() < batchSize && size.bytes <= MAX_SYNC_REQUEST_BYTES && !signal.aborted) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
       const wait = Math.min(20, Math.floor(remaining / 1000));
@@ -178,7 +177,7 @@ export class SqsPoller {
         await abortableSleep(Math.min(SHORT_POLL_PAUSE_MS, remaining), signal);
         continue;
       }
-      const received = await this.receive(batchSize - count, wait);
+      const received = await this.receive(batchSize - count(), wait);
       idle = received.length === 0;
       take(received);
     }
