@@ -52,6 +52,10 @@ Options (dev):
                                  the queue's VisibilityTimeout
   --concurrency <n>              most environments per function (default 10; a function's
                                  ReservedConcurrentExecutions lowers it; 1 = one at a time)
+  --v8-tiering <scaled|lambda>   when V8 optimises the functions' code: scaled (default)
+                                 divides its call counts by the environments, so the code is
+                                 optimised after as many calls in all as in one process;
+                                 lambda keeps V8's own counts, as Lambda runs it
   --no-watch                     do not rebuild and reload on source changes
   --quiet                        no REPORT line per invocation
   --token-secret <logical id>    print a token signed with this secret in the banner
@@ -124,6 +128,9 @@ const dev = async (values: Record<string, string | boolean | undefined>) => {
     throw new Error(
       `--concurrency must be a whole number of at least 1, got ${values.concurrency}`,
     );
+  const v8Tiering = values['v8-tiering'];
+  if (v8Tiering !== undefined && v8Tiering !== 'scaled' && v8Tiering !== 'lambda')
+    throw new Error(`--v8-tiering must be scaled or lambda, got ${v8Tiering}`);
   // Before anything starts: an earlier run on the same ports would fail this one half-way.
   const stateFile = stateFileFor(templatePath);
   const previous = await checkPreviousRun(
@@ -168,6 +175,7 @@ const dev = async (values: Record<string, string | boolean | undefined>) => {
     log,
     ...(retryDelay === undefined ? {} : { sqsRetryDelaySeconds: retryDelay }),
     ...(concurrency === undefined ? {} : { concurrency }),
+    ...(v8Tiering === undefined ? {} : { v8Tiering }),
     ...(faults ? { faults } : {}),
   });
   const faultRules = (await cloud.backends.faults?.list()) ?? [];
@@ -246,6 +254,7 @@ const main = async () => {
       endpoint: { type: 'string' },
       'retry-delay': { type: 'string' },
       concurrency: { type: 'string' },
+      'v8-tiering': { type: 'string' },
       faults: { type: 'string' },
       watch: { type: 'boolean', default: true },
       quiet: { type: 'boolean' },

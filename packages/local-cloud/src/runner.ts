@@ -12,7 +12,12 @@ export { signToken, stackToken, type TokenOptions, tokenFromState } from './dev/
 export { functionEnvironment } from './lambda/environment.js';
 export { FunctionPool } from './lambda/FunctionPool.js';
 export { type InvokeResult, LambdaFunction } from './lambda/LambdaFunction.js';
-export { lambdaNodeArgs } from './lambda/nodeArgs.js';
+export {
+  environmentNodeArgs,
+  lambdaNodeArgs,
+  tierUpArgs,
+  type V8Tiering,
+} from './lambda/nodeArgs.js';
 export type { RunnerLog } from './lambda/types.js';
 export type { LocalStackModel, StreamMappingModel } from './provision/model.js';
 export { type ProvisionOptions, provisionStack } from './provision/provisionStack.js';

@@ -6,6 +6,7 @@ import { type BackendClients, backendClients } from '../clients.js';
 import type { FaultRuleInput } from '../faults/types.js';
 import { bootstrapCommand } from '../lambda/bootstrapPath.js';
 import { FunctionPool } from '../lambda/FunctionPool.js';
+import type { V8Tiering } from '../lambda/nodeArgs.js';
 import type { RunnerLog, RuntimeCommand } from '../lambda/types.js';
 import type { LocalStackModel } from '../provision/model.js';
 import { provisionStack } from '../provision/provisionStack.js';
@@ -57,6 +58,12 @@ export interface LocalCloudOptions {
   concurrency?: number;
   /** An idle environment stops after this long (default 5 minutes). */
   functionIdleTimeoutMs?: number;
+  /**
+   * V8's tier-up thresholds in the functions' Node environments: `'scaled'` (default) divides
+   * them by the function's most environments, so that its code is optimised after as many
+   * calls in all as in one process; `'lambda'` keeps V8's own, as Lambda runs it.
+   */
+  v8Tiering?: V8Tiering;
   /** See {@link StreamPollerOptions.pollIntervalMs}. */
   streamPollIntervalMs?: number;
   /** See {@link StreamPollerOptions.retryDelayMs}. */
@@ -188,6 +195,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
       ...(options.functionIdleTimeoutMs === undefined
         ? {}
         : { idleTimeoutMs: options.functionIdleTimeoutMs }),
+      ...(options.v8Tiering === undefined ? {} : { v8Tiering: options.v8Tiering }),
     });
     stoppers.push(() => pool.stop());
     const invoke = (id: string, event: unknown) => pool.invoke(id, event);

@@ -5,6 +5,7 @@ import { abortableSleep as sleep } from './abortableSleep.js';
 import { MAX_ASYNC_REQUEST_BYTES } from './constants.js';
 import { EventPayload } from './EventPayload.js';
 import { type InvokeResult, LambdaFunction } from './LambdaFunction.js';
+import type { V8Tiering } from './nodeArgs.js';
 import type { RuntimeError } from './RuntimeApiServer.js';
 import type { RunnerLog, RuntimeCommand } from './types.js';
 
@@ -34,6 +35,8 @@ export interface FunctionPoolOptions {
   concurrency?: number;
   /** An environment idle this long is stopped (default 5 minutes). */
   idleTimeoutMs?: number;
+  /** See {@link LambdaFunctionOptions.v8Tiering}. */
+  v8Tiering?: V8Tiering;
 }
 
 /**
@@ -64,6 +67,7 @@ export class FunctionPool {
           runtimeDir: options.runtimeDir,
           ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
           ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
+          ...(options.v8Tiering === undefined ? {} : { v8Tiering: options.v8Tiering }),
         }),
       );
     }

@@ -83,11 +83,22 @@ export class LambdaEnvironment {
   private initialised = false;
   private detachedValue = false;
   private closed: Promise<void> = Promise.resolve();
+  private readonly nodeArgs: readonly string[];
 
-  constructor(model: FunctionModel, options: LambdaFunctionOptions, events: EnvironmentEvents) {
+  /**
+   * `nodeArgs`: Node's flags when the runtime client is Node itself (default: Lambda's, from
+   * `MemorySize`; its function adds the tier-up thresholds for its environment count).
+   */
+  constructor(
+    model: FunctionModel,
+    options: LambdaFunctionOptions,
+    events: EnvironmentEvents,
+    nodeArgs: readonly string[] = lambdaNodeArgs(model.memoryMb),
+  ) {
     this.model = model;
     this.options = options;
     this.events = events;
+    this.nodeArgs = nodeArgs;
     this.delegate = {
       next: (signal) => this.next(signal),
       response: (id, body) => this.onResponse(id, body),
@@ -129,7 +140,7 @@ export class LambdaEnvironment {
     const { command, args, channel } = this.options.runtimeCommand;
     // Node started as Lambda starts it (heap sized from MemorySize ...), when the runtime
     // client is Node itself.
-    const nodeArgs = lambdaNodeArgs(model.memoryMb);
+    const { nodeArgs } = this;
     // Our own runtime client takes the Runtime API's exchanges over a pipe (fd 3).
     const argv = channel === true ? [...args, '--runtime-channel=3'] : args;
     const child = spawn(command, command === process.execPath ? [...nodeArgs, ...argv] : argv, {

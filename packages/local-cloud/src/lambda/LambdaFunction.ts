@@ -9,6 +9,7 @@ import {
   type InvocationOutcome,
   LambdaEnvironment,
 } from './LambdaEnvironment.js';
+import { environmentNodeArgs } from './nodeArgs.js';
 import type { RuntimeError } from './RuntimeApiServer.js';
 import type {
   EnvironmentCounts,
@@ -54,6 +55,11 @@ export class LambdaFunction {
   readonly model: FunctionModel;
   /** The most environments this function may have at once. */
   readonly concurrency: number;
+  /**
+   * Node's flags for its environments when the runtime client is Node: Lambda's, and V8's
+   * tier-up thresholds scaled to {@link concurrency} (`options.v8Tiering`).
+   */
+  readonly nodeArgs: readonly string[];
   private readonly options: LambdaFunctionOptions;
   private readonly idleTimeoutMs: number;
   private readonly environments = new Set<LambdaEnvironment>();
@@ -71,6 +77,7 @@ export class LambdaFunction {
       Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, model.reservedConcurrency ?? Infinity),
     );
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.nodeArgs = environmentNodeArgs(model.memoryMb, this.concurrency, options.v8Tiering);
   }
 
   /** Is an environment initialised right now (warm)? */
@@ -211,10 +218,15 @@ export class LambdaFunction {
     while (uncovered > 0 && this.environments.size < this.concurrency && starting < MAX_STARTING) {
       uncovered--;
       starting++;
-      const env = new LambdaEnvironment(this.model, this.options, {
-        idle: (ready) => this.onIdle(ready),
-        gone: (ended, initError) => this.onGone(ended, initError),
-      });
+      const env = new LambdaEnvironment(
+        this.model,
+        this.options,
+        {
+          idle: (ready) => this.onIdle(ready),
+          gone: (ended, initError) => this.onGone(ended, initError),
+        },
+        this.nodeArgs,
+      );
       this.environments.add(env);
       env.start().catch((error: unknown) => {
         this.options.log.error(

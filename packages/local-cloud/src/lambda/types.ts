@@ -1,3 +1,4 @@
+import type { V8Tiering } from './nodeArgs.js';
 import type { RuntimeError } from './RuntimeApiServer.js';
 
 /** The outcome of one invocation. */
@@ -59,6 +60,11 @@ export interface LambdaFunctionOptions {
   concurrency?: number;
   /** An environment idle this long is stopped (default 5 minutes). */
   idleTimeoutMs?: number;
+  /**
+   * V8's tier-up thresholds in the environments (Node runtime clients): `'scaled'` (default)
+   * divides them by `concurrency`, `'lambda'` keeps V8's own (`tierUpArgs` in nodeArgs.ts).
+   */
+  v8Tiering?: V8Tiering;
 }
 
 /** How many environments a function has, by state. */

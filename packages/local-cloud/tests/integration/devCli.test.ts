@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { jwtVerify } from 'jose';
@@ -106,6 +107,42 @@ describe('local-cloud dev', () => {
 
     // Assess
     await expectAllGone(tree, portsOf(state), dir);
+  });
+
+  it.each([
+    [['--concurrency', '4'], ['--invocation-count-for-turbofan=750']],
+    [['--v8-tiering', 'lambda'], []],
+  ])(
+    'starts the function processes with V8’s tier-up counts as %j says',
+    async (flags, expected) => {
+      // Prepare
+      const dir = project();
+      const { dev, state } = await ready(dir, () => startDev(dir, flags));
+
+      // Act: a function process starts for the call.
+      expect(await (await fetch(`${state.apiUrl}/hello`)).text()).toBe('hi');
+
+      // Assess: its command line (the runtime client is the process running bootstrap.mjs).
+      const commands = descendants(dev.child.pid as number).map((pid) =>
+        execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim(),
+      );
+      const runtime = commands.filter((command) => command.includes('bootstrap.mjs'));
+      expect(runtime).toHaveLength(1);
+      const tiering = (runtime[0] ?? '').split(' ').filter((arg) => arg.includes('invocation'));
+      expect(tiering).toEqual(expected.length === 0 ? [] : expect.arrayContaining(expected));
+      expect(tiering).toHaveLength(expected.length === 0 ? 0 : 3);
+      dev.child.kill('SIGTERM');
+      expect(await dev.exited).toBe(0);
+    },
+  );
+
+  it('refuses a --v8-tiering it does not know', async () => {
+    // Act
+    const cli = startDev(project(), ['--v8-tiering', 'fast']);
+
+    // Assess
+    expect(await cli.exited).toBe(1);
+    expect(cli.output()).toContain('--v8-tiering must be scaled or lambda, got fast');
   });
 
   it('refuses a second start on the ports of a live run, saying what to do', async () => {

@@ -18,7 +18,7 @@ const sleeperModel = (overrides: Partial<FunctionModel> = {}): FunctionModel =>
   functionModel('SleeperFunction', path.join(fixtures, 'sleeper'), overrides);
 
 const sleeper = (
-  options: Partial<Pick<LambdaFunctionOptions, 'concurrency' | 'idleTimeoutMs'>> = {},
+  options: Partial<Pick<LambdaFunctionOptions, 'concurrency' | 'idleTimeoutMs' | 'v8Tiering'>> = {},
   overrides: Partial<FunctionModel> = {},
 ) => {
   const log = memoryLog();
@@ -225,6 +225,30 @@ describe('LambdaFunction concurrency', () => {
     expect(node.heapLimitMb).toBeGreaterThanOrEqual(461);
     expect(node.heapLimitMb).toBeLessThan(640);
   });
+
+  it.each([
+    [{}, 10, ['--invocation-count-for-turbofan=300', '--invocation-count-for-maglev=40']],
+    [{ concurrency: 4 }, 4, ['--invocation-count-for-turbofan=750']],
+    [{ concurrency: 1 }, 1, []],
+    [{ v8Tiering: 'lambda' as const }, 10, []],
+  ])(
+    'starts Node with V8’s tier-up counts divided by its environments (%o)',
+    async (options, environments, tiering) => {
+      // Prepare
+      const { fn } = sleeper(options, { memoryMb: 512 });
+
+      // Act
+      const result = await fn.invoke({ node: true });
+
+      // Assess: what the process was started with, not only what the function says it uses.
+      expect(fn.concurrency).toBe(environments);
+      const { execArgv } = JSON.parse(result.payload ?? 'null') as { execArgv: string[] };
+      expect(execArgv).toEqual([...fn.nodeArgs]);
+      expect(execArgv).toEqual(expect.arrayContaining([...tiering, '--max-old-space-size=461']));
+      const tieringFlags = execArgv.filter((flag) => /invocation/.test(flag));
+      expect(tieringFlags).toHaveLength(tiering.length === 0 ? 0 : 3);
+    },
+  );
 
   it('retires every environment on restart, a busy one after its invocation', async () => {
     // Prepare: two environments, then one of them busy.
