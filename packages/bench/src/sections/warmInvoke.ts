@@ -4,7 +4,7 @@
 // warmed up first; the ratio of the p50s is the runner's overhead.
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
-import { type LocalCloud, lambdaNodeArgs } from '@shop/local-cloud/cloud';
+import type { LocalCloud } from '@shop/local-cloud/cloud';
 import { childReply } from '../lib/childReply.ts';
 import { prepareScenarios, type Scenario } from '../lib/scenarios.ts';
 import { lambdaEnvironment } from '../lib/shopCloud.ts';
@@ -72,8 +72,9 @@ export const startDirect = async (cloud: LocalCloud, logicalId: string): Promise
   const proc = fork(child, [path.join(fn.codeDir, 'index.mjs'), String(fn.timeoutSeconds)], {
     cwd: fn.codeDir,
     env: lambdaEnvironment(fn, cloud.backends.env),
-    // Node's flags as Lambda (and the runner) start it: same heap, same GC, both sides.
-    execArgv: lambdaNodeArgs(fn.memoryMb),
+    // Node's flags as the runner starts the function's environments (Lambda's heap and GC,
+    // V8's tier-up counts scaled to its environments): the same flags on both sides.
+    execArgv: [...cloud.functions.get(logicalId).nodeArgs],
     // Output is read and dropped, as the runner reads and logs its functions' output.
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
