@@ -184,6 +184,27 @@ describe('orders', () => {
     expect(cancellation.to).toEqual([customer.email]);
   });
 
+  it('emails an order whose note has an emoji (a character above U+FFFF through SQS)', async () => {
+    // Prepare
+    const note = 'Danke 🙏';
+
+    // Act
+    const placed = await api('/orders', {
+      method: 'POST',
+      body: JSON.stringify({ ...DEMO_ORDER, note }),
+    });
+    const order = await json(placed);
+    const confirmation = await emailFor(order.orderId, 'confirmed');
+
+    // Assess
+    expect(placed.status).toBe(201);
+    expect(order.note).toBe(note);
+    // The embedded SES keeps both parts of the email, moto only one of them.
+    const bodies = [confirmation.text, confirmation.html].filter((body) => body !== undefined);
+    expect(bodies).not.toEqual([]);
+    expect(bodies.filter((body) => !body.includes(note))).toEqual([]);
+  });
+
   it("lists a customer's orders a page at a time, with cursors only they can use", async () => {
     // Prepare: a customer of their own, with two orders
     const signing = await clients.secretsManager.send(
