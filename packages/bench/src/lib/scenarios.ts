@@ -4,6 +4,13 @@
 // idempotency, the indexer's sequencer guard), or prepared before each call outside its
 // timing (the thumbnailer's outcome removed), and a check that the call did the real work.
 import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DEFAULT_THUMBNAIL_WIDTHS, parseUploadKey, thumbnailKeys } from '@shop/contracts/mediaKeys';
+import {
+  InvalidOutcomeError,
+  outcomeKey as outcomeKeyOf,
+  parseThumbnailOutcome,
+  type ThumbnailOutcome,
+} from '@shop/contracts/thumbnailOutcome';
 import type { LocalCloud } from '@shop/local-cloud/cloud';
 import { SAMPLE_JPEG_LANDSCAPE } from '@shop/shop-e2e';
 import { CUSTOMER, customerToken, ORDER_BODY, sampleEvent } from './shopCloud.ts';
@@ -70,7 +77,7 @@ let indexerSequencer = 0;
 /** The thumbnailer's widths, as the template configures them (its default otherwise). */
 const thumbnailWidths = (cloud: LocalCloud): number[] => {
   const configured = cloud.model.functions.get('ThumbnailsFunction')?.environment.THUMBNAIL_WIDTHS;
-  const widths = String(configured ?? '128,512,1024')
+  const widths = String(configured ?? DEFAULT_THUMBNAIL_WIDTHS.join(','))
     .split(',')
     .map((width) => Number(width.trim()));
   return [...new Set(widths)];
@@ -211,11 +218,12 @@ export const prepareScenarios = async (cloud: LocalCloud): Promise<Scenario[]> =
 const thumbnailOutcome = (cloud: LocalCloud, uploadKey: string, etag: string) => {
   const bucket = cloud.model.buckets.get('ThumbnailsBucket')?.name;
   if (bucket === undefined) throw new Error('template.yaml has no ThumbnailsBucket');
-  // <productId>/<name>/ in ThumbnailsBucket for uploads/<productId>/<name> (contracts' mediaKeys).
-  const folder = `${uploadKey.slice('uploads/'.length)}/`;
-  const widths = thumbnailWidths(cloud);
-  const outcomeKey = `${folder}outcome.json`;
-  const keys = [outcomeKey, ...widths.map((width) => `${folder}${width}.webp`)];
+  const upload = parseUploadKey(uploadKey);
+  if (upload === undefined) throw new Error(`${uploadKey} is not an upload key`);
+  // The keys the thumbnailer writes for this upload, as the contracts name them.
+  const outcomeKey = outcomeKeyOf(upload);
+  const thumbnails = thumbnailKeys(upload, thumbnailWidths(cloud));
+  const keys = [outcomeKey, ...thumbnails];
   let removedAt = Number.POSITIVE_INFINITY;
   return {
     remove: async (): Promise<void> => {
@@ -241,16 +249,22 @@ const thumbnailOutcome = (cloud: LocalCloud, uploadKey: string, etag: string) =>
         if ((error as Error).name === 'NoSuchKey') return 'no outcome.json: no thumbnails made';
         throw error;
       }
-      const outcome = JSON.parse(text) as Json;
-      if (outcome?.status !== 'generated') {
-        return `outcome ${outcome?.status} (${outcome?.reason ?? ''}), not generated`;
+      let outcome: ThumbnailOutcome;
+      try {
+        outcome = parseThumbnailOutcome(text);
+      } catch (error) {
+        if (error instanceof InvalidOutcomeError) return `outcome.json: ${error.message}`;
+        throw error;
+      }
+      if (outcome.status !== 'generated') {
+        return `outcome ${outcome.status} (${outcome.reason ?? ''}), not generated`;
       }
       if (!(Date.parse(outcome.writtenAt) >= removedAt)) {
         return `outcome written at ${outcome.writtenAt}, before this call`;
       }
-      if (outcome.source?.eTag !== etag) return `outcome of ETag ${outcome.source?.eTag}`;
-      const made = (outcome.thumbnails ?? []).map((t: Json) => t.key).sort();
-      const expected = keys.slice(1).sort();
+      if (outcome.source.eTag !== etag) return `outcome of ETag ${outcome.source.eTag}`;
+      const made = outcome.thumbnails.map((thumbnail) => thumbnail.key).sort();
+      const expected = [...thumbnails].sort();
       return JSON.stringify(made) === JSON.stringify(expected)
         ? undefined
         : `thumbnails ${JSON.stringify(made)}, expected ${JSON.stringify(expected)}`;
