@@ -168,7 +168,9 @@ export const startBackends = async (options: StartBackendsOptions = {}): Promise
   const secretsManager = new SecretsManagerServer(region);
   const [dynamoUrl, fauxqs, sesServer, secretsUrl] = await Promise.all([
     listen(dynamo, '127.0.0.1'),
-    // `host` shapes fauxqs's queue URLs (sqs.<region>.<host>:<port of the Host header>).
+    // `host` shapes fauxqs's queue URLs: an IP address gives http://<host>:<port of the Host
+    // header>/<account>/<name> (patches/fauxqs@2.4.1.patch), the origin of the SQS endpoint
+    // (the proxy), as a queue URL has on AWS and the SDK expects.
     startFauxqs({
       port: 0,
       host,

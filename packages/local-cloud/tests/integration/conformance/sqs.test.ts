@@ -9,8 +9,9 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
+  SQSClient,
 } from '@aws-sdk/client-sqs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ensureQueue } from '../../../src/resources.js';
 import { uniqueName, useBackends } from '../../../src/testing.js';
 import { awsCli, embeddedGap, motoGap } from './support.js';
@@ -156,6 +157,38 @@ describe.skipIf(motoGap(backends))('SQS conformance: message body characters', (
 });
 
 describe('SQS conformance: standard queues', () => {
+  it("names a queue by a URL at the endpoint's origin, as AWS does, so the SDK sends to it quietly", async () => {
+    // Prepare: a client set up as a function's is, by the environment alone. The SDK checks
+    // every QueueUrl against that endpoint and logs (console.warn, whatever the client's
+    // logger) each URL that does not parse or has another origin.
+    const queue = await createQueue(uniqueName('url'));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const saved = Object.fromEntries(
+      Object.keys(backends.env).map((key) => [key, process.env[key]]),
+    );
+    Object.assign(process.env, backends.env);
+    const client = new SQSClient({});
+
+    // Act
+    let warnings: unknown[][] = [];
+    try {
+      await client.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'quiet' }));
+    } finally {
+      warnings = [...warn.mock.calls];
+      client.destroy();
+      warn.mockRestore();
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+
+    // Assess
+    expect(new URL(queue.url).origin).toBe(new URL(backends.endpoints.sqs).origin);
+    expect(warnings).toEqual([]);
+    expect(await receiveAll(queue.url, 1)).toMatchObject([{ Body: 'quiet' }]);
+  });
+
   it('sends with attributes, receives them with system attributes, and deletes', async () => {
     // Prepare
     const queue = await createQueue(uniqueName('standard'));
