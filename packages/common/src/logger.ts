@@ -25,8 +25,11 @@ const SENSITIVE_KEYS = new Set([
   'xapikey',
 ]);
 
-// RFC 5322 `atext` for the local part: `!#$%&'*+/=?^_`{|}~` are all legal in addresses.
-const EMAIL = /([\w!#$%&'*+/=?^`{|}~.-]+)@((?:[A-Za-z0-9-]+\.)+[A-Za-z0-9-]{2,})/g;
+// RFC 5322 `atext` for the local part (`!#$%&'*+/=?^_`{|}~` are all legal in addresses), and
+// any letter, digit or mark in both parts: internationalised addresses (RFC 6531, `jürgen@
+// bücher.de`) are redacted like ASCII ones.
+const EMAIL =
+  /([\p{L}\p{N}\p{M}_!#$%&'*+/=?^`{|}~.-]+)@((?:[\p{L}\p{N}\p{M}-]+\.)+[\p{L}\p{N}\p{M}-]{2,})/gu;
 const JWT = /\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
 const BEARER = /\b(Bearer|Basic)\s+[\w~+/.=-]+/gi;
 

@@ -20,6 +20,13 @@ describe('redactString', () => {
     );
   });
 
+  it('keeps only the domain of internationalised email addresses', () => {
+    expect(redactString('to jürgen.groß@bücher.de and 用户@例子.广告, ok')).toBe(
+      'to ***@bücher.de and ***@例子.广告, ok',
+    );
+    expect(redactString('zoë@xn--bcher-kva.de')).toBe('***@xn--bcher-kva.de');
+  });
+
   it('replaces JWTs and bearer credentials', () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjMSJ9.sig-nature_1';
     expect(redactString(`token ${jwt}`)).toBe(`token ${REDACTED}`);
