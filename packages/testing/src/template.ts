@@ -91,6 +91,28 @@ export const rollbackAlarmMetrics = (functionId: string): AlarmMetric[] => {
 };
 
 /**
+ * The metric-math expressions of a function's rollback alarms (`DeploymentPreference.Alarms`),
+ * by query id: what each alarm adds up from the metrics it reads.
+ *
+ * @example
+ * rollbackAlarmExpressions('EmailFunction').failures; // 'FILL(errors, 0) + ...'
+ */
+export const rollbackAlarmExpressions = (functionId: string): Record<string, string> => {
+  const alarms = dig(resourceProperties(functionId), 'DeploymentPreference', 'Alarms');
+  if (!Array.isArray(alarms)) throw new Error(`${functionId} has no DeploymentPreference.Alarms`);
+  return Object.fromEntries(
+    alarms.flatMap((alarm) =>
+      ((resourceProperties(String(dig(alarm, 'Ref'))).Metrics ?? []) as unknown[]).flatMap(
+        (query) => {
+          const expression = dig(query, 'Expression');
+          return typeof expression === 'string' ? [[String(dig(query, 'Id')), expression]] : [];
+        },
+      ),
+    ),
+  );
+};
+
+/**
  * What keeps a function's rollback alarms from seeing every failure of the version being
  * deployed, and only its: Lambda's `Errors` of that version (`ExecutedVersion`), and the
  * `HandledFailures` that `lambdaHandler` publishes for it (answered 5xx, failed batch records;

@@ -1,5 +1,10 @@
 import { HANDLED_FAILURES_METRIC, REJECTED_RECORDS_METRIC } from '@shop/common/lambda';
-import { readTemplate, resourceProperties, rollbackAlarmProblems } from '@shop/testing/template';
+import {
+  readTemplate,
+  resourceProperties,
+  rollbackAlarmExpressions,
+  rollbackAlarmProblems,
+} from '@shop/testing/template';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadEmailConfig } from '../../src/config.js';
@@ -47,10 +52,7 @@ describe('template.yaml (email)', () => {
     expect(rollbackAlarmProblems('EmailFunction', SERVICE.name, REJECTED_RECORDS_METRIC)).toEqual(
       [],
     );
-    const { Metrics } = resourceProperties('EmailFunctionNewVersionErrorsAlarm') as {
-      Metrics: { Id: string; Expression?: string }[];
-    };
-    expect(Metrics.find((metric) => metric.Id === 'failures')?.Expression).toBe(
+    expect(rollbackAlarmExpressions('EmailFunction').failures).toBe(
       'FILL(errors, 0) + FILL(handled, 0) + IF(FILL(rejected, 0) >= 3, FILL(rejected, 0), 0)',
     );
   });

@@ -1,5 +1,5 @@
 import { HANDLED_FAILURES_METRIC, REJECTED_RECORDS_METRIC } from '@shop/common/lambda';
-import { resourceProperties, rollbackAlarmProblems } from '@shop/testing/template';
+import { rollbackAlarmExpressions, rollbackAlarmProblems } from '@shop/testing/template';
 import { describe, expect, it } from 'vitest';
 import { SERVICE } from '../../src/domain/constants.js';
 
@@ -17,10 +17,7 @@ describe('template.yaml (indexer)', () => {
     expect(rollbackAlarmProblems('IndexerFunction', SERVICE.name, REJECTED_RECORDS_METRIC)).toEqual(
       [],
     );
-    const { Metrics } = resourceProperties('IndexerFunctionNewVersionErrorsAlarm') as {
-      Metrics: { Id: string; Expression?: string }[];
-    };
-    expect(Metrics.find((metric) => metric.Id === 'failures')?.Expression).toBe(
+    expect(rollbackAlarmExpressions('IndexerFunction').failures).toBe(
       'FILL(errors, 0) + FILL(handled, 0) + IF(FILL(rejected, 0) >= 3, FILL(rejected, 0), 0)',
     );
   });
