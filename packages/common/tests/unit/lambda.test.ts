@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AwsDeadlineExceededError, createAwsClient } from '../../src/aws.js';
 import {
   CORRELATION_IDS,
+  type CorrelationId,
   excuseFailures,
   HANDLED_FAILURES_METRIC,
   handledFailures,
@@ -33,6 +34,26 @@ afterEach(() => {
 });
 
 const httpEvent = (requestId: string) => ({ requestContext: { requestId } });
+
+/**
+ * A handler wrapped as the services wrap theirs, with metrics published (to stdout, as EMF):
+ * `body` gets the Metrics instance, `lines` every JSON line the invocations write.
+ */
+const withMetrics = (
+  body: (metrics: Metrics) => (event: unknown) => Promise<unknown>,
+  correlationId: CorrelationId<unknown> = CORRELATION_IDS.sqs,
+) => {
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+  const lines = captureStdout();
+  const metrics = new Metrics({ namespace: 'Shop', serviceName: 'svc' });
+  const handler = lambdaHandler(body(metrics), {
+    logger: createLogger('svc'),
+    metrics,
+    correlationId,
+    deadlineMarginMs: 1_000,
+  });
+  return { lines, handler };
+};
 
 describe('lambdaHandler', () => {
   it('logs with the Lambda context, the correlation id and cold start once', async () => {
@@ -94,20 +115,12 @@ describe('lambdaHandler', () => {
 
   it('flushes business metrics after each invocation, with a ColdStart metric first', async () => {
     // Prepare
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
     vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
-    const lines = captureStdout();
-    const metrics = new Metrics({ namespace: 'Shop', serviceName: 'svc' });
-    const handler = lambdaHandler(
-      async () => {
+    const { lines, handler } = withMetrics(
+      (metrics) => async () => {
         metrics.addMetric('OrdersPlaced', MetricUnit.Count, 1);
       },
-      {
-        logger: createLogger('svc'),
-        metrics,
-        correlationId: CORRELATION_IDS.s3,
-        deadlineMarginMs: 1_000,
-      },
+      CORRELATION_IDS.s3,
     );
 
     // Act
@@ -126,19 +139,11 @@ describe('lambdaHandler', () => {
 
   it('publishes nothing and warns nothing for an invocation that stored no metric', async () => {
     // Prepare
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    const lines = captureStdout();
+    const { lines, handler } = withMetrics(() => async () => undefined, CORRELATION_IDS.s3);
     const warnings: string[] = [];
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
       warnings.push(String(chunk));
       return true;
-    });
-    const metrics = new Metrics({ namespace: 'Shop', serviceName: 'svc' });
-    const handler = lambdaHandler(async () => undefined, {
-      logger: createLogger('svc'),
-      metrics,
-      correlationId: CORRELATION_IDS.s3,
-      deadlineMarginMs: 1_000,
     });
 
     // Act
@@ -151,21 +156,13 @@ describe('lambdaHandler', () => {
 
   it('counts the failures a result reports under the version that ran, at once', async () => {
     // Prepare: a version answering 500, then a batch with two failed records, then a success.
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    const lines = captureStdout();
-    const metrics = new Metrics({ namespace: 'Shop', serviceName: 'svc' });
     const results: unknown[] = [
       { statusCode: 500, body: '{}' },
       { batchItemFailures: [{ itemIdentifier: 'm-1' }, { itemIdentifier: 'm-2' }] },
       { statusCode: 200, body: '{}' },
       { batchItemFailures: [] },
     ];
-    const handler = lambdaHandler(async () => results.shift(), {
-      logger: createLogger('svc'),
-      metrics,
-      correlationId: CORRELATION_IDS.sqs,
-      deadlineMarginMs: 1_000,
-    });
+    const { lines, handler } = withMetrics(() => async () => results.shift());
     const context = { ...invocationContext('shop-Fn'), functionVersion: '7' };
 
     // Act
@@ -193,9 +190,6 @@ describe('lambdaHandler', () => {
 
   it('counts excused records as rejected, apart from the failures', async () => {
     // Prepare: a batch of three failed records, two of them bad input; then one of bad input only.
-    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    const lines = captureStdout();
-    const metrics = new Metrics({ namespace: 'Shop', serviceName: 'svc' });
     const failed = (...ids: string[]) => ({
       batchItemFailures: ids.map((itemIdentifier) => ({ itemIdentifier })),
     });
@@ -203,12 +197,7 @@ describe('lambdaHandler', () => {
       excuseFailures(failed('m-1', 'm-2', 'm-3'), 2),
       excuseFailures(failed('m-4'), 1),
     ];
-    const handler = lambdaHandler(async () => results.shift(), {
-      logger: createLogger('svc'),
-      metrics,
-      correlationId: CORRELATION_IDS.sqs,
-      deadlineMarginMs: 1_000,
-    });
+    const { lines, handler } = withMetrics(() => async () => results.shift());
     const context = { ...invocationContext('shop-Fn'), functionVersion: '7' };
 
     // Act
