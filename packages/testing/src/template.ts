@@ -60,6 +60,13 @@ export interface AlarmMetric {
   dimensions: Record<string, unknown>;
 }
 
+/** The properties of each of a function's CodeDeploy rollback alarms (`DeploymentPreference.Alarms`). */
+const rollbackAlarms = (functionId: string): Record<string, unknown>[] => {
+  const alarms = dig(resourceProperties(functionId), 'DeploymentPreference', 'Alarms');
+  if (!Array.isArray(alarms)) throw new Error(`${functionId} has no DeploymentPreference.Alarms`);
+  return alarms.map((alarm) => resourceProperties(String(dig(alarm, 'Ref'))));
+};
+
 /**
  * The metrics of a function's CodeDeploy rollback alarms (`DeploymentPreference.Alarms`):
  * each alarm's own metric, or each `MetricStat` of its metric math.
@@ -68,8 +75,6 @@ export interface AlarmMetric {
  * rollbackAlarmMetrics('EmailFunction').map((metric) => metric.metricName); // ['Errors', 'HandledFailures']
  */
 export const rollbackAlarmMetrics = (functionId: string): AlarmMetric[] => {
-  const alarms = dig(resourceProperties(functionId), 'DeploymentPreference', 'Alarms');
-  if (!Array.isArray(alarms)) throw new Error(`${functionId} has no DeploymentPreference.Alarms`);
   const metric = (source: unknown): AlarmMetric => ({
     namespace: dig(source, 'Namespace'),
     metricName: dig(source, 'MetricName'),
@@ -79,8 +84,7 @@ export const rollbackAlarmMetrics = (functionId: string): AlarmMetric[] => {
       ),
     ),
   });
-  return alarms.flatMap((alarm) => {
-    const props = resourceProperties(String(dig(alarm, 'Ref')));
+  return rollbackAlarms(functionId).flatMap((props) => {
     const math = props.Metrics as unknown[] | undefined;
     if (math === undefined) return [metric(props)];
     return math
@@ -97,20 +101,15 @@ export const rollbackAlarmMetrics = (functionId: string): AlarmMetric[] => {
  * @example
  * rollbackAlarmExpressions('EmailFunction').failures; // 'FILL(errors, 0) + ...'
  */
-export const rollbackAlarmExpressions = (functionId: string): Record<string, string> => {
-  const alarms = dig(resourceProperties(functionId), 'DeploymentPreference', 'Alarms');
-  if (!Array.isArray(alarms)) throw new Error(`${functionId} has no DeploymentPreference.Alarms`);
-  return Object.fromEntries(
-    alarms.flatMap((alarm) =>
-      ((resourceProperties(String(dig(alarm, 'Ref'))).Metrics ?? []) as unknown[]).flatMap(
-        (query) => {
-          const expression = dig(query, 'Expression');
-          return typeof expression === 'string' ? [[String(dig(query, 'Id')), expression]] : [];
-        },
-      ),
+export const rollbackAlarmExpressions = (functionId: string): Record<string, string> =>
+  Object.fromEntries(
+    rollbackAlarms(functionId).flatMap((props) =>
+      ((props.Metrics ?? []) as unknown[]).flatMap((query) => {
+        const expression = dig(query, 'Expression');
+        return typeof expression === 'string' ? [[String(dig(query, 'Id')), expression]] : [];
+      }),
     ),
   );
-};
 
 /**
  * What keeps a function's rollback alarms from seeing every failure of the version being

@@ -163,10 +163,7 @@ describe('SQS conformance: standard queues', () => {
     // logger) each URL that does not parse or has another origin.
     const queue = await createQueue(uniqueName('url'));
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const saved = Object.fromEntries(
-      Object.keys(backends.env).map((key) => [key, process.env[key]]),
-    );
-    Object.assign(process.env, backends.env);
+    for (const [key, value] of Object.entries(backends.env)) vi.stubEnv(key, value);
     const client = new SQSClient({});
 
     // Act
@@ -177,10 +174,7 @@ describe('SQS conformance: standard queues', () => {
       warnings = [...warn.mock.calls];
       client.destroy();
       warn.mockRestore();
-      for (const [key, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
+      vi.unstubAllEnvs();
     }
 
     // Assess
